@@ -1,0 +1,53 @@
+# coanalysis — the two commands a new user types: `make reproduce` and `make test`.
+# Each builds .venv from the pinned lock (and the package in editable mode) on first use,
+# and again whenever requirements/lock.txt or pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed.stamp
+
+.PHONY: all reproduce test lab bench lock validate clean-venv help
+
+help:
+	@echo "make reproduce   run every notebook and rebuild figures/"
+	@echo "make test        unit tests + notebooks (nbval)"
+	@echo "make lab         open JupyterLab on notebooks/"
+	@echo "make bench       run the benchmarks in benchmarks/"
+	@echo "make lock        regenerate requirements/lock.txt from pyproject.toml"
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coanalysis needs Python >= 3.11 (found " + sys.version.split()[0] + "): set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+reproduce: $(STAMP)
+	$(BIN)/coanalysis reproduce
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+validate: $(STAMP)
+	$(BIN)/coanalysis validate
+
+# Regenerate the lock from the ranges in pyproject.toml (needs the registry).
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade pip
+	.lockenv/bin/python -m pip install --quiet --upgrade setuptools wheel ".[dev]"
+	echo "# Pinned environment for coanalysis (Python 3.11). Regenerate with \`make lock\` (see README)." > requirements/lock.txt
+	.lockenv/bin/python -m pip freeze --all --exclude-editable | grep -vE "^(coanalysis|pip)==" >> requirements/lock.txt
+	rm -rf .lockenv
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,17 @@
+"""coanalysis — reproducible comparison of French local co-construction experiments.
+
+Loaders, metrics, configurational comparison (QCA), survey statistics and a
+house style for published figures, after the OST/MNT cahier n°22 (2019).
+"""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("coanalysis")
+except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0.0.0+unknown"
+
+from . import codebook, errors  # noqa: E402,F401
+from .errors import DataError  # noqa: E402,F401
+
+__all__ = ["__version__", "codebook", "errors", "DataError"]

@@ -1,0 +1,1 @@
+"""qca subpackage."""
