@@ -1,0 +1,208 @@
+"""Export of a published figure: SVG, PDF, 300-dpi PNG, the data drawn, and a text sidecar.
+
+Exports are byte-identical from one run to the next (fixed SVG hash salt, no
+dates in the metadata), and ``figures/README.md`` is regenerated as a gallery.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+
+from ..codebook import check_lang
+from ..paths import figures_dir
+
+__all__ = [
+    "export_figure",
+    "read_figure_data",
+    "read_sidecar",
+    "write_gallery",
+    "SIMULATED_LABEL",
+    "FIGURE_FORMATS",
+]
+
+FIGURE_FORMATS = ("svg", "pdf", "png")
+SIMULATED_LABEL = {"fr": "Données simulées", "en": "Simulated data"}
+_SIDECAR_KEYS = ("title", "alt", "source", "notebook", "simulated", "lang")
+_METADATA = {
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+    "png": {"Software": None},
+}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+
+def _csv_options(lang: str) -> dict:
+    # French spreadsheets expect ';' and a decimal comma; the BOM lets Excel detect UTF-8.
+    if lang == "fr":
+        return {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
+    return {"sep": ",", "decimal": ".", "encoding": "utf-8"}
+
+
+def _one_line(text: str, what: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"export_figure needs a non-empty {what} (a string), got {text!r}")
+    return " ".join(text.split())
+
+
+def export_figure(
+    fig,
+    name: str,
+    *,
+    data: pd.DataFrame,
+    title: str,
+    alt: str,
+    source: str,
+    simulated: bool = False,
+    lang: str = "fr",
+    notebook: str | None = None,
+    outdir: str | Path | None = None,
+    caption: bool = True,
+) -> dict[str, Path]:
+    """Write a figure for publication, with the data it draws and its description.
+
+    Writes ``<outdir>/<name>.svg``, ``.pdf``, ``.png`` (300 dpi), ``<name>.csv``
+    (exactly ``data``; French CSV — ``;``, decimal comma, UTF-8 with BOM — when
+    ``lang="fr"``, plain CSV otherwise) and ``<name>.txt`` (title, alt text,
+    source line, notebook, simulated flag), then regenerates
+    ``<outdir>/README.md``, the gallery of every exported figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        File stem: letters, digits, ``_`` and ``-`` only (e.g. ``"01_participation_transfo"``).
+    data : DataFrame
+        The data the figure draws, as drawn (one row per mark where possible).
+    title, alt, source : str
+        Title, alternative text for screen readers, and source line
+        (e.g. ``"Source : OST/MNT 2019 ; codage coanalysis"``).
+    simulated : bool, default False
+        Writes "Données simulées" / "Simulated data" on the figure itself and in the sidecar.
+    lang : {"fr", "en"}
+    notebook : str, optional
+        The notebook that made the figure (shown in the gallery).
+    outdir : path, optional
+        Defaults to :func:`coanalysis.paths.figures_dir`.
+    caption : bool, default True
+        Print the source line under the figure.
+
+    Returns
+    -------
+    dict
+        ``{"svg": Path, "pdf": Path, "png": Path, "csv": Path, "txt": Path}``.
+
+    Notes
+    -----
+    Byte-identical output relies on ``svg.hashsalt`` (set by the house style
+    and here), on removing dates and software versions from the metadata
+    (``Date``, ``CreationDate``, ``Software``…), and on a pinned environment.
+    """
+    lang = check_lang(lang)
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(
+            f"figure name must use letters, digits, '_' or '-' (no extension), got {name!r}"
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be the DataFrame the figure draws, got {type(data).__name__}")
+    title, alt, source = (_one_line(t, w) for t, w in ((title, "title"), (alt, "alt text"), (source, "source")))
+    outdir = Path(outdir) if outdir is not None else figures_dir()
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    added = []
+    if simulated:
+        added.append(
+            fig.text(0.99, 0.99, SIMULATED_LABEL[lang], ha="right", va="top", fontsize=9,
+                     fontweight="bold", color="#D55E00", alpha=0.9)
+        )
+    if caption:
+        added.append(fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=6.5, color="#404040"))
+
+    paths: dict[str, Path] = {}
+    try:
+        with mpl.rc_context({"svg.hashsalt": "coanalysis", "svg.fonttype": "path", "pdf.fonttype": 42}):
+            for fmt in FIGURE_FORMATS:
+                path = outdir / f"{name}.{fmt}"
+                fig.savefig(path, format=fmt, dpi=300, bbox_inches="tight", pad_inches=0.05,
+                            metadata=_METADATA[fmt])
+                paths[fmt] = path
+    finally:
+        for artist in added:
+            artist.remove()
+
+    paths["csv"] = outdir / f"{name}.csv"
+    data.to_csv(paths["csv"], index=False, lineterminator="\n", **_csv_options(lang))
+
+    sidecar = {
+        "title": title,
+        "alt": alt,
+        "source": source,
+        "notebook": notebook or "",
+        "simulated": "oui" if simulated and lang == "fr" else ("yes" if simulated else ("non" if lang == "fr" else "no")),
+        "lang": lang,
+    }
+    paths["txt"] = outdir / f"{name}.txt"
+    paths["txt"].write_text("".join(f"{k}: {sidecar[k]}\n" for k in _SIDECAR_KEYS), encoding="utf-8")
+    write_gallery(outdir)
+    return paths
+
+
+def read_sidecar(path: str | Path) -> dict[str, str]:
+    """Read a ``<name>.txt`` sidecar into a dict (title, alt, source, notebook, simulated, lang)."""
+    out: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key in _SIDECAR_KEYS:
+            out[key] = value
+    missing = [k for k in ("title", "alt", "source") if k not in out]
+    if missing:
+        raise ValueError(f"{path}: sidecar lacks {', '.join(missing)}; re-export the figure")
+    return out
+
+
+def read_figure_data(name: str, outdir: str | Path | None = None) -> pd.DataFrame:
+    """Read back the CSV written by :func:`export_figure`, with the right separator and decimal."""
+    outdir = Path(outdir) if outdir is not None else figures_dir()
+    meta = read_sidecar(outdir / f"{name}.txt")
+    return pd.read_csv(outdir / f"{name}.csv", **_csv_options(meta.get("lang", "fr")))
+
+
+def write_gallery(outdir: str | Path | None = None) -> Path:
+    """Regenerate ``README.md`` in ``outdir``: one entry per exported figure, sorted by name."""
+    outdir = Path(outdir) if outdir is not None else figures_dir()
+    lines = [
+        "# Figures",
+        "",
+        "Générées par `coanalysis reproduce` — ne pas modifier à la main. Chaque figure existe en SVG, PDF et",
+        "PNG (300 dpi), avec le CSV des données tracées et une fiche texte (titre, texte alternatif, source).",
+        "",
+        "*Generated by `coanalysis reproduce` — do not edit. Each figure comes as SVG, PDF and 300-dpi PNG,",
+        "with a CSV of the plotted data and a text sidecar (title, alt text, source).*",
+        "",
+    ]
+    for txt in sorted(outdir.glob("*.txt")):
+        try:
+            meta = read_sidecar(txt)
+        except ValueError:
+            continue
+        stem = txt.stem
+        lines += [
+            f"## {meta['title']}",
+            "",
+            f"![{meta['alt']}]({stem}.png)",
+            "",
+            f"- Fichiers / files : [SVG]({stem}.svg) · [PDF]({stem}.pdf) · [PNG]({stem}.png) · "
+            f"[données / data]({stem}.csv)",
+            f"- Source : {meta['source']}",
+        ]
+        if meta.get("notebook"):
+            lines.append(f"- Notebook : `{meta['notebook']}`")
+        if meta.get("simulated") in ("oui", "yes"):
+            lines.append("- **Données simulées / simulated data**")
+        lines += [f"- Texte alternatif / alt text : {meta['alt']}", ""]
+    path = outdir / "README.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
