@@ -25,6 +25,8 @@ __all__ = [
     "PRINCIPLES",
     "OUTCOMES",
     "CORPORA",
+    "COLLECTIVITY_TYPES",
+    "DOMAINS",
     "FUZZY_SCORES",
     "CLASSIC_CHAIN",
     "VOCABULARIES",
@@ -235,6 +237,36 @@ CORPORA = Vocabulary(
     ],
 )
 
+COLLECTIVITY_TYPES = Vocabulary(
+    "collectivity_type",
+    [
+        Term("commune", "Commune", "Municipality"),
+        Term("epci", "Intercommunalité (EPCI)", "Inter-municipal body (EPCI)",
+             "a public body grouping municipalities: métropole, communauté urbaine, d'agglomération..."),
+        Term("departement", "Département", "Département (county)"),
+        Term("region", "Région", "Region"),
+        Term("multi_niveaux", "Plusieurs niveaux", "Several levels",
+             "a programme or partnership spanning several kinds of local authority"),
+    ],
+)
+
+DOMAINS = Vocabulary(
+    "domain",
+    [
+        Term("budget_participatif", "Budget participatif", "Participatory budgeting"),
+        Term("democratie_locale", "Démocratie locale", "Local democracy",
+             "councils, votes, assemblies, consultation of residents"),
+        Term("urbanisme_environnement", "Urbanisme et environnement", "Planning and environment"),
+        Term("emploi_insertion", "Emploi et insertion", "Employment and social integration"),
+        Term("droits_sociaux", "Droits sociaux", "Social rights",
+             "access to benefits and social support"),
+        Term("qualite_service", "Qualité du service public", "Public service quality",
+             "users' and agents' views used to improve a service"),
+        Term("innovation_publique", "Innovation publique", "Public innovation",
+             "innovation labs, design methods applied to public services"),
+    ],
+)
+
 #: The four admissible fuzzy scores of the codebook (0.5 is excluded on purpose).
 FUZZY_SCORES: tuple[float, ...] = (0.0, 0.33, 0.67, 1.0)
 
@@ -242,5 +274,6 @@ FUZZY_SCORES: tuple[float, ...] = (0.0, 0.33, 0.67, 1.0)
 CLASSIC_CHAIN: tuple[str, ...] = ("usagers", "agents", "encadrement", "elus")
 
 VOCABULARIES: dict[str, Vocabulary] = {
-    v.name: v for v in (ACTORS, STAGES, LEVELS, CONDITIONS, PRINCIPLES, OUTCOMES, CORPORA)
+    v.name: v for v in (ACTORS, STAGES, LEVELS, CONDITIONS, PRINCIPLES, OUTCOMES, CORPORA,
+              COLLECTIVITY_TYPES, DOMAINS)
 }
