@@ -15,3 +15,7 @@ from . import codebook, errors  # noqa: E402,F401
 from .errors import DataError  # noqa: E402,F401
 
 __all__ = ["__version__", "codebook", "errors", "DataError"]
+
+from .paths import default_lang  # noqa: E402,F401
+
+__all__ += ["default_lang"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "data_dir", "figures_dir", "notebooks_dir"]
+__all__ = ["project_root", "data_dir", "figures_dir", "notebooks_dir", "default_lang"]
 
 
 def project_root() -> Path:
@@ -25,9 +25,23 @@ def data_dir() -> Path:
     return Path(os.environ.get("COANALYSIS_DATA", project_root() / "data"))
 
 
+def default_lang() -> str:
+    """Language of labels: ``COANALYSIS_LANG`` (set by ``coanalysis reproduce --lang``), else ``"fr"``."""
+    lang = os.environ.get("COANALYSIS_LANG", "fr")
+    if lang not in ("fr", "en"):
+        raise ValueError(f"COANALYSIS_LANG must be 'fr' or 'en', got {lang!r}")
+    return lang
+
+
 def figures_dir() -> Path:
-    """Where :func:`coanalysis.figures.export_figure` writes (override with ``COANALYSIS_FIGURES``)."""
-    return Path(os.environ.get("COANALYSIS_FIGURES", project_root() / "figures"))
+    """Where :func:`coanalysis.figures.export_figure` writes: ``figures/`` (``figures/en/`` in English).
+
+    Override with ``COANALYSIS_FIGURES``.
+    """
+    if "COANALYSIS_FIGURES" in os.environ:
+        return Path(os.environ["COANALYSIS_FIGURES"])
+    root = project_root() / "figures"
+    return root / "en" if default_lang() == "en" else root
 
 
 def notebooks_dir() -> Path:

@@ -1,0 +1,90 @@
+"""The ``coanalysis`` command: ``reproduce``, ``validate`` and ``figures``.
+
+Built on click (arguments, help) and tqdm (progress); each subcommand exits
+non-zero on failure with a message that names what failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coanalysis")
+def main() -> None:
+    """coanalysis — analyse des démarches de co-construction des politiques publiques locales.
+
+    Reproducible comparison of French local co-construction experiments
+    (after the OST/MNT cahier n°22, 2019).
+    """
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of labels and figures (en writes to figures/en/).")
+@click.option("--only", metavar="PATTERN", default=None,
+              help="Run only the notebooks whose name contains or matches PATTERN.")
+@click.option("--save-notebooks", is_flag=True, help="Write the executed notebooks back in place.")
+@click.option("--html", is_flag=True, help="Render each executed notebook to build/html/.")
+@click.option("--notebooks", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of numbered notebooks (default: the project's notebooks/).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, folder: Path | None,
+              quiet: bool) -> None:
+    """Run every notebook in numeric order (fresh kernel each) and rebuild figures/."""
+    from .paths import project_root
+    from .reproduce import NotebookFailure, reproduce as run
+
+    html_dir = project_root() / "build" / "html" if html else None
+    try:
+        report = run(folder, only=only, lang=lang, save_notebooks=save_notebooks, html_dir=html_dir,
+                     progress=not quiet, echo=click.echo)
+    except NotebookFailure as exc:
+        click.echo(f"ERREUR / ERROR — {exc}", err=True)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        click.echo(f"ERREUR / ERROR — {exc}", err=True)
+        sys.exit(2)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check the case base (data package) against its schema and the codebook.
+
+    Prints every problem with file, line and column; exits 1 if there is any.
+    """
+    from .loaders.casebase import validate_casebase
+
+    problems = validate_casebase(path)
+    if problems:
+        for p in problems:
+            click.echo(f"- {p}")
+        click.echo(f"{len(problems)} problème(s) / problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("OK: the case base is valid / la base de cas est valide")
+
+
+@main.command()
+@click.option("--dir", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Figures folder (default: the project's figures/).")
+def figures(outdir: Path | None) -> None:
+    """Regenerate the gallery figures/README.md and list the exported figures."""
+    from .figures import read_sidecar, write_gallery
+    from .paths import figures_dir
+
+    outdir = outdir or figures_dir()
+    gallery = write_gallery(outdir)
+    for txt in sorted(outdir.glob("*.txt")):
+        click.echo(f"{txt.stem}: {read_sidecar(txt)['title']}")
+    click.echo(f"gallery: {gallery}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,105 @@
+"""`coanalysis reproduce` on a temporary folder of small notebooks."""
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from coanalysis.reproduce import NotebookFailure, find_notebooks, reproduce
+
+
+def _write(folder, name, *sources):
+    cells = [new_markdown_cell("# titre")] + [new_code_cell(s) for s in sources]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def two_good(tmp_path):
+    # The first notebook writes a file the second reads: order and working directory matter.
+    _write(tmp_path, "02_second.ipynb", "import os\nprint(open('step1.txt').read() + os.environ['COANALYSIS_LANG'])")
+    _write(tmp_path, "01_first.ipynb", "open('step1.txt', 'w').write('ok-')", "1 + 1")
+    _write(tmp_path, "10_tenth.ipynb", "x = 10")
+    (tmp_path / "notes.ipynb").write_text("not a numbered notebook")
+    return tmp_path
+
+
+def test_notebooks_are_found_in_numeric_order(two_good):
+    names = [p.name for p in find_notebooks(two_good)]
+    assert names == ["01_first.ipynb", "02_second.ipynb", "10_tenth.ipynb"]
+    assert [p.name for p in find_notebooks(two_good, only="02")] == ["02_second.ipynb"]
+    assert [p.name for p in find_notebooks(two_good, only="0[12]_*")] == ["01_first.ipynb", "02_second.ipynb"]
+
+
+def test_success_runs_all_in_order_without_rewriting(two_good):
+    before = (two_good / "01_first.ipynb").read_bytes()
+    report = reproduce(two_good, lang="en", progress=False, echo=lambda s: None)
+    assert [r.path.name for r in report.runs] == ["01_first.ipynb", "02_second.ipynb", "10_tenth.ipynb"]
+    assert all(r.seconds > 0 for r in report.runs)
+    assert (two_good / "01_first.ipynb").read_bytes() == before
+    assert "total" in report.summary()
+
+
+def test_save_notebooks_stores_outputs(two_good):
+    reproduce(two_good, save_notebooks=True, progress=False, echo=lambda s: None)
+    nb = nbformat.read(two_good / "02_second.ipynb", as_version=4)
+    assert nb.cells[1].outputs[0]["text"].strip() == "ok-fr"
+
+
+def test_failure_names_notebook_and_cell(tmp_path):
+    _write(tmp_path, "01_ok.ipynb", "a = 1")
+    _write(tmp_path, "02_broken.ipynb", "b = 2", "c = 3", "raise ValueError('colonne manquante')", "d = 4")
+    _write(tmp_path, "03_never.ipynb", "open('ran.txt', 'w').write('x')")
+    with pytest.raises(NotebookFailure) as info:
+        reproduce(tmp_path, progress=False, echo=lambda s: None)
+    err = info.value
+    assert err.notebook.name == "02_broken.ipynb"
+    assert err.cell == 3
+    assert "ValueError" in err.error and "colonne manquante" in err.error
+    assert "02_broken.ipynb, cell 3" in str(err)
+    assert not (tmp_path / "ran.txt").exists()  # stopped at the first failure
+
+
+def test_cli_exit_codes(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    _write(good, "01_ok.ipynb", "print('bonjour')")
+    run = subprocess.run([sys.executable, "-m", "coanalysis.cli", "reproduce", "--quiet", "--notebooks", str(good)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "01_ok.ipynb" in run.stdout
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    _write(bad, "01_ko.ipynb", "1/0")
+    run = subprocess.run([sys.executable, "-m", "coanalysis.cli", "reproduce", "--quiet", "--notebooks", str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "01_ko.ipynb, cell 1" in run.stderr and "ZeroDivisionError" in run.stderr
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-m", "coanalysis.cli", "reproduce", "--quiet", "--notebooks", str(empty)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "no numbered notebook" in run.stderr
+
+
+def test_html_rendering(tmp_path):
+    _write(tmp_path, "01_ok.ipynb", "print('bonjour')")
+    out = tmp_path / "html"
+    reproduce(tmp_path, html_dir=out, progress=False, echo=lambda s: None)
+    html = (out / "01_ok.html").read_text(encoding="utf-8")
+    assert "bonjour" in html
+
+
+def test_version_and_help():
+    out = subprocess.run([sys.executable, "-m", "coanalysis.cli", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and "coanalysis, version" in out.stdout
+    out = subprocess.run([sys.executable, "-m", "coanalysis.cli", "reproduce", "--help"], capture_output=True,
+                         text=True)
+    assert "--save-notebooks" in out.stdout and "--lang" in out.stdout
