@@ -19,3 +19,7 @@ __all__ = ["__version__", "codebook", "errors", "DataError"]
 from .paths import default_lang  # noqa: E402,F401
 
 __all__ += ["default_lang"]
+
+from .loaders.casebase import CaseBase, load_casebase, validate_casebase  # noqa: E402,F401
+
+__all__ += ["CaseBase", "load_casebase", "validate_casebase"]

@@ -1,1 +1,15 @@
-"""loaders subpackage."""
+"""Loaders: read the project's data files into validated, typed DataFrames.
+
+Each loader checks its input at the boundary and raises
+:class:`coanalysis.errors.DataError` listing every problem found.
+"""
+
+from .casebase import (  # noqa: F401
+    CASEBASE_TABLES,
+    CODING_RESOURCES,
+    CaseBase,
+    casebase_datapackage,
+    load_casebase,
+    validate_casebase,
+    write_casebase_datapackage,
+)

@@ -1,0 +1,983 @@
+"""The case base: its Data Package descriptor, a schema checker that reports every problem, and the loader.
+
+``data/cases/`` is a Frictionless Data Package (``datapackage.json`` + one CSV per
+resource). :func:`validate_casebase` checks every file against the Table Schemas
+of the descriptor and the codebook and returns the list of problems;
+:func:`load_casebase` raises :class:`~coanalysis.errors.DataError` listing all of
+them, or returns a :class:`CaseBase` of typed DataFrames.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .. import codebook
+from ..codebook import Lang, check_lang
+from ..errors import DataError, Problem
+from ..paths import data_dir
+
+__all__ = [
+    "CaseBase",
+    "CASEBASE_TABLES",
+    "CODING_RESOURCES",
+    "casebase_datapackage",
+    "write_casebase_datapackage",
+    "validate_casebase",
+    "load_casebase",
+]
+
+#: The six main tables of the case base, in the order they are checked and shown.
+CASEBASE_TABLES: tuple[str, ...] = (
+    "cases", "sources", "participation", "conditions", "outcomes", "flows",
+)
+
+#: The independent codings kept next to the reconciled tables (resource name -> path).
+CODING_RESOURCES: dict[str, str] = {
+    f"{coder}_{table}": f"codings/{coder}/{table}.csv"
+    for coder in ("coder_a", "coder_b")
+    for table in ("conditions", "outcomes")
+}
+
+DESCRIPTOR = "datapackage.json"
+_EXT = "coanalysis:"  # prefix of the project's own (non-standard) descriptor properties
+
+_SLUG = r"^[a-z][a-z0-9_]*$"
+_INSEE = r"^[0-9][0-9AB][0-9]{0,3}(;[0-9][0-9AB][0-9]{0,3})*$"
+_SIREN = r"^[0-9]{9}(;[0-9]{9})*$"
+_SOURCE_ID = r"^S[0-9]{3}$"
+_URL = r"^https?://\S+$"
+_PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_YEAR = {"minimum": 1900, "maximum": 2100}
+
+
+# --------------------------------------------------------------------------------------
+# The descriptor
+# --------------------------------------------------------------------------------------
+
+def _str(name: str, description: str, *, required: bool = False, **constraints: Any) -> dict:
+    cons = {"required": True} if required else {}
+    cons.update(constraints)
+    out: dict[str, Any] = {"name": name, "type": "string", "description": description}
+    if cons:
+        out["constraints"] = cons
+    return out
+
+
+def _vocab(name: str, vocabulary: codebook.Vocabulary, description: str,
+           *, required: bool = True) -> dict:
+    out = _str(name, description, required=required, enum=list(vocabulary.slugs))
+    out[_EXT + "vocabulary"] = vocabulary.name
+    return out
+
+
+def _int(name: str, description: str, *, required: bool = False, **constraints: Any) -> dict:
+    cons = {"required": True} if required else {}
+    cons.update(constraints)
+    out: dict[str, Any] = {"name": name, "type": "integer", "description": description}
+    if cons:
+        out["constraints"] = cons
+    return out
+
+
+def _score(name: str = "score") -> dict:
+    return {
+        "name": name,
+        "type": "number",
+        "description": "fuzzy membership score of the codebook's 4-value scheme; empty = NA (no evidence)",
+        "constraints": {"enum": list(codebook.FUZZY_SCORES)},
+    }
+
+
+def _evidence_fields(source_field: str = "source_id") -> list[dict]:
+    source = (
+        _str("source_id", "id of the source backing the value (sources.source_id)",
+             pattern=_SOURCE_ID)
+        if source_field == "source_id"
+        else _str("source_url", "URL of the source exactly as written in the dossier",
+                  pattern=_URL)
+    )
+    return [
+        _str("evidence", "what in the source supports the value, in the coder's own words"),
+        source,
+    ]
+
+
+def _fk(field_name: str, resource: str, target: str) -> dict:
+    return {"fields": field_name, "reference": {"resource": resource, "fields": target}}
+
+
+def _evidence_rule(value: str, requires: list[str]) -> dict:
+    return {"rule": "required_with", "field": value, "requires": requires}
+
+
+def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabulary,
+                  *, reconciled: bool, title: str) -> dict:
+    source_field = "source_id" if reconciled else "source_url"
+    fields = [
+        _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+        _vocab(item, vocabulary, f"{vocabulary.name} slug of the codebook"),
+        _score(),
+        *_evidence_fields(source_field),
+        _str("coder", "who coded the value (\"A+B\" once reconciled)"),
+    ]
+    if reconciled:
+        fields.append(_str("note", "how a disagreement between the two coders was settled; "
+                                   "empty when they agreed"))
+    foreign = [_fk("case_id", "cases", "case_id")]
+    if reconciled:
+        foreign.append(_fk("source_id", "sources", "source_id"))
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": fields,
+            "missingValues": [""],
+            "primaryKey": ["case_id", item],
+            "foreignKeys": foreign,
+            _EXT + "rules": [_evidence_rule("score", ["evidence", source_field, "coder"])],
+            _EXT + "allCombinations": ["case_id", item],
+        },
+    }
+
+
+def casebase_datapackage() -> dict:
+    """The Data Package descriptor of the case base, built from the codebook.
+
+    Returns
+    -------
+    dict
+        A Frictionless Data Package descriptor (``datapackage.json``): one
+        tabular resource per CSV with its Table Schema (field types, ``required``,
+        ``enum`` = codebook slugs, ranges, patterns, ``primaryKey``,
+        ``foreignKeys``), licence CC-BY-4.0.
+
+    Notes
+    -----
+    Besides standard Table Schema, three properties prefixed ``coanalysis:`` carry
+    the rules the standard cannot say, and the checker of this module applies them:
+
+    * ``coanalysis:vocabulary`` on a field: the codebook vocabulary its ``enum``
+      comes from (the loader turns it into an ordered categorical);
+    * ``coanalysis:rules``: row rules — ``required_with`` (a coded value needs its
+      evidence, source and coder), ``not_before`` (end year ≥ start year),
+      ``not_equal`` (a case is not its own parent);
+    * ``coanalysis:allCombinations``: the table has one row for every case ×
+      every term of the vocabulary (conditions and outcomes are coded for all
+      cases, NA included).
+
+    ``source_ids`` of ``cases`` is a ``list`` field (Table Schema v2) of
+    ``;``-separated ids; its foreign key is checked item by item.
+
+    References
+    ----------
+    Frictionless Data, *Data Package* and *Table Schema* specifications,
+    https://specs.frictionlessdata.io/
+
+    Examples
+    --------
+    >>> dp = casebase_datapackage()
+    >>> [r["name"] for r in dp["resources"]][:3]
+    ['cases', 'sources', 'participation']
+    """
+    cases = {
+        "name": "cases",
+        "path": "cases.csv",
+        "title": "Experiments of co-construction (one row per case)",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _str("case_id", "short slug identifying the case", required=True,
+                     unique=True, pattern=_SLUG),
+                _str("name", "name of the experiment, in French", required=True),
+                _vocab("corpus", codebook.CORPORA, "ost2019 (the study's five cases) or comparables"),
+                _str("collectivity", "the local authority (or programme holder) running it",
+                     required=True),
+                _vocab("collectivity_type", codebook.COLLECTIVITY_TYPES, "kind of local authority"),
+                _str("insee_code", "INSEE code(s) of the collectivity, ';'-separated, leading zeros kept",
+                     pattern=_INSEE),
+                _str("siren", "SIREN number(s), 9 digits, ';'-separated", pattern=_SIREN),
+                _int("population", "population of the collectivity", minimum=0),
+                _int("population_year", "year of the population figure", **_YEAR),
+                _str("region", "current region, French name"),
+                _vocab("domain", codebook.DOMAINS, "policy domain"),
+                _int("start_year", "first year of the experiment", **_YEAR),
+                _int("end_year", "last year (empty if ongoing or unknown)", **_YEAR),
+                _str("parent_case", "programme or case this one belongs to (cases.case_id)",
+                     pattern=_SLUG),
+                _str("summary_fr", "two or three sentences in French", required=True),
+                _str("summary_en", "the same in English"),
+                {
+                    "name": "source_ids",
+                    "type": "list",
+                    "delimiter": ";",
+                    "itemType": "string",
+                    "description": "source_id(s) backing the row's facts, ';'-separated",
+                    "constraints": {"required": True},
+                },
+            ],
+            "missingValues": [""],
+            "primaryKey": ["case_id"],
+            "foreignKeys": [
+                _fk("parent_case", "cases", "case_id"),
+                _fk("source_ids", "sources", "source_id"),
+            ],
+            _EXT + "rules": [
+                {"rule": "not_before", "field": "end_year", "other": "start_year"},
+                {"rule": "not_equal", "field": "parent_case", "other": "case_id"},
+            ],
+        },
+    }
+    sources = {
+        "name": "sources",
+        "path": "sources.csv",
+        "title": "Public sources cited by the coding",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _str("source_id", "'S' + 3 digits", required=True, unique=True, pattern=_SOURCE_ID),
+                _str("title", "title of the page or document", required=True),
+                _str("publisher", "who published it"),
+                _str("url", "address of the source", required=True, unique=True, pattern=_URL),
+                _str("date", "publication date: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown",
+                     pattern=_PARTIAL_DATE),
+                {"name": "accessed", "type": "date", "format": "default",
+                 "description": "date the source was read for the coding",
+                 "constraints": {"required": True}},
+            ],
+            "missingValues": [""],
+            "primaryKey": ["source_id"],
+        },
+    }
+    participation = {
+        "name": "participation",
+        "path": "participation.csv",
+        "title": "Participation level of each actor at each stage (IAP2 levels 0-5)",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+                _vocab("actor", codebook.ACTORS, "actor type"),
+                _vocab("stage", codebook.STAGES, "stage of the policy cycle"),
+                _int("level", "participation level 0-5 (codebook); empty = NA", minimum=0, maximum=5,
+                     enum=[int(s) for s in codebook.LEVELS.slugs]),
+                *_evidence_fields(),
+                _str("coder", "who coded the value"),
+            ],
+            "missingValues": [""],
+            "primaryKey": ["case_id", "actor", "stage"],
+            "foreignKeys": [_fk("case_id", "cases", "case_id"),
+                            _fk("source_id", "sources", "source_id")],
+            _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id", "coder"])],
+        },
+    }
+    flows = {
+        "name": "flows",
+        "path": "flows.csv",
+        "title": "Information circuits: directed channels between actor types",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+                _vocab("from_actor", codebook.ACTORS, "actor the information comes from"),
+                _vocab("to_actor", codebook.ACTORS, "actor it goes to"),
+                _str("channel", "short slug-like label of the channel (atelier, barometre...)",
+                     required=True, pattern=_SLUG),
+                {"name": "direct", "type": "boolean", "trueValues": ["true"],
+                 "falseValues": ["false"],
+                 "description": "true when the channel skips the chain usagers > agents > "
+                                "encadrement > elus",
+                 "constraints": {"required": True}},
+                _str("evidence", "what in the source shows the channel, in the coder's own words",
+                     required=True),
+                _str("source_id", "id of the source (sources.source_id)", required=True,
+                     pattern=_SOURCE_ID),
+            ],
+            "missingValues": [""],
+            "primaryKey": ["case_id", "from_actor", "to_actor", "channel"],
+            "foreignKeys": [_fk("case_id", "cases", "case_id"),
+                            _fk("source_id", "sources", "source_id")],
+        },
+    }
+    conditions = _scored_table("conditions", "conditions.csv", "condition", codebook.CONDITIONS,
+                               reconciled=True,
+                               title="Conditions and the four key principles (reconciled coding)")
+    outcomes = _scored_table("outcomes", "outcomes.csv", "outcome", codebook.OUTCOMES,
+                             reconciled=True, title="Outcomes (reconciled coding)")
+    codings = []
+    for name, path in CODING_RESOURCES.items():
+        coder, table = name.rsplit("_", 1)
+        item, vocab = (("condition", codebook.CONDITIONS) if table == "conditions"
+                       else ("outcome", codebook.OUTCOMES))
+        codings.append(_scored_table(
+            name, path, item, vocab, reconciled=False,
+            title=f"Independent coding of the {table} by {coder.replace('_', ' ')}"))
+    return {
+        "profile": "tabular-data-package",
+        "name": "coanalysis-casebase",
+        "title": "Case base of French local experiments in co-construction of public policy",
+        "description": (
+            "The five cases of the OST/MNT cahier n°22 (2019) and comparable French local "
+            "experiments, coded by the coanalysis project from public sources (not the OST's "
+            "own data): participation levels, conditions and outcomes as fuzzy scores, "
+            "information circuits, each coded value with evidence and a source."
+        ),
+        "version": "1.0.0",
+        "licenses": [{
+            "name": "CC-BY-4.0",
+            "title": "Creative Commons Attribution 4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }],
+        "resources": [cases, sources, participation, conditions, outcomes, flows, *codings],
+    }
+
+
+def write_casebase_datapackage(path: str | Path | None = None) -> Path:
+    """Write :func:`casebase_datapackage` to ``<path>/datapackage.json`` and return the file.
+
+    ``path`` defaults to ``data_dir() / "cases"``. The output is deterministic
+    (sorted nowhere, indented, UTF-8, trailing newline), so rewriting changes no byte.
+    """
+    folder = Path(path) if path is not None else data_dir() / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / DESCRIPTOR
+    out.write_text(json.dumps(casebase_datapackage(), indent=2, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Cell parsing against a Table Schema field
+# --------------------------------------------------------------------------------------
+
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_NUM_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+class _CellError(Exception):
+    def __init__(self, expected: str, hint: str = ""):
+        super().__init__(expected)
+        self.expected = expected
+        self.hint = hint
+
+
+def _parse_typed(text: str, fdef: dict) -> Any:
+    """Parse one non-missing cell to its Python value or raise _CellError."""
+    ftype = fdef.get("type", "string")
+    if ftype == "string":
+        return text
+    if ftype == "integer":
+        if _INT_RE.match(text):
+            return int(text)
+        hint = ""
+        if _NUM_RE.match(text.replace(",", ".")):
+            hint = "write a whole number without decimals"
+        elif text.upper() in {"NA", "N/A", "NAN", "NULL", "NONE", "-"}:
+            hint = "leave the field empty for NA"
+        raise _CellError("an integer", hint)
+    if ftype == "number":
+        if _NUM_RE.match(text):
+            return float(text)
+        hint = ""
+        if _NUM_RE.match(text.replace(",", ".")):
+            hint = "use a decimal point, not a comma"
+        elif text.upper() in {"NA", "N/A", "NAN", "NULL", "NONE", "-"}:
+            hint = "leave the field empty for NA"
+        raise _CellError("a number", hint)
+    if ftype == "boolean":
+        true_values = fdef.get("trueValues", ["true", "True", "TRUE", "1"])
+        false_values = fdef.get("falseValues", ["false", "False", "FALSE", "0"])
+        if text in true_values:
+            return True
+        if text in false_values:
+            return False
+        raise _CellError(f"a boolean ({' or '.join(true_values + false_values)})",
+                         "write true or false in lower case" if text.lower() in
+                         {"true", "false"} else "")
+    if ftype == "date":
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                raise ValueError(text)
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            raise _CellError("an existing date written YYYY-MM-DD") from None
+    if ftype == "list":
+        items = text.split(fdef.get("delimiter", ","))
+        if any(item.strip() != item or item == "" for item in items):
+            raise _CellError(f"a list separated by {fdef.get('delimiter', ',')!r} without "
+                             "spaces or empty items")
+        return items
+    raise _CellError(f"a value of the unsupported type {ftype!r}",
+                     "fix the type in datapackage.json")
+
+
+def _format_enum(values: list) -> str:
+    return ", ".join(_fmt(v) for v in values)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_constraints(value: Any, text: str, fdef: dict) -> None:
+    """Raise _CellError when ``value`` breaks one of the field's constraints (the first one)."""
+    cons = fdef.get("constraints", {})
+    if "enum" in cons:
+        allowed = cons["enum"]
+        if isinstance(value, float):
+            ok = any(math.isclose(value, float(a), abs_tol=1e-9) for a in allowed)
+        else:
+            ok = value in allowed
+        if not ok:
+            hint = ""
+            if isinstance(value, float) and math.isclose(value, 0.5):
+                hint = ("0.5 is not a score of the 4-value scheme (maximum ambiguity has no "
+                        "place in a calibrated set): choose 0.33 (more out than in) or "
+                        "0.67 (more in than out)")
+            elif isinstance(value, str) and value.strip() in allowed:
+                hint = "remove the surrounding spaces"
+            elif isinstance(value, str) and value.lower() in allowed:
+                hint = f"write it in lower case: {value.lower()!r}"
+            vocab = fdef.get(_EXT + "vocabulary")
+            what = f"a {vocab} of the codebook" if vocab else "one of the allowed values"
+            raise _CellError(f"{what} ({_format_enum(allowed)})", hint)
+    if "minimum" in cons and value < cons["minimum"]:
+        raise _CellError(f"a value >= {_fmt(cons['minimum'])}")
+    if "maximum" in cons and value > cons["maximum"]:
+        raise _CellError(f"a value <= {_fmt(cons['maximum'])}")
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], text):
+        raise _CellError(f"a value matching {cons['pattern']}", _pattern_hint(cons["pattern"]))
+    if cons.get("pattern") == _PARTIAL_DATE:
+        _check_partial_date(text)
+
+
+def _pattern_hint(pattern: str) -> str:
+    return {
+        _SLUG: "a slug: lower-case letters, digits and '_', starting with a letter",
+        _SOURCE_ID: "a source id is 'S' followed by 3 digits, e.g. S007",
+        _URL: "a full address starting with http:// or https://",
+        _PARTIAL_DATE: "an ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
+        _SIREN: "a SIREN is 9 digits; separate several with ';' and no space",
+        _INSEE: "INSEE codes are kept as text with their leading zeros; separate several with ';'",
+    }.get(pattern, "")
+
+
+def _check_partial_date(text: str) -> None:
+    parts = [int(p) for p in text.split("-")]
+    try:
+        _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise _CellError("an existing calendar date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+# --------------------------------------------------------------------------------------
+# Reading a CSV with line numbers and checking it
+# --------------------------------------------------------------------------------------
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(first line of the record in the file, fields)``; the header is line 1.
+
+    ``csv.reader.line_num`` counts physical lines read so far, so a quoted field
+    spanning several lines moves the next record's first line accordingly.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, strict=True)
+        start = 1
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+
+
+@dataclass
+class _Table:
+    """A checked table: parsed rows (dicts) with their line numbers."""
+
+    name: str
+    label: str
+    schema: dict
+    rows: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    present: bool = False
+
+
+def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Table:
+    label = resource["path"]
+    schema = resource["schema"]
+    table = _Table(resource["name"], label, schema)
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    by_name = {f["name"]: f for f in fields}
+    missing_values = set(schema.get("missingValues", [""]))
+    path = folder / label
+    if not path.is_file():
+        problems.append(Problem(label, None, None, None, "a CSV file for the resource "
+                                f"{resource['name']!r}", "the file does not exist"))
+        return table
+    table.present = True
+    try:
+        records = list(_records(path))
+    except UnicodeDecodeError as err:
+        problems.append(Problem(label, None, None, None, "a file encoded in UTF-8",
+                                f"re-save the file as UTF-8 ({err.reason})"))
+        return table
+    except csv.Error as err:
+        problems.append(Problem(label, None, None, None, "a well-formed CSV file",
+                                f"the csv reader stopped: {err}"))
+        return table
+    if not records:
+        problems.append(Problem(label, 1, None, None, "a header row", "the file is empty"))
+        return table
+    _, header = records[0]
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [h for h in header if h not in by_name]
+        for n in missing:
+            problems.append(Problem(label, 1, n, None, f"a column {n!r} in the header",
+                                    "add the column (it may be left empty where NA is allowed)"))
+        for h in extra:
+            problems.append(Problem(label, 1, h, h, f"only the columns {names}",
+                                    "remove the column or declare it in datapackage.json"))
+        if not missing and not extra:
+            problems.append(Problem(label, 1, None, ",".join(header),
+                                    f"the columns in the order {','.join(names)}",
+                                    "reorder the columns"))
+    index = {h: i for i, h in enumerate(header) if h in by_name}
+    for line, raw in records[1:]:
+        if not raw:
+            problems.append(Problem(label, line, None, "", "a data row", "delete the blank line"))
+            continue
+        if len(raw) != len(header):
+            problems.append(Problem(label, line, None, f"{len(raw)} fields",
+                                    f"{len(header)} fields as in the header",
+                                    "check the commas and the quotes of this row"))
+            continue
+        row: dict[str, Any] = {}
+        for name in names:
+            fdef = by_name[name]
+            if name not in index:
+                row[name] = None
+                continue
+            text = raw[index[name]]
+            if text in missing_values:
+                row[name] = None
+                if fdef.get("constraints", {}).get("required"):
+                    problems.append(Problem(label, line, name, None, "a value (required field)",
+                                            _required_hint(name)))
+                continue
+            try:
+                value = _parse_typed(text, fdef)
+                if fdef.get("type") != "list":
+                    _check_constraints(value, text, fdef)
+            except _CellError as err:
+                problems.append(Problem(label, line, name, text, err.expected, err.hint))
+                value = None
+            row[name] = value
+        table.rows.append(row)
+        table.lines.append(line)
+    return table
+
+
+def _required_hint(name: str) -> str:
+    if name in {"evidence", "source_id", "source_url"}:
+        return "every coded value needs its evidence and source"
+    return ""
+
+
+def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
+    schema = table.schema
+    keys: list[list[str]] = []
+    pk = schema.get("primaryKey")
+    if pk:
+        keys.append([pk] if isinstance(pk, str) else list(pk))
+    for f in schema["fields"]:
+        if f.get("constraints", {}).get("unique") and [f["name"]] not in keys:
+            keys.append([f["name"]])
+    for key in keys:
+        seen: dict[tuple, int] = {}
+        for row, line in zip(table.rows, table.lines):
+            value = tuple(row.get(k) for k in key)
+            if any(v is None for v in value):
+                continue
+            if value in seen:
+                found = value[0] if len(value) == 1 else dict(zip(key, value))
+                problems.append(Problem(
+                    table.label, line, ",".join(key), found,
+                    f"a unique {' + '.join(key)} (already on line {seen[value]})",
+                    "remove the duplicate row or fix the key"))
+            else:
+                seen[value] = line
+
+
+def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
+                        problems: list[Problem]) -> None:
+    for fk in table.schema.get("foreignKeys", []):
+        fname = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+        ref = fk["reference"]
+        target_name = ref["resource"] or table.name
+        target_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
+        target = tables.get(target_name)
+        if target is None or not target.present:
+            continue  # the missing target file is already reported
+        allowed = {r.get(target_field) for r in target.rows}
+        for row, line in zip(table.rows, table.lines):
+            value = row.get(fname)
+            if value is None:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                if item not in allowed:
+                    problems.append(Problem(
+                        table.label, line, fname, item,
+                        f"a {target_field} listed in {target.label}",
+                        f"add it to {target.label} or correct the id"))
+
+
+def _check_rules(table: _Table, problems: list[Problem]) -> None:
+    for rule in table.schema.get(_EXT + "rules", []):
+        kind, fname = rule["rule"], rule["field"]
+        for row, line in zip(table.rows, table.lines):
+            value = row.get(fname)
+            if value is None:
+                continue
+            if kind == "required_with":
+                for other in rule["requires"]:
+                    if row.get(other) is None:
+                        problems.append(Problem(
+                            table.label, line, other, None,
+                            f"a {other} for the coded {fname} {_fmt(value)}",
+                            "every coded value needs its evidence, source and coder; "
+                            f"without them leave {fname} empty (NA)"))
+            elif kind == "not_before":
+                other = row.get(rule["other"])
+                if other is not None and value < other:
+                    problems.append(Problem(table.label, line, fname, value,
+                                            f"a year >= {rule['other']} ({other})"))
+            elif kind == "not_equal":
+                if value == row.get(rule["other"]):
+                    problems.append(Problem(table.label, line, fname, value,
+                                            f"a value different from {rule['other']}",
+                                            "a case cannot be its own parent"))
+            else:
+                problems.append(Problem(DESCRIPTOR, None, fname, kind,
+                                        "a known rule (required_with, not_before, not_equal)"))
+
+
+def _check_all_combinations(table: _Table, tables: dict[str, _Table],
+                            problems: list[Problem]) -> None:
+    combo = table.schema.get(_EXT + "allCombinations")
+    if not combo or not table.present:
+        return
+    case_field, item_field = combo
+    cases = tables.get("cases")
+    if cases is None or not cases.present:
+        return
+    item_def = next(f for f in table.schema["fields"] if f["name"] == item_field)
+    items = list(item_def["constraints"]["enum"])
+    have: dict[str, set] = {}
+    for row in table.rows:
+        have.setdefault(row.get(case_field), set()).add(row.get(item_field))
+    for case in [r.get("case_id") for r in cases.rows if r.get("case_id") is not None]:
+        missing = [i for i in items if i not in have.get(case, set())]
+        if missing:
+            problems.append(Problem(
+                table.label, None, item_field, f"{case}: no row for {', '.join(missing)}",
+                f"one row per case and {item_field} ({len(items)} per case)",
+                "add the missing rows with an empty score if there is no evidence"))
+
+
+def _check_descriptor(descriptor: dict, problems: list[Problem]) -> None:
+    """The enums of the descriptor must be the codebook's vocabularies."""
+    for resource in descriptor.get("resources", []):
+        for f in resource.get("schema", {}).get("fields", []):
+            vocab_name = f.get(_EXT + "vocabulary")
+            if vocab_name is None:
+                continue
+            vocab = codebook.VOCABULARIES.get(vocab_name)
+            enum = f.get("constraints", {}).get("enum")
+            if vocab is None or list(vocab.slugs) != enum:
+                problems.append(Problem(
+                    DESCRIPTOR, None, f"{resource['name']}.{f['name']}", enum,
+                    f"the slugs of the codebook vocabulary {vocab_name!r}",
+                    "regenerate the descriptor with write_casebase_datapackage()"))
+
+
+def _read_descriptor(folder: Path, problems: list[Problem]) -> dict | None:
+    path = folder / DESCRIPTOR
+    if not path.is_file():
+        problems.append(Problem(DESCRIPTOR, None, None, None, f"a {DESCRIPTOR} in {folder.name}/",
+                                "the folder is not a case-base data package"))
+        return None
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        problems.append(Problem(DESCRIPTOR, getattr(err, "lineno", None), None, None,
+                                "valid JSON", str(err)))
+        return None
+    names = [r.get("name") for r in descriptor.get("resources", [])]
+    for required in (*CASEBASE_TABLES, *CODING_RESOURCES):
+        if required not in names:
+            problems.append(Problem(DESCRIPTOR, None, None, None,
+                                    f"a resource named {required!r}",
+                                    "regenerate the descriptor with write_casebase_datapackage()"))
+    return descriptor
+
+
+def _check_package(path: str | Path | None) -> tuple[dict[str, _Table], dict | None,
+                                                     list[Problem]]:
+    folder = Path(path) if path is not None else data_dir() / "cases"
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        problems.append(Problem(str(folder), None, None, None, "a folder holding the case base",
+                                "the folder does not exist"))
+        return {}, None, problems
+    descriptor = _read_descriptor(folder, problems)
+    if descriptor is None:
+        return {}, None, problems
+    _check_descriptor(descriptor, problems)
+    tables: dict[str, _Table] = {}
+    for resource in descriptor.get("resources", []):
+        tables[resource["name"]] = _check_table(folder, resource, problems)
+    for table in tables.values():
+        _check_unique_keys(table, problems)
+        _check_foreign_keys(table, tables, problems)
+        _check_rules(table, problems)
+        _check_all_combinations(table, tables, problems)
+    order = {t.label: i for i, t in enumerate(tables.values())}
+    problems.sort(key=lambda p: (order.get(p.file, -1),
+                                 p.line if p.line is not None else 0))
+    return tables, descriptor, problems
+
+
+def validate_casebase(path: str | Path | None = None) -> list[Problem]:
+    """Check a case-base data package and return every problem found (empty list if valid).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder holding ``datapackage.json`` and the CSV files; defaults to
+        ``coanalysis.paths.data_dir() / "cases"``.
+
+    Returns
+    -------
+    list of Problem
+        One :class:`~coanalysis.errors.Problem` per broken rule, with the file
+        (relative to the package folder), the line in the file (header = line 1,
+        so the first data row is line 2, and a quoted field spanning several lines
+        counts all of them), the column, the value found and what was expected.
+        Problems about a whole file or a missing combination have ``line=None``.
+
+    Notes
+    -----
+    Checked, from ``datapackage.json`` and the codebook: the descriptor's enums
+    equal the codebook vocabularies; every file exists, is UTF-8 CSV and has the
+    declared columns in order; every row has as many fields as the header; field
+    types (integer, number, boolean, date, list), ``required``, ``enum`` (0.5 is
+    rejected with a hint), ``minimum``/``maximum``, ``pattern``; primary and
+    ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
+    to ``cases``); row rules (a coded value needs evidence, source and coder;
+    ``end_year >= start_year``); one row per case × condition (or outcome).
+    Nothing is raised: use :func:`load_casebase` to get an error.
+
+    Examples
+    --------
+    >>> problems = validate_casebase()          # doctest: +SKIP
+    >>> print("\\n".join(map(str, problems)))    # doctest: +SKIP
+    """
+    return _check_package(path)[2]
+
+
+# --------------------------------------------------------------------------------------
+# The loaded case base
+# --------------------------------------------------------------------------------------
+
+_VOCAB_TABLES = {
+    # table -> the column whose categories fill the "coded" count in summary()
+    "participation": "level", "conditions": "score", "outcomes": "score",
+}
+
+
+@dataclass(repr=False)
+class CaseBase:
+    """The validated case base: one typed DataFrame per resource.
+
+    Attributes
+    ----------
+    cases, participation, conditions, outcomes, flows, sources : DataFrame
+        The six tables. Category columns (``corpus``, ``collectivity_type``,
+        ``domain``, ``actor``, ``stage``, ``condition``, ``outcome``,
+        ``from_actor``, ``to_actor``) are ordered categoricals over the codebook
+        slugs; ``level``, years and population are ``Int64``; scores ``Float64``;
+        ``direct`` ``boolean``; ids and text ``string``; ``accessed`` a datetime.
+    codings : dict of str to DataFrame
+        The independent codings, keyed by resource name (``coder_a_conditions``...).
+    path : Path
+        Folder the package was read from.
+    """
+
+    cases: pd.DataFrame
+    participation: pd.DataFrame
+    conditions: pd.DataFrame
+    outcomes: pd.DataFrame
+    flows: pd.DataFrame
+    sources: pd.DataFrame
+    codings: dict[str, pd.DataFrame]
+    path: Path
+
+    def __repr__(self) -> str:
+        corpus = self.cases["corpus"].value_counts(sort=False)
+        by_corpus = ", ".join(f"{n} {c}" for c, n in corpus.items())
+        tables = ", ".join(f"{name} {len(getattr(self, name))}" for name in CASEBASE_TABLES[1:])
+        return (f"CaseBase({len(self.cases)} cases ({by_corpus}); rows: {tables}; "
+                f"codings: {', '.join(self.codings) or 'none'})")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One resource by name (a main table or a coding)."""
+        if name in CASEBASE_TABLES:
+            return getattr(self, name)
+        if name in self.codings:
+            return self.codings[name]
+        raise KeyError(f"{name!r} is not a resource of the case base; expected one of "
+                       f"{list(CASEBASE_TABLES) + list(self.codings)}")
+
+    def summary(self) -> pd.DataFrame:
+        """One row per resource: rows, cases covered, coded values and NA values.
+
+        ``coded``/``na`` count the ``level`` or ``score`` cells of the coded
+        tables (empty for the others).
+        """
+        rows = []
+        for name in (*CASEBASE_TABLES, *self.codings):
+            df = self.table(name)
+            value = "level" if name == "participation" else (
+                "score" if "score" in df.columns else None)
+            rows.append({
+                "resource": name,
+                "rows": len(df),
+                "cases": df["case_id"].nunique() if "case_id" in df.columns else pd.NA,
+                "coded": int(df[value].notna().sum()) if value else pd.NA,
+                "na": int(df[value].isna().sum()) if value else pd.NA,
+            })
+        out = pd.DataFrame(rows)
+        for col in ("cases", "coded", "na"):
+            out[col] = out[col].astype("Int64")
+        return out
+
+    def labelled(self, name: str, lang: Lang = "fr") -> pd.DataFrame:
+        """A copy of a resource with codebook slugs replaced by French or English labels.
+
+        The categorical columns keep their codebook order; only their categories
+        are renamed.
+        """
+        check_lang(lang)
+        df = self.table(name).copy()
+        for col in df.columns:
+            vocab = _COLUMN_VOCAB.get(col)
+            if vocab is not None and isinstance(df[col].dtype, pd.CategoricalDtype):
+                df[col] = df[col].cat.rename_categories(list(vocab.labels(lang)))
+        return df
+
+
+_COLUMN_VOCAB: dict[str, codebook.Vocabulary] = {
+    "corpus": codebook.CORPORA,
+    "collectivity_type": codebook.COLLECTIVITY_TYPES,
+    "domain": codebook.DOMAINS,
+    "actor": codebook.ACTORS,
+    "from_actor": codebook.ACTORS,
+    "to_actor": codebook.ACTORS,
+    "stage": codebook.STAGES,
+    "condition": codebook.CONDITIONS,
+    "outcome": codebook.OUTCOMES,
+}
+
+
+def _frame(table: _Table) -> pd.DataFrame:
+    columns: dict[str, Any] = {}
+    for fdef in table.schema["fields"]:
+        name = fdef["name"]
+        values = [row.get(name) for row in table.rows]
+        ftype = fdef.get("type", "string")
+        vocab_name = fdef.get(_EXT + "vocabulary")
+        if vocab_name is not None:
+            columns[name] = pd.Categorical(values, dtype=codebook.VOCABULARIES[vocab_name].dtype())
+        elif ftype == "integer":
+            columns[name] = pd.array(values, dtype="Int64")
+        elif ftype == "number":
+            columns[name] = pd.array(values, dtype="Float64")
+        elif ftype == "boolean":
+            columns[name] = pd.array(values, dtype="boolean")
+        elif ftype == "date":
+            columns[name] = pd.to_datetime(pd.Series(values, dtype="object"))
+        elif ftype == "list":
+            joined = [None if v is None else fdef.get("delimiter", ",").join(v) for v in values]
+            columns[name] = pd.array(joined, dtype="string")
+        else:
+            columns[name] = pd.array(values, dtype="string")
+    return pd.DataFrame(columns)
+
+
+def load_casebase(path: str | Path | None = None) -> CaseBase:
+    """Load and validate the case base.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder of the data package; defaults to ``coanalysis.paths.data_dir() / "cases"``.
+
+    Returns
+    -------
+    CaseBase
+        Typed DataFrames of the six tables and of the codings.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found by :func:`validate_casebase` (file, line,
+        column, value found, what was expected, a hint).
+
+    Notes
+    -----
+    Reading depends only on the package folder: ``datapackage.json`` drives the
+    checks and the dtypes; the codebook gives the categories.
+
+    Examples
+    --------
+    >>> cb = load_casebase()                                  # doctest: +SKIP
+    >>> cb.conditions.query("condition == 'experimenter'")   # doctest: +SKIP
+    """
+    tables, _, problems = _check_package(path)
+    folder = Path(path) if path is not None else data_dir() / "cases"
+    if problems:
+        raise DataError(problems, summary=f"{len(problems)} problem(s) found in the case base "
+                                          f"at {folder.name}/")
+    frames = {name: _frame(t) for name, t in tables.items()}
+    return CaseBase(
+        **{name: frames[name] for name in CASEBASE_TABLES},
+        codings={name: frames[name] for name in frames if name not in CASEBASE_TABLES},
+        path=folder,
+    )

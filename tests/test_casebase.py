@@ -1,0 +1,424 @@
+"""Tests of the case-base descriptor, validator and loader on small fixture packages."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import coanalysis
+from coanalysis import codebook
+from coanalysis.errors import DataError
+from coanalysis.loaders import casebase as cbmod
+from coanalysis.loaders import (
+    CaseBase,
+    casebase_datapackage,
+    load_casebase,
+    validate_casebase,
+    write_casebase_datapackage,
+)
+
+SOURCES = [
+    ["source_id", "title", "publisher", "url", "date", "accessed"],
+    ["S001", "Une page", "Un éditeur", "https://example.org/a", "2019-07", "2026-11-26"],
+    ["S002", "Une autre page", "", "https://example.org/b", "", "2026-11-26"],
+]
+CASES = [
+    ["case_id", "name", "corpus", "collectivity", "collectivity_type", "insee_code", "siren",
+     "population", "population_year", "region", "domain", "start_year", "end_year",
+     "parent_case", "summary_fr", "summary_en", "source_ids"],
+    ["alpha", "Cas alpha", "ost2019", "Ville A", "commune", "01053", "210100533", "41000",
+     "2020", "Auvergne-Rhône-Alpes", "qualite_service", "2016", "2018", "", "Résumé.",
+     "Summary.", "S001;S002"],
+    ["beta", "Cas beta", "comparables", "Ville B", "region", "", "", "", "", "", "budget_participatif",
+     "2017", "", "alpha", "Résumé.", "", "S002"],
+]
+# The first data row's evidence spans two physical lines (lines 2-3), so row 2 is on line 4.
+PARTICIPATION = [
+    ["case_id", "actor", "stage", "level", "evidence", "source_id", "coder"],
+    ["alpha", "usagers", "diagnostic", "4", "Ateliers avec les habitants\nsur deux mois.", "S001", "A"],
+    ["alpha", "agents", "conception", "3", "Agents en binôme avec les designers.", "S001", "A"],
+    ["beta", "usagers", "decision", "5", "Vote des habitants.", "S002", "A"],
+]
+FLOWS = [
+    ["case_id", "from_actor", "to_actor", "channel", "direct", "evidence", "source_id"],
+    ["alpha", "usagers", "agents", "atelier", "false", "Ateliers.", "S001"],
+    ["alpha", "agents", "elus", "restitution", "true", "Restitution aux élus.", "S001"],
+]
+
+
+def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool) -> list[list[str]]:
+    source = "source_id" if reconciled else "source_url"
+    header = ["case_id", item, "score", "evidence", source, "coder"] + (["note"] if reconciled else [])
+    rows = [header]
+    for case in ("alpha", "beta"):
+        for i, term in enumerate(vocab.slugs):
+            if i % 3 == 2:  # some NA, without evidence
+                row = [case, term, "", "", "", ""]
+            else:
+                score = ("0", "0.33", "0.67", "1")[i % 4]
+                src = "S001" if reconciled else "https://example.org/a"
+                row = [case, term, score, f"Preuve pour {term}.", src, "A+B" if reconciled else "A"]
+            rows.append(row + ([""] if reconciled else []))
+    return rows
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _read(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    folder = tmp_path / "cases"
+    write_casebase_datapackage(folder)
+    _write(folder / "sources.csv", SOURCES)
+    _write(folder / "cases.csv", CASES)
+    _write(folder / "participation.csv", PARTICIPATION)
+    _write(folder / "flows.csv", FLOWS)
+    _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
+    _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
+    for coder in ("coder_a", "coder_b"):
+        _write(folder / "codings" / coder / "conditions.csv",
+               _scored("condition", codebook.CONDITIONS, reconciled=False))
+        _write(folder / "codings" / coder / "outcomes.csv",
+               _scored("outcome", codebook.OUTCOMES, reconciled=False))
+    return folder
+
+
+def _set(folder: Path, file: str, line: int, column: str, value: str) -> None:
+    """Set one cell, addressed by the line where its record starts (header = line 1)."""
+    rows = _read(folder / file)
+    # physical first line of each record, counting embedded newlines
+    starts, line_no = [], 1
+    for row in rows:
+        starts.append(line_no)
+        line_no += 1 + sum(cell.count("\n") for cell in row)
+    index = starts.index(line)
+    rows[index][rows[0].index(column)] = value
+    _write(folder / file, rows)
+
+
+def _where(problems, file=None):
+    return [(p.file, p.line, p.column) for p in problems if file is None or p.file == file]
+
+
+# -- descriptor ----------------------------------------------------------------------------
+
+def test_descriptor_enums_are_codebook_slugs():
+    dp = casebase_datapackage()
+    res = {r["name"]: r for r in dp["resources"]}
+    fields = {f["name"]: f for f in res["participation"]["schema"]["fields"]}
+    assert fields["actor"]["constraints"]["enum"] == list(codebook.ACTORS.slugs)
+    assert fields["stage"]["constraints"]["enum"] == list(codebook.STAGES.slugs)
+    cond = {f["name"]: f for f in res["conditions"]["schema"]["fields"]}
+    assert cond["condition"]["constraints"]["enum"] == list(codebook.CONDITIONS.slugs)
+    assert cond["score"]["constraints"]["enum"] == [0.0, 0.33, 0.67, 1.0]
+    assert dp["licenses"][0]["name"] == "CC-BY-4.0"
+    assert set(cbmod.CODING_RESOURCES) <= set(res)
+
+
+def test_descriptor_keys_reference_existing_fields():
+    dp = casebase_datapackage()
+    res = {r["name"]: r for r in dp["resources"]}
+    for r in dp["resources"]:
+        names = {f["name"] for f in r["schema"]["fields"]}
+        assert set(r["schema"]["primaryKey"]) <= names
+        for fk in r["schema"].get("foreignKeys", []):
+            assert fk["fields"] in names
+            target = res[fk["reference"]["resource"]]
+            assert fk["reference"]["fields"] in {f["name"] for f in target["schema"]["fields"]}
+
+
+def test_shipped_descriptor_is_the_generated_one():
+    shipped = coanalysis.paths.data_dir() / "cases" / "datapackage.json"
+    assert json.loads(shipped.read_text(encoding="utf-8")) == casebase_datapackage()
+
+
+def test_descriptor_out_of_sync_with_codebook_is_reported(package):
+    dp = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"][2]["schema"]["fields"][1]["constraints"]["enum"].append("martiens")
+    (package / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    problems = validate_casebase(package)
+    assert ("datapackage.json", None, "participation.actor") in _where(problems)
+
+
+# -- a valid package -----------------------------------------------------------------------
+
+def test_valid_fixture_has_no_problem_and_loads_typed(package):
+    assert validate_casebase(package) == []
+    cb = load_casebase(package)
+    assert isinstance(cb, CaseBase)
+    assert list(cb.cases["case_id"]) == ["alpha", "beta"]
+    assert cb.cases["case_id"].dtype == "string"
+    assert cb.cases["insee_code"].iloc[0] == "01053"  # leading zero kept
+    assert cb.cases["population"].dtype == "Int64"
+    assert pd.isna(cb.cases["population"].iloc[1])
+    assert cb.cases["corpus"].dtype == codebook.CORPORA.dtype()
+    assert cb.participation["level"].dtype == "Int64"
+    assert cb.participation["actor"].dtype == codebook.ACTORS.dtype()
+    assert cb.participation["actor"].cat.ordered
+    assert cb.participation["evidence"].iloc[0] == "Ateliers avec les habitants\nsur deux mois."
+    assert cb.conditions["score"].dtype == "Float64"
+    assert len(cb.conditions) == 2 * 13
+    assert cb.conditions["score"].isna().sum() == 2 * 4  # every third term is NA
+    assert cb.flows["direct"].dtype == "boolean"
+    assert list(cb.flows["direct"]) == [False, True]
+    assert set(cb.codings) == set(cbmod.CODING_RESOURCES)
+    assert cb.codings["coder_b_outcomes"]["source_url"].iloc[0] == "https://example.org/a"
+
+
+def test_repr_summary_and_labels(package):
+    cb = load_casebase(package)
+    text = repr(cb)
+    assert "2 cases (1 ost2019, 1 comparables)" in text
+    assert "participation 3" in text
+    summary = cb.summary().set_index("resource")
+    assert summary.loc["conditions", "rows"] == 26
+    assert summary.loc["conditions", "coded"] + summary.loc["conditions", "na"] == 26
+    assert summary.loc["participation", "coded"] == 3
+    fr = cb.labelled("participation", "fr")
+    en = cb.labelled("participation", "en")
+    assert fr["actor"].iloc[0] == "Usagers et habitants"
+    assert en["actor"].iloc[0] == "Users and residents"
+    assert list(en["actor"].cat.categories) == list(codebook.ACTORS.labels("en"))
+    with pytest.raises(ValueError, match="lang"):
+        cb.labelled("cases", "de")
+    with pytest.raises(KeyError, match="resource"):
+        cb.table("nope")
+
+
+def test_default_path_is_data_dir(package, monkeypatch):
+    monkeypatch.setenv("COANALYSIS_DATA", str(package.parent))
+    assert load_casebase().path == package
+
+
+# -- each kind of corruption is reported with file, line, column -----------------------------
+
+def _single(problems, file, line, column):
+    hits = [p for p in problems if (p.file, p.line, p.column) == (file, line, column)]
+    assert hits, f"no problem at {file}:{line}:{column} in {[str(p) for p in problems]}"
+    return hits[0]
+
+
+def test_bad_level_is_reported_on_its_line(package):
+    _set(package, "participation.csv", 4, "level", "7")
+    problems = validate_casebase(package)
+    p = _single(problems, "participation.csv", 4, "level")
+    assert p.found == "7"
+    assert "5" in p.expected
+    assert len(problems) == 1
+
+
+def test_unknown_actor(package):
+    _set(package, "participation.csv", 5, "actor", "martiens")
+    p = _single(validate_casebase(package), "participation.csv", 5, "actor")
+    assert p.found == "martiens"
+    assert "usagers" in p.expected
+
+
+def test_actor_with_capital_gets_a_hint(package):
+    _set(package, "flows.csv", 2, "from_actor", "Usagers")
+    p = _single(validate_casebase(package), "flows.csv", 2, "from_actor")
+    assert "lower case" in p.hint
+
+
+def test_score_half_rejected_with_hint(package):
+    _set(package, "conditions.csv", 3, "score", "0.5")
+    p = _single(validate_casebase(package), "conditions.csv", 3, "score")
+    assert p.found == "0.5"
+    assert "0.33" in p.expected and "0.67" in p.expected
+    assert "0.33" in p.hint and "0.67" in p.hint
+
+
+def test_score_with_decimal_comma(package):
+    _set(package, "outcomes.csv", 2, "score", "0,67")
+    p = _single(validate_casebase(package), "outcomes.csv", 2, "score")
+    assert "decimal point" in p.hint
+
+
+def test_unknown_source_id(package):
+    _set(package, "participation.csv", 4, "source_id", "S999")
+    p = _single(validate_casebase(package), "participation.csv", 4, "source_id")
+    assert p.found == "S999"
+    assert "sources.csv" in p.expected
+
+
+def test_unknown_source_in_source_ids_list(package):
+    _set(package, "cases.csv", 2, "source_ids", "S001;S404")
+    p = _single(validate_casebase(package), "cases.csv", 2, "source_ids")
+    assert p.found == "S404"
+
+
+def test_unknown_case_in_codings(package):
+    _set(package, "codings/coder_b/conditions.csv", 2, "case_id", "gamma")
+    problems = validate_casebase(package)
+    p = _single(problems, "codings/coder_b/conditions.csv", 2, "case_id")
+    assert p.found == "gamma"
+    # alpha now lacks one condition in coder B's coding
+    assert any(p.file == "codings/coder_b/conditions.csv" and p.line is None for p in problems)
+
+
+def test_duplicate_case_id(package):
+    _set(package, "cases.csv", 3, "case_id", "alpha")
+    problems = validate_casebase(package)
+    p = _single(problems, "cases.csv", 3, "case_id")
+    assert p.found == "alpha"
+    assert "line 2" in p.expected
+
+
+def test_duplicate_composite_key(package):
+    _set(package, "participation.csv", 5, "case_id", "alpha")
+    _set(package, "participation.csv", 5, "actor", "agents")
+    _set(package, "participation.csv", 5, "stage", "conception")
+    p = _single(validate_casebase(package), "participation.csv", 5, "case_id,actor,stage")
+    assert "line 4" in p.expected
+
+
+def test_missing_evidence_for_coded_value(package):
+    _set(package, "conditions.csv", 2, "evidence", "")
+    p = _single(validate_casebase(package), "conditions.csv", 2, "evidence")
+    assert "evidence" in p.hint
+
+
+def test_missing_source_for_coded_value(package):
+    _set(package, "participation.csv", 4, "source_id", "")
+    _single(validate_casebase(package), "participation.csv", 4, "source_id")
+
+
+def test_na_score_needs_no_evidence(package):
+    # line 4 of conditions.csv is an NA row without evidence in the fixture
+    assert _read(package / "conditions.csv")[3][2] == ""
+    assert validate_casebase(package) == []
+
+
+def test_wrong_types(package):
+    _set(package, "cases.csv", 2, "population", "41 000")
+    _set(package, "cases.csv", 3, "start_year", "2017.0")
+    _set(package, "flows.csv", 3, "direct", "oui")
+    _set(package, "sources.csv", 2, "accessed", "26/11/2026")
+    problems = validate_casebase(package)
+    assert _single(problems, "cases.csv", 2, "population").expected == "an integer"
+    assert "whole number" in _single(problems, "cases.csv", 3, "start_year").hint
+    assert "boolean" in _single(problems, "flows.csv", 3, "direct").expected
+    assert "YYYY-MM-DD" in _single(problems, "sources.csv", 2, "accessed").expected
+
+
+def test_na_written_as_text_in_a_number(package):
+    _set(package, "participation.csv", 4, "level", "NA")
+    p = _single(validate_casebase(package), "participation.csv", 4, "level")
+    assert "empty" in p.hint
+
+
+def test_ranges_and_patterns(package):
+    _set(package, "cases.csv", 2, "end_year", "2015")  # before start_year 2016
+    _set(package, "cases.csv", 3, "population", "-5")
+    _set(package, "cases.csv", 2, "siren", "21010053")
+    _set(package, "sources.csv", 3, "date", "2019-13")
+    _set(package, "sources.csv", 3, "source_id", "S2")
+    problems = validate_casebase(package)
+    assert "2016" in _single(problems, "cases.csv", 2, "end_year").expected
+    assert ">= 0" in _single(problems, "cases.csv", 3, "population").expected
+    assert "9 digits" in _single(problems, "cases.csv", 2, "siren").hint
+    assert "calendar" in _single(problems, "sources.csv", 3, "date").expected
+    _single(problems, "sources.csv", 3, "source_id")
+
+
+def test_parent_case_must_be_a_case(package):
+    _set(package, "cases.csv", 3, "parent_case", "omega")
+    p = _single(validate_casebase(package), "cases.csv", 3, "parent_case")
+    assert p.found == "omega"
+    _set(package, "cases.csv", 3, "parent_case", "beta")
+    p = _single(validate_casebase(package), "cases.csv", 3, "parent_case")
+    assert "own parent" in p.hint
+
+
+def test_required_field_missing(package):
+    _set(package, "cases.csv", 3, "name", "")
+    _single(validate_casebase(package), "cases.csv", 3, "name")
+
+
+def test_missing_condition_rows_are_reported(package):
+    rows = _read(package / "conditions.csv")
+    _write(package / "conditions.csv", [r for r in rows if r[1] != "transversalite"])
+    problems = [p for p in validate_casebase(package) if p.file == "conditions.csv"]
+    assert len(problems) == 2  # one per case
+    assert all(p.line is None and p.column == "condition" for p in problems)
+    assert "transversalite" in problems[0].found
+
+
+def test_header_and_row_shape(package):
+    rows = _read(package / "flows.csv")
+    rows[0][3] = "canal"
+    rows[2] = rows[2][:-1]
+    _write(package / "flows.csv", rows)
+    problems = validate_casebase(package)
+    _single(problems, "flows.csv", 1, "channel")
+    _single(problems, "flows.csv", 1, "canal")
+    assert _single(problems, "flows.csv", 3, None).found == "6 fields"
+
+
+def test_blank_line_and_missing_file(package):
+    with (package / "participation.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    (package / "outcomes.csv").unlink()
+    problems = validate_casebase(package)
+    _single(problems, "participation.csv", 6, None)
+    _single(problems, "outcomes.csv", None, None)
+
+
+def test_not_utf8(package):
+    (package / "sources.csv").write_bytes("source_id,title\nS001,Région\n".encode("latin-1"))
+    p = _single(validate_casebase(package), "sources.csv", None, None)
+    assert "UTF-8" in p.expected
+
+
+def test_missing_folder_and_descriptor(tmp_path):
+    assert validate_casebase(tmp_path / "nope")[0].expected.startswith("a folder")
+    (tmp_path / "empty").mkdir()
+    assert validate_casebase(tmp_path / "empty")[0].file == "datapackage.json"
+
+
+def test_several_problems_all_reported_and_raised(package):
+    _set(package, "participation.csv", 2, "level", "7")
+    _set(package, "participation.csv", 5, "actor", "martiens")
+    _set(package, "conditions.csv", 3, "score", "0.5")
+    _set(package, "flows.csv", 2, "source_id", "S999")
+    _set(package, "cases.csv", 3, "case_id", "alpha")
+    _set(package, "outcomes.csv", 2, "evidence", "")
+    expected = {
+        ("participation.csv", 2, "level"),
+        ("participation.csv", 5, "actor"),
+        ("conditions.csv", 3, "score"),
+        ("flows.csv", 2, "source_id"),
+        ("cases.csv", 3, "case_id"),
+        ("outcomes.csv", 2, "evidence"),
+    }
+    problems = validate_casebase(package)
+    assert expected <= set(_where(problems))
+    with pytest.raises(DataError) as info:
+        load_casebase(package)
+    assert expected <= {(p.file, p.line, p.column) for p in info.value.problems}
+    message = str(info.value)
+    assert "participation.csv, line 2, column 'level': found '7'" in message
+    assert "flows.csv, line 2, column 'source_id': found 'S999'" in message
+    table = info.value.table()
+    assert {"file", "line", "column", "found", "expected", "hint"} <= set(table.columns)
+
+
+def test_problems_are_sorted_by_file_then_line(package):
+    _set(package, "participation.csv", 5, "actor", "martiens")
+    _set(package, "participation.csv", 2, "level", "7")
+    _set(package, "cases.csv", 2, "domain", "sport")
+    problems = validate_casebase(package)
+    assert _where(problems) == [("cases.csv", 2, "domain"), ("participation.csv", 2, "level"),
+                                ("participation.csv", 5, "actor")]
