@@ -1,0 +1,371 @@
+"""Tests of the case-base figures: NA drawn as NA, one arrow per flow, labels in both languages."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from coanalysis.codebook import ACTORS, CONDITIONS, PRINCIPLES, STAGES  # noqa: E402
+from coanalysis.errors import DataError  # noqa: E402
+from coanalysis.figures.casebase import (  # noqa: E402
+    NA_GID,
+    NA_HATCH,
+    NA_LEGEND,
+    circuit_diagram,
+    count_bars,
+    membership_matrix,
+    na_rate_bars,
+    participation_heatmap,
+    similarity_heatmap,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def participation():
+    # Case "x": 5 documented cells of the 6 x 6 grid, one with an explicit NA level;
+    # case "y" is there to check that only the asked case is drawn.
+    return pd.DataFrame({
+        "case_id": ["x", "x", "x", "x", "x", "y"],
+        "actor": ["usagers", "usagers", "agents", "elus", "tiers", "usagers"],
+        "stage": ["diagnostic", "conception", "conception", "decision", "diagnostic", "evaluation"],
+        "level": [2, 4, 3, 5, np.nan, 1],
+    })
+
+
+@pytest.fixture
+def conditions():
+    # Two cases coded on all 13 conditions; a third case coded on one condition only.
+    scores_a = [1, 0.67, None, 0.33, 0, 1, 1, None, 0.67, 1, 0.33, 0.67, 1]
+    scores_b = [0, 0.33, 0.33, None, None, None, 1, 1, 0, 0.67, None, 1, 0.67]
+    return pd.DataFrame({
+        "case_id": ["a"] * 13 + ["b"] * 13 + ["c"],
+        "condition": list(CONDITIONS.slugs) * 2 + ["experimenter"],
+        "score": scores_a + scores_b + [0.67],
+    })
+
+
+@pytest.fixture
+def flows():
+    return pd.DataFrame({
+        "case_id": ["x"] * 7 + ["y"],
+        "from_actor": ["usagers", "agents", "encadrement", "usagers", "usagers", "agents",
+                       "partenaires", "usagers"],
+        "to_actor": ["agents", "encadrement", "elus", "elus", "elus", "agents", "usagers",
+                     "agents"],
+        "channel": ["atelier", "remontee_hierarchique", "comite_pilotage", "vote",
+                    "reunion_publique", "entretien", "permanence", "barometre"],
+        "direct": [False, False, False, True, True, False, False, False],
+    })
+
+
+def _na_patches(ax):
+    return [p for p in ax.patches if p.get_gid() == NA_GID]
+
+
+def _mesh_array(ax):
+    return ax.collections[0].get_array()
+
+
+# ----------------------------------------------------------------------------- participation
+def test_participation_heatmap_returns_given_axes(participation):
+    fig, ax = plt.subplots()
+    assert participation_heatmap(participation, case_id="x", ax=ax) is ax
+
+
+def test_participation_heatmap_na_cells_are_masked_and_hatched(participation):
+    ax = participation_heatmap(participation, case_id="x")
+    # 36 cells, 4 documented levels (the tiers row has an empty level) -> 32 NA.
+    values = _mesh_array(ax)
+    assert values.shape == (len(ACTORS), len(STAGES))
+    assert int(np.ma.getmaskarray(values).sum()) == 32
+    na = _na_patches(ax)
+    assert len(na) == 32
+    assert all(p.get_hatch() == NA_HATCH for p in na)
+
+
+def test_participation_heatmap_cells_hold_the_levels(participation):
+    ax = participation_heatmap(participation, case_id="x")
+    values = _mesh_array(ax)
+    # rows = actors in codebook order, columns = stages in codebook order
+    assert values[ACTORS.slugs.index("usagers"), STAGES.slugs.index("conception")] == 4
+    assert values[ACTORS.slugs.index("elus"), STAGES.slugs.index("decision")] == 5
+    assert np.ma.is_masked(values[ACTORS.slugs.index("usagers"), STAGES.slugs.index("evaluation")])
+    annotations = sorted(t.get_text() for t in ax.texts)
+    assert annotations == ["2", "3", "4", "5"]
+
+
+def test_participation_level_zero_is_not_na():
+    data = pd.DataFrame({"case_id": ["x"], "actor": ["elus"], "stage": ["diagnostic"], "level": [0]})
+    ax = participation_heatmap(data, case_id="x")
+    assert int(np.ma.getmaskarray(_mesh_array(ax)).sum()) == 35
+    assert _mesh_array(ax)[ACTORS.slugs.index("elus"), 0] == 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_participation_heatmap_labels(participation, lang):
+    ax = participation_heatmap(participation, case_id="x", lang=lang)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(ACTORS.labels(lang))
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(STAGES.labels(lang))
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1] == NA_LEGEND[lang]
+    assert len(legend) == 7
+
+
+def test_na_legend_wording():
+    assert NA_LEGEND["fr"] == "NA : non documenté"
+    assert NA_LEGEND["en"] == "NA: not documented"
+
+
+def test_participation_heatmap_accepts_categorical_levels(participation):
+    data = participation.assign(level=pd.Categorical(
+        ["2", "4", "3", "5", None, "1"], categories=list("012345"), ordered=True))
+    ax = participation_heatmap(data, case_id="x")
+    assert int(np.ma.getmaskarray(_mesh_array(ax)).sum()) == 32
+
+
+@pytest.mark.parametrize("column, bad, expected", [
+    ("level", 6, "level 0-5"),
+    ("level", 2.5, "level 0-5"),
+    ("actor", "citoyens", "actor among"),
+    ("stage", "pilotage", "stage among"),
+])
+def test_participation_heatmap_rejects_bad_values(participation, column, bad, expected):
+    data = participation.astype({column: object})
+    data.loc[1, column] = bad
+    with pytest.raises(DataError, match=expected) as info:
+        participation_heatmap(data, case_id="x")
+    assert info.value.problems[0].column == column
+    assert info.value.problems[0].found == bad
+
+
+def test_participation_heatmap_rejects_duplicate_cell(participation):
+    data = pd.concat([participation, participation.iloc[[0]]], ignore_index=True)
+    with pytest.raises(DataError, match="same cell"):
+        participation_heatmap(data, case_id="x")
+
+
+def test_participation_heatmap_unknown_case(participation):
+    with pytest.raises(DataError, match="case_id present"):
+        participation_heatmap(participation, case_id="nowhere")
+
+
+def test_participation_heatmap_missing_column(participation):
+    with pytest.raises(DataError, match="level"):
+        participation_heatmap(participation.drop(columns="level"), case_id="x")
+
+
+def test_bad_lang(participation):
+    with pytest.raises(ValueError, match="lang"):
+        participation_heatmap(participation, case_id="x", lang="de")
+
+
+# ----------------------------------------------------------------------------- conditions
+def test_membership_matrix_na_count(conditions):
+    ax = membership_matrix(conditions)
+    values = _mesh_array(ax)
+    assert values.shape == (3, 13)
+    # NA: 2 in a, 4 in b, 12 absent conditions of c -> 18
+    assert int(np.ma.getmaskarray(values).sum()) == 18
+    assert len(_na_patches(ax)) == 18
+
+
+def test_membership_matrix_never_draws_na_as_zero(conditions):
+    ax = membership_matrix(conditions)
+    values = _mesh_array(ax)
+    col = CONDITIONS.slugs.index("politique_rh")
+    assert np.ma.is_masked(values[0, col])  # a: NA
+    assert values[1, col] == 1  # b: 1
+    zeros = np.ma.filled(values, -1) == 0
+    assert int(zeros.sum()) == 3  # a/expertise_partagee, b/portage_politique, b/innovation_sociale
+
+
+def test_membership_matrix_marks_the_four_principles(conditions):
+    ax = membership_matrix(conditions, lang="en")
+    ticks = ax.get_xticklabels()
+    bold = [t.get_text() for t in ticks if t.get_fontweight() == "bold"]
+    assert bold == list(PRINCIPLES.labels("en"))
+    rules = [line for line in ax.lines if line.get_gid() == "principles-rule"]
+    assert len(rules) == 1
+    assert rules[0].get_xdata()[0] == len(CONDITIONS) - len(PRINCIPLES)
+    assert any(t.get_gid() == "principles-label" and t.get_text() == "Key principles"
+               for t in ax.texts)
+
+
+@pytest.mark.parametrize("lang, text", [("fr", "0,67"), ("en", "0.67")])
+def test_membership_matrix_annotations_follow_lang(conditions, lang, text):
+    ax = membership_matrix(conditions, lang=lang)
+    assert text in [t.get_text() for t in ax.texts]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(CONDITIONS.labels(lang))
+
+
+def test_membership_matrix_row_order(conditions):
+    ax = membership_matrix(conditions, row_order=["c", "b", "a"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]
+    assert _mesh_array(ax)[0, CONDITIONS.slugs.index("experimenter")] == pytest.approx(0.67)
+
+
+def test_membership_matrix_rejects_half(conditions):
+    data = conditions.copy()
+    data.loc[3, "score"] = 0.5
+    with pytest.raises(DataError, match="0.33") as info:
+        membership_matrix(data)
+    assert info.value.problems[0].found == 0.5
+
+
+def test_membership_matrix_lists_every_problem(conditions):
+    data = conditions.astype({"condition": object})
+    data.loc[0, "condition"] = "budget"
+    data.loc[5, "condition"] = "courage"
+    with pytest.raises(DataError) as info:
+        membership_matrix(data)
+    assert [p.found for p in info.value.problems] == ["budget", "courage"]
+
+
+# ----------------------------------------------------------------------------- circuits
+def _flow_arrows(ax):
+    return [p for p in ax.patches if p.get_gid() in ("flow", "flow-direct")]
+
+
+def test_circuit_diagram_one_arrow_per_flow(flows):
+    ax = circuit_diagram(flows, case_id="x")
+    arrows = _flow_arrows(ax)
+    assert len(arrows) == 7
+    assert sum(p.get_gid() == "flow-direct" for p in arrows) == 2
+    assert sum(p.get_gid() == "classic-chain" for p in ax.patches) == 3
+    assert sum(p.get_gid() == "actor" for p in ax.patches) == len(ACTORS)
+
+
+def test_circuit_diagram_direct_arrows_are_highlighted(flows):
+    ax = circuit_diagram(flows, case_id="x")
+    direct = [p for p in _flow_arrows(ax) if p.get_gid() == "flow-direct"]
+    other = [p for p in _flow_arrows(ax) if p.get_gid() == "flow"]
+    assert min(p.get_linewidth() for p in direct) > max(p.get_linewidth() for p in other)
+    assert {p.get_edgecolor() for p in direct}.isdisjoint({p.get_edgecolor() for p in other})
+
+
+def test_circuit_diagram_channel_labels(flows):
+    ax = circuit_diagram(flows, case_id="x")
+    labels = sorted(t.get_text() for t in ax.texts if t.get_gid() == "channel-label")
+    assert labels == sorted(c.replace("_", " ") for c in flows.loc[flows.case_id == "x", "channel"])
+    ax2 = circuit_diagram(flows, case_id="x", channel=None)
+    assert not [t for t in ax2.texts if t.get_gid() == "channel-label"]
+
+
+def test_circuit_diagram_case_without_flows(flows):
+    ax = circuit_diagram(flows, case_id="z", lang="en")
+    assert _flow_arrows(ax) == []
+    assert "no documented flow" in [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize("lang, voice, expected", [
+    ("fr", 1, "→ élus 1 (chaîne classique 3)"),
+    ("en", {"elus": 2, "encadrement": 1},
+     "→ elected officials 2 (classic chain 3); → managers 1 (classic chain 2)"),
+    ("fr", {"elus": np.nan}, "→ élus aucun chemin"),
+])
+def test_circuit_diagram_title_has_voice_distance(flows, lang, voice, expected):
+    ax = circuit_diagram(flows, case_id="x", voice=voice, lang=lang, title="Case X")
+    title = ax.get_title()
+    assert title.startswith("Case X\n")
+    assert expected in title
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_circuit_diagram_actor_labels(flows, lang):
+    ax = circuit_diagram(flows, case_id="x", lang=lang)
+    shown = {" ".join(t.get_text().split()) for t in ax.texts}
+    assert set(ACTORS.labels(lang)) <= shown
+
+
+def test_circuit_diagram_rejects_bad_direct_and_actor(flows):
+    data = flows.astype({"direct": object, "to_actor": object})
+    data.loc[0, "direct"] = "maybe"
+    with pytest.raises(DataError, match="direct"):
+        circuit_diagram(data, case_id="x")
+    data = flows.astype({"to_actor": object})
+    data.loc[1, "to_actor"] = "prefet"
+    with pytest.raises(DataError, match="prefet"):
+        circuit_diagram(data, case_id="x")
+
+
+def test_circuit_diagram_rejects_bad_voice(flows):
+    with pytest.raises(ValueError, match="targets"):
+        circuit_diagram(flows, case_id="x", voice={"usagers": 0})
+    with pytest.raises(TypeError, match="voice"):
+        circuit_diagram(flows, case_id="x", voice="two")
+
+
+def test_circuit_diagram_returns_given_axes(flows):
+    fig, ax = plt.subplots()
+    assert circuit_diagram(flows, case_id="x", ax=ax) is ax
+
+
+# ----------------------------------------------------------------------------- comparables
+def test_na_rate_bars_order_labels_and_values():
+    rates = pd.DataFrame({"condition": ["transversalite", "politique_rh", "portage_politique"],
+                          "na_rate": [0.1, 0.6, 0.0]})
+    ax = na_rate_bars(rates, lang="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        CONDITIONS.label("portage_politique", "en"), CONDITIONS.label("politique_rh", "en"),
+        CONDITIONS.label("transversalite", "en")]
+    assert [p.get_width() for p in ax.patches] == [0.0, 0.6, 0.1]
+    assert "60%" in [t.get_text() for t in ax.texts]
+    fr = na_rate_bars(rates, lang="fr")
+    assert "60\u202f%" in [t.get_text() for t in fr.texts]
+
+
+def test_na_rate_bars_rejects_rate_above_one():
+    with pytest.raises(DataError, match="proportion"):
+        na_rate_bars(pd.DataFrame({"condition": ["politique_rh"], "na_rate": [60]}))
+
+
+def test_count_bars_stacks_hue_and_uses_vocabulary_labels():
+    counts = pd.DataFrame({"collectivity_type": ["commune", "commune", "region"],
+                           "corpus": ["ost2019", "comparables", "comparables"],
+                           "n_cases": [2, 5, 3]})
+    ax = count_bars(counts, category="collectivity_type", hue="corpus", lang="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Municipality", "Region"]
+    # right ends of the stacked bars are the totals per category
+    ends = {}
+    for p in ax.patches:
+        y = round(p.get_y() + p.get_height() / 2)
+        ends[y] = max(ends.get(y, 0), p.get_x() + p.get_width())
+    assert ends == {0: 7, 1: 3}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "OST 2019 study cases", "Comparable experiments"]
+
+
+def test_count_bars_rejects_negative():
+    with pytest.raises(DataError, match="count"):
+        count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [-1]}), category="domain")
+
+
+def test_similarity_heatmap_missing_pairs_are_na():
+    pairs = pd.DataFrame({"case_a": ["a", "a", "b", "b", "c"], "case_b": ["a", "b", "a", "b", "c"],
+                          "similarity": [1.0, 0.4, 0.4, 1.0, 1.0]})
+    ax = similarity_heatmap(pairs, order=["c", "a", "b"], highlight=["a"])
+    values = _mesh_array(ax)
+    assert values.shape == (3, 3)
+    assert int(np.ma.getmaskarray(values).sum()) == 4  # c-a, c-b, a-c, b-c
+    assert len(_na_patches(ax)) == 4
+    assert values[1, 2] == pytest.approx(0.4)
+    bold = {t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"}
+    assert bold == {"a"}
+
+
+def test_similarity_heatmap_rejects_out_of_range():
+    pairs = pd.DataFrame({"case_a": ["a"], "case_b": ["a"], "similarity": [1.5]})
+    with pytest.raises(DataError, match="similarity"):
+        similarity_heatmap(pairs)
