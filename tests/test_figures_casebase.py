@@ -369,3 +369,26 @@ def test_similarity_heatmap_rejects_out_of_range():
     pairs = pd.DataFrame({"case_a": ["a"], "case_b": ["a"], "similarity": [1.5]})
     with pytest.raises(DataError, match="similarity"):
         similarity_heatmap(pairs)
+
+
+def test_loader_dtypes_are_accepted(participation, conditions, flows):
+    # load_casebase gives string ids, ordered categoricals, Int64 levels, Float64 scores and
+    # boolean flags with pd.NA: the figures must read them as they come.
+    from coanalysis.codebook import ACTORS as A, STAGES as S, CONDITIONS as C
+    part = participation.assign(
+        case_id=participation.case_id.astype("string"),
+        actor=pd.Categorical(participation.actor, dtype=A.dtype()),
+        stage=pd.Categorical(participation.stage, dtype=S.dtype()),
+        level=pd.array([2, 4, 3, 5, None, 1], dtype="Int64"))
+    ax = participation_heatmap(part, case_id="x")
+    assert int(np.ma.getmaskarray(_mesh_array(ax)).sum()) == 32
+    cond = conditions.assign(case_id=conditions.case_id.astype("string"),
+                             condition=pd.Categorical(conditions.condition, dtype=C.dtype()),
+                             score=pd.array(conditions.score, dtype="Float64"))
+    ax = membership_matrix(cond)
+    assert int(np.ma.getmaskarray(_mesh_array(ax)).sum()) == 18
+    fl = flows.assign(case_id=flows.case_id.astype("string"),
+                      from_actor=pd.Categorical(flows.from_actor, dtype=A.dtype()),
+                      to_actor=pd.Categorical(flows.to_actor, dtype=A.dtype()),
+                      direct=pd.array(flows.direct, dtype="boolean"))
+    assert len(_flow_arrows(circuit_diagram(fl, case_id="x"))) == 7
