@@ -1,0 +1,180 @@
+"""Krippendorff's alpha and exact agreement, checked against published worked examples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coanalysis import codebook
+from coanalysis.agreement import (
+    coder_agreement,
+    exact_agreement,
+    krippendorff_alpha,
+    reliability_matrix,
+)
+from coanalysis.errors import DataError
+from coanalysis.loaders import CaseBase
+
+NA = np.nan
+
+
+def _coding(values, name="unit"):
+    return pd.DataFrame({"case_id": [f"u{i:02d}" for i in range(1, len(values) + 1)],
+                         "score": pd.array(values, dtype="Float64")})
+
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C:
+# four observers, 12 units, missing values; published alphas:
+# nominal 0.743, ordinal 0.815, interval 0.849, ratio 0.797.
+K2011_C = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, NA, NA, NA],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NA, 3],
+    [NA, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NA],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NA],
+]
+
+
+@pytest.mark.parametrize("level, published", [
+    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797),
+])
+def test_krippendorff_2011_four_coders(level, published):
+    codings = [_coding(row) for row in K2011_C]
+    alpha = krippendorff_alpha(*codings, level=level)
+    assert alpha == pytest.approx(published, abs=5e-4)
+
+
+def test_krippendorff_2011_binary_two_coders():
+    # Section A of Krippendorff (2011): binary data, two observers, alpha = 0.095.
+    # With two values the interval difference equals the nominal one.
+    ben = _coding([0, 1, 0, 0, 0, 0, 0, 0, 1, 0])
+    gerry = _coding([1, 1, 1, 0, 0, 1, 0, 0, 0, 0])
+    assert krippendorff_alpha(ben, gerry, level="interval") == pytest.approx(0.095, abs=5e-4)
+    assert krippendorff_alpha(ben, gerry, level="nominal") == pytest.approx(0.095, abs=5e-4)
+
+
+def test_hand_computed_interval_two_coders_with_na():
+    # units: (0, 0), (1, 1), (0.33, 0.67), (0.67, NA) -> the last is not pairable.
+    # pairable values: 0,0,1,1,0.33,0.67 (n = 6)
+    # D_o: each unit contributes 2*(c-k)^2/(m-1) / n -> only unit 3: 2*0.34^2 / 6
+    # D_e: sum over all ordered pairs of values of (c-k)^2 / (n(n-1))
+    a = _coding([0, 1, 0.33, 0.67])
+    b = _coding([0, 1, 0.67, NA])
+    vals = np.array([0, 0, 1, 1, 0.33, 0.67])
+    d_o = 2 * 0.34 ** 2 / 6
+    d_e = np.sum((vals[:, None] - vals[None, :]) ** 2) / (6 * 5)
+    assert krippendorff_alpha(a, b) == pytest.approx(1 - d_o / d_e, rel=1e-9)
+
+
+def test_alpha_invariants():
+    a = _coding([0, 0.33, 0.67, 1, 1, 0])
+    assert krippendorff_alpha(a, a.copy()) == pytest.approx(1.0)
+    b = _coding([1, 0.67, 0.33, 0, 0, 1])
+    assert krippendorff_alpha(a, b) < 0  # systematic disagreement
+    # order of rows and of coders does not matter
+    shuffled = b.sample(frac=1, random_state=1)
+    assert krippendorff_alpha(a, shuffled) == pytest.approx(krippendorff_alpha(b, a))
+
+
+def test_alpha_undefined_is_nan():
+    a = _coding([1, 1, 1])
+    assert math.isnan(krippendorff_alpha(a, a.copy()))
+    assert math.isnan(krippendorff_alpha(_coding([1, NA]), _coding([NA, 0])))
+
+
+def test_bad_inputs():
+    a = _coding([0, 1])
+    with pytest.raises(ValueError, match="level"):
+        krippendorff_alpha(a, a, level="fuzzy")
+    with pytest.raises(ValueError, match="two codings"):
+        krippendorff_alpha(a)
+    with pytest.raises(ValueError, match="lacks"):
+        krippendorff_alpha(a, a.rename(columns={"score": "value"}))
+    dup = pd.concat([a, a.iloc[[0]]])
+    with pytest.raises(DataError, match="duplicated"):
+        krippendorff_alpha(a, dup)
+
+
+def test_reliability_matrix_aligns_units():
+    a = pd.DataFrame({"case_id": ["x", "y"], "condition": ["c1", "c1"], "score": [0.0, 1.0]})
+    b = pd.DataFrame({"case_id": ["y", "z"], "condition": ["c1", "c1"], "score": [0.67, 0.33]})
+    m = reliability_matrix(a, b)
+    assert m.shape == (2, 3)
+    assert m.loc[0, ("y", "c1")] == 1.0 and m.loc[1, ("y", "c1")] == 0.67
+    assert np.isnan(m.loc[1, ("x", "c1")]) and np.isnan(m.loc[0, ("z", "c1")])
+
+
+def test_exact_agreement_counts():
+    a = _coding([0, 1, 0.33, NA, NA, 0.67])
+    b = _coding([0, 0.67, 0.33, NA, 1, 0.67])
+    s = exact_agreement(a, b)
+    assert s["n_units"] == 6
+    assert s["n_pairable"] == 4
+    assert s["n_na_all"] == 1
+    assert s["n_na_some"] == 1
+    assert s["n_exact"] == 3
+    assert s["exact"] == pytest.approx(0.75)
+
+
+def _casebase_with_codings(a_cond, b_cond, a_out, b_out):
+    def frame(values, item, vocab):
+        rows = [(case, term, v) for case, scores in values.items()
+                for term, v in zip(vocab.slugs, scores)]
+        df = pd.DataFrame(rows, columns=["case_id", item, "score"])
+        df[item] = pd.Categorical(df[item], dtype=vocab.dtype())
+        df["score"] = df["score"].astype("Float64")
+        return df
+    codings = {
+        "coder_a_conditions": frame(a_cond, "condition", codebook.CONDITIONS),
+        "coder_b_conditions": frame(b_cond, "condition", codebook.CONDITIONS),
+        "coder_a_outcomes": frame(a_out, "outcome", codebook.OUTCOMES),
+        "coder_b_outcomes": frame(b_out, "outcome", codebook.OUTCOMES),
+    }
+    empty = pd.DataFrame()
+    return CaseBase(cases=empty, participation=empty, conditions=empty, outcomes=empty,
+                    flows=empty, sources=empty, codings=codings, path=None)
+
+
+def test_coder_agreement_table():
+    base = [0, 0.33, 0.67, 1, 0, 0.33, 0.67, 1, 0, 0.33, 0.67, 1, NA]
+    a_cond = {"c1": base, "c2": base[::-1]}
+    b_cond = {"c1": base[:-1] + [0.33], "c2": base[::-1]}  # one NA-vs-coded on c1/transversalite
+    a_out = {"c1": [1, 0, 1, 0, NA], "c2": [0, 1, 0, 1, NA]}
+    b_out = {"c1": [1, 0, 1, 0, NA], "c2": [1, 0, 1, 0, NA]}  # c2 all flipped
+    cb = _casebase_with_codings(a_cond, b_cond, a_out, b_out)
+    table = coder_agreement(cb)
+    assert list(table.columns) == ["table", "variable", "n_units", "n_pairable", "n_na_all",
+                                   "n_na_some", "n_exact", "exact", "alpha"]
+    assert len(table) == 13 + 1 + 5 + 1 + 1
+    rows = table.set_index(["table", "variable"])
+    cond_all = rows.loc[("conditions", "(all)")]
+    assert cond_all["n_units"] == 26
+    assert cond_all["n_na_some"] == 1 and cond_all["n_na_all"] == 1
+    assert cond_all["n_pairable"] == 24 and cond_all["exact"] == 1.0
+    assert cond_all["alpha"] == pytest.approx(1.0)
+    out_all = rows.loc[("outcomes", "(all)")]
+    assert out_all["n_pairable"] == 8 and out_all["n_exact"] == 4
+    # per variable: adaptation_service has c1 equal (1,1) and c2 different (0 vs 1)
+    adapt = rows.loc[("outcomes", "adaptation_service")]
+    assert adapt["n_pairable"] == 2 and adapt["exact"] == 0.5
+    overall = rows.loc[("(all)", "(all)")]
+    assert overall["n_units"] == 36 and overall["n_exact"] == 28
+    # independent check of the overall alpha on the stacked codings
+    stack_a = np.array(base[:12] + base[::-1][1:] + [1, 0, 1, 0, 0, 1, 0, 1])
+    stack_b = np.array(base[:12] + base[::-1][1:] + [1, 0, 1, 0, 1, 0, 1, 0])
+    vals = np.concatenate([stack_a, stack_b])
+    n = vals.size
+    d_o = np.sum(2 * (stack_a - stack_b) ** 2) / n
+    d_e = np.sum((vals[:, None] - vals[None, :]) ** 2) / (n * (n - 1))
+    assert overall["alpha"] == pytest.approx(1 - d_o / d_e, rel=1e-9)
+
+
+def test_coder_agreement_needs_two_codings():
+    cb = _casebase_with_codings({"c": [0] * 13}, {"c": [0] * 13}, {"c": [0] * 5}, {"c": [0] * 5})
+    del cb.codings["coder_b_outcomes"]
+    with pytest.raises(ValueError, match="two codings of the outcomes"):
+        coder_agreement(cb)
+    with pytest.raises(TypeError):
+        coder_agreement(object())
