@@ -1,0 +1,760 @@
+"""Survey designs (weights, strata, PSUs, finite-population corrections) and their estimates.
+
+Design-based means, totals and shares with linearised (Taylor) standard errors, computed
+the way R's ``survey`` package computes them (ultimate-cluster variance, post-raking
+residuals), plus raking to population margins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import ConvergenceError, DataError, Problem
+
+__all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates"]
+
+_DATA = "<data>"
+#: R's survey package cycles the raking residuals over the margins this many times.
+_RAKING_BACKFIT_CYCLES = 10
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Estimate:
+    """One design-based estimate with its standard error and confidence interval.
+
+    Attributes
+    ----------
+    statistic : str
+        ``"mean"``, ``"total"``, ``"proportion"`` or a derived statistic name.
+    column : str
+        The variable estimated (or a description of the contrast).
+    estimate, se : float
+        Point estimate and linearised standard error.
+    ci : tuple of float
+        Confidence interval ``(low, high)`` at ``level``.
+    level : float
+        Confidence level (e.g. 0.95).
+    n : int
+        Number of respondents used (non-missing, in the domain).
+    df : float
+        Degrees of freedom of the quantile used for the interval (``inf`` = normal).
+    method : str
+        How the interval was built (``"wald"``, ``"logit"``, ``"beta"``).
+    """
+
+    statistic: str
+    column: str
+    estimate: float
+    se: float
+    ci: tuple[float, float]
+    level: float
+    n: int
+    df: float
+    method: str
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The estimate as a one-row DataFrame."""
+        return pd.DataFrame(
+            [{
+                "statistic": self.statistic, "column": self.column, "estimate": self.estimate,
+                "se": self.se, "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
+                "n": self.n, "df": self.df, "method": self.method,
+            }]
+        )
+
+    def summary(self) -> str:
+        """A readable one-paragraph account of the estimate."""
+        pct = f"{self.level:.0%}"
+        df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
+        return (
+            f"{self.statistic} of {self.column}: {self.estimate:.6g} (SE {self.se:.6g})\n"
+            f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Estimate({self.statistic} {self.column!r}: {self.estimate:.6g}, se {self.se:.6g}, "
+            f"{self.level:.0%} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}], n={self.n})"
+        )
+
+
+@dataclass(frozen=True)
+class RakeReport:
+    """How a raking converged.
+
+    Attributes
+    ----------
+    converged : bool
+    iterations : int
+        Full sweeps over the margins.
+    max_relative_error : float
+        Largest ``|weighted total / population total - 1|`` over every margin cell, after raking.
+    tolerance : float
+    margins : pandas.DataFrame
+        One row per (margin, category): population total, weighted sample total before and after.
+    weight_ratio : tuple of float
+        Smallest and largest ratio of raked to starting weight.
+    """
+
+    converged: bool
+    iterations: int
+    max_relative_error: float
+    tolerance: float
+    margins: pd.DataFrame
+    weight_ratio: tuple[float, float]
+
+    def summary(self) -> str:
+        state = "converged" if self.converged else "did NOT converge"
+        return (
+            f"raking {state} after {self.iterations} sweep(s); max relative margin error "
+            f"{self.max_relative_error:.3g} (tolerance {self.tolerance:g}); weight ratios in "
+            f"[{self.weight_ratio[0]:.4g}, {self.weight_ratio[1]:.4g}]"
+        )
+
+    def __repr__(self) -> str:
+        return f"RakeReport({self.summary()})"
+
+
+# --------------------------------------------------------------------------- helpers
+def _problem(column: str | None, found: Any, expected: str, hint: str = "") -> Problem:
+    return Problem(_DATA, None, column, found, expected, hint)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.intp, copy=False), pd.Index(uniques)
+
+
+def _group_sum(codes: np.ndarray, z: np.ndarray, size: int) -> np.ndarray:
+    """Column sums of ``z`` (n x k) within groups given by integer ``codes``."""
+    return np.column_stack(
+        [np.bincount(codes, weights=z[:, j], minlength=size) for j in range(z.shape[1])]
+    ) if z.shape[1] else np.zeros((size, 0))
+
+
+def _quantile(level: float, df: float) -> float:
+    upper = 1 - (1 - level) / 2
+    return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
+
+
+def _check_level(level: float) -> float:
+    if not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+    return float(level)
+
+
+def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
+                        method: str) -> tuple[float, float]:
+    """Confidence interval for a design-based proportion.
+
+    Parameters
+    ----------
+    p, se : float
+        Estimated proportion and its linearised standard error.
+    level : float
+        Confidence level.
+    df : float
+        Design degrees of freedom (PSUs minus strata).
+    n : int
+        Number of respondents (for the Korn-Graubard effective sample size).
+    method : {"logit", "beta", "wald"}
+        ``"logit"``: Wald interval on the logit scale, back-transformed (R ``svyciprop``
+        default). ``"beta"``: Korn-Graubard (Clopper-Pearson on the design-effective sample
+        size). ``"wald"``: ``p ± t·se``.
+
+    Returns
+    -------
+    tuple of float
+
+    Notes
+    -----
+    logit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
+    beta: ``n* = p(1-p)/se² · (t_{n-1} / t_{df})²``; bounds ``Beta_{α/2}(n*p, n*(1-p)+1)`` and
+    ``Beta_{1-α/2}(n*p+1, n*(1-p))``. When ``se = 0`` (e.g. a raked margin, or p in {0, 1}) the
+    interval collapses to ``(p, p)``.
+
+    References
+    ----------
+    Korn, E. L. & Graubard, B. I. (1998). Confidence intervals for proportions with small
+    expected number of positive counts estimated from survey data. *Survey Methodology* 24, 193-201.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
+    """
+    alpha = 1 - level
+    if not np.isfinite(p):
+        return (np.nan, np.nan)
+    if se == 0 or p in (0.0, 1.0):
+        return (p, p)
+    if method == "logit":
+        centre = np.log(p / (1 - p))
+        half = _quantile(level, df) * se / (p * (1 - p))
+        return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
+    if method == "beta":
+        n_eff = p * (1 - p) / se**2
+        n_eff *= (stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+        low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+        high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+        return (float(low), float(high))
+    if method == "wald":
+        half = _quantile(level, df) * se
+        return (p - half, p + half)
+    raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {method!r}")
+
+
+# --------------------------------------------------------------------------- the design
+class Design:
+    """A survey design: data plus weights, strata, primary sampling units and fpc.
+
+    The Python counterpart of R's ``svydesign(ids=~psu, strata=~strata, weights=~w,
+    fpc=~fpc, data=...)`` for single-stage (or ultimate-cluster) designs.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. It is kept by reference, not copied.
+    weights : str, optional
+        Column of sampling weights (positive). Default: ``N_h / n_h`` when ``fpc`` gives
+        population sizes, else 1 for everyone.
+    strata : str, optional
+        Column of strata. Default: one stratum.
+    psu : str, optional
+        Column of primary sampling units (clusters), nested in strata. Default: each
+        respondent is its own PSU.
+    fpc : str, optional
+        Column giving, per stratum, the population number of PSUs ``N_h`` (values > 1) or the
+        sampling fraction ``n_h / N_h`` (values <= 1), as R's ``fpc=``. Default: none
+        (with-replacement approximation).
+
+    Notes
+    -----
+    The variance of an estimator with influence values ``z_i`` is
+    ``V = Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k (Z_hk - Z̄_h)²`` where ``Z_hk`` is the sum of ``z_i`` over
+    PSU ``k`` of stratum ``h``, ``n_h`` the number of PSUs sampled in the stratum and
+    ``f_h = n_h / N_h``. Domains (subpopulations, ``by=``) keep the whole design: respondents
+    outside the domain contribute zero, so ``n_h`` is the design's, as in R.
+    A stratum with a single PSU is refused (R's default ``survey.lonely.psu = "fail"``).
+
+    References
+    ----------
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer, ch. 6.
+    Lumley, T. (2004). Analysis of complex survey samples. *Journal of Statistical Software* 9(8).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4], "w": [1.0, 1, 2, 2], "h": ["a", "a", "b", "b"]})
+    >>> d = Design(df, weights="w", strata="h")
+    >>> round(d.mean("y").estimate, 4)
+    2.8333
+    """
+
+    def __init__(self, data: pd.DataFrame, weights: str | None = None, strata: str | None = None,
+                 psu: str | None = None, fpc: str | None = None):
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        if len(data) == 0:
+            raise DataError(_problem(None, "0 rows", "at least one respondent"))
+        for name, col in (("weights", weights), ("strata", strata), ("psu", psu), ("fpc", fpc)):
+            if col is not None and col not in data.columns:
+                raise DataError(_problem(col, col, f"a column of data for {name}=",
+                                         f"available columns: {list(data.columns)}"))
+        self.data = data
+        self.spec = {"weights": weights, "strata": strata, "psu": psu, "fpc": fpc}
+        n = len(data)
+        problems: list[Problem] = []
+
+        for col in (strata, psu):
+            if col is not None and data[col].isna().any():
+                rows = list(data.index[data[col].isna()][:10])
+                problems.append(_problem(col, "NA", "no missing value in a design column",
+                                         f"rows {rows} have none"))
+        if problems:
+            raise DataError(problems, "invalid survey design")
+
+        if strata is None:
+            self._strata, self._strata_labels = np.zeros(n, dtype=np.intp), pd.Index(["all"])
+        else:
+            self._strata, self._strata_labels = _codes(data[strata])
+        n_strata = len(self._strata_labels)
+        if psu is None:
+            self._psu = np.arange(n, dtype=np.intp)
+            psu_stratum = self._strata
+        else:
+            pair = pd.MultiIndex.from_arrays([self._strata, data[psu].to_numpy()])
+            self._psu, uniques = pd.factorize(pair, sort=True)
+            self._psu = self._psu.astype(np.intp, copy=False)
+            psu_stratum = np.asarray(uniques.get_level_values(0), dtype=np.intp)
+        self._psu_stratum = np.asarray(psu_stratum, dtype=np.intp)
+        self._n_psu = int(self._psu_stratum.size)
+        self._n_psu_h = np.bincount(self._psu_stratum, minlength=n_strata).astype(float)
+
+        lonely = [self._strata_labels[h] for h in np.flatnonzero(self._n_psu_h == 1)]
+        if lonely:
+            raise DataError(
+                [_problem(strata, s, "at least 2 PSUs in every stratum",
+                          "merge this stratum with a similar one (R: survey.lonely.psu='fail')")
+                 for s in lonely], "a stratum has a single PSU")
+
+        # finite-population correction, per stratum
+        self._f_h = np.zeros(n_strata)
+        if fpc is not None:
+            values = pd.to_numeric(data[fpc], errors="coerce").to_numpy(dtype=float)
+            bad = ~np.isfinite(values) | (values <= 0)
+            if bad.any():
+                raise DataError([_problem(fpc, data[fpc].iloc[i], "a positive number",
+                                          f"row {data.index[i]!r}") for i in np.flatnonzero(bad)[:20]],
+                                "invalid fpc")
+            for h in range(n_strata):
+                vals = np.unique(values[self._strata == h])
+                if vals.size > 1:
+                    problems.append(_problem(fpc, list(vals), "one fpc value per stratum",
+                                             f"stratum {self._strata_labels[h]!r}"))
+                    continue
+                v = vals[0]
+                if v <= 1:
+                    self._f_h[h] = v
+                else:
+                    if v < self._n_psu_h[h]:
+                        problems.append(_problem(fpc, v, f"a population size >= the {int(self._n_psu_h[h])} "
+                                                 "PSUs sampled", f"stratum {self._strata_labels[h]!r}"))
+                        continue
+                    self._f_h[h] = self._n_psu_h[h] / v
+            if problems:
+                raise DataError(problems, "invalid fpc")
+
+        if weights is None:
+            if fpc is not None and psu is None:
+                w = 1.0 / self._f_h[self._strata]
+            elif fpc is not None:
+                raise DataError(_problem("weights", None, "weights= for a clustered design",
+                                         "give the sampling weights column"))
+            else:
+                w = np.ones(n)
+        else:
+            w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype=float)
+            bad = ~np.isfinite(w) | (w < 0)
+            if bad.any():
+                raise DataError([_problem(weights, data[weights].iloc[i], "a finite weight >= 0",
+                                          f"row {data.index[i]!r}") for i in np.flatnonzero(bad)[:20]],
+                                "invalid weights")
+        self._w = np.ascontiguousarray(w, dtype=float)
+        # raking steps: each a list of (codes, n_categories, factors applied after it)
+        self._calibration: list[dict] = []
+        self.rake_report: RakeReport | None = None
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def weights(self) -> pd.Series:
+        """Current weights, aligned with ``data``."""
+        return pd.Series(self._w, index=self.data.index, name="weight")
+
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    def degrees_of_freedom(self, mask: np.ndarray | None = None) -> float:
+        """Number of PSUs minus number of strata among respondents with positive weight
+        (in ``mask`` if given), as R's ``degf``."""
+        inset = self._w != 0 if mask is None else (self._w != 0) & mask
+        psus = np.unique(self._psu[inset])
+        return float(psus.size - np.unique(self._psu_stratum[psus]).size)
+
+    def __repr__(self) -> str:
+        parts = [f"{self.n} respondents", f"{len(self._strata_labels)} strata",
+                 f"{self._n_psu} PSUs"]
+        if self.spec["fpc"]:
+            parts.append("fpc")
+        if self._calibration:
+            parts.append(f"raked on {', '.join(self._calibration[-1]['columns'])}")
+        return f"Design({'; '.join(parts)}; sum of weights {self._w.sum():.6g})"
+
+    # ------------------------------------------------------------------ variance
+    def _residualise(self, z: np.ndarray) -> np.ndarray:
+        """Replace influence values by their residuals on the raking margins (R ``svyrecvar``)."""
+        for step in self._calibration:
+            psws = step["psw"]()
+            for _ in range(_RAKING_BACKFIT_CYCLES):
+                for (codes, size), psw in zip(step["margins"], psws):
+                    ratio = z / psw[:, None]
+                    means = _group_sum(codes, ratio, size) / step["counts"][id(codes)][:, None]
+                    z = z - psw[:, None] * means[codes]
+        return z
+
+    def covariance(self, z: np.ndarray) -> np.ndarray:
+        """Linearised covariance matrix of estimators with influence values ``z`` (n x k).
+
+        Parameters
+        ----------
+        z : numpy.ndarray
+            Influence values, one column per estimator, 0 outside a domain.
+
+        Returns
+        -------
+        numpy.ndarray
+            k x k covariance matrix.
+
+        Notes
+        -----
+        ``V = Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k (Z_hk - Z̄_h)(Z_hk - Z̄_h)'`` over PSU totals ``Z_hk``,
+        after raking residuals (backfitting over margins, 10 cycles, as R's ``survey``).
+        """
+        z = np.asarray(z, dtype=float)
+        if z.ndim == 1:
+            z = z[:, None]
+        z = self._residualise(z)
+        totals = _group_sum(self._psu, z, self._n_psu)
+        h = self._psu_stratum
+        means = _group_sum(h, totals, len(self._n_psu_h)) / self._n_psu_h[:, None]
+        dev = totals - means[h]
+        scale = (1 - self._f_h) * self._n_psu_h / (self._n_psu_h - 1)
+        return (dev * scale[h][:, None]).T @ dev
+
+    # ------------------------------------------------------------------ influence values
+    def _values(self, column: str) -> np.ndarray:
+        if column not in self.data.columns:
+            raise KeyError(f"{column!r} is not a column of the design's data; "
+                           f"available: {list(self.data.columns)}")
+        s = self.data[column]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = s.cat.categories
+            if not pd.api.types.is_numeric_dtype(cats):
+                raise TypeError(f"{column!r} is categorical with non-numeric categories; "
+                                "use share() or a numeric score")
+            codes = s.cat.codes.to_numpy()
+            vals = np.asarray(cats, dtype=float)[codes]
+            vals[codes < 0] = np.nan
+            return vals
+        if pd.api.types.is_bool_dtype(s.dtype):
+            return s.to_numpy(dtype=float)
+        if not pd.api.types.is_numeric_dtype(s.dtype):
+            raise TypeError(f"{column!r} is not numeric (dtype {s.dtype}); use share() for categories")
+        return s.to_numpy(dtype=float, na_value=np.nan)
+
+    def mean_influence(self, values: np.ndarray, mask: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, int]:
+        """Hájek means of the columns of ``values`` in a domain, with their influence values.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            n x k values (NaN = missing: the respondent is left out of that estimate's domain;
+            rows with any NaN are left out of all columns, so the columns share one domain).
+        mask : numpy.ndarray of bool, optional
+            Domain membership.
+
+        Returns
+        -------
+        estimates : numpy.ndarray (k,)
+        z : numpy.ndarray (n, k)
+            ``z_i = w_i (y_i - ȳ) / Σ w`` inside the domain, 0 outside.
+        n : int
+            Respondents used.
+        """
+        values = np.asarray(values, dtype=float)
+        if values.ndim == 1:
+            values = values[:, None]
+        keep = ~np.isnan(values).any(axis=1)
+        if mask is not None:
+            keep &= mask
+        w = np.where(keep, self._w, 0.0)
+        wsum = w.sum()
+        if wsum <= 0:
+            k = values.shape[1]
+            return np.full(k, np.nan), np.zeros_like(values), int(keep.sum())
+        y = np.where(keep[:, None], values, 0.0)
+        est = (w[:, None] * y).sum(axis=0) / wsum
+        z = w[:, None] * (y - est) / wsum
+        return est, z, int(keep.sum())
+
+    # ------------------------------------------------------------------ estimates
+    def mean(self, column: str, *, level: float = 0.95, df: float | None = None,
+             mask: np.ndarray | None = None) -> Estimate:
+        """Weighted (Hájek) mean of a numeric column, missing values left out.
+
+        Parameters
+        ----------
+        column : str
+        level : float, default 0.95
+        df : float, optional
+            Degrees of freedom of the interval's t quantile; default normal (as R ``confint``).
+        mask : numpy.ndarray of bool, optional
+            Domain (subpopulation) membership.
+
+        Returns
+        -------
+        Estimate
+
+        Notes
+        -----
+        ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
+        :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
+        """
+        level = _check_level(level)
+        est, z, n = self.mean_influence(self._values(column), mask)
+        se = float(np.sqrt(self.covariance(z)[0, 0]))
+        d = np.inf if df is None else float(df)
+        q = _quantile(level, d)
+        return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
+                        level, n, d, "wald")
+
+    def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None) -> Estimate:
+        """Weighted total ``Σ w_i y_i`` (missing values count as absent), as R ``svytotal``."""
+        level = _check_level(level)
+        y = self._values(column)
+        keep = ~np.isnan(y)
+        if mask is not None:
+            keep &= mask
+        z = np.where(keep, self._w * np.nan_to_num(y), 0.0)
+        est = float(z.sum())
+        se = float(np.sqrt(self.covariance(z)[0, 0]))
+        q = _quantile(level, np.inf)
+        return Estimate("total", column, est, se, (est - q * se, est + q * se), level,
+                        int(keep.sum()), np.inf, "wald")
+
+    def indicators(self, column: str) -> tuple[np.ndarray, pd.Index]:
+        """0/1 indicator matrix of the categories of a column (NaN rows where missing)."""
+        if column not in self.data.columns:
+            raise KeyError(f"{column!r} is not a column of the design's data")
+        s = self.data[column]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes, cats = s.cat.codes.to_numpy(), s.cat.categories
+        else:
+            codes, cats = _codes(s)
+        x = (codes[:, None] == np.arange(len(cats))[None, :]).astype(float)
+        x[codes < 0] = np.nan
+        return x, pd.Index(cats, name=column)
+
+    def share(self, column: str, *, level: float = 0.95, method: str = "logit",
+              mask: np.ndarray | None = None) -> pd.DataFrame:
+        """Weighted share of each category of a column, with intervals.
+
+        Parameters
+        ----------
+        column : str
+            Categorical (or any discrete) column; missing values are left out.
+        level : float, default 0.95
+        method : {"logit", "beta", "wald"}
+            Interval, see :func:`proportion_interval`; ``"beta"`` is Korn-Graubard, better
+            for proportions near 0 or 1.
+        mask : numpy.ndarray of bool, optional
+            Domain membership.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by category: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+        Notes
+        -----
+        Each share is the mean of the category's indicator (R ``svymean(~factor)``); intervals
+        as R ``svyciprop(method=)`` with ``df`` = PSUs - strata of the domain.
+        """
+        level = _check_level(level)
+        x, cats = self.indicators(column)
+        est, z, n = self.mean_influence(x, mask)
+        se = np.sqrt(np.clip(np.diag(self.covariance(z)), 0, None))
+        df = self.degrees_of_freedom(mask)
+        cis = [proportion_interval(p, s, level=level, df=df, n=n, method=method)
+               for p, s in zip(est, se)]
+        out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
+                            "ci_high": [c[1] for c in cis], "n": n}, index=cats)
+        return out
+
+    def by(self, group: str) -> "DomainEstimates":
+        """Estimates within each category of ``group`` (domains of the whole design), as R ``svyby``."""
+        if group not in self.data.columns:
+            raise KeyError(f"{group!r} is not a column of the design's data")
+        return DomainEstimates(self, group)
+
+    # ------------------------------------------------------------------ raking
+    def rake(self, margins: Mapping[str, Mapping[Any, float] | pd.Series], *, tol: float = 1e-10,
+             max_iter: int = 100, bounds: tuple[float, float] | None = None) -> "Design":
+        """Rake the weights to population margins (iterative proportional fitting).
+
+        Parameters
+        ----------
+        margins : dict
+            ``{column: {category: population total}}``; every category present in the data
+            must have a total, and every margin must add up to the same population size.
+        tol : float, default 1e-10
+            Stop when a whole sweep changes no weight by a relative amount above ``tol``.
+        max_iter : int, default 100
+            Maximum number of sweeps; :class:`~coanalysis.errors.ConvergenceError` if reached.
+        bounds : (float, float), optional
+            Lower and upper limits of the ratio raked / starting weight (clipped after each
+            step). With bounds the variance residuals use the final weights (approximation).
+
+        Returns
+        -------
+        Design
+            A new design (same data, strata, PSUs, fpc) whose weights match the margins, with
+            ``rake_report``. Its standard errors account for the raking.
+
+        Notes
+        -----
+        Each step multiplies the weights of category ``c`` of margin ``m`` by
+        ``T_mc / Σ_{i in c} w_i``. Variance: influence values are replaced by residuals from
+        per-margin cell means, cycled 10 times over the margins (Deville & Särndal's raking
+        ratio estimator linearised as in R's ``survey::rake``).
+
+        References
+        ----------
+        Deming, W. E. & Stephan, F. F. (1940). On a least squares adjustment of a sampled
+        frequency table when the expected marginal totals are known. *Ann. Math. Stat.* 11, 427-444.
+        Deville, J.-C., Särndal, C.-E. & Sautory, O. (1993). Generalized raking procedures in
+        survey sampling. *JASA* 88, 1013-1020.
+        """
+        if not margins:
+            raise ValueError("margins must name at least one column")
+        if not (isinstance(max_iter, int) and max_iter >= 1):
+            raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+        if not (tol > 0):
+            raise ValueError(f"tol must be positive, got {tol!r}")
+        if bounds is not None:
+            lo, hi = bounds
+            if not (0 <= lo < 1 < hi):
+                raise ValueError(f"bounds must satisfy 0 <= low < 1 < high, got {bounds!r}")
+        problems: list[Problem] = []
+        parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
+        grand: list[float] = []
+        for col, margin in margins.items():
+            if col not in self.data.columns:
+                raise KeyError(f"margin {col!r} is not a column of the design's data")
+            margin = dict(margin.items())
+            cats = list(margin.keys())
+            target = np.array([float(margin[c]) for c in cats])
+            if (~np.isfinite(target) | (target <= 0)).any():
+                problems.append(_problem(col, margin, "positive population totals"))
+                continue
+            s = self.data[col]
+            codes = pd.Categorical(s, categories=cats).codes.astype(np.intp)
+            missing = codes < 0
+            if missing.any():
+                for v, cnt in pd.Series(s[missing]).value_counts(dropna=False).items():
+                    problems.append(_problem(col, v, f"one of the margin's categories {cats}",
+                                             f"{cnt} respondent(s); add a population total "
+                                             "for it or recode"))
+                continue
+            present = np.bincount(codes, weights=self._w, minlength=len(cats))
+            for c, t in zip(cats, present):
+                if t <= 0:
+                    problems.append(_problem(col, c, "at least one respondent with positive weight "
+                                             "in every margin category", "merge categories"))
+            parsed.append((col, codes, target, cats))
+            grand.append(target.sum())
+        if grand and max(grand) - min(grand) > 1e-9 * max(grand):
+            problems.append(_problem(None, {c: g for (c, *_), g in zip(parsed, grand)},
+                                     "margins that add up to the same population size"))
+        if problems:
+            raise DataError(problems, "cannot rake to these margins")
+
+        w0 = self._w
+        w = w0.copy()
+        before = [np.bincount(c, weights=w0, minlength=len(t)) for _, c, t, _ in parsed]
+        factors: list[np.ndarray] = []
+        snapshots: list[np.ndarray] = []
+        converged = False
+        it = 0
+        for it in range(1, max_iter + 1):
+            change = 0.0
+            factors = []
+            snapshots = []
+            for _, codes, target, _ in parsed:
+                f = target / np.bincount(codes, weights=w, minlength=target.size)
+                change = max(change, float(np.max(np.abs(f - 1))))
+                w *= f[codes]
+                if bounds is not None:
+                    np.clip(w, bounds[0] * w0, bounds[1] * w0, out=w)
+                    snapshots.append(w.copy())
+                factors.append(f)
+            if change < tol:
+                converged = True
+                break
+        after = [np.bincount(c, weights=w, minlength=len(t)) for _, c, t, _ in parsed]
+        err = max(float(np.max(np.abs(a / t - 1))) for a, (_, _, t, _) in zip(after, parsed))
+        rows = []
+        for (col, _, target, cats), b, a in zip(parsed, before, after):
+            for c, t, bb, aa in zip(cats, target, b, a):
+                rows.append({"margin": col, "category": c, "population": t,
+                             "before": bb, "after": aa})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(w0 > 0, w / w0, np.nan)
+        report = RakeReport(converged, it, err, tol, pd.DataFrame(rows),
+                            (float(np.nanmin(ratio)), float(np.nanmax(ratio))))
+        if not converged:
+            raise ConvergenceError(f"{report.summary()}; raise max_iter, loosen bounds, or merge "
+                                   "sparse categories")
+
+        new = object.__new__(Design)
+        new.__dict__.update(self.__dict__)
+        new._w = w
+        margins_codes = [(codes, target.size) for _, codes, target, _ in parsed]
+        counts = {id(codes): np.bincount(codes, minlength=size).astype(float)
+                  for codes, size in margins_codes}
+        if bounds is not None:
+            psw_list = snapshots
+
+            def psw():
+                return psw_list
+        else:
+            last = factors
+
+            def psw():
+                # weights right after each margin's step of the last sweep (R's attr "weights")
+                out = [None] * len(margins_codes)
+                cur = w
+                for i in range(len(margins_codes) - 1, -1, -1):
+                    out[i] = cur
+                    cur = cur / last[i][margins_codes[i][0]]
+                return out
+        new._calibration = self._calibration + [{
+            "columns": [p[0] for p in parsed], "margins": margins_codes, "counts": counts,
+            "psw": psw}]
+        new.rake_report = report
+        return new
+
+
+class DomainEstimates:
+    """Estimates in each category of a grouping column (returned by :meth:`Design.by`)."""
+
+    def __init__(self, design: Design, group: str):
+        self.design = design
+        self.group = group
+        s = design.data[group]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            self._levels = [c for c in s.cat.categories if (s == c).any()]
+        else:
+            self._levels = list(pd.unique(s.dropna()))
+            try:
+                self._levels = sorted(self._levels)
+            except TypeError:
+                pass
+        self._values = s.to_numpy()
+
+    def __repr__(self) -> str:
+        return f"DomainEstimates(by {self.group!r}: {len(self._levels)} domains)"
+
+    def masks(self):
+        for level in self._levels:
+            yield level, (self._values == level)
+
+    def mean(self, column: str, *, level: float = 0.95) -> pd.DataFrame:
+        """Mean of ``column`` in each domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``."""
+        rows = []
+        for g, m in self.masks():
+            e = self.design.mean(column, level=level, mask=m)
+            rows.append({self.group: g, "estimate": e.estimate, "se": e.se,
+                         "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n})
+        return pd.DataFrame(rows).set_index(self.group)
+
+    def share(self, column: str, *, level: float = 0.95, method: str = "logit") -> pd.DataFrame:
+        """Shares of the categories of ``column`` in each domain (index: group, category)."""
+        parts = {g: self.design.share(column, level=level, method=method, mask=m)
+                 for g, m in self.masks()}
+        return pd.concat(parts, names=[self.group, column])

@@ -1,0 +1,160 @@
+# Reference values for coanalysis.survey, computed once with R's survey package.
+#
+# Run from the repository root:  Rscript tests/reference/make_survey_reference.R
+# Writes tests/reference/survey_strclus.csv (a seeded test design: strata, PSUs, weights, fpc),
+# tests/reference/survey_ordinal.csv (ordinal-regression data) and
+# tests/reference/survey_reference_values.csv (name,value; header lines give the R and package
+# versions). The test suite reads those files and never needs R.
+suppressMessages({library(survey); library(MASS)})
+out_dir <- "tests/reference"
+vals <- list()
+put <- function(name, value) vals[[name]] <<- unname(as.numeric(value))
+
+## ---------------------------------------------------------------- the test design
+set.seed(20261126)
+Nh <- c(a = 40, b = 30, c = 25)      # population number of PSUs per stratum
+nh <- c(a = 5, b = 4, c = 3)         # PSUs sampled per stratum
+rows <- list()
+for (h in names(Nh)) {
+  for (k in seq_len(nh[[h]])) {
+    m <- sample(4:9, 1); M <- sample(20:60, 1)
+    u <- rnorm(1, 0, 0.5)
+    rows[[length(rows) + 1]] <- data.frame(
+      stratum = h, psu = paste0(h, k), fpc = Nh[[h]],
+      w = Nh[[h]] / nh[[h]] * M / m * runif(m, 0.8, 1.25),
+      lat = rnorm(m, 0.3 * match(h, names(Nh)) + u, 1))
+  }
+}
+d <- do.call(rbind, rows)
+n <- nrow(d)
+d$id <- seq_len(n)
+d$grp <- sample(c("usagers", "agents"), n, replace = TRUE, prob = c(0.6, 0.4))
+d$sex <- sample(c("F", "H"), n, replace = TRUE)
+d$age3 <- sample(c("18-34", "35-59", "60+"), n, replace = TRUE, prob = c(0.3, 0.45, 0.25))
+d$y <- round(5 + 1.5 * d$lat + (d$grp == "agents") * 0.8 + rnorm(n), 3)
+d$y[sample(n, 3)] <- NA
+d$sat <- cut(d$lat + 0.5 * (d$grp == "agents") + rnorm(n, 0, 0.7),
+             c(-Inf, -0.3, 0.6, 1.4, Inf), labels = 1:4)
+d$top2 <- as.integer(d$sat %in% c("3", "4"))
+d$sat_na <- d$sat
+d$sat_na[sample(n, 5)] <- NA
+d$rare <- as.integer(d$lat > quantile(d$lat, 0.96))
+d$w <- round(d$w, 6)
+d$lat <- NULL
+write.csv(d, file.path(out_dir, "survey_strclus.csv"), row.names = FALSE, na = "")
+
+d <- read.csv(file.path(out_dir, "survey_strclus.csv"), stringsAsFactors = FALSE)
+d$sat <- factor(d$sat, levels = 1:4); d$sat_na <- factor(d$sat_na, levels = 1:4)
+des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, fpc = ~fpc, data = d)
+des_nofpc <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d)
+
+record_mean <- function(prefix, m) {
+  put(paste0(prefix, ".est"), coef(m)); put(paste0(prefix, ".se"), SE(m))
+}
+record_mean("strclus.mean_y", svymean(~y, des, na.rm = TRUE))
+ci <- confint(svymean(~y, des, na.rm = TRUE))
+put("strclus.mean_y.ci_low", ci[1]); put("strclus.mean_y.ci_high", ci[2])
+record_mean("strclus_nofpc.mean_y", svymean(~y, des_nofpc, na.rm = TRUE))
+record_mean("strclus.total_y", svytotal(~y, des, na.rm = TRUE))
+m <- svymean(~sat, des)
+for (i in 1:4) { put(paste0("strclus.share_sat.", i, ".est"), coef(m)[i]); put(paste0("strclus.share_sat.", i, ".se"), SE(m)[i]) }
+m <- svymean(~sat_na, des, na.rm = TRUE)
+for (i in 1:4) { put(paste0("strclus.share_sat_na.", i, ".est"), coef(m)[i]); put(paste0("strclus.share_sat_na.", i, ".se"), SE(m)[i]) }
+put("strclus.degf", degf(des))
+for (meth in c("logit", "beta")) {
+  for (v in c("top2", "rare")) {
+    p <- svyciprop(as.formula(paste0("~", v)), des, method = meth)
+    put(paste0("strclus.ciprop_", v, ".", meth, ".est"), p)
+    put(paste0("strclus.ciprop_", v, ".", meth, ".ci_low"), attr(p, "ci")[1])
+    put(paste0("strclus.ciprop_", v, ".", meth, ".ci_high"), attr(p, "ci")[2])
+  }
+}
+b <- svyby(~y, ~grp, subset(des, !is.na(y)), svymean, covmat = TRUE)  # na.rm with covmat fails in survey 4.1
+for (g in c("agents", "usagers")) { put(paste0("strclus.by_grp.mean_y.", g, ".est"), b[g, "y"]); put(paste0("strclus.by_grp.mean_y.", g, ".se"), b[g, "se"]) }
+gap <- svycontrast(b, c(agents = -1, usagers = 1))
+put("strclus.gap_y.usagers_minus_agents.est", coef(gap)); put("strclus.gap_y.usagers_minus_agents.se", SE(gap))
+b <- svyby(~top2, ~grp, des, svymean, covmat = TRUE)
+gap <- svycontrast(b, c(agents = -1, usagers = 1))
+put("strclus.gap_top2.usagers_minus_agents.est", coef(gap)); put("strclus.gap_top2.usagers_minus_agents.se", SE(gap))
+b <- svyby(~sat, ~grp, des, svymean)
+for (g in c("agents", "usagers")) for (i in 1:4) {
+  put(paste0("strclus.by_grp.share_sat.", g, ".", i, ".est"), b[g, paste0("sat", i)])
+  put(paste0("strclus.by_grp.share_sat.", g, ".", i, ".se"), b[g, paste0("se.sat", i)])
+}
+
+## ---------------------------------------------------------------- raking the test design
+tot <- round(sum(d$w) * 1.1)
+pop_sex <- data.frame(sex = c("F", "H"), Freq = c(round(tot * 0.53), tot - round(tot * 0.53)))
+pop_age <- data.frame(age3 = c("18-34", "35-59", "60+"),
+                      Freq = c(round(tot * 0.25), round(tot * 0.40), tot - round(tot * 0.25) - round(tot * 0.40)))
+for (i in 1:2) put(paste0("strclus.rake.margin.sex.", pop_sex$sex[i]), pop_sex$Freq[i])
+for (i in 1:3) put(paste0("strclus.rake.margin.age3.", pop_age$age3[i]), pop_age$Freq[i])
+rk <- rake(des, list(~sex, ~age3), list(pop_sex, pop_age), control = list(maxit = 200, epsilon = 1e-12))
+write.csv(data.frame(id = d$id, raked_weight = sprintf("%.15g", weights(rk))),
+          file.path(out_dir, "survey_strclus_raked_weights.csv"), row.names = FALSE, quote = FALSE)
+record_mean("strclus.rake.mean_y", svymean(~y, rk, na.rm = TRUE))
+record_mean("strclus.rake.total_y", svytotal(~y, rk, na.rm = TRUE))
+m <- svymean(~sat, rk)
+for (i in 1:4) { put(paste0("strclus.rake.share_sat.", i, ".est"), coef(m)[i]); put(paste0("strclus.rake.share_sat.", i, ".se"), SE(m)[i]) }
+m <- svymean(~sex, rk)
+put("strclus.rake.share_sex.F.est", coef(m)[1]); put("strclus.rake.share_sex.F.se", SE(m)[1])
+p <- svyciprop(~top2, rk, method = "logit")
+put("strclus.rake.ciprop_top2.logit.est", p); put("strclus.rake.ciprop_top2.logit.ci_low", attr(p, "ci")[1]); put("strclus.rake.ciprop_top2.logit.ci_high", attr(p, "ci")[2])
+b <- svyby(~y, ~grp, rk, svymean, na.rm = TRUE)
+for (g in c("agents", "usagers")) { put(paste0("strclus.rake.by_grp.mean_y.", g, ".est"), b[g, "y"]); put(paste0("strclus.rake.by_grp.mean_y.", g, ".se"), b[g, "se"]) }
+# svyby(covmat = TRUE) fails on calibrated designs in survey 4.1; the slope of y ~ grp in svyglm
+# is the same contrast (difference of domain means) with the same linearisation.
+g <- svyglm(y ~ I(grp == "usagers"), rk)
+put("strclus.rake.gap_y.usagers_minus_agents.est", coef(g)[2]); put("strclus.rake.gap_y.usagers_minus_agents.se", SE(g)[2])
+g <- svyglm(y ~ I(grp == "usagers"), des)
+put("strclus.glm_gap_y.usagers_minus_agents.est", coef(g)[2]); put("strclus.glm_gap_y.usagers_minus_agents.se", SE(g)[2])
+
+## ---------------------------------------------------------------- R's api data (published peers)
+data(api)
+api_cols <- c("cds", "stype", "dnum", "pw", "fpc", "api00", "api99", "enroll", "sch.wide", "awards")
+write.csv(apistrat[, api_cols], file.path(out_dir, "api_strat.csv"), row.names = FALSE)
+write.csv(apiclus1[, api_cols], file.path(out_dir, "api_clus1.csv"), row.names = FALSE)
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
+record_mean("apistrat.mean_api00", svymean(~api00, dstrat))
+record_mean("apistrat.total_enroll", svytotal(~enroll, dstrat))
+m <- svymean(~sch.wide, dstrat)
+put("apistrat.share_schwide.Yes.est", coef(m)[2]); put("apistrat.share_schwide.Yes.se", SE(m)[2])
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = apiclus1, fpc = ~fpc)
+record_mean("apiclus1.mean_api00", svymean(~api00, dclus1))
+pop_stype <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
+pop_sw <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
+rc <- rake(dclus1, list(~stype, ~sch.wide), list(pop_stype, pop_sw), control = list(maxit = 200, epsilon = 1e-12))
+record_mean("apiclus1.rake.mean_api00", svymean(~api00, rc))
+record_mean("apiclus1.rake.total_enroll", svytotal(~enroll, rc))
+
+## ---------------------------------------------------------------- ordinal regression (MASS::polr)
+set.seed(7)
+no <- 400
+od <- data.frame(x1 = round(rnorm(no), 4), x2 = rbinom(no, 1, 0.4))
+lat <- 0.8 * od$x1 - 0.6 * od$x2 + rlogis(no)
+od$y <- cut(lat, c(-Inf, -1.5, -0.2, 0.9, 2.2, Inf), labels = 1:5, ordered_result = TRUE)
+write.csv(od, file.path(out_dir, "survey_ordinal.csv"), row.names = FALSE)
+fit <- polr(y ~ x1 + x2, data = od, Hess = TRUE, method = "logistic")
+put("polr.coef.x1", coef(fit)["x1"]); put("polr.coef.x2", coef(fit)["x2"])
+se <- sqrt(diag(vcov(fit)))
+put("polr.se.x1", se["x1"]); put("polr.se.x2", se["x2"])
+for (i in 1:4) put(paste0("polr.zeta.", i), fit$zeta[i])
+put("polr.loglik", logLik(fit))
+
+## ---------------------------------------------------------------- Cronbach's alpha (by its definition, Feldt CI)
+items <- data.frame(i1 = as.integer(d$sat), i2 = pmin(4, pmax(1, as.integer(d$sat) + sample(-1:1, n, TRUE))),
+                    i3 = pmin(4, pmax(1, as.integer(d$sat) + sample(-1:1, n, TRUE))))
+write.csv(items, file.path(out_dir, "survey_items.csv"), row.names = FALSE)
+k <- ncol(items); C <- cov(items)
+alpha <- k / (k - 1) * (1 - sum(diag(C)) / sum(C))
+put("alpha.est", alpha)
+df1 <- nrow(items) - 1; df2 <- df1 * (k - 1)
+put("alpha.feldt.ci_low", 1 - (1 - alpha) * qf(0.975, df1, df2))
+put("alpha.feldt.ci_high", 1 - (1 - alpha) * qf(0.025, df1, df2))
+
+con <- file(file.path(out_dir, "survey_reference_values.csv"), "w")
+writeLines(c(paste0("# ", R.version.string), paste0("# survey ", packageVersion("survey"), "; MASS ", packageVersion("MASS")),
+             "# generated by tests/reference/make_survey_reference.R", "name,value"), con)
+writeLines(sprintf("%s,%.17g", names(vals), unlist(vals)), con)
+close(con)
+cat("wrote", length(vals), "reference values\n")
