@@ -1,1 +1,30 @@
-"""qca subpackage."""
+"""Configurational comparison (QCA): calibration, truth tables, necessity,
+Boolean minimisation (complex, parsimonious, intermediate) and robustness.
+
+The pipeline follows R QCA (Dușa) — ``calibrate`` → ``truth_table`` →
+``minimize`` — and every number is checked against R QCA 3.25's outputs.
+"""
+
+from ._boolean import QCAWarning, prime_implicants, solve_chart
+from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
+from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
+from .minimize import Solution, minimize
+from .truth_table import TruthTable, truth_table
+
+__all__ = [
+    "QCAWarning",
+    "calibrate",
+    "calibrate_crisp",
+    "calibrate_codebook",
+    "truth_table",
+    "TruthTable",
+    "minimize",
+    "Solution",
+    "membership",
+    "negate",
+    "parse_expression",
+    "sufficiency_fit",
+    "necessity_fit",
+    "prime_implicants",
+    "solve_chart",
+]

@@ -1,0 +1,365 @@
+"""Boolean minimisation of a truth table: the complex (conservative),
+parsimonious and intermediate solutions, every tied minimal model, and their fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, Problem
+from ._boolean import (
+    cube_covers,
+    cube_string,
+    prime_implicants,
+    r_order,
+    solve_chart,
+)
+from .fit import FIT_ZERO, _cube_membership, _model_membership, sufficiency_fit
+from .truth_table import TruthTable
+
+__all__ = ["Solution", "minimize"]
+
+Cube = tuple[int, int]
+
+
+@dataclass
+class _Pair:
+    label: str
+    simplifying: int
+    easy: int
+
+
+def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int):
+    """Prime implicants and all minimum covers; returns (list of models as cube lists, complete, n_pi)."""
+    masks, values = prime_implicants(k, on, off)
+    rows = on if chart_rows is None else chart_rows
+    if chart_rows is not None:
+        useful = np.array([cube_covers(m, v, rows).any() for m, v in zip(masks, values)], dtype=bool)
+        masks, values = masks[useful], values[useful]
+    chart = np.column_stack([cube_covers(m, v, rows) for m, v in zip(masks, values)]) \
+        if len(masks) else np.zeros((len(rows), 0), dtype=bool)
+    sol = solve_chart(chart, max_models=max_models)
+    models = [[(int(masks[i]), int(values[i])) for i in mod] for mod in sol.models]
+    return models, sol.complete, len(masks)
+
+
+def _covered(cubes, points: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(points), dtype=bool)
+    for m, v in cubes:
+        out |= cube_covers(m, v, points)
+    return out
+
+
+def _candidate_terms(c_model, p_model, directional: dict[int, int], k: int) -> list[Cube]:
+    """Ragin & Sonnett's easy-counterfactual terms for one (complex, parsimonious) pair."""
+    out = []
+    for cm, cv in c_model:
+        supersets = [(pm, pv) for pm, pv in p_model if (pm & cm) == pm and (cv & pm) == pv]
+        if not supersets:
+            out.append((cm, cv))
+            continue
+        for pm, _ in supersets:
+            mask, value = pm, cv & pm
+            for j in range(k):
+                bit = 1 << (k - 1 - j)
+                if not (cm & bit) or (pm & bit):
+                    continue
+                lit = 1 if cv & bit else 0
+                if j in directional and directional[j] != lit:
+                    continue  # the literal contradicts the expectation: dropped
+                mask |= bit
+                value |= cv & bit
+            out.append((mask, value))
+    return out
+
+
+class Solution:
+    """A minimisation result: every tied minimal model and the parameters of fit.
+
+    Attributes
+    ----------
+    kind : str
+        "complex", "parsimonious" or "intermediate".
+    models : list of str
+        Every distinct minimal model, e.g. ``["A*~B + C"]``, in R QCA's order.
+    model_table : DataFrame
+        One row per model as R labels them (``M1``… or ``C1P1``… for the
+        intermediate solution): ``label``, ``model``, ``name`` (M1…, the
+        key of the model's row in ``fit``).
+    fit : DataFrame
+        Indexed by term (every term of any model, in R's order) then by model
+        (``M1``…): ``consistency``, ``PRI``, ``coverage``, ``unique_coverage``
+        (against all the listed terms), ``cases`` (the positive cases a term
+        covers, row by row), and with several models ``unique_coverage_M1``…
+        (within each model).
+    complete : bool
+        False when ``max_models`` stopped the listing of tied models.
+    """
+
+    def __init__(self, *, kind, tt: TruthTable, model_cubes, labels, complete, n_prime_implicants,
+                 directional=None, pairs=None):
+        self.kind = kind
+        self.truth_table = tt
+        self.conditions = tt.conditions
+        self.outcome = tt.outcome
+        self.complete = complete
+        self.n_prime_implicants = n_prime_implicants
+        self.directional = directional
+        self.pairs = pairs or []
+        k = len(self.conditions)
+        self._model_cubes = []
+        names = []
+        self.models: list[str] = []
+        label_rows = []
+        for label, cubes in zip(labels, model_cubes):
+            cubes = [cubes[i] for i in r_order(np.array([c[0] for c in cubes], dtype=np.int64),
+                                                np.array([c[1] for c in cubes], dtype=np.int64), k)]
+            text = " + ".join(cube_string(m, v, self.conditions) for m, v in cubes)
+            if text not in self.models:
+                self.models.append(text)
+                self._model_cubes.append(cubes)
+                names.append(f"M{len(self.models)}")
+            label_rows.append((label, text, f"M{self.models.index(text) + 1}"))
+        self.model_table = pd.DataFrame(label_rows, columns=["label", "model", "name"])
+        self.fit = self._fit_table()
+
+    # ------------------------------------------------------------------ fit
+    def _terms(self) -> list[Cube]:
+        seen = []
+        for cubes in self._model_cubes:
+            for c in cubes:
+                if c not in seen:
+                    seen.append(c)
+        if not seen:
+            return []
+        order = r_order(np.array([c[0] for c in seen], dtype=np.int64),
+                        np.array([c[1] for c in seen], dtype=np.int64), len(self.conditions))
+        return [seen[i] for i in order]
+
+    def _fit_table(self) -> pd.DataFrame:
+        tt = self.truth_table
+        x, y = tt.x, tt.y
+        terms = self._terms()
+        sy = y.sum()
+        on = tt.configurations("1")
+        member = {c: _cube_membership(x, *c) for c in terms}
+        rows = {}
+
+        def unique_cov(term, others) -> float:
+            if sy <= 0:
+                return np.nan
+            with_all = np.maximum.reduce([member[t] for t in others + [term]])
+            without = (np.maximum.reduce([member[t] for t in others]) if others
+                       else np.zeros(len(y)))
+            v = (np.minimum(with_all, y).sum() - np.minimum(without, y).sum()) / sy
+            return 0.0 if abs(v) < FIT_ZERO else float(v)
+
+        positions = {int(c): i for i, c in enumerate(tt._configs)}
+        for term in terms:
+            name = cube_string(*term, self.conditions)
+            fit = sufficiency_fit(member[term], y)
+            others = [t for t in terms if t != term]
+            fit["unique_coverage"] = unique_cov(term, others)
+            covered = on[cube_covers(*term, on)]
+            fit["cases"] = "; ".join(",".join(tt._cases[positions[int(c)]]) for c in np.sort(covered))
+            if len(self._model_cubes) > 1:
+                for i, cubes in enumerate(self._model_cubes, start=1):
+                    fit[f"unique_coverage_M{i}"] = (
+                        unique_cov(term, [t for t in cubes if t != term]) if term in cubes else np.nan)
+            rows[name] = fit
+        for i, cubes in enumerate(self._model_cubes, start=1):
+            fit = sufficiency_fit(_model_membership(x, cubes), y)
+            fit["unique_coverage"] = np.nan
+            fit["cases"] = ""
+            rows[f"M{i}"] = fit
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "term"
+        return table
+
+    def model_fit(self, model: int | str = 0) -> pd.DataFrame:
+        """Fit table of one model (its terms, with unique coverage within that model, and its row)."""
+        i = self._model_index(model)
+        cubes = self._model_cubes[i]
+        names = [cube_string(*c, self.conditions) for c in cubes]
+        table = self.fit.loc[names + [f"M{i + 1}"], ["consistency", "PRI", "coverage", "cases"]].copy()
+        col = f"unique_coverage_M{i + 1}" if f"unique_coverage_M{i + 1}" in self.fit else "unique_coverage"
+        table.insert(3, "unique_coverage", self.fit.loc[names + [f"M{i + 1}"], col])
+        return table
+
+    def _model_index(self, model) -> int:
+        if isinstance(model, (int, np.integer)):
+            if not 0 <= model < len(self.models):
+                raise IndexError(f"model index {model} out of range: {len(self.models)} model(s)")
+            return int(model)
+        if model in self.models:
+            return self.models.index(model)
+        if isinstance(model, str) and model.startswith("M") and model[1:].isdigit():
+            return self._model_index(int(model[1:]) - 1)
+        raise KeyError(f"{model!r} is neither a model index, a label M1… nor one of {self.models}")
+
+    # ------------------------------------------------------------ memberships
+    def case_membership(self, model: int | str = 0) -> pd.DataFrame:
+        """Each case's membership in every term of a model, in the model, and in the outcome."""
+        i = self._model_index(model)
+        cubes = self._model_cubes[i]
+        x = self.truth_table.x
+        out = {cube_string(*c, self.conditions): _cube_membership(x, *c) for c in cubes}
+        out[self.models[i]] = _model_membership(x, cubes)
+        out[self.outcome] = self.truth_table.y
+        return pd.DataFrame(out, index=self.truth_table.data.index)
+
+    def covered_configurations(self, model: int | str = 0) -> np.ndarray:
+        """Configurations (integers) inside the model's terms: what the model claims."""
+        cubes = self._model_cubes[self._model_index(model)]
+        allc = np.arange(1 << len(self.conditions), dtype=np.int64)
+        return allc[_covered(cubes, allc)]
+
+    # --------------------------------------------------------------- display
+    @property
+    def table(self) -> pd.DataFrame:
+        """Alias of :attr:`fit` (the package's results-object convention)."""
+        return self.fit
+
+    def __repr__(self) -> str:
+        head = (f"Solution({self.kind}, outcome={self.outcome!r}, {len(self.models)} model(s)"
+                + ("" if self.complete else ", listing capped") + ")")
+        lines = [head] + [f"  M{i}: {m}" for i, m in enumerate(self.models, start=1)]
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        tt = self.truth_table
+        lines = [repr(self), ""]
+        lines.append(f"outcome: {self.outcome}; conditions: {', '.join(self.conditions)}")
+        lines.append(f"truth table: consistency_cutoff={tt.consistency_cutoff}, n_cutoff={tt.n_cutoff}, "
+                     f"pri_cutoff={tt.pri_cutoff}; remainders {tt.n_remainders} of "
+                     f"{1 << len(self.conditions)}")
+        lines.append(f"prime implicants: {self.n_prime_implicants}")
+        if self.kind == "intermediate":
+            lines.append(f"directional expectations: {self.directional}")
+            for p in self.pairs:
+                lines.append(f"  {p.label}: {p.simplifying} simplifying assumption(s), "
+                             f"{p.easy} easy counterfactual(s)")
+        if len(self.models) > 1:
+            lines.append(f"model ambiguity: {len(self.models)} minimal models fit the data equally; "
+                         "report them all")
+        if not self.complete:
+            lines.append("the listing of tied models was capped (max_models): more exist")
+        with pd.option_context("display.width", 120, "display.max_columns", 30,
+                               "display.max_colwidth", 50, "display.precision", 3):
+            lines += ["", self.fit.to_string()]
+        return "\n".join(lines)
+
+
+def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | None = None,
+             max_models: int = 500) -> Solution:
+    """Minimise a truth table into the complex, parsimonious or intermediate solution.
+
+    Parameters
+    ----------
+    tt : TruthTable
+        From :func:`coanalysis.qca.truth_table`.
+    remainders : bool
+        False: complex (conservative) solution, no remainder used. True:
+        parsimonious solution, any remainder may be used.
+    directional : dict, optional
+        ``{condition: 1 | 0}``: expected presence (1) or absence (0) of each
+        condition with the outcome; gives the intermediate solution (easy
+        counterfactuals only) whatever ``remainders`` says.
+    max_models : int
+        Cap on the number of tied minimal models listed (a warning says when hit).
+
+    Returns
+    -------
+    Solution
+
+    Notes
+    -----
+    ON = rows with OUT "1"; OFF = rows "0" and "C"; remainders "?".
+    Complex: prime implicants (PIs) of ON with every other configuration OFF.
+    Parsimonious: PIs covering ≥ 1 ON row and no OFF row, remainders free.
+    In both, the PI chart (ON rows × PIs) is solved exactly: the minimum
+    number of PIs, then **every** cover of that size (R QCA's M1, M2…).
+    Intermediate (Ragin & Sonnett 2005, as in R QCA): for each pair of a
+    complex model Ci and a parsimonious model Pj, the simplifying
+    assumptions SA are the remainders Pj covers; for each term c of Ci and
+    each term p of Pj contained in it, the literals of c not in p are dropped
+    when they contradict the expectation; the easy counterfactuals EC are the
+    SA rows inside these terms (or inside c when no p fits); CiPj is then
+    minimised with ON ∪ EC as the only allowed configurations. Fit of terms
+    and models: see :func:`coanalysis.qca.sufficiency_fit`; unique coverage
+    of term j = [Σmin(S, Y) − Σmin(S − j, Y)]/ΣY.
+    Checked against R QCA 3.25 ``minimize()`` on Lipset (crisp, fuzzy) and
+    Cebotari & Vink, and against Quine's cyclic function.
+
+    References
+    ----------
+    Ragin, C. C., & Sonnett, J. (2005). Between complexity and parsimony:
+    limited diversity, counterfactual cases, and comparative analysis. In
+    *Vergleichen in der Politikwissenschaft*, 180-197. VS Verlag.
+    McCluskey, E. J. (1956). Minimization of Boolean functions. *Bell System
+    Technical Journal*, 35(6), 1417-1444.
+    Dușa, A. (2018). Consistency cubes. *The R Journal*, 10(2), 357-370.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+    >>> tt = truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=1)
+    >>> minimize(tt).models
+    ['A']
+    """
+    if not isinstance(tt, TruthTable):
+        raise TypeError(f"minimize expects a TruthTable (from qca.truth_table), got {type(tt).__name__}")
+    if not isinstance(max_models, (int, np.integer)) or max_models < 1:
+        raise ValueError(f"max_models must be a positive integer, got {max_models!r}")
+    k = tt.k
+    on = tt.configurations("1")
+    if len(on) == 0:
+        raise DataError(Problem("<truth table>", None, "OUT", 0, "at least one positive row (OUT = 1)",
+                                f"no configuration reaches consistency_cutoff={tt.consistency_cutoff} "
+                                f"with n ≥ {tt.n_cutoff}: lower a cut-off or check the outcome"),
+                        "nothing to minimise")
+    off = np.concatenate([tt.configurations("0"), tt.configurations("C")])
+
+    if directional is None:
+        if remainders:
+            models, complete, n_pi = _solve(k, on, off, max_models=max_models)
+            kind = "parsimonious"
+        else:
+            models, complete, n_pi = _solve(k, on, None, max_models=max_models)
+            kind = "complex"
+        labels = [f"M{i}" for i in range(1, len(models) + 1)]
+        return Solution(kind=kind, tt=tt, model_cubes=models, labels=labels, complete=complete,
+                        n_prime_implicants=n_pi)
+
+    if not isinstance(directional, dict):
+        raise ValueError(f"directional must be a dict {{condition: 1 or 0}}, got {directional!r}")
+    bad = {c: v for c, v in directional.items() if c not in tt.conditions or v not in (0, 1)}
+    if bad:
+        raise ValueError(f"directional expectations must map conditions {tt.conditions} to 1 "
+                         f"(present) or 0 (absent); invalid: {bad}")
+    dirs = {tt.conditions.index(c): int(v) for c, v in directional.items()}
+    c_models, c_complete, _ = _solve(k, on, None, max_models=max_models)
+    p_models, p_complete, _ = _solve(k, on, off, max_models=max_models)
+    remainder_set = tt.configurations("?")
+    models, labels, pairs = [], [], []
+    complete = c_complete and p_complete
+    n_pi_total = 0
+    for i, cm in enumerate(c_models, start=1):
+        for j, pm in enumerate(p_models, start=1):
+            sa = remainder_set[_covered(pm, remainder_set)]
+            cands = _candidate_terms(cm, pm, dirs, k)
+            ec = sa[_covered(cands, sa)]
+            pair_models, pair_complete, n_pi = _solve(
+                k, np.concatenate([on, ec]), None, chart_rows=on, max_models=max_models)
+            complete &= pair_complete
+            n_pi_total = max(n_pi_total, n_pi)
+            label = f"C{i}P{j}"
+            pairs.append(_Pair(label, len(sa), len(ec)))
+            for m_i, mod in enumerate(pair_models, start=1):
+                models.append(mod)
+                labels.append(label if len(pair_models) == 1 else f"{label}-M{m_i}")
+    return Solution(kind="intermediate", tt=tt, model_cubes=models, labels=labels, complete=complete,
+                    n_prime_implicants=n_pi_total, directional=dict(directional), pairs=pairs)
