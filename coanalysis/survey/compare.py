@@ -1,0 +1,123 @@
+"""Comparisons between domains of one design: the users-versus-agents gap and the change between waves.
+
+A gap is the difference of two domain estimates; its standard error is linearised on the
+whole design (so strata and PSUs shared by both groups are accounted for), as R's
+``svyby(..., covmat = TRUE)`` followed by ``svycontrast``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .design import Design, _check_level
+from .estimates import item_values
+
+__all__ = ["group_gap", "users_agents_gap", "wave_change"]
+
+
+def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: Any, second: Any,
+              statistic: str = "satisfaction", top: int = 2, level: float = 0.95,
+              df: float | None = None) -> pd.DataFrame:
+    """Difference ``first - second`` of an item statistic between two groups, with test.
+
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical Likert items (or numeric columns with ``statistic="mean"``).
+    group : str
+        Column holding the groups.
+    first, second : scalar
+        The two values of ``group`` compared.
+    statistic : {"satisfaction", "net", "mean"}, default "satisfaction"
+        See :func:`coanalysis.survey.estimates.item_values`.
+    top : int, default 2
+    level : float, default 0.95
+    df : float, optional
+        Degrees of freedom of the t quantile and test; default the design's (PSUs - strata).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: ``item``, ``first``, ``second`` (the two estimates), ``gap``, ``se``,
+        ``ci_low``, ``ci_high``, ``t``, ``p_value``, ``n_first``, ``n_second``.
+
+    Notes
+    -----
+    With influence values ``z^(1)``, ``z^(2)`` of the two domain means, the gap has influence
+    ``z^(1) - z^(2)`` and variance ``Var(z^(1) - z^(2))`` from the design; ``t = gap / se``
+    with a two-sided p-value on ``df`` degrees of freedom (Wald test, as R ``svyttest``).
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 (domains) and §5.2 (contrasts).
+    """
+    level = _check_level(level)
+    if isinstance(items, str):
+        items = [items]
+    if group not in design.data.columns:
+        raise KeyError(f"{group!r} is not a column of the design's data")
+    g = design.data[group].to_numpy()
+    masks = {}
+    for name, value in (("first", first), ("second", second)):
+        m = g == value
+        if not m.any():
+            raise ValueError(f"{name}={value!r} does not occur in column {group!r}; "
+                             f"values: {list(pd.unique(design.data[group]))[:10]}")
+        masks[name] = m
+    d = design.degrees_of_freedom() if df is None else float(df)
+    rows = []
+    for item in items:
+        s = design.data[item] if item in design.data.columns else None
+        if statistic == "mean" and s is not None and not isinstance(s.dtype, pd.CategoricalDtype):
+            values = design._values(item)
+        else:
+            values = item_values(design, item, statistic, top=top)
+        e1, z1, n1 = design.mean_influence(values, masks["first"])
+        e2, z2, n2 = design.mean_influence(values, masks["second"])
+        gap = float(e1[0] - e2[0])
+        se = float(np.sqrt(design.covariance(z1 - z2)[0, 0]))
+        q = stats.t.ppf(1 - (1 - level) / 2, d) if np.isfinite(d) else stats.norm.ppf(1 - (1 - level) / 2)
+        t = gap / se if se > 0 else np.nan
+        p = float(2 * stats.t.sf(abs(t), d)) if np.isfinite(t) else np.nan
+        rows.append({"item": item, "first": float(e1[0]), "second": float(e2[0]), "gap": gap,
+                     "se": se, "ci_low": gap - q * se, "ci_high": gap + q * se, "t": t,
+                     "p_value": p, "n_first": n1, "n_second": n2})
+    out = pd.DataFrame(rows)
+    out.attrs.update({"group": group, "first": first, "second": second, "statistic": statistic,
+                      "level": level, "df": d})
+    return out
+
+
+def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str = "population",
+                     users: Any = "usagers", agents: Any = "agents", **kwargs) -> pd.DataFrame:
+    """Users' minus agents' statistic for each item (how far the administration's view of a
+    service is from its users'). Columns renamed ``users``/``agents``; see :func:`group_gap`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from coanalysis.survey import Design
+    >>> cat = pd.CategoricalDtype([1, 2, 3, 4], ordered=True)
+    >>> df = pd.DataFrame({"population": ["usagers"] * 4 + ["agents"] * 4,
+    ...                    "q": pd.Series([1, 2, 3, 4, 3, 4, 4, 4]).astype(cat)})
+    >>> users_agents_gap(Design(df), "q")["gap"].item()
+    -0.5
+    """
+    out = group_gap(design, items, group, first=users, second=agents, **kwargs)
+    return out.rename(columns={"first": "users", "second": "agents", "n_first": "n_users",
+                               "n_second": "n_agents"})
+
+
+def wave_change(design: Design, items: Sequence[str] | str, *, wave: str = "vague", before: Any,
+                after: Any, **kwargs) -> pd.DataFrame:
+    """Change ``after - before`` of each item's statistic between two waves stacked in one
+    design (independent samples: give each wave its own strata). See :func:`group_gap`."""
+    out = group_gap(design, items, wave, first=after, second=before, **kwargs)
+    return out.rename(columns={"first": "after", "second": "before", "gap": "change",
+                               "n_first": "n_after", "n_second": "n_before"})
+

@@ -1,0 +1,160 @@
+"""Satisfaction statistics of Likert items: satisfaction rate (top-k box), net satisfaction, mean score.
+
+Each is a design-based mean of a recoded item, so it gets the design's standard error,
+interval and domains; every function returns a tidy DataFrame (one row per item, and per group).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .design import Design, _check_level, _quantile, proportion_interval
+
+__all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate",
+           "net_satisfaction", "mean_score"]
+
+#: The statistics an item can be summarised by.
+STATISTICS = ("satisfaction", "net", "mean")
+
+
+def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
+    if column not in design.data.columns:
+        raise KeyError(f"{column!r} is not a column of the design's data")
+    s = design.data[column]
+    if not (isinstance(s.dtype, pd.CategoricalDtype) and s.cat.ordered):
+        raise TypeError(f"{column!r} must be an ordered categorical (a declared Likert scale); "
+                        f"got dtype {s.dtype}. Load it with read_survey(scales=...) or use "
+                        "LikertScale.categorical()")
+    return s.cat.codes.to_numpy(), s.cat.categories
+
+
+def item_values(design: Design, column: str, statistic: str, *, top: int = 2) -> np.ndarray:
+    """The per-respondent values whose weighted mean is the statistic (NaN = missing).
+
+    Parameters
+    ----------
+    design : Design
+    column : str
+        An ordered categorical Likert item.
+    statistic : {"satisfaction", "net", "mean"}
+        ``"satisfaction"``: 1 if the answer is among the ``top`` highest categories, else 0.
+        ``"net"``: +1 in the ``top`` highest, -1 in the ``top`` lowest, 0 otherwise.
+        ``"mean"``: the category's numeric value (its code when categories are numbers,
+        else its rank 1..k).
+    top : int, default 2
+        Size of the top (and bottom) box.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    if statistic not in STATISTICS:
+        raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
+    codes, cats = _ordered_codes(design, column)
+    k = len(cats)
+    if not (isinstance(top, (int, np.integer)) and 1 <= top <= k // 2):
+        raise ValueError(f"top must be an integer between 1 and {k // 2} for the {k}-point "
+                         f"scale of {column!r}, got {top!r}")
+    missing = codes < 0
+    if statistic == "satisfaction":
+        vals = (codes >= k - top).astype(float)
+    elif statistic == "net":
+        vals = (codes >= k - top).astype(float) - (codes < top).astype(float)
+    else:
+        score = (np.asarray(cats, dtype=float) if pd.api.types.is_numeric_dtype(cats)
+                 else np.arange(1, k + 1, dtype=float))
+        vals = score[np.where(missing, 0, codes)]
+    vals[missing] = np.nan
+    return vals
+
+
+def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
+         method: str) -> dict:
+    est, z, n = design.mean_influence(values, mask)
+    p = float(est[0])
+    se = float(np.sqrt(design.covariance(z)[0, 0]))
+    if statistic == "satisfaction":
+        df = design.degrees_of_freedom(mask)
+        lo, hi = proportion_interval(p, se, level=level, df=df, n=n, method=method)
+    else:
+        q = _quantile(level, np.inf)
+        lo, hi = p - q * se, p + q * se
+    return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n}
+
+
+def item_statistics(design: Design, items: Sequence[str] | str, statistic: str = "satisfaction",
+                    *, by: str | None = None, top: int = 2, level: float = 0.95,
+                    method: str = "logit") -> pd.DataFrame:
+    """A satisfaction statistic for several Likert items, overall or by group.
+
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical columns.
+    statistic : {"satisfaction", "net", "mean"}, default "satisfaction"
+        See :func:`item_values`.
+    by : str, optional
+        Grouping column (domains of the whole design).
+    top : int, default 2
+    level : float, default 0.95
+    method : {"logit", "beta", "wald"}, default "logit"
+        Interval of the satisfaction rate (a proportion); net and mean use a normal interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item``, (``by``), ``statistic``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+    Notes
+    -----
+    The statistic is the weighted mean ``Σ w_i v_i / Σ w_i`` of the recoded values ``v_i``; its
+    variance is the design's linearised variance (:meth:`Design.covariance`). Missing answers
+    ("ne sait pas", "sans réponse") are left out of each item's base.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q": pd.Categorical([1, 2, 3, 4, 4], categories=[1, 2, 3, 4], ordered=True)})
+    >>> item_statistics(Design(df), "q")["estimate"].item()
+    0.6
+    """
+    level = _check_level(level)
+    if isinstance(items, str):
+        items = [items]
+    rows = []
+    groups = [(None, None)] if by is None else list(design.by(by).masks())
+    for item in items:
+        values = item_values(design, item, statistic, top=top)
+        for g, mask in groups:
+            row = {"item": item}
+            if by is not None:
+                row[by] = g
+            row["statistic"] = statistic
+            row.update(_one(design, values, mask, statistic, level, method))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def satisfaction_rate(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
+    """Share of respondents in the top ``top`` categories (default top-2 box), with intervals.
+
+    See :func:`item_statistics` for parameters; equals R ``svyciprop(~I(item %in% top2))``.
+    """
+    return item_statistics(design, items, "satisfaction", **kwargs)
+
+
+def net_satisfaction(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
+    """Top-box share minus bottom-box share (between -1 and 1), with a normal interval.
+
+    See :func:`item_statistics`.
+    """
+    return item_statistics(design, items, "net", **kwargs)
+
+
+def mean_score(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
+    """Weighted mean score of each item, with a normal interval. See :func:`item_statistics`."""
+    return item_statistics(design, items, "mean", **kwargs)
