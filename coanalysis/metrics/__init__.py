@@ -1,1 +1,32 @@
-"""metrics subpackage."""
+"""Metrics comparing the cases: profiles and indices, information circuits, similarity and clusters.
+
+Every function takes a :class:`~coanalysis.loaders.CaseBase` (or one of its
+tables) and returns a DataFrame; nothing here reads files or draws.
+"""
+
+from .circuits import flow_graph, shortest_path, voice_distance  # noqa: F401
+from .profiles import (  # noqa: F401
+    coconstruction_index,
+    condition_profile,
+    outcome_profile,
+    participation_breadth,
+    participation_depth,
+    principle_profile,
+)
+from .similarity import case_linkage, case_similarity, cluster_cases, distance_matrix  # noqa: F401
+
+__all__ = [
+    "principle_profile",
+    "condition_profile",
+    "outcome_profile",
+    "participation_depth",
+    "participation_breadth",
+    "coconstruction_index",
+    "flow_graph",
+    "shortest_path",
+    "voice_distance",
+    "distance_matrix",
+    "case_similarity",
+    "case_linkage",
+    "cluster_cases",
+]

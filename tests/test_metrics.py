@@ -1,0 +1,312 @@
+"""Metrics on a small hand-computed case base, NA included."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.spatial.distance import pdist, squareform
+
+from coanalysis import codebook
+from coanalysis.loaders import CaseBase
+from coanalysis.metrics import (
+    case_linkage,
+    case_similarity,
+    cluster_cases,
+    coconstruction_index,
+    condition_profile,
+    distance_matrix,
+    flow_graph,
+    outcome_profile,
+    participation_breadth,
+    participation_depth,
+    principle_profile,
+    shortest_path,
+    voice_distance,
+)
+
+NA = None
+
+
+def _cat(values, vocab):
+    return pd.Categorical(values, dtype=vocab.dtype())
+
+
+@pytest.fixture
+def cb() -> CaseBase:
+    cases = pd.DataFrame({"case_id": pd.array(["a", "b", "c"], dtype="string")})
+    cond_rows = [
+        ("a", "experimenter", 1), ("a", "formaliser_evaluer", 0.67), ("a", "dialogue_former", 1),
+        ("a", "transversalite", 0.33), ("a", "portage_politique", 0.67),
+        ("b", "experimenter", 0.33), ("b", "formaliser_evaluer", NA), ("b", "dialogue_former", 0.67),
+        # b has no row at all for transversalite; c has no row at all
+    ]
+    conditions = pd.DataFrame(cond_rows, columns=["case_id", "condition", "score"])
+    conditions["condition"] = _cat(conditions["condition"], codebook.CONDITIONS)
+    conditions["score"] = conditions["score"].astype("Float64")
+    outcomes = pd.DataFrame({"case_id": ["a"], "outcome": _cat(["perennisation"], codebook.OUTCOMES),
+                             "score": pd.array([1.0], dtype="Float64")})
+    part_rows = [
+        ("a", "usagers", "diagnostic", 4), ("a", "usagers", "decision", 2),
+        ("a", "usagers", "evaluation", NA), ("a", "agents", "conception", 0),
+        ("b", "elus", "decision", 5), ("b", "usagers", "diagnostic", 3),
+        ("b", "usagers", "conception", 3),
+    ]
+    participation = pd.DataFrame(part_rows, columns=["case_id", "actor", "stage", "level"])
+    participation["actor"] = _cat(participation["actor"], codebook.ACTORS)
+    participation["stage"] = _cat(participation["stage"], codebook.STAGES)
+    participation["level"] = participation["level"].astype("Int64")
+    flow_rows = [
+        ("a", "usagers", "agents", "atelier"), ("a", "usagers", "agents", "permanence"),
+        ("a", "agents", "encadrement", "remontee_hierarchique"),
+        ("a", "encadrement", "elus", "comite_pilotage"),
+        ("b", "usagers", "agents", "atelier"), ("b", "usagers", "elus", "vote"),
+        ("b", "elus", "encadrement", "restitution"),
+        ("d", "agents", "elus", "restitution"),
+    ]
+    flows = pd.DataFrame(flow_rows, columns=["case_id", "from_actor", "to_actor", "channel"])
+    flows["from_actor"] = _cat(flows["from_actor"], codebook.ACTORS)
+    flows["to_actor"] = _cat(flows["to_actor"], codebook.ACTORS)
+    empty = pd.DataFrame()
+    return CaseBase(cases=cases, participation=participation, conditions=conditions,
+                    outcomes=outcomes, flows=flows, sources=empty, codings={}, path=None)
+
+
+def _na(x) -> bool:
+    return x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+# -- profiles ----------------------------------------------------------------------------------
+
+def test_principle_profile(cb):
+    prof = principle_profile(cb)
+    assert list(prof.index) == ["a", "b", "c"]
+    assert list(prof.columns) == list(codebook.PRINCIPLES.slugs)
+    assert prof.columns.name == "principle" and prof.index.name == "case_id"
+    assert all(str(t) == "Float64" for t in prof.dtypes)
+    assert prof.loc["a"].tolist() == [1.0, 0.67, 1.0, 0.33]
+    assert prof.loc["b", "experimenter"] == 0.33
+    assert _na(prof.loc["b", "formaliser_evaluer"])  # empty score
+    assert _na(prof.loc["b", "transversalite"])      # no row
+    assert prof.loc["c"].isna().all()                # case without any coding
+
+
+def test_condition_profile_all_and_subset(cb):
+    prof = condition_profile(cb)
+    assert list(prof.columns) == list(codebook.CONDITIONS.slugs)
+    assert prof.loc["a", "portage_politique"] == 0.67
+    assert int(prof.notna().sum().sum()) == 7
+    sub = condition_profile(cb, ["transversalite", "portage_politique"])
+    assert list(sub.columns) == ["transversalite", "portage_politique"]
+    with pytest.raises(ValueError, match="not in the codebook"):
+        condition_profile(cb, ["courage"])
+    # a bare table gives the cases it mentions
+    assert list(condition_profile(cb.conditions).index) == ["a", "b"]
+
+
+def test_profile_rejects_duplicates(cb):
+    doubled = pd.concat([cb.conditions, cb.conditions.iloc[[0]]])
+    with pytest.raises(ValueError, match="several rows"):
+        condition_profile(doubled)
+
+
+def test_outcome_profile(cb):
+    prof = outcome_profile(cb)
+    assert prof.loc["a", "perennisation"] == 1.0
+    assert prof.loc[["b", "c"]].isna().all().all()
+
+
+def test_participation_depth(cb):
+    depth = participation_depth(cb)
+    assert list(depth.columns) == list(codebook.ACTORS.slugs)
+    assert all(str(t) == "Int64" for t in depth.dtypes)
+    assert depth.loc["a", "usagers"] == 4      # max(4, 2), NA stage ignored
+    assert depth.loc["a", "agents"] == 0       # coded absent is 0, not NA
+    assert depth.loc["b", "elus"] == 5
+    assert depth.loc["b", "usagers"] == 3
+    assert _na(depth.loc["a", "elus"])
+    assert depth.loc["c"].isna().all()
+    assert int(depth.notna().sum().sum()) == 4
+
+
+def test_participation_breadth(cb):
+    breadth = participation_breadth(cb)
+    assert breadth.loc["a", "usagers"] == 1    # 4 counts, 2 not, NA not
+    assert breadth.loc["a", "agents"] == 0
+    assert breadth.loc["b", "usagers"] == 2
+    assert breadth.loc["b", "elus"] == 1
+    assert _na(breadth.loc["a", "elus"]) and breadth.loc["c"].isna().all()
+    top = participation_breadth(cb, threshold=5)
+    assert top.loc["b", "elus"] == 1 and top.loc["b", "usagers"] == 0
+    with pytest.raises(ValueError, match="threshold"):
+        participation_breadth(cb, threshold=6)
+
+
+def test_breadth_never_exceeds_coded_stages_and_zero_iff_depth_below(cb):
+    depth, breadth = participation_depth(cb), participation_breadth(cb)
+    assert (depth.isna() == breadth.isna()).all().all()
+    known = depth.notna()
+    assert ((breadth[known] == 0) == (depth[known] < 3)).fillna(True).all().all()
+
+
+# -- co-construction index -----------------------------------------------------------------------
+
+def test_index_min_propagate(cb):
+    idx = coconstruction_index(cb, "min")
+    assert list(idx.columns) == ["coconstruction_index", "n_principles"]
+    assert idx.loc["a", "coconstruction_index"] == 0.33
+    assert _na(idx.loc["b", "coconstruction_index"]) and _na(idx.loc["c", "coconstruction_index"])
+    assert idx["n_principles"].tolist() == [4, 2, 0]
+
+
+def test_index_skip_and_mean(cb):
+    mins = coconstruction_index(cb, "min", na="skip")
+    assert mins.loc["a", "coconstruction_index"] == 0.33
+    assert mins.loc["b", "coconstruction_index"] == 0.33      # min(0.33, 0.67)
+    assert _na(mins.loc["c", "coconstruction_index"])
+    means = coconstruction_index(cb, "mean", na="skip")
+    assert means.loc["a", "coconstruction_index"] == pytest.approx((1 + 0.67 + 1 + 0.33) / 4)
+    assert means.loc["b", "coconstruction_index"] == pytest.approx((0.33 + 0.67) / 2)
+    strict = coconstruction_index(cb, "mean", na="skip", min_principles=3)
+    assert _na(strict.loc["b", "coconstruction_index"])
+    prop = coconstruction_index(cb, "mean")
+    assert prop.loc["a", "coconstruction_index"] == pytest.approx(0.75)
+    assert _na(prop.loc["b", "coconstruction_index"])
+
+
+def test_index_min_never_above_mean(cb):
+    prof = pd.DataFrame(np.random.default_rng(3).choice(codebook.FUZZY_SCORES, size=(20, 4)),
+                        columns=list(codebook.PRINCIPLES.slugs))
+    lo = coconstruction_index(prof, "min")["coconstruction_index"]
+    hi = coconstruction_index(prof, "mean")["coconstruction_index"]
+    assert (lo <= hi + 1e-12).all()
+
+
+def test_index_bad_arguments(cb):
+    with pytest.raises(ValueError, match="method"):
+        coconstruction_index(cb, "max")
+    with pytest.raises(ValueError, match="na"):
+        coconstruction_index(cb, na="zero")
+    with pytest.raises(ValueError, match="min_principles"):
+        coconstruction_index(cb, na="skip", min_principles=5)
+    with pytest.raises(TypeError):
+        coconstruction_index(42)
+
+
+# -- circuits ------------------------------------------------------------------------------------
+
+def test_flow_graph_and_bfs(cb):
+    graph = flow_graph(cb.flows, "b")
+    assert graph == {"usagers": ["agents", "elus"], "elus": ["encadrement"]}
+    assert shortest_path(graph, "usagers", "encadrement") == ["usagers", "elus", "encadrement"]
+    assert shortest_path(graph, "elus", "usagers") is None
+    assert shortest_path(graph, "usagers", "usagers") == ["usagers"]
+
+
+def test_voice_distance(cb):
+    vd = voice_distance(cb.flows, cases=["a", "b", "c", "d"])
+    assert list(vd.columns) == ["case_id", "target", "hops", "classic_hops", "hops_saved", "path"]
+    assert len(vd) == 8
+    t = vd.set_index(["case_id", "target"])
+    # a follows the classic chain
+    assert t.loc[("a", "elus"), "hops"] == 3 and t.loc[("a", "elus"), "hops_saved"] == 0
+    assert t.loc[("a", "encadrement"), "hops"] == 2
+    assert t.loc[("a", "elus"), "path"] == "usagers → agents → encadrement → elus"
+    # b: users vote, so they reach the elected officials in one hop
+    assert t.loc[("b", "elus"), "hops"] == 1 and t.loc[("b", "elus"), "hops_saved"] == 2
+    assert t.loc[("b", "encadrement"), "hops"] == 2
+    assert t.loc[("b", "encadrement"), "path"] == "usagers → elus → encadrement"
+    # c has no flows, d has flows but none from users
+    for case in ("c", "d"):
+        for target in ("elus", "encadrement"):
+            assert _na(t.loc[(case, target), "hops"]) and _na(t.loc[(case, target), "hops_saved"])
+            assert _na(t.loc[(case, target), "path"])
+    assert (vd["classic_hops"] == vd["target"].map({"elus": 3, "encadrement": 2}).astype(int)).all()
+
+
+def test_voice_distance_defaults_and_errors(cb):
+    vd = voice_distance(cb.flows)
+    assert list(pd.unique(vd["case_id"])) == ["a", "b", "d"]
+    with pytest.raises(ValueError, match="not an actor"):
+        voice_distance(cb.flows, targets=("maire",))
+    with pytest.raises(ValueError, match="lacks"):
+        voice_distance(cb.flows.drop(columns="to_actor"))
+    with pytest.raises(TypeError):
+        voice_distance([1, 2])
+
+
+# -- similarity and clusters -------------------------------------------------------------------
+
+@pytest.fixture
+def profile() -> pd.DataFrame:
+    return pd.DataFrame({"x": [0, 1, NA, NA], "y": [1, 1, NA, NA], "z": [NA, 0, 1, NA]},
+                        index=pd.Index(list("abcd"), name="case_id"), dtype="Float64")
+
+
+def test_distance_pairwise_complete_scaled(profile):
+    m = distance_matrix(profile)
+    assert m.loc["a", "b"] == pytest.approx(math.sqrt(1 * 3 / 2))
+    assert m.loc["b", "c"] == pytest.approx(math.sqrt(1 * 3 / 1))
+    assert _na(m.loc["a", "c"]) and _na(m.loc["d", "d"])
+    assert m.loc["a", "a"] == 0
+    man = distance_matrix(profile, "manhattan")
+    assert man.loc["a", "b"] == pytest.approx(1.5) and man.loc["b", "c"] == pytest.approx(3.0)
+    strict = distance_matrix(profile, min_common=2)
+    assert _na(strict.loc["b", "c"]) and strict.loc["a", "b"] == pytest.approx(math.sqrt(1.5))
+
+
+def test_distance_matches_scipy_on_complete_data():
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame(rng.choice(codebook.FUZZY_SCORES, size=(6, 4)))
+    for ours, theirs in (("euclidean", "euclidean"), ("manhattan", "cityblock")):
+        got = distance_matrix(data, ours).to_numpy(dtype=float)
+        assert np.allclose(got, squareform(pdist(data.to_numpy(), theirs)))
+
+
+def test_case_similarity_table(profile):
+    sim = case_similarity(profile)
+    assert list(sim.columns) == ["case_a", "case_b", "distance", "n_common"]
+    assert len(sim) == 6
+    assert sim[["case_a", "case_b"]].values.tolist()[:2] == [["a", "b"], ["b", "c"]]
+    assert sim["n_common"].tolist() == [2, 1, 0, 0, 0, 0]
+    assert sim["distance"].isna().tolist() == [False, False, True, True, True, True]
+    with pytest.raises(ValueError, match="metric"):
+        case_similarity(profile, "cosine")
+    with pytest.raises(ValueError, match="min_common"):
+        case_similarity(profile, min_common=0)
+
+
+def test_linkage_heights_hand_computed():
+    prof = pd.DataFrame({"x": [0, 0.1, 0.9, 1.0, NA]}, index=list("abcde"), dtype="Float64")
+    z, labels = case_linkage(prof, "average")
+    assert labels == ["a", "b", "c", "d"]
+    # a-b and c-d merge at 0.1; the two pairs at the mean of 0.9, 1.0, 0.8, 0.9 = 0.9
+    assert np.allclose(sorted(z[:, 2]), [0.1, 0.1, 0.9])
+
+
+@pytest.mark.parametrize("method", ["ward", "average"])
+def test_cluster_cases(method):
+    prof = pd.DataFrame({"x": [0, 0.1, 0.9, 1.0, NA], "y": [0, 0, 1, 1, NA]},
+                        index=list("abcde"), dtype="Float64")
+    out = cluster_cases(prof, 2, method=method)
+    assert out["case_id"].tolist() == list("abcde")
+    assert out["cluster"].tolist()[:4] == [1, 1, 2, 2] and _na(out["cluster"].iloc[4])
+    reversed_ = cluster_cases(prof.iloc[::-1], 2, method=method)
+    assert reversed_.set_index("case_id").loc[["d", "c", "b", "a"], "cluster"].tolist() == [1, 1, 2, 2]
+    assert cluster_cases(prof, 1, method=method)["cluster"].tolist()[:4] == [1, 1, 1, 1]
+    assert cluster_cases(prof, 4, method=method)["cluster"].tolist()[:4] == [1, 2, 3, 4]
+
+
+def test_cluster_errors():
+    disjoint = pd.DataFrame({"x": [0, NA, 1], "y": [NA, 1, 1]}, index=list("abc"), dtype="Float64")
+    with pytest.raises(ValueError, match="'a' and 'b'"):
+        cluster_cases(disjoint, 2)
+    prof = pd.DataFrame({"x": [0, 1]}, index=list("ab"))
+    with pytest.raises(ValueError, match="more than"):
+        cluster_cases(prof, 3)
+    with pytest.raises(ValueError, match="method"):
+        cluster_cases(prof, 2, method="centroid")
+    with pytest.raises(ValueError, match="k must"):
+        cluster_cases(prof, 0)
