@@ -6,9 +6,13 @@ The pipeline follows R QCA (Dușa) — ``calibrate`` → ``truth_table`` →
 """
 
 from ._boolean import QCAWarning, prime_implicants, solve_chart
+from .casebase import CaseMemberships, from_casebase
 from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
+from .necessity import necessity
+from .plots import xy_plot
+from .robustness import Robustness, robustness
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
@@ -20,6 +24,12 @@ __all__ = [
     "TruthTable",
     "minimize",
     "Solution",
+    "necessity",
+    "robustness",
+    "Robustness",
+    "from_casebase",
+    "CaseMemberships",
+    "xy_plot",
     "membership",
     "negate",
     "parse_expression",

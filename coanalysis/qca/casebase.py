@@ -1,0 +1,160 @@
+"""From the case base's tidy scores (case_id, condition, score) to the case × set
+membership frame that QCA needs, with a report of the cases dropped and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import CONDITIONS, OUTCOMES
+from .calibrate import calibrate_codebook
+
+__all__ = ["CaseMemberships", "from_casebase"]
+
+
+@dataclass
+class CaseMemberships:
+    """The result of :func:`from_casebase`.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Index ``case_id``; one column per condition and one for the outcome;
+        only complete cases (no NA).
+    dropped : DataFrame
+        One row per case left out: ``case_id``, ``reason`` (which sets are NA
+        or uncoded).
+    dependent : DataFrame
+        Kept cases that are part of another kept case (``parent_case``):
+        ``case_id``, ``parent_case``. They are not independent observations.
+    outcome, conditions
+        What was asked for.
+    """
+
+    data: pd.DataFrame
+    dropped: pd.DataFrame
+    dependent: pd.DataFrame
+    outcome: str
+    conditions: list[str]
+    n_cases: int = field(default=0)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.data
+
+    def __repr__(self) -> str:
+        return (f"CaseMemberships(outcome={self.outcome!r}, {len(self.conditions)} conditions: "
+                f"{self.n_cases} cases, kept {len(self.data)}, dropped {len(self.dropped)}, "
+                f"{len(self.dependent)} kept case(s) with a kept parent case)")
+
+    def summary(self) -> str:
+        lines = [repr(self)]
+        for _, row in self.dropped.iterrows():
+            lines.append(f"  dropped {row['case_id']}: {row['reason']}")
+        for _, row in self.dependent.iterrows():
+            lines.append(f"  not independent: {row['case_id']} is part of {row['parent_case']}")
+        return "\n".join(lines)
+
+
+def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
+    needed = {"case_id", key, "score"}
+    missing = needed - set(table.columns)
+    if missing:
+        raise KeyError(f"the {what} table needs the columns {sorted(needed)}; missing {sorted(missing)}")
+    sub = table.loc[table[key].astype(str).isin(wanted), ["case_id", key, "score"]].copy()
+    sub["score"] = pd.to_numeric(sub["score"].astype("Float64"), errors="coerce").astype(float)
+    dup = sub.duplicated(["case_id", key], keep=False)
+    if dup.any():
+        pairs = sub.loc[dup, ["case_id", key]].drop_duplicates().values.tolist()
+        raise ValueError(f"several {what} scores for the same (case_id, {key}): {pairs[:5]}; "
+                         "reconcile the codings first")
+    return sub.pivot(index="case_id", columns=key, values="score")
+
+
+def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = True) -> CaseMemberships:
+    """Pivot the case base's tidy scores into a case × set membership frame.
+
+    Parameters
+    ----------
+    casebase : CaseBase or object with ``conditions`` and ``outcomes`` DataFrames
+        Tidy tables with columns ``case_id``, ``condition`` (resp.
+        ``outcome``), ``score``; an optional ``cases`` table with
+        ``case_id`` and ``parent_case``.
+    outcome : str
+        An outcome slug of the codebook (e.g. ``"perennisation"``).
+    conditions : list of str
+        Condition slugs of the codebook.
+    check_scores : bool
+        Check that every score is one of the codebook's four values.
+
+    Returns
+    -------
+    CaseMemberships
+        ``.data`` (complete cases only), ``.dropped`` (case, reason) and
+        ``.dependent`` (cases nested in another kept case).
+
+    Notes
+    -----
+    A case is dropped when the outcome or any condition is NA or not coded:
+    QCA needs a membership in every set, and imputing one would invent
+    evidence. The scores are used as coded (0, 0.33, 0.67, 1): membership
+    > 0.5 means "more in than out".
+
+    Examples
+    --------
+    >>> class CB:
+    ...     conditions = pd.DataFrame({"case_id": ["a", "a", "b", "b"],
+    ...         "condition": ["experimenter", "transversalite"] * 2, "score": [1, 0.67, None, 0]})
+    ...     outcomes = pd.DataFrame({"case_id": ["a", "b"], "outcome": ["perennisation"] * 2,
+    ...         "score": [0.67, 1]})
+    >>> cm = from_casebase(CB(), outcome="perennisation", conditions=["experimenter", "transversalite"])
+    >>> cm.data.index.tolist(), cm.dropped["case_id"].tolist()
+    (['a'], ['b'])
+    """
+    if isinstance(conditions, str) or not conditions:
+        raise ValueError(f"conditions must be a non-empty list of condition slugs, got {conditions!r}")
+    conditions = list(conditions)
+    unknown = [c for c in conditions if c not in CONDITIONS]
+    if unknown:
+        raise ValueError(f"unknown condition(s) {unknown}; expected slugs among {CONDITIONS.slugs}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; expected one of {OUTCOMES.slugs}")
+    for attr in ("conditions", "outcomes"):
+        if not isinstance(getattr(casebase, attr, None), pd.DataFrame):
+            raise TypeError(f"casebase must have a DataFrame attribute {attr!r} (as load_casebase() gives)")
+    cond = _wide(casebase.conditions, "condition", conditions, "conditions")
+    outc = _wide(casebase.outcomes, "outcome", [outcome], "outcomes")
+    cases_table = getattr(casebase, "cases", None)
+    all_ids = set(cond.index) | set(outc.index)
+    if isinstance(cases_table, pd.DataFrame) and "case_id" in cases_table:
+        all_ids |= set(cases_table["case_id"].astype(str))
+        order = list(cases_table["case_id"].astype(str))
+        order += sorted(all_ids - set(order))
+    else:
+        order = sorted(all_ids)
+    wide = pd.DataFrame(index=pd.Index(order, name="case_id"))
+    for c in conditions:
+        wide[c] = cond[c] if c in cond else np.nan
+    wide[outcome] = outc[outcome] if outcome in outc else np.nan
+    dropped = []
+    for case, row in wide.iterrows():
+        na = [col for col in wide.columns if pd.isna(row[col])]
+        if na:
+            dropped.append((case, "NA or not coded: " + ", ".join(na)))
+    kept = wide.drop(index=[d[0] for d in dropped]).astype(float)
+    if check_scores:
+        for col in kept.columns:
+            calibrate_codebook(kept[col], column=col, file="case base")
+    dependent = []
+    if isinstance(cases_table, pd.DataFrame) and {"case_id", "parent_case"} <= set(cases_table.columns):
+        for cid, parent in zip(cases_table["case_id"].astype(str), cases_table["parent_case"]):
+            if cid in kept.index and not pd.isna(parent) and str(parent) in kept.index:
+                dependent.append((cid, str(parent)))
+    return CaseMemberships(
+        data=kept,
+        dropped=pd.DataFrame(dropped, columns=["case_id", "reason"]),
+        dependent=pd.DataFrame(dependent, columns=["case_id", "parent_case"]),
+        outcome=outcome, conditions=conditions, n_cases=len(wide))
