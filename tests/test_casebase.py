@@ -422,3 +422,12 @@ def test_problems_are_sorted_by_file_then_line(package):
     problems = validate_casebase(package)
     assert _where(problems) == [("cases.csv", 2, "domain"), ("participation.csv", 2, "level"),
                                 ("participation.csv", 5, "actor")]
+
+
+def test_broken_quote_reports_the_record_line(package):
+    text = (package / "flows.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    lines[2] = lines[2].replace("Restitution aux élus.", '"Restitution" aux élus.')
+    (package / "flows.csv").write_text("".join(lines), encoding="utf-8")
+    p = _single(validate_casebase(package), "flows.csv", 3, None)
+    assert "quotes" in p.hint

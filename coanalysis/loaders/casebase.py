@@ -510,9 +510,22 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle, strict=True)
         start = 1
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                raise _CsvSyntaxError(start, str(err)) from None
             yield start, row
             start = reader.line_num + 1
+
+
+class _CsvSyntaxError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 @dataclass
@@ -547,9 +560,10 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
         problems.append(Problem(label, None, None, None, "a file encoded in UTF-8",
                                 f"re-save the file as UTF-8 ({err.reason})"))
         return table
-    except csv.Error as err:
-        problems.append(Problem(label, None, None, None, "a well-formed CSV file",
-                                f"the csv reader stopped: {err}"))
+    except _CsvSyntaxError as err:
+        problems.append(Problem(label, err.line, None, None, "a well-formed CSV record",
+                                f"the csv reader stopped here ({err.message}); check the "
+                                "quotes of this record"))
         return table
     if not records:
         problems.append(Problem(label, 1, None, None, "a header row", "the file is empty"))

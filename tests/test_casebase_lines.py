@@ -1,0 +1,51 @@
+"""Property test: reported line numbers are physical lines, whatever the multi-line quoted fields."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+import tempfile
+
+from hypothesis import given, settings, strategies as st
+
+from coanalysis.loaders import validate_casebase, write_casebase_datapackage
+
+from test_casebase import CASES, FLOWS, SOURCES, _scored, _write  # noqa: E402
+from coanalysis import codebook
+
+evidence = st.text(alphabet=st.sampled_from(list("ab é,\"\n;")), min_size=1, max_size=30).filter(
+    lambda s: s.strip() != "")
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(evidence, min_size=1, max_size=12), data=st.data())
+def test_line_of_a_bad_level_counts_embedded_newlines(texts, data):
+    bad = data.draw(st.integers(min_value=0, max_value=len(texts) - 1))
+    stages = codebook.STAGES.slugs
+    actors = codebook.ACTORS.slugs
+    rows = [["case_id", "actor", "stage", "level", "evidence", "source_id", "coder"]]
+    for i, text in enumerate(texts):
+        level = "9" if i == bad else str(i % 6)
+        rows.append(["alpha", actors[i // len(stages)], stages[i % len(stages)], level, text,
+                     "S001", "A"])
+    # independent count of the physical line where the bad record starts
+    expected = 2 + sum(1 + t.count("\n") for t in texts[:bad])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_casebase_datapackage(folder)
+        _write(folder / "sources.csv", SOURCES)
+        _write(folder / "cases.csv", CASES)
+        _write(folder / "flows.csv", FLOWS)
+        _write(folder / "participation.csv", rows)
+        _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
+        _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
+        for coder in ("coder_a", "coder_b"):
+            _write(folder / "codings" / coder / "conditions.csv",
+                   _scored("condition", codebook.CONDITIONS, reconciled=False))
+            _write(folder / "codings" / coder / "outcomes.csv",
+                   _scored("outcome", codebook.OUTCOMES, reconciled=False))
+        with (folder / "participation.csv").open(newline="", encoding="utf-8") as handle:
+            assert len(list(csv.reader(handle))) == len(texts) + 1
+        problems = validate_casebase(folder)
+    assert [(p.file, p.line, p.column, p.found) for p in problems] == [
+        ("participation.csv", expected, "level", "9")]
