@@ -13,3 +13,14 @@ from .casebase import (  # noqa: F401
     validate_casebase,
     write_casebase_datapackage,
 )
+from .survey import (  # noqa: F401,E402
+    AGREEMENT_5,
+    MISSING_REASONS,
+    SATISFACTION_4,
+    SATISFACTION_5,
+    WHO5_FREQUENCY,
+    LikertScale,
+    SurveyLoad,
+    parse_number,
+    read_survey,
+)

@@ -105,7 +105,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     >>> import pandas as pd
     >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
     >>> round(cronbach_alpha(df, ["a", "b", "c"]).alpha, 4)
-    0.9375
+    0.9538
     """
     items = list(items)
     if len(items) < 2:

@@ -1,0 +1,540 @@
+"""Read survey exports (CSV, XLSX, SPSS .sav) with declared Likert scales and a row-accounting report.
+
+French exports are handled as they come: sniffed separator, decimal comma, thousands written
+with a space, U+00A0 or U+202F, UTF-8 (with or without BOM) or cp1252. Nothing is guessed
+about scales and nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Lang, Term, Vocabulary, check_lang
+from ..errors import DataError, LoadReport, Problem
+
+__all__ = [
+    "MISSING_REASONS", "LikertScale", "SATISFACTION_4", "SATISFACTION_5", "AGREEMENT_5",
+    "WHO5_FREQUENCY", "SurveyLoad", "read_survey", "parse_number",
+]
+
+#: Why an answer was turned into NA (kept in the load report).
+MISSING_REASONS = Vocabulary("missing_reason", [
+    Term("ne_sait_pas", "Ne sait pas", "Don't know"),
+    Term("sans_reponse", "Sans réponse", "No answer"),
+    Term("non_concerne", "Non concerné", "Not applicable"),
+    Term("cellule_vide", "Cellule vide", "Blank cell"),
+])
+
+
+def _norm(text: Any) -> str:
+    """Lower-case, whitespace-collapsed form of a cell or label used for matching."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    if isinstance(text, (int, np.integer)) or (isinstance(text, (float, np.floating))
+                                                and float(text).is_integer()):
+        return str(int(text))
+    s = re.sub(r"[\s\u00a0\u202f]+", " ", str(text)).strip().lower()
+    s = s.replace("\u2019", "'")
+    if re.fullmatch(r"-?\d+[.,]0+", s):
+        s = s.split(".")[0].split(",")[0]
+    return s
+
+
+@dataclass(frozen=True)
+class LikertScale:
+    """A declared answer scale: codes in order, their French and English labels, and the codes
+    that mean a missing answer with the reason.
+
+    Parameters
+    ----------
+    name : str
+    levels : sequence of (code, French label, English label)
+        From the lowest to the highest; codes are integers (the score).
+    missing : dict, optional
+        ``{code or label: reason}`` with reasons from :data:`MISSING_REASONS`
+        (``"ne_sait_pas"``, ``"sans_reponse"``, ``"non_concerne"``).
+
+    Examples
+    --------
+    >>> SATISFACTION_4.codes
+    (1, 2, 3, 4)
+    >>> SATISFACTION_4.label(4, "en")
+    'Very satisfied'
+    >>> SATISFACTION_4.parse("Plutôt satisfait")
+    (3, None)
+    >>> SATISFACTION_4.parse("NSP")
+    (None, 'ne_sait_pas')
+    """
+
+    name: str
+    levels: tuple[tuple[int, str, str], ...]
+    missing: Mapping[Any, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        levels = tuple((int(c), str(fr), str(en)) for c, fr, en in self.levels)
+        object.__setattr__(self, "levels", levels)
+        if len(levels) < 2:
+            raise ValueError(f"scale {self.name!r} needs at least 2 levels")
+        codes = [c for c, _, _ in levels]
+        if len(set(codes)) != len(codes) or codes != sorted(codes):
+            raise ValueError(f"scale {self.name!r}: codes must be distinct and increasing, got {codes}")
+        for key, reason in self.missing.items():
+            if reason not in MISSING_REASONS:
+                raise ValueError(f"scale {self.name!r}: reason {reason!r} for {key!r} is not one of "
+                                 f"{MISSING_REASONS.slugs}")
+        lookup: dict[str, tuple[int | None, str | None]] = {}
+        for c, fr, en in levels:
+            for k in (c, fr, en):
+                lookup[_norm(k)] = (c, None)
+        for key, reason in self.missing.items():
+            if _norm(key) in lookup and lookup[_norm(key)][0] is not None:
+                raise ValueError(f"scale {self.name!r}: {key!r} is both a level and a missing code")
+            lookup[_norm(key)] = (None, reason)
+        object.__setattr__(self, "_lookup", lookup)
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(c for c, _, _ in self.levels)
+
+    def labels(self, lang: Lang = "fr") -> tuple[str, ...]:
+        i = 1 if check_lang(lang) == "fr" else 2
+        return tuple(level[i] for level in self.levels)
+
+    def label(self, code: int, lang: Lang = "fr") -> str:
+        return dict(zip(self.codes, self.labels(lang)))[int(code)]
+
+    def dtype(self) -> pd.CategoricalDtype:
+        """Ordered categorical dtype over the integer codes."""
+        return pd.CategoricalDtype(list(self.codes), ordered=True)
+
+    def categorical(self, values: Iterable) -> pd.Categorical:
+        """Ordered categorical of already-valid codes (NA allowed)."""
+        return pd.Categorical(values, dtype=self.dtype())
+
+    def parse(self, value: Any) -> tuple[int | None, str | None]:
+        """``(code, None)`` for an answer, ``(None, reason)`` for a missing code or blank cell;
+        raises KeyError for anything else."""
+        key = _norm(value)
+        if key == "":
+            return (None, "cellule_vide")
+        try:
+            return self._lookup[key]  # type: ignore[attr-defined]
+        except KeyError:
+            raise KeyError(value) from None
+
+    def describe(self) -> str:
+        """What the scale accepts, for error messages."""
+        lv = ", ".join(f"{c} = {fr!r}" for c, fr, _ in self.levels)
+        miss = ", ".join(f"{k!r} ({r})" for k, r in self.missing.items())
+        return f"a code of scale {self.name!r} ({lv})" + (f" or a missing code ({miss})" if miss else "")
+
+    def __repr__(self) -> str:
+        return f"LikertScale({self.name!r}: {' < '.join(self.labels('fr'))})"
+
+
+_DK = {"NSP": "ne_sait_pas", "Ne sait pas": "ne_sait_pas", "Don't know": "ne_sait_pas",
+       "NR": "sans_reponse", "Sans réponse": "sans_reponse", "Non réponse": "sans_reponse",
+       "No answer": "sans_reponse", "Non concerné": "non_concerne", "Not applicable": "non_concerne",
+       8: "ne_sait_pas", 9: "sans_reponse"}
+
+SATISFACTION_4 = LikertScale("satisfaction_4", (
+    (1, "Pas du tout satisfait", "Not at all satisfied"),
+    (2, "Plutôt pas satisfait", "Rather dissatisfied"),
+    (3, "Plutôt satisfait", "Rather satisfied"),
+    (4, "Très satisfait", "Very satisfied"),
+), _DK)
+
+SATISFACTION_5 = LikertScale("satisfaction_5", (
+    (1, "Pas du tout satisfait", "Not at all satisfied"),
+    (2, "Peu satisfait", "Slightly satisfied"),
+    (3, "Moyennement satisfait", "Moderately satisfied"),
+    (4, "Plutôt satisfait", "Rather satisfied"),
+    (5, "Très satisfait", "Very satisfied"),
+), _DK)
+
+AGREEMENT_5 = LikertScale("agreement_5", (
+    (1, "Pas du tout d'accord", "Strongly disagree"),
+    (2, "Plutôt pas d'accord", "Disagree"),
+    (3, "Ni d'accord ni pas d'accord", "Neither agree nor disagree"),
+    (4, "Plutôt d'accord", "Agree"),
+    (5, "Tout à fait d'accord", "Strongly agree"),
+), _DK)
+
+#: The WHO-5 answer scale, scored 0 to 5 as published.
+WHO5_FREQUENCY = LikertScale("who5_frequency", (
+    (0, "À aucun moment", "At no time"),
+    (1, "De temps en temps", "Some of the time"),
+    (2, "Moins de la moitié du temps", "Less than half of the time"),
+    (3, "Plus de la moitié du temps", "More than half of the time"),
+    (4, "La plupart du temps", "Most of the time"),
+    (5, "Tout le temps", "All of the time"),
+), {k: v for k, v in _DK.items() if not isinstance(k, int)})
+
+
+class SurveyLoad(NamedTuple):
+    """What :func:`read_survey` returns: the tidy frame and the row-accounting report."""
+
+    data: pd.DataFrame
+    report: LoadReport
+
+
+# --------------------------------------------------------------------------- numbers
+_SPACES = re.compile(r"[ \u00a0\u202f\t]")
+_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def parse_number(value: Any, decimal: str = ",") -> float:
+    """Parse a number written the French or English way; raise ValueError if it is not one.
+
+    Thousands may be separated by a space, U+00A0 or U+202F (and by "." when the decimal mark
+    is ","); empty cells give NaN.
+
+    Examples
+    --------
+    >>> parse_number("1\\u202f234,5")
+    1234.5
+    >>> parse_number("1.234.567", decimal=",")
+    1234567.0
+    >>> parse_number("3.25", decimal=".")
+    3.25
+    """
+    if value is None:
+        return np.nan
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    s = _SPACES.sub("", str(value))
+    if s == "":
+        return np.nan
+    if decimal == ",":
+        if _DOT_THOUSANDS.match(s):
+            s = s.replace(".", "")
+        elif "." in s:
+            raise ValueError(value)
+        s = s.replace(",", ".")
+    elif "," in s:
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", s):
+            s = s.replace(",", "")
+        else:
+            raise ValueError(value)
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", s):
+        raise ValueError(value)
+    return float(s)
+
+
+# --------------------------------------------------------------------------- raw readers
+def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
+    def fail(exc: UnicodeDecodeError, enc: str, hint: str) -> DataError:
+        line = raw[: exc.start].count(b"\n") + 1
+        return DataError(Problem(path, line, None, raw[exc.start: exc.start + 4],
+                                 f"text in the {enc} encoding", hint), "wrong encoding")
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise fail(exc, encoding, "pass encoding=None to let the loader detect UTF-8 or "
+                       "cp1252, or the file's real encoding") from None
+        used = encoding
+    else:
+        try:
+            text, used = raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, used = raw.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError as exc:
+                raise fail(exc, "UTF-8 or cp1252", "re-export the file as 'CSV UTF-8' and pass "
+                           "encoding= if it is something else") from None
+    c1 = re.search(r"[\u0080-\u009f]", text)
+    if c1:
+        line = text[: c1.start()].count("\n") + 1
+        raise DataError(Problem(path, line, None, c1.group(), "no C1 control character",
+                                f"the file was decoded as {used}; Windows files need "
+                                "encoding='cp1252', not latin-1"), "wrong encoding")
+    return text.lstrip("\ufeff"), used
+
+
+def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
+    raw = Path(path).read_bytes()
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise DataError(Problem(path, None, None, "empty file", "a header line and data rows"),
+                        "empty file")
+    text, used = _decode(raw, path, encoding)
+    if sep is None:
+        sample = "\n".join(text.splitlines()[:20])
+        try:
+            sep = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
+        except csv.Error:
+            header = text.splitlines()[0]
+            sep = max(";,\t|", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header = None
+    rows: list[tuple[int, list[str]]] = []
+    last = 0
+    for rec in reader:
+        start = last + 1
+        last = reader.line_num
+        if header is None:
+            header = [h.strip() for h in rec]
+            continue
+        rows.append((start, rec))
+    notes = [f"encoding: {used}", f"separator: {sep!r}"]
+    return header, rows, notes, sep
+
+
+def _read_xlsx_rows(path: str, sheet: int | str):
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for non-xlsx content
+        raise DataError(Problem(path, None, None, type(exc).__name__, "an .xlsx workbook",
+                                str(exc)), "cannot open the workbook") from None
+    ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet]
+    it = ws.iter_rows(values_only=True)
+    header = None
+    rows = []
+    for i, rec in enumerate(it, start=1):
+        if header is None:
+            if rec is None or all(v is None for v in rec):
+                continue
+            header = ["" if v is None else str(v).strip() for v in rec]
+            continue
+        rows.append((i, ["" if v is None else v for v in rec]))
+    wb.close()
+    if header is None:
+        raise DataError(Problem(path, None, None, "empty sheet", "a header row and data rows"),
+                        "empty file")
+    return header, rows, [f"sheet: {ws.title!r}"]
+
+
+def _read_sav(path: str):
+    import pyreadstat
+    try:
+        df, meta = pyreadstat.read_sav(path, user_missing=True)
+    except Exception as exc:
+        raise DataError(Problem(path, None, None, type(exc).__name__, "an SPSS .sav file",
+                                str(exc)), "cannot read the SPSS file") from None
+    rows = [(i + 1, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None))]
+    return list(df.columns), rows, ["lines are SPSS case numbers"], meta
+
+
+# --------------------------------------------------------------------------- main
+def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = None,
+                id_column: str | None = None, numeric: Sequence[str] = (),
+                ranges: Mapping[str, tuple[float, float]] | None = None,
+                incomplete_column: str | None = None, sep: str | None = None,
+                encoding: str | None = None, decimal: str | None = None,
+                sheet: int | str = 0) -> SurveyLoad:
+    """Read a survey export and check it against declared scales.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` / ``.txt``, ``.xlsx`` or ``.sav``.
+    scales : dict, optional
+        ``{column: LikertScale}``. Each answer must be a level's code or label (French or
+        English, any case) or a declared missing code; missing codes and blank cells become NA
+        and are listed in ``report.recoded`` with their reason.
+    id_column : str, optional
+        Respondent identifier: must be present and unique.
+    numeric : list of str
+        Columns parsed as numbers (decimal comma, thousands with space/U+00A0/U+202F).
+    ranges : dict, optional
+        ``{column: (min, max)}`` inclusive bounds checked on numeric columns.
+    incomplete_column : str, optional
+        A column that is blank for incomplete responses (LimeSurvey's ``submitdate``): such
+        rows are rejected with their line and reason.
+    sep : str, optional
+        CSV separator; sniffed among ``; , tab |`` when not given.
+    encoding : str, optional
+        CSV encoding; default: UTF-8 (BOM or not), else cp1252.
+    decimal : {",", "."}, optional
+        Decimal mark of CSV numbers; default "," when the separator is ";" else ".".
+    sheet : int or str, default 0
+        Worksheet of an .xlsx file.
+
+    Returns
+    -------
+    SurveyLoad
+        ``(data, report)``: ``data`` is indexed by the file line of each row (``line``; the
+        header is line 1; case number for .sav); Likert columns are ordered categoricals over
+        the scale's codes; numeric columns float; other columns text. Blank rows are rejected
+        (reason in ``report.rejected``), never silently dropped.
+
+    Raises
+    ------
+    DataError
+        Listing every problem (file, line, column, value, expected, fix): unknown code,
+        out-of-range value, unparsable number, duplicated or blank id, ragged row, empty file,
+        wrong encoding, missing declared column.
+
+    Notes
+    -----
+    pandas' C parser ignores ``thousands="\\u00a0"``; numbers are therefore parsed here, from
+    text, by :func:`parse_number`. cp1252 is preferred to latin-1 because latin-1 decodes
+    Windows bytes 0x80-0x9F (€, œ, ’) into invisible control characters.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "b.csv")
+    >>> _ = open(p, "w", encoding="utf-8").write("id;q1;age\\n1;Très satisfait;34\\n2;NSP;51\\n")
+    >>> data, report = read_survey(p, scales={"q1": SATISFACTION_4}, id_column="id", numeric=["age"])
+    >>> data["q1"].tolist()
+    [4, nan]
+    >>> report
+    LoadReport('b.csv': read 2, kept 2, rejected 0, recoded to NA 1)
+    """
+    path = str(path)
+    if not Path(path).is_file():
+        raise FileNotFoundError(path)
+    scales = dict(scales or {})
+    ranges = dict(ranges or {})
+    numeric = list(numeric)
+    for col, sc in scales.items():
+        if not isinstance(sc, LikertScale):
+            raise TypeError(f"scales[{col!r}] must be a LikertScale, got {type(sc).__name__}")
+    suffix = Path(path).suffix.lower()
+    meta = None
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows, notes = _read_xlsx_rows(path, sheet)
+        dec = decimal or ","
+    elif suffix == ".sav":
+        header, rows, notes, meta = _read_sav(path)
+        dec = "."
+    else:
+        header, rows, notes, used_sep = _read_csv_rows(path, encoding, sep)
+        dec = decimal or ("," if used_sep == ";" else ".")
+        notes.append(f"decimal: {dec!r}")
+    if decimal not in (None, ",", "."):
+        raise ValueError(f"decimal must be ',' or '.', got {decimal!r}")
+    problems: list[Problem] = []
+    seen = set()
+    for h in header:
+        if h in seen:
+            problems.append(Problem(path, 1, h, h, "unique column names", "rename the duplicate"))
+        seen.add(h)
+    declared = set(scales) | set(numeric) | set(ranges) | {c for c in (id_column, incomplete_column) if c}
+    for col in sorted(declared - set(header)):
+        problems.append(Problem(path, 1, col, None, f"a column named {col!r}",
+                                f"columns found: {header[:15]}{'…' if len(header) > 15 else ''}"))
+    if problems:
+        raise DataError(problems, f"{Path(path).name}: header does not match the declaration")
+
+    rejected, kept = [], []
+    ncol = len(header)
+    for line, rec in rows:
+        cells = ["" if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in rec]
+        if all(str(c).strip() == "" for c in cells):
+            rejected.append({"line": line, "reason": "ligne vide / empty row"})
+            continue
+        if len(cells) != ncol:
+            if len(cells) > ncol and all(str(c).strip() == "" for c in cells[ncol:]):
+                cells = cells[:ncol]
+            else:
+                problems.append(Problem(path, line, None, f"{len(cells)} fields",
+                                        f"{ncol} fields as in the header",
+                                        "check the separator and quoting of this line"))
+                continue
+        kept.append((line, cells))
+    if problems:
+        raise DataError(problems, f"{Path(path).name}: ragged rows")
+    rows_read = len(rows)
+    if not kept:
+        raise DataError(Problem(path, None, None, f"{rows_read} row(s), none with data",
+                                "at least one data row"), "empty file")
+    frame = pd.DataFrame([c for _, c in kept], columns=header, dtype=object,
+                         index=pd.Index([ln for ln, _ in kept], name="line"))
+    if incomplete_column:
+        blank = frame[incomplete_column].map(lambda v: str(v).strip() == "")
+        for ln in frame.index[blank]:
+            rejected.append({"line": int(ln), "reason": f"réponse incomplète / incomplete response "
+                                                        f"({incomplete_column} vide)"})
+        frame = frame.loc[~blank]
+
+    out: dict[str, Any] = {}
+    recoded = []
+    if id_column:
+        ids = frame[id_column].map(lambda v: _norm(v) if not isinstance(v, str) else v.strip())
+        for ln in ids.index[ids == ""]:
+            problems.append(Problem(path, int(ln), id_column, "", "a respondent id",
+                                    "every row needs an id"))
+        dup = ids[(ids != "") & ids.duplicated(keep=False)]
+        first = {}
+        for ln, v in dup.items():
+            if v in first:
+                problems.append(Problem(path, int(ln), id_column, v, "a unique respondent id",
+                                        f"already used on line {first[v]}; remove the duplicate "
+                                        "response or fix the id"))
+            else:
+                first[v] = int(ln)
+    for col, scale in scales.items():
+        codes = []
+        for ln, v in frame[col].items():
+            try:
+                code, reason = scale.parse(v)
+            except KeyError:
+                problems.append(Problem(path, int(ln), col, v, scale.describe(),
+                                        "fix the answer, or declare the code in the scale's "
+                                        "missing= if it means no answer"))
+                code, reason = None, None
+            if reason is not None:
+                recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+            codes.append(code)
+        out[col] = scale.categorical(codes)
+    for col in numeric + [c for c in ranges if c not in numeric]:
+        vals = []
+        for ln, v in frame[col].items():
+            try:
+                vals.append(parse_number(v, dec))
+            except ValueError:
+                problems.append(Problem(path, int(ln), col, v, f"a number (decimal mark {dec!r})",
+                                        "remove units or text from the cell"))
+                vals.append(np.nan)
+        arr = np.asarray(vals, dtype=float)
+        if col in ranges:
+            lo, hi = ranges[col]
+            for ln, x in zip(frame.index, arr):
+                if np.isfinite(x) and not lo <= x <= hi:
+                    problems.append(Problem(path, int(ln), col, x, f"a value from {lo:g} to {hi:g}",
+                                            "check the value or the declared range"))
+        out[col] = arr
+    if problems:
+        raise DataError(problems, f"{Path(path).name}: {len(problems)} problem(s)")
+
+    data = pd.DataFrame(index=frame.index)
+    for col in header:
+        if col in out:
+            data[col] = out[col]
+        elif meta is not None and col in meta.variable_value_labels:
+            labels = meta.variable_value_labels[col]
+            order = sorted(labels)
+            cat = pd.Categorical(frame[col].map(lambda v: labels.get(v) if v != "" else None),
+                                 categories=list(dict.fromkeys(labels[k] for k in order)),
+                                 ordered=True)
+            for ln, v, c in zip(frame.index, frame[col], cat):
+                if v != "" and pd.isna(c):
+                    recoded.append({"line": int(ln), "column": col, "value": v,
+                                    "reason": "sans_reponse"})
+            data[col] = cat
+        elif meta is not None:
+            data[col] = pd.Series(list(frame[col]), index=frame.index).replace("", np.nan)
+            if pd.api.types.is_object_dtype(data[col].dtype):
+                try:
+                    data[col] = data[col].astype(float)
+                except (TypeError, ValueError):
+                    data[col] = data[col].astype("str")
+        else:
+            data[col] = pd.Series([str(v).strip() if not isinstance(v, str) else v
+                                   for v in frame[col]], index=frame.index, dtype="str")
+    report = LoadReport(path, rows_read, len(data),
+                        pd.DataFrame(rejected, columns=["line", "reason"]),
+                        pd.DataFrame(recoded, columns=["line", "column", "value", "reason"]),
+                        notes)
+    return SurveyLoad(data, report)
