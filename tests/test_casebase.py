@@ -431,3 +431,18 @@ def test_broken_quote_reports_the_record_line(package):
     (package / "flows.csv").write_text("".join(lines), encoding="utf-8")
     p = _single(validate_casebase(package), "flows.csv", 3, None)
     assert "quotes" in p.hint
+
+
+def test_disagreement_needs_a_reconciliation_note(package):
+    _set(package, "codings/coder_b/conditions.csv", 2, "score", "0.33")
+    problems = validate_casebase(package)
+    p = _single(problems, "conditions.csv", 2, "note")
+    assert "coder_a 0" in p.expected and "coder_b 0.33" in p.expected
+    assert len(problems) == 1
+    # one coder found no evidence: also a disagreement
+    _set(package, "codings/coder_a/outcomes.csv", 3, "score", "")
+    _set(package, "codings/coder_a/outcomes.csv", 3, "evidence", "")
+    _single(validate_casebase(package), "outcomes.csv", 3, "note")
+    _set(package, "conditions.csv", 2, "note", "B retenu : la source parle d'un portage tardif.")
+    _set(package, "outcomes.csv", 3, "note", "A n'avait pas vu la page du bilan.")
+    assert validate_casebase(package) == []

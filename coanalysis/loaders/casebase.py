@@ -150,6 +150,9 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
             "foreignKeys": foreign,
             _EXT + "rules": [_evidence_rule("score", ["evidence", source_field, "coder"])],
             _EXT + "allCombinations": ["case_id", item],
+            **({_EXT + "reconciles": {
+                "codings": [f"{coder}_{name}" for coder in ("coder_a", "coder_b")],
+                "value": "score", "note": "note"}} if reconciled else {}),
         },
     }
 
@@ -167,7 +170,7 @@ def casebase_datapackage() -> dict:
 
     Notes
     -----
-    Besides standard Table Schema, three properties prefixed ``coanalysis:`` carry
+    Besides standard Table Schema, four properties prefixed ``coanalysis:`` carry
     the rules the standard cannot say, and the checker of this module applies them:
 
     * ``coanalysis:vocabulary`` on a field: the codebook vocabulary its ``enum``
@@ -177,7 +180,10 @@ def casebase_datapackage() -> dict:
       ``not_equal`` (a case is not its own parent);
     * ``coanalysis:allCombinations``: the table has one row for every case ×
       every term of the vocabulary (conditions and outcomes are coded for all
-      cases, NA included).
+      cases, NA included);
+    * ``coanalysis:reconciles`` on the reconciled conditions and outcomes: where
+      the two independent codings give different scores (or one gives NA), the
+      reconciled row must carry a ``note`` saying how it was settled.
 
     ``source_ids`` of ``cases`` is a ``list`` field (Table Schema v2) of
     ``;``-separated ids; its foreign key is checked item by item.
@@ -725,6 +731,37 @@ def _check_all_combinations(table: _Table, tables: dict[str, _Table],
                 "add the missing rows with an empty score if there is no evidence"))
 
 
+def _check_reconciliation(table: _Table, tables: dict[str, _Table],
+                          problems: list[Problem]) -> None:
+    """Where the independent codings disagree, the reconciled row must say how it was settled."""
+    spec = table.schema.get(_EXT + "reconciles")
+    if not spec or not table.present:
+        return
+    codings = [tables.get(name) for name in spec["codings"]]
+    if any(c is None or not c.present for c in codings):
+        return
+    key = table.schema["primaryKey"]
+    value, note = spec["value"], spec["note"]
+    coded = [{tuple(r.get(k) for k in key): r.get(value) for r in c.rows} for c in codings]
+    for row, line in zip(table.rows, table.lines):
+        unit = tuple(row.get(k) for k in key)
+        scores = [c.get(unit) for c in coded]
+        agree = all(_same(scores[0], s) for s in scores[1:])
+        if not agree and row.get(note) is None:
+            said = ", ".join(f"{name.rsplit('_', 1)[0]} {'NA' if s is None else _fmt(s)}"
+                             for name, s in zip(spec["codings"], scores))
+            problems.append(Problem(
+                table.label, line, note, None,
+                f"a note on how the disagreement ({said}) was settled",
+                "every disagreement between the coders needs a reconciliation note"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, abs_tol=1e-9)
+
+
 def _check_descriptor(descriptor: dict, problems: list[Problem]) -> None:
     """The enums of the descriptor must be the codebook's vocabularies."""
     for resource in descriptor.get("resources", []):
@@ -782,6 +819,7 @@ def _check_package(path: str | Path | None) -> tuple[dict[str, _Table], dict | N
         _check_foreign_keys(table, tables, problems)
         _check_rules(table, problems)
         _check_all_combinations(table, tables, problems)
+        _check_reconciliation(table, tables, problems)
     order = {t.label: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1),
                                  p.line if p.line is not None else 0))
@@ -815,7 +853,8 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     rejected with a hint), ``minimum``/``maximum``, ``pattern``; primary and
     ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
     to ``cases``); row rules (a coded value needs evidence, source and coder;
-    ``end_year >= start_year``); one row per case × condition (or outcome).
+    ``end_year >= start_year``); one row per case × condition (or outcome); a
+    reconciliation note wherever the two codings disagree.
     Nothing is raised: use :func:`load_casebase` to get an error.
 
     Examples
