@@ -132,6 +132,15 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.intp, copy=False), pd.Index(uniques)
 
 
+def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 when absent or missing)."""
+    index = pd.Index(categories)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = np.append(index.get_indexer(values.cat.categories), -1)
+        return lookup[values.cat.codes.to_numpy()].astype(np.intp, copy=False)
+    return index.get_indexer(values.to_numpy()).astype(np.intp, copy=False)
+
+
 def _group_sum(codes: np.ndarray, z: np.ndarray, size: int) -> np.ndarray:
     """Column sums of ``z`` (n x k) within groups given by integer ``codes``."""
     return np.column_stack(
@@ -633,7 +642,7 @@ class Design:
                 problems.append(_problem(col, margin, "positive population totals"))
                 continue
             s = self.data[col]
-            codes = pd.Categorical(s, categories=cats).codes.astype(np.intp)
+            codes = _margin_codes(s, cats)
             missing = codes < 0
             if missing.any():
                 for v, cnt in pd.Series(s[missing]).value_counts(dropna=False).items():

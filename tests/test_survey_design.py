@@ -1,0 +1,231 @@
+"""Design-based estimates against R survey 4.1.1 (values in tests/reference/, made by
+make_survey_reference.R), plus invariants of the design and of raking."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from coanalysis.errors import ConvergenceError, DataError
+from coanalysis.survey import Design, proportion_interval
+
+REF_DIR = Path(__file__).parent / "reference"
+TOL = dict(rtol=1e-6, atol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def ref() -> pd.Series:
+    return pd.read_csv(REF_DIR / "survey_reference_values.csv", comment="#").set_index("name")["value"]
+
+
+@pytest.fixture(scope="module")
+def strclus() -> pd.DataFrame:
+    d = pd.read_csv(REF_DIR / "survey_strclus.csv")
+    for col in ("sat", "sat_na"):
+        d[col] = pd.Categorical(d[col], categories=[1, 2, 3, 4], ordered=True)
+    return d
+
+
+@pytest.fixture(scope="module")
+def des(strclus) -> Design:
+    return Design(strclus, weights="w", strata="stratum", psu="psu", fpc="fpc")
+
+
+@pytest.fixture(scope="module")
+def raked(des, ref) -> Design:
+    margins = {"sex": {s: ref[f"strclus.rake.margin.sex.{s}"] for s in ("F", "H")},
+               "age3": {a: ref[f"strclus.rake.margin.age3.{a}"] for a in ("18-34", "35-59", "60+")}}
+    return des.rake(margins)
+
+
+def test_reference_file_names_r_version():
+    head = (REF_DIR / "survey_reference_values.csv").read_text().splitlines()[:2]
+    assert head[0].startswith("# R version 4.")
+    assert "survey 4.1.1" in head[1]
+
+
+def test_mean_se_and_ci_match_r(des, ref):
+    m = des.mean("y")
+    np.testing.assert_allclose([m.estimate, m.se, *m.ci],
+                               [ref["strclus.mean_y.est"], ref["strclus.mean_y.se"],
+                                ref["strclus.mean_y.ci_low"], ref["strclus.mean_y.ci_high"]], **TOL)
+    assert m.n == 71  # three y values are missing
+
+
+def test_fpc_lowers_the_se_as_in_r(strclus, ref):
+    m = Design(strclus, weights="w", strata="stratum", psu="psu").mean("y")
+    np.testing.assert_allclose(m.se, ref["strclus_nofpc.mean_y.se"], **TOL)
+    assert m.se > ref["strclus.mean_y.se"]
+
+
+def test_total_matches_r(des, ref):
+    t = des.total("y")
+    np.testing.assert_allclose([t.estimate, t.se], [ref["strclus.total_y.est"], ref["strclus.total_y.se"]], **TOL)
+
+
+@pytest.mark.parametrize("col", ["sat", "sat_na"])
+def test_shares_match_r_svymean_on_factor(des, ref, col):
+    s = des.share(col)
+    np.testing.assert_allclose(s["estimate"], [ref[f"strclus.share_{col}.{i}.est"] for i in range(1, 5)], **TOL)
+    np.testing.assert_allclose(s["se"], [ref[f"strclus.share_{col}.{i}.se"] for i in range(1, 5)], **TOL)
+    assert s["estimate"].sum() == pytest.approx(1.0)
+
+
+def test_degrees_of_freedom_match_r(des, ref):
+    assert des.degrees_of_freedom() == ref["strclus.degf"] == 12 - 3
+
+
+@pytest.mark.parametrize("method", ["logit", "beta"])
+@pytest.mark.parametrize("var", ["top2", "rare"])
+def test_proportion_intervals_match_r_svyciprop(des, ref, method, var):
+    row = des.share(var, method=method).loc[1]
+    key = f"strclus.ciprop_{var}.{method}"
+    np.testing.assert_allclose([row.estimate, row.ci_low, row.ci_high],
+                               [ref[f"{key}.est"], ref[f"{key}.ci_low"], ref[f"{key}.ci_high"]], **TOL)
+
+
+def test_by_group_means_and_shares_match_r_svyby(des, ref):
+    b = des.by("grp").mean("y")
+    for g in ("agents", "usagers"):
+        np.testing.assert_allclose([b.loc[g, "estimate"], b.loc[g, "se"]],
+                                   [ref[f"strclus.by_grp.mean_y.{g}.est"], ref[f"strclus.by_grp.mean_y.{g}.se"]], **TOL)
+    s = des.by("grp").share("sat")
+    for g in ("agents", "usagers"):
+        np.testing.assert_allclose(s.loc[g, "se"], [ref[f"strclus.by_grp.share_sat.{g}.{i}.se"] for i in range(1, 5)], **TOL)
+
+
+def test_raked_weights_match_r(raked):
+    r = pd.read_csv(REF_DIR / "survey_strclus_raked_weights.csv")
+    np.testing.assert_allclose(raked.weights.to_numpy(), r["raked_weight"].to_numpy(), rtol=1e-9)
+    assert raked.rake_report.converged
+
+
+def test_raked_estimates_and_ses_match_r(raked, ref):
+    m, t = raked.mean("y"), raked.total("y")
+    np.testing.assert_allclose([m.estimate, m.se, t.estimate, t.se],
+                               [ref["strclus.rake.mean_y.est"], ref["strclus.rake.mean_y.se"],
+                                ref["strclus.rake.total_y.est"], ref["strclus.rake.total_y.se"]], **TOL)
+    s = raked.share("sat")
+    np.testing.assert_allclose(s["se"], [ref[f"strclus.rake.share_sat.{i}.se"] for i in range(1, 5)], **TOL)
+    row = raked.share("top2").loc[1]
+    np.testing.assert_allclose([row.ci_low, row.ci_high], [ref["strclus.rake.ciprop_top2.logit.ci_low"],
+                                                           ref["strclus.rake.ciprop_top2.logit.ci_high"]], **TOL)
+    b = raked.by("grp").mean("y")
+    for g in ("agents", "usagers"):
+        np.testing.assert_allclose(b.loc[g, "se"], ref[f"strclus.rake.by_grp.mean_y.{g}.se"], **TOL)
+
+
+def test_raked_margin_shares_are_exact_with_zero_se(raked, ref):
+    s = raked.share("sex")
+    np.testing.assert_allclose(s.loc["F", "estimate"], ref["strclus.rake.share_sex.F.est"], **TOL)
+    assert s.loc["F", "se"] < 1e-9
+
+
+def test_raking_changes_the_se_compared_with_fixed_weights(des, raked):
+    """R's residual linearisation differs from treating raked weights as fixed."""
+    fixed = Design(raked.data.assign(_w=raked.weights.to_numpy()), weights="_w", strata="stratum",
+                   psu="psu", fpc="fpc")
+    assert fixed.mean("y").estimate == pytest.approx(raked.mean("y").estimate)
+    assert abs(fixed.mean("y").se - raked.mean("y").se) > 1e-4
+
+
+def test_api_published_values(ref):
+    """R's api data: the numbers printed in the survey package's documentation and re-run."""
+    strat = pd.read_csv(REF_DIR / "api_strat.csv")
+    d = Design(strat, weights="pw", strata="stype", fpc="fpc")
+    np.testing.assert_allclose([d.mean("api00").estimate, d.mean("api00").se], [662.28736, 9.40894], rtol=1e-6)
+    np.testing.assert_allclose(d.share("sch.wide").loc["Yes", "se"], ref["apistrat.share_schwide.Yes.se"], **TOL)
+    np.testing.assert_allclose(d.total("enroll").se, ref["apistrat.total_enroll.se"], **TOL)
+    clus = pd.read_csv(REF_DIR / "api_clus1.csv")
+    c = Design(clus, weights="pw", psu="dnum", fpc="fpc")
+    np.testing.assert_allclose(c.mean("api00").se, 23.54224, rtol=1e-6)
+    rc = c.rake({"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}})
+    np.testing.assert_allclose([rc.mean("api00").estimate, rc.mean("api00").se],
+                               [ref["apiclus1.rake.mean_api00.est"], ref["apiclus1.rake.mean_api00.se"]], **TOL)
+    np.testing.assert_allclose(rc.total("enroll").se, ref["apiclus1.rake.total_enroll.se"], **TOL)
+
+
+# ------------------------------------------------------------------ invariants and errors
+def test_rake_report_and_margins(raked, ref):
+    rep = raked.rake_report
+    assert rep.max_relative_error < 1e-9
+    after = rep.margins.set_index(["margin", "category"])["after"]
+    assert after[("sex", "F")] == pytest.approx(ref["strclus.rake.margin.sex.F"], rel=1e-9)
+    assert "converged" in repr(rep)
+
+
+def test_rake_bounds_are_respected(des, ref):
+    margins = {"sex": {"F": 2214, "H": 1964}, "age3": {"18-34": 1044, "35-59": 1671, "60+": 1463}}
+    free = des.rake(margins)
+    assert (free.weights / des.weights).max() > 1.55  # so the upper bound below binds
+    r = des.rake(margins, bounds=(0.5, 1.5))
+    ratio = r.weights / des.weights
+    assert ratio.min() >= 0.5 - 1e-12 and ratio.max() <= 1.5 + 1e-12
+    assert r.rake_report.max_relative_error < 1e-9
+
+
+def test_rake_not_converging_raises(des):
+    with pytest.raises(ConvergenceError):
+        des.rake({"sex": {"F": 2214, "H": 1964}, "age3": {"18-34": 1044, "35-59": 1671, "60+": 1463}},
+                 max_iter=1)
+
+
+def test_rake_rejects_unknown_category_and_unequal_totals(des):
+    with pytest.raises(DataError, match="H"):
+        des.rake({"sex": {"F": 4000}})
+    with pytest.raises(DataError, match="same population size"):
+        des.rake({"sex": {"F": 2000, "H": 2000}, "age3": {"18-34": 1000, "35-59": 1000, "60+": 1000}})
+
+
+def test_single_psu_stratum_is_refused():
+    df = pd.DataFrame({"y": [1.0, 2, 3], "h": ["a", "a", "b"], "p": [1, 2, 3]})
+    with pytest.raises(DataError, match="single PSU"):
+        Design(df, strata="h", psu="p")
+
+
+def test_bad_weights_and_fpc_raise_data_error():
+    df = pd.DataFrame({"y": [1.0, 2, 3, 4], "w": [1, -1, 1, np.nan], "f": [2, 2, 3, 3]})
+    with pytest.raises(DataError) as e:
+        Design(df, weights="w")
+    assert len(e.value.problems) == 2
+    with pytest.raises(DataError, match="one fpc value per stratum"):
+        Design(df.assign(w=1.0), weights="w", fpc="f")
+    with pytest.raises(DataError, match="a column of data"):
+        Design(df, weights="poids")
+
+
+def test_srs_mean_equals_textbook_formula():
+    """Unweighted SRS with fpc: SE = sqrt((1 - n/N) s²/n), independent of the linearisation code."""
+    rng = np.random.default_rng(1)
+    y = rng.normal(10, 2, 50)
+    df = pd.DataFrame({"y": y, "N": 400})
+    m = Design(df, fpc="N").mean("y")
+    assert m.estimate == pytest.approx(y.mean())
+    assert m.se == pytest.approx(np.sqrt((1 - 50 / 400) * y.var(ddof=1) / 50), rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.1, 10), min_size=6, max_size=30), st.floats(0.5, 20))
+def test_scaling_weights_changes_nothing_in_a_mean(w, c):
+    n = len(w)
+    df = pd.DataFrame({"y": np.arange(n, dtype=float) % 5, "w": w, "w2": np.asarray(w) * c,
+                       "h": np.arange(n) % 2})
+    a = Design(df, weights="w", strata="h").mean("y")
+    b = Design(df, weights="w2", strata="h").mean("y")
+    assert a.estimate == pytest.approx(b.estimate, rel=1e-9)
+    assert a.se == pytest.approx(b.se, rel=1e-9, abs=1e-12)
+
+
+def test_proportion_interval_contains_estimate_and_rejects_bad_method():
+    lo, hi = proportion_interval(0.03, 0.01, level=0.95, df=30, n=200, method="beta")
+    assert 0 <= lo < 0.03 < hi <= 1
+    with pytest.raises(ValueError):
+        proportion_interval(0.5, 0.1, level=0.95, df=10, n=20, method="exact")
+
+
+def test_estimate_object_reads_well(des):
+    m = des.mean("y")
+    assert "mean" in m.summary() and "CI" in repr(m)
+    assert list(m.table.columns[:4]) == ["statistic", "column", "estimate", "se"]
