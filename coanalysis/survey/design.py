@@ -136,8 +136,11 @@ def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
     """Position of each value in ``categories`` (-1 when absent or missing)."""
     index = pd.Index(categories)
     if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = np.append(index.get_indexer(values.cat.categories), -1)
-        return lookup[values.cat.codes.to_numpy()].astype(np.intp, copy=False)
+        positions = index.get_indexer(values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+        if np.array_equal(positions, np.arange(len(index))) and codes.min(initial=0) >= 0:
+            return codes.astype(np.intp)
+        return np.append(positions, -1)[codes].astype(np.intp, copy=False)
     return index.get_indexer(values.to_numpy()).astype(np.intp, copy=False)
 
 
@@ -704,8 +707,7 @@ class Design:
         new.__dict__.update(self.__dict__)
         new._w = w
         margins_codes = [(codes, target.size) for _, codes, target, _ in parsed]
-        counts = {id(codes): np.bincount(codes, minlength=size).astype(float)
-                  for codes, size in margins_codes}
+        counts = _LazyCounts(margins_codes)
         if bounds is not None:
             psw_list = snapshots
 
@@ -727,6 +729,20 @@ class Design:
             "psw": psw}]
         new.rake_report = report
         return new
+
+
+class _LazyCounts:
+    """Number of respondents per margin category, computed when a variance first needs it."""
+
+    def __init__(self, margins_codes):
+        self._margins = {id(c): (c, size) for c, size in margins_codes}
+        self._cache: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, key: int) -> np.ndarray:
+        if key not in self._cache:
+            codes, size = self._margins[key]
+            self._cache[key] = np.bincount(codes, minlength=size).astype(float)
+        return self._cache[key]
 
 
 class DomainEstimates:
