@@ -21,7 +21,7 @@ __all__ = ["group_gap", "users_agents_gap", "wave_change"]
 
 def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: Any, second: Any,
               statistic: str = "satisfaction", top: int = 2, level: float = 0.95,
-              df: float | None = None) -> pd.DataFrame:
+              df: float | None = None, where: dict[str, Any] | None = None) -> pd.DataFrame:
     """Difference ``first - second`` of an item statistic between two groups, with test.
 
     Parameters
@@ -39,6 +39,9 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     level : float, default 0.95
     df : float, optional
         Degrees of freedom of the t quantile and test; default the design's (PSUs - strata).
+    where : dict, optional
+        ``{column: value}`` restricting both groups to a subpopulation (e.g. users only when
+        comparing waves); still a domain of the whole design.
 
     Returns
     -------
@@ -62,9 +65,14 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     if group not in design.data.columns:
         raise KeyError(f"{group!r} is not a column of the design's data")
     g = design.data[group].to_numpy()
+    within = np.ones(len(g), dtype=bool)
+    for col, value in (where or {}).items():
+        if col not in design.data.columns:
+            raise KeyError(f"where: {col!r} is not a column of the design's data")
+        within &= design.data[col].to_numpy() == value
     masks = {}
     for name, value in (("first", first), ("second", second)):
-        m = g == value
+        m = (g == value) & within
         if not m.any():
             raise ValueError(f"{name}={value!r} does not occur in column {group!r}; "
                              f"values: {list(pd.unique(design.data[group]))[:10]}")
@@ -89,7 +97,7 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
                      "p_value": p, "n_first": n1, "n_second": n2})
     out = pd.DataFrame(rows)
     out.attrs.update({"group": group, "first": first, "second": second, "statistic": statistic,
-                      "level": level, "df": d})
+                      "level": level, "df": d, "where": dict(where or {})})
     return out
 
 
