@@ -22,7 +22,8 @@ from coanalysis.figures.casebase import (  # noqa: E402
     membership_matrix,
     na_rate_bars,
     participation_heatmap,
-    similarity_heatmap,
+    cluster_dendrogram,
+    distance_heatmap,
 )
 
 
@@ -352,23 +353,42 @@ def test_count_bars_rejects_negative():
         count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [-1]}), category="domain")
 
 
-def test_similarity_heatmap_missing_pairs_are_na():
-    pairs = pd.DataFrame({"case_a": ["a", "a", "b", "b", "c"], "case_b": ["a", "b", "a", "b", "c"],
-                          "similarity": [1.0, 0.4, 0.4, 1.0, 1.0]})
-    ax = similarity_heatmap(pairs, order=["c", "a", "b"], highlight=["a"])
+def test_distance_heatmap_is_symmetric_and_hatches_only_na_pairs():
+    pairs = pd.DataFrame({"case_a": ["a", "a", "b"], "case_b": ["b", "c", "c"],
+                          "distance": pd.array([0.4, None, 1.2], dtype="Float64")})
+    ax = distance_heatmap(pairs, order=["c", "a", "b"], highlight=["a"])
     values = _mesh_array(ax)
     assert values.shape == (3, 3)
-    assert int(np.ma.getmaskarray(values).sum()) == 4  # c-a, c-b, a-c, b-c
-    assert len(_na_patches(ax)) == 4
-    assert values[1, 2] == pytest.approx(0.4)
+    assert values[1, 2] == pytest.approx(0.4) and values[2, 1] == pytest.approx(0.4)
+    assert values[0, 2] == pytest.approx(1.2) and values[2, 0] == pytest.approx(1.2)
+    # masked: the diagonal (3, blank) and the NA pair a-c both ways (2, hatched)
+    assert int(np.ma.getmaskarray(values).sum()) == 5
+    assert sorted((int(p.get_y()), int(p.get_x())) for p in _na_patches(ax)) == [(0, 1), (1, 0)]
     bold = {t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"}
     assert bold == {"a"}
 
 
-def test_similarity_heatmap_rejects_out_of_range():
-    pairs = pd.DataFrame({"case_a": ["a"], "case_b": ["a"], "similarity": [1.5]})
-    with pytest.raises(DataError, match="similarity"):
-        similarity_heatmap(pairs)
+def test_distance_heatmap_rejects_negative():
+    pairs = pd.DataFrame({"case_a": ["a"], "case_b": ["b"], "distance": [-0.1]})
+    with pytest.raises(DataError, match="distance"):
+        distance_heatmap(pairs)
+
+
+def test_cluster_dendrogram_leaves_and_colours():
+    from scipy.cluster.hierarchy import linkage
+    z = linkage([[0.0], [0.33], [1.0], [1.0], [0.1]], method="ward")
+    ax = cluster_dendrogram(z, ["a", "b", "c", "d", "e"], k=2, highlight=["c"], lang="en")
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["a", "b", "c", "d", "e"]
+    # 4 merges -> 4 link lines; with k=2 the two subtrees get two colours, the root is grey
+    links = {tuple(np.round(c.get_color()[0], 3)): len(c.get_segments()) for c in ax.collections}
+    assert sum(links.values()) == 4
+    # {c, d} is one cluster (1 merge), {a, e, b} the other (2 merges), the root link is grey
+    assert sorted(links.values()) == [1, 1, 2]
+    assert links[(0.498, 0.498, 0.498, 1.0)] == 1
+    assert ax.get_xlabel() == "Merge height"
+    assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["c"]
+    with pytest.raises(ValueError, match="linkage"):
+        cluster_dendrogram(z, ["a", "b"])
 
 
 def test_loader_dtypes_are_accepted(participation, conditions, flows):

@@ -22,7 +22,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from ..codebook import ACTORS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES, STAGES
 from ..codebook import VOCABULARIES, Vocabulary, check_lang
 from ..errors import DataError, Problem
-from .formatting import format_number, format_percent, percent_axis
+from .formatting import format_number, format_percent, number_axis, percent_axis
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
 __all__ = [
@@ -31,7 +31,8 @@ __all__ = [
     "circuit_diagram",
     "na_rate_bars",
     "count_bars",
-    "similarity_heatmap",
+    "distance_heatmap",
+    "cluster_dendrogram",
     "NA_LEGEND",
     "NA_HATCH",
 ]
@@ -60,7 +61,8 @@ _TEXT = {
         "no_flow": "aucun flux documenté",
         "na_rate": "Part de valeurs NA",
         "n_cases": "Nombre de cas",
-        "similarity": "Similarité",
+        "distance": "Distance entre profils (0 = identiques)",
+        "height": "Hauteur de fusion",
     },
     "en": {
         "actor": "Actor",
@@ -78,7 +80,8 @@ _TEXT = {
         "no_flow": "no documented flow",
         "na_rate": "Share of NA values",
         "n_cases": "Number of cases",
-        "similarity": "Similarity",
+        "distance": "Distance between profiles (0 = identical)",
+        "height": "Merge height",
     },
 }
 
@@ -767,58 +770,84 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
     return ax
 
 
-def similarity_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str = "case_b",
-                       value: str = "similarity", order: Sequence | None = None, ax=None,
-                       lang: str = "fr", highlight: Sequence | None = None, annotate: bool = False):
-    """Heatmap of pairwise similarities between cases (a long table, one row per pair).
+def distance_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str = "case_b",
+                     value: str = "distance", order: Sequence | None = None, ax=None,
+                     lang: str = "fr", highlight: Sequence | None = None, annotate: bool = False,
+                     decimals: int = 1):
+    """Symmetric heatmap of pairwise distances between cases, from a long table of pairs.
+
+    Each row of ``data`` fills the cells (a, b) and (b, a). Pairs whose distance is NA (too few
+    commonly coded conditions) are drawn grey and hatched; the diagonal (a case with itself) and
+    pairs absent from ``data`` are left blank.
 
     Parameters
     ----------
     data : DataFrame
-        Long table of pairs with their similarity in [0, 1] (e.g. from
-        :func:`coanalysis.metrics.case_similarity`); pairs absent or NA are drawn as NA.
+        One row per unordered pair, e.g. :func:`coanalysis.metrics.case_similarity`.
     row, column, value : str
-        Column names.
+        Column names of the two cases and of their distance (>= 0, NA allowed).
     order : sequence, optional
-        Order of the cases on both axes (e.g. the leaf order of a clustering); default the
-        order of first appearance in ``row``.
+        Order of the cases on both axes (e.g. the leaves of a clustering); default: order of
+        first appearance in ``row`` then ``column``.
     ax : matplotlib Axes, optional
     lang : {"fr", "en"}
     highlight : sequence, optional
         Cases whose tick labels are set in bold (e.g. the five cases of the study).
     annotate : bool, default False
+        Write each distance in its cell.
+    decimals : int, default 1
+        Decimals of the colour-bar ticks and annotations.
 
     Returns
     -------
     matplotlib.axes.Axes
 
+    Notes
+    -----
+    The colour scale runs from 0 (identical profiles, dark) to the largest distance drawn.
+
     Examples
     --------
-    >>> pairs = pd.DataFrame({"case_a": ["a", "a", "b", "b"], "case_b": ["a", "b", "a", "b"],
-    ...                       "similarity": [1.0, 0.5, 0.5, 1.0]})
-    >>> ax = similarity_heatmap(pairs)
+    >>> pairs = pd.DataFrame({"case_a": ["a", "a", "b"], "case_b": ["b", "c", "c"],
+    ...                       "distance": [0.5, None, 1.2]})
+    >>> ax = distance_heatmap(pairs)
     >>> ax.collections[0].get_array().shape
-    (2, 2)
+    (3, 3)
     """
     lang = check_lang(lang)
     _check_columns(data, {"row": row, "column": column, "value": value})
-    cases = _ordered_values(data[row], order)
-    values = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-    bad = np.isfinite(values) & ((values < -1e-9) | (values > 1 + 1e-9))
+    if order is None:
+        both = pd.concat([data[row].astype(object), data[column].astype(object)])
+        cases = list(pd.unique(both.dropna()))
+    else:
+        cases = list(order)
+    values = pd.to_numeric(data[value].astype(object), errors="coerce").to_numpy(dtype=float)
+    bad = (data[value].notna().to_numpy() & np.isnan(values)) | (values < 0)
     if bad.any():
-        raise DataError([Problem(_DATA_FILE, None, value, v, "a similarity in [0, 1] or NA",
+        raise DataError([Problem(_DATA_FILE, None, value, v, "a distance >= 0 or NA",
                                  f"row with index {i!r}")
-                         for i, v, b in zip(data.index, data[value], bad) if b])
+                         for i, v, b in zip(data.index, data[value], bad) if b],
+                        f"invalid value(s) in column {value!r}")
     index = {c: i for i, c in enumerate(cases)}
     grid = np.full((len(cases), len(cases)), np.nan)
+    drawn = np.zeros(grid.shape, dtype=bool)
     for a, b, v in zip(data[row].astype(object), data[column].astype(object), values):
         if a in index and b in index:
-            grid[index[a], index[b]] = v
+            for i, j in ((index[a], index[b]), (index[b], index[a])):
+                grid[i, j] = v
+                drawn[i, j] = True
     cmap = plt.get_cmap(SEQUENTIAL)
-    norm = plt.Normalize(0, 1)
-    size = min(6.7, 1.2 + 0.16 * len(cases))
-    ax = _new_axes(ax, (size + 0.8, size))
-    _draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: format_number(v, 2, lang))
+    top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
+    norm = plt.Normalize(0, top if top > 0 else 1.0)
+    size = min(6.7, 1.4 + 0.17 * len(cases))
+    ax = _new_axes(ax, (size + 0.9, size))
+    # only the pairs present in data with an NA distance are hatched; blanks stay blank
+    _draw_grid(ax, np.where(drawn, grid, np.nan), cmap, norm, annotate=annotate,
+               fmt=lambda v: format_number(v, decimals, lang))
+    for patch in [p for p in ax.patches if p.get_gid() == NA_GID]:
+        i, j = int(patch.get_y()), int(patch.get_x())
+        if not drawn[i, j]:
+            patch.remove()
     ax.set_xticklabels([str(c) for c in cases], rotation=90, fontsize=6)
     ax.set_yticklabels([str(c) for c in cases], fontsize=6)
     if highlight is not None:
@@ -829,10 +858,80 @@ def similarity_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str =
     ax.set_aspect("equal")
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     colorbar = ax.figure.colorbar(mappable, ax=ax, fraction=0.04, pad=0.02)
-    colorbar.set_label(_TEXT[lang]["similarity"])
+    colorbar.set_label(_TEXT[lang]["distance"])
     colorbar.ax.yaxis.set_major_formatter(
-        plt.FuncFormatter(lambda x, _pos: format_number(x, 1, lang)))
-    if np.isnan(grid).any():
-        ax.legend(handles=[_na_handle(lang)], loc="upper left", bbox_to_anchor=(1.15, 1.0),
+        plt.FuncFormatter(lambda x, _pos: format_number(x, decimals, lang)))
+    if (drawn & np.isnan(grid)).any():
+        ax.legend(handles=[_na_handle(lang)], loc="upper left", bbox_to_anchor=(1.2, 1.0),
                   frameon=False, fontsize=7)
+    return ax
+
+
+def cluster_dendrogram(linkage_matrix, labels: Sequence[str], *, ax=None, lang: str = "fr",
+                       highlight: Sequence | None = None, k: int | None = None):
+    """Dendrogram of a hierarchical clustering of the cases (leaves on the left).
+
+    Parameters
+    ----------
+    linkage_matrix : ndarray
+        The scipy linkage matrix, e.g. the first item of
+        :func:`coanalysis.metrics.case_linkage`.
+    labels : sequence of str
+        The case ids of the leaves, in the order the linkage was built with.
+    ax : matplotlib Axes, optional
+    lang : {"fr", "en"}
+    highlight : sequence, optional
+        Leaves set in bold (e.g. the study's five cases).
+    k : int, optional
+        Colour the ``k`` clusters of the cut (as :func:`coanalysis.metrics.cluster_cases`);
+        default one colour.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Drawn by :func:`scipy.cluster.hierarchy.dendrogram`; with ``k``, the colour threshold lies
+    between the merge heights :math:`h_{n-k}` and :math:`h_{n-k+1}` of the tree.
+
+    Examples
+    --------
+    >>> from scipy.cluster.hierarchy import linkage
+    >>> z = linkage([[0.0], [0.33], [1.0], [1.0]], method="ward")
+    >>> ax = cluster_dendrogram(z, ["a", "b", "c", "d"], k=2)
+    >>> sorted(t.get_text() for t in ax.get_yticklabels())
+    ['a', 'b', 'c', 'd']
+    """
+    from scipy.cluster.hierarchy import dendrogram, set_link_color_palette
+
+    lang = check_lang(lang)
+    z = np.asarray(linkage_matrix, dtype=float)
+    labels = [str(c) for c in labels]
+    if z.ndim != 2 or z.shape[1] != 4 or z.shape[0] != len(labels) - 1:
+        raise ValueError(f"linkage_matrix must be a scipy linkage of {len(labels)} leaves "
+                         f"(shape ({len(labels) - 1}, 4)), got shape {z.shape}")
+    ax = _new_axes(ax, (4.6, 0.8 + 0.16 * len(labels)))
+    heights = np.sort(z[:, 2])
+    if k is not None:
+        if not 1 <= k <= len(labels):
+            raise ValueError(f"k must be between 1 and {len(labels)}, got {k!r}")
+        threshold = (heights[-k] + heights[-k + 1]) / 2 if 1 < k < len(labels) else (
+            heights[-1] + 1 if k == 1 else 0)
+    else:
+        threshold = 0
+    set_link_color_palette([c for c in PALETTE if c != "#F0E442"])
+    try:
+        dendrogram(z, labels=labels, orientation="left", ax=ax, color_threshold=threshold,
+                   above_threshold_color="#7F7F7F", leaf_font_size=6)
+    finally:
+        set_link_color_palette(None)
+    if highlight is not None:
+        marked = set(highlight)
+        for tick in ax.get_yticklabels():
+            if tick.get_text() in marked:
+                tick.set_fontweight("bold")
+    ax.set_xlabel(_TEXT[lang]["height"])
+    ax.grid(axis="y", visible=False)
+    number_axis(ax, axis="x", decimals=1, lang=lang)
     return ax
