@@ -13,7 +13,7 @@ import pandas as pd
 
 from .design import Design, _check_level, _quantile, proportion_interval
 
-__all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate",
+__all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
 
 #: The statistics an item can be summarised by.
@@ -29,6 +29,19 @@ def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
                         f"got dtype {s.dtype}. Load it with read_survey(scales=...) or use "
                         "LikertScale.categorical()")
     return s.cat.codes.to_numpy(), s.cat.categories
+
+
+def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
+    if not where:
+        return None
+    mask = np.ones(design.n, dtype=bool)
+    for col, value in where.items():
+        if col not in design.data.columns:
+            raise KeyError(f"where: {col!r} is not a column of the design's data")
+        mask &= design.data[col].to_numpy() == value
+    if not mask.any():
+        raise ValueError(f"where={where!r} selects no respondent")
+    return mask
 
 
 def item_values(design: Design, column: str, statistic: str, *, top: int = 2) -> np.ndarray:
@@ -87,7 +100,7 @@ def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
 
 def item_statistics(design: Design, items: Sequence[str] | str, statistic: str = "satisfaction",
                     *, by: str | None = None, top: int = 2, level: float = 0.95,
-                    method: str = "logit") -> pd.DataFrame:
+                    method: str = "logit", where: dict | None = None) -> pd.DataFrame:
     """A satisfaction statistic for several Likert items, overall or by group.
 
     Parameters
@@ -103,6 +116,8 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     level : float, default 0.95
     method : {"logit", "beta", "wald"}, default "logit"
         Interval of the satisfaction rate (a proportion); net and mean use a normal interval.
+    where : dict, optional
+        ``{column: value}``: restrict to a subpopulation (a domain of the whole design).
 
     Returns
     -------
@@ -126,7 +141,9 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     if isinstance(items, str):
         items = [items]
     rows = []
-    groups = [(None, None)] if by is None else list(design.by(by).masks())
+    within = _where_mask(design, where)
+    groups = ([(None, within)] if by is None
+              else [(g, m if within is None else m & within) for g, m in design.by(by).masks()])
     for item in items:
         values = item_values(design, item, statistic, top=top)
         for g, mask in groups:
@@ -158,3 +175,45 @@ def net_satisfaction(design: Design, items: Sequence[str] | str, **kwargs) -> pd
 def mean_score(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
     """Weighted mean score of each item, with a normal interval. See :func:`item_statistics`."""
     return item_statistics(design, items, "mean", **kwargs)
+
+
+def likert_shares(design: Design, items: Sequence[str] | str, *, by: str | None = None,
+                  level: float = 0.95, method: str = "logit", where: dict | None = None
+                  ) -> pd.DataFrame:
+    """Weighted share of every answer category of several Likert items, in long format.
+
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical items (missing answers are left out of each item's base).
+    by : str, optional
+        Grouping column.
+    level : float, default 0.95
+    method : {"logit", "beta", "wald"}, default "logit"
+    where : dict, optional
+        ``{column: value}``: restrict to a subpopulation (a domain of the whole design).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item``, (``by``), ``category``, ``estimate``, ``se``, ``ci_low``, ``ci_high``,
+        ``n``; categories in scale order. This is what :func:`coanalysis.figures.survey.
+        diverging_likert` draws.
+    """
+    if isinstance(items, str):
+        items = [items]
+    frames = []
+    for item in items:
+        _ordered_codes(design, item)
+        within = _where_mask(design, where)
+        if by is None:
+            t = design.share(item, level=level, method=method, mask=within)
+        else:
+            t = pd.concat({g: design.share(item, level=level, method=method,
+                                           mask=m if within is None else m & within)
+                           for g, m in design.by(by).masks()}, names=[by, item])
+        t = t.reset_index().rename(columns={item: "category"})
+        t.insert(0, "item", item)
+        frames.append(t)
+    return pd.concat(frames, ignore_index=True)

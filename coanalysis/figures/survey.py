@@ -1,0 +1,145 @@
+"""Survey figures in the house style: a dumbbell chart (two estimates per item) and diverging
+stacked bars of Likert answers.
+
+Both take tidy data plus column names, draw on an Axes and return it; they compute nothing but
+where to draw (stacking offsets).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.ticker import FuncFormatter
+
+from ..codebook import check_lang
+from .formatting import format_number, format_percent
+from .style import DIVERGING, PALETTE
+
+__all__ = ["dumbbell_chart", "diverging_likert"]
+
+
+def _need(data: pd.DataFrame, columns: Sequence[str | None]) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a DataFrame, got {type(data).__name__}")
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        raise KeyError(f"columns not in data: {missing}; available: {list(data.columns)}")
+
+
+def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
+                   start_label: str, end_label: str,
+                   start_ci: tuple[str, str] | None = None, end_ci: tuple[str, str] | None = None,
+                   percent: bool = True, decimals: int = 0, lang: str = "fr", ax=None):
+    """Two estimates per row joined by a segment (e.g. users' vs agents' satisfaction).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per item, drawn top to bottom in the frame's order.
+    y : str
+        Column of item labels.
+    x_start, x_end : str
+        Columns of the two estimates (drawn with the first and second palette colours).
+    start_label, end_label : str
+        Legend entries.
+    start_ci, end_ci : (str, str), optional
+        Columns of the lower and upper interval bounds, drawn as thin bars.
+    percent : bool, default True
+        Values are proportions shown as percentages.
+    decimals : int, default 0
+    lang : {"fr", "en"}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lang = check_lang(lang)
+    _need(data, [y, x_start, x_end, *(start_ci or ()), *(end_ci or ())])
+    if ax is None:
+        _, ax = plt.subplots()
+    pos = np.arange(len(data))[::-1]
+    a, b = data[x_start].to_numpy(float), data[x_end].to_numpy(float)
+    ax.hlines(pos, np.minimum(a, b), np.maximum(a, b), color="#9A9A9A", linewidth=2, zorder=1)
+    for vals, ci, color, label, dy in ((a, start_ci, PALETTE[0], start_label, 0.12),
+                                       (b, end_ci, PALETTE[1], end_label, -0.12)):
+        if ci is not None:
+            ax.hlines(pos + dy, data[ci[0]].to_numpy(float), data[ci[1]].to_numpy(float),
+                      color=color, linewidth=1, alpha=0.8, zorder=2)
+        ax.scatter(vals, pos + dy * (ci is not None), s=36, color=color, label=label, zorder=3,
+                   edgecolor="white", linewidth=0.6)
+    ax.set_yticks(pos, data[y].astype(str).tolist())
+    ax.grid(axis="y", visible=False)
+    fmt = ((lambda v, _: format_percent(v, decimals, lang)) if percent
+           else (lambda v, _: format_number(v, decimals, lang)))
+    ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return ax
+
+
+def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
+                     categories: Sequence, labels: Sequence[str] | None = None,
+                     lang: str = "fr", ax=None, decimals: int = 0):
+    """Diverging stacked bars: disagreeing answers to the left of 0, agreeing ones to the right.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long format: one row per (item, answer category) with its share (proportion of
+        answers, missing answers excluded).
+    y : str
+        Column of item labels (bars drawn top to bottom in order of first appearance).
+    category : str
+        Column of answer categories.
+    share : str
+        Column of proportions (each item's shares sum to 1).
+    categories : sequence
+        The answer categories from the most negative to the most positive. With an odd number,
+        the middle one is split half left, half right.
+    labels : sequence of str, optional
+        Legend labels of ``categories`` (default: the categories).
+    lang : {"fr", "en"}
+    ax : matplotlib Axes, optional
+    decimals : int, default 0
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lang = check_lang(lang)
+    _need(data, [y, category, share])
+    categories = list(categories)
+    labels = [str(c) for c in categories] if labels is None else list(labels)
+    if len(labels) != len(categories):
+        raise ValueError("labels must have one entry per category")
+    unknown = set(data[category]) - set(categories)
+    if unknown:
+        raise ValueError(f"categories not declared: {sorted(map(str, unknown))}")
+    if ax is None:
+        _, ax = plt.subplots()
+    items = list(dict.fromkeys(data[y]))
+    table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
+             .reindex(index=items, columns=categories).fillna(0.0))
+    k = len(categories)
+    cmap = colormaps[DIVERGING]
+    colors = [cmap(0.1 + 0.8 * i / (k - 1)) for i in range(k)][::-1]  # PuOr: orange = negative
+    half = k // 2
+    pos = np.arange(len(items))[::-1]
+    vals = table.to_numpy(float)
+    neutral = vals[:, half] if k % 2 else np.zeros(len(items))
+    left_start = -(vals[:, :half].sum(axis=1) + neutral / 2)
+    cursor = left_start.copy()
+    for j in range(k):
+        ax.barh(pos, vals[:, j], left=cursor, color=colors[j], edgecolor="white", linewidth=0.5,
+                height=0.7, label=labels[j])
+        cursor = cursor + vals[:, j]
+    ax.axvline(0, color="#404040", linewidth=0.8)
+    ax.set_yticks(pos, [str(i) for i in items])
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(abs(v), decimals, lang)))
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return ax
