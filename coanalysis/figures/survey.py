@@ -17,9 +17,9 @@ from matplotlib.ticker import FuncFormatter
 
 from ..codebook import check_lang
 from .formatting import format_number, format_percent
-from .style import DIVERGING, PALETTE
+from .style import DIVERGING, PALETTE, SEQUENTIAL
 
-__all__ = ["dumbbell_chart", "diverging_likert"]
+__all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
 
 
 def _need(data: pd.DataFrame, columns: Sequence[str | None]) -> None:
@@ -141,5 +141,63 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
     ax.set_yticks(pos, [str(i) for i in items])
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(abs(v), decimals, lang)))
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return ax
+
+
+def stacked_bars(data: pd.DataFrame, *, y: str, category: str, share: str,
+                 categories: Sequence, labels: Sequence[str] | None = None,
+                 colors: Sequence | None = None, lang: str = "fr", ax=None, decimals: int = 0):
+    """Horizontal 100 % stacked bars: the distribution of an ordered variable in each group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long format: one row per (group, category) with its share.
+    y : str
+        Column of group labels (bars top to bottom in order of first appearance).
+    category, share : str
+        Columns of categories and of proportions.
+    categories : sequence
+        Categories in drawing order (left to right).
+    labels : sequence of str, optional
+        Legend labels of ``categories``.
+    colors : sequence, optional
+        One colour per category; default: the house sequential colormap (ordered, colour-blind
+        safe).
+    lang : {"fr", "en"}
+    ax : matplotlib Axes, optional
+    decimals : int, default 0
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    lang = check_lang(lang)
+    _need(data, [y, category, share])
+    categories = list(categories)
+    labels = [str(c) for c in categories] if labels is None else list(labels)
+    if len(labels) != len(categories):
+        raise ValueError("labels must have one entry per category")
+    if ax is None:
+        _, ax = plt.subplots()
+    groups = list(dict.fromkeys(data[y]))
+    table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
+             .reindex(index=groups, columns=categories).fillna(0.0))
+    k = len(categories)
+    if colors is None:
+        cmap = colormaps[SEQUENTIAL]
+        colors = [cmap(0.15 + 0.7 * i / max(k - 1, 1)) for i in range(k)]
+    pos = np.arange(len(groups))[::-1]
+    cursor = np.zeros(len(groups))
+    for j in range(k):
+        vals = table.iloc[:, j].to_numpy(float)
+        ax.barh(pos, vals, left=cursor, color=colors[j], edgecolor="white", linewidth=0.5,
+                height=0.7, label=labels[j])
+        cursor = cursor + vals
+    ax.set_yticks(pos, [str(g) for g in groups])
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, decimals, lang)))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return ax
