@@ -128,7 +128,13 @@ def read_codings(data: Path, problems: list[Problem]) -> dict[str, dict[str, pd.
             rel = f"codings/{coder}/{table}.csv"
             frame = read_text_csv(data / rel)
             frame["score"] = parse_scores(frame, "score", rel, problems)
-            out[table][coder] = frame
+            item = TABLES[table][0]
+            dup = frame.duplicated(["case_id", item], keep="first")
+            for _, row in frame[dup].iterrows():
+                problems.append(Problem(rel, int(row["_line"]), item,
+                                        f"{row['case_id']}: {row[item]}",
+                                        "one row per case and term", "remove the repeated row"))
+            out[table][coder] = frame[~dup]
     return out
 
 

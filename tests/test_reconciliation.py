@@ -258,3 +258,13 @@ def test_missing_note_is_reported(script, data_copy):
     with pytest.raises(DataError) as info:
         script.build(data_copy)
     assert any(p.column == "note" and p.line == 3 for p in info.value.problems)
+
+
+def test_repeated_coding_row_is_reported(script, data_copy):
+    path = data_copy / "codings" / "coder_a" / "outcomes.csv"
+    frame = _text(path)
+    pd.concat([frame, frame.iloc[[0]]]).to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    assert any(p.expected == "one row per case and term" and p.line == len(frame) + 2
+               for p in info.value.problems)
