@@ -1,0 +1,129 @@
+"""Simulated survey data (seeded, flagged, calibrated with cited sources), subpopulation domains,
+long Likert tables and the survey figures."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from coanalysis.figures.survey import diverging_likert, dumbbell_chart, stacked_bars  # noqa: E402
+from coanalysis.loaders import SATISFACTION_4, read_survey  # noqa: E402
+from coanalysis.paths import project_root  # noqa: E402
+from coanalysis.survey import (Design, likert_shares, satisfaction_rate,  # noqa: E402
+                               users_agents_gap)
+
+ROOT = project_root()
+SURVEYS = ROOT / "data" / "surveys"
+ITEMS = ["svc_dechets", "svc_eau", "svc_sport", "svc_circulation", "svc_global"]
+
+
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("stem", ["barometre_usagers_agents_simule", "bien_etre_agents_simule"])
+def test_simulated_files_say_so_and_cite_sources(stem):
+    assert "simule" in stem
+    meta = json.loads((SURVEYS / f"{stem}.json").read_text(encoding="utf-8"))
+    assert meta["simulated"] is True and meta["simule"] is True and isinstance(meta["seed"], int)
+    assert meta["published_figures"] and all(f["source"].startswith("http") for f in meta["published_figures"])
+    assert (ROOT / meta["generator"]).is_file()
+
+
+def test_barometer_generator_is_reproducible():
+    mod = load_script("simulate_barometre")
+    data, margins = mod.simulate()
+    on_disk = pd.read_csv(SURVEYS / "barometre_usagers_agents_simule.csv", sep=";", decimal=",",
+                          encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(data) == len(on_disk)
+    assert data["id"].tolist() == on_disk["id"].tolist()
+    assert data["svc_eau"].astype(str).tolist() == on_disk["svc_eau"].tolist()
+
+
+def test_wellbeing_generator_is_reproducible():
+    mod = load_script("simulate_bien_etre")
+    data = mod.simulate()
+    on_disk = pd.read_csv(SURVEYS / "bien_etre_agents_simule.csv", sep=";", decimal=",",
+                          encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert data["who5_1"].astype(str).tolist() == on_disk["who5_1"].tolist()
+    # weights restore the published category shares (A 13 %, B 12 %, C 75 %)
+    shares = data.groupby("categorie")["poids"].sum() / data["poids"].sum()
+    np.testing.assert_allclose(shares[["A", "B", "C"]], [0.13, 0.12, 0.75], atol=1e-4)
+
+
+@pytest.fixture(scope="module")
+def barometer():
+    data, _ = read_survey(SURVEYS / "barometre_usagers_agents_simule.csv",
+                          scales={i: SATISFACTION_4 for i in ITEMS}, numeric=["poids", "fpc"])
+    return Design(data, weights="poids", strata="strate", fpc="fpc")
+
+
+def test_where_is_a_domain_of_the_whole_design(barometer):
+    rate = satisfaction_rate(barometer, "svc_eau", by="population", where={"vague": "2025"})
+    mask = (barometer.data["vague"] == "2025") & (barometer.data["population"] == "usagers")
+    direct = barometer.share("svc_eau", mask=mask.to_numpy())
+    top2 = direct.loc[[3, 4], "estimate"].sum()
+    assert rate.set_index("population").loc["usagers", "estimate"] == pytest.approx(top2)
+    gap = users_agents_gap(barometer, "svc_eau", where={"vague": "2025"}).iloc[0]
+    assert gap.users == pytest.approx(top2)
+    with pytest.raises(ValueError, match="no respondent"):
+        satisfaction_rate(barometer, "svc_eau", where={"vague": "1999"})
+
+
+def test_likert_shares_long_table_sums_to_one(barometer):
+    t = likert_shares(barometer, ITEMS[:2], by="population")
+    assert list(t.columns[:3]) == ["item", "population", "category"]
+    sums = t.groupby(["item", "population"])["estimate"].sum()
+    np.testing.assert_allclose(sums, 1.0)
+
+
+def test_figures_draw_what_they_are_given():
+    data = pd.DataFrame({"service": ["a", "b"], "u": [0.5, 0.7], "g": [0.6, 0.65],
+                         "lo": [0.45, 0.6], "hi": [0.55, 0.75]})
+    fig, ax = plt.subplots()
+    out = dumbbell_chart(data, y="service", x_start="u", x_end="g", start_label="U", end_label="A",
+                         start_ci=("lo", "hi"), ax=ax)
+    assert out is ax
+    ticks = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    assert ticks["a"] > ticks["b"]  # first row drawn at the top
+    xs = sorted(float(p[0]) for c in ax.collections if hasattr(c, "get_offsets") for p in c.get_offsets()
+                if len(c.get_offsets()) == 2)
+    assert set(np.round(xs, 6)) >= {0.5, 0.7, 0.6, 0.65}
+    with pytest.raises(KeyError):
+        dumbbell_chart(data, y="service", x_start="nope", x_end="g", start_label="U", end_label="A")
+    plt.close(fig)
+
+    long = pd.DataFrame({"item": ["q"] * 4, "cat": [1, 2, 3, 4], "share": [0.1, 0.2, 0.3, 0.4]})
+    fig, ax = plt.subplots()
+    diverging_likert(long, y="item", category="cat", share="share", categories=[1, 2, 3, 4], ax=ax)
+    lefts = sorted(round(p.get_x(), 9) for p in ax.patches)
+    widths = sorted(round(p.get_width(), 9) for p in ax.patches)
+    assert lefts[0] == pytest.approx(-0.3) and widths == [0.1, 0.2, 0.3, 0.4]
+    with pytest.raises(ValueError, match="not declared"):
+        diverging_likert(long, y="item", category="cat", share="share", categories=[1, 2, 3])
+    plt.close(fig)
+
+    fig, ax = plt.subplots()
+    stacked_bars(long, y="item", category="cat", share="share", categories=[1, 2, 3, 4], ax=ax)
+    right = max(p.get_x() + p.get_width() for p in ax.patches)
+    assert right == pytest.approx(1.0)
+    plt.close(fig)
+
+
+def test_diverging_likert_splits_the_neutral_answer():
+    long = pd.DataFrame({"item": ["q"] * 5, "cat": list("abcde"), "share": [0.1, 0.1, 0.4, 0.2, 0.2]})
+    fig, ax = plt.subplots()
+    diverging_likert(long, y="item", category="cat", share="share", categories=list("abcde"), ax=ax)
+    neutral = [p for p in ax.patches if round(p.get_width(), 9) == 0.4][0]
+    assert neutral.get_x() == pytest.approx(-0.2)
+    plt.close(fig)
