@@ -207,7 +207,11 @@ def test_membership_matrix_marks_the_four_principles(conditions):
 @pytest.mark.parametrize("lang, text", [("fr", "0,67"), ("en", "0.67")])
 def test_membership_matrix_annotations_follow_lang(conditions, lang, text):
     ax = membership_matrix(conditions, lang=lang)
-    assert text in [t.get_text() for t in ax.texts]
+    cells = [t.get_text() for t in ax.texts if t.get_gid() is None]
+    assert text in cells
+    # one annotation per coded cell, none in NA cells
+    assert len(cells) == int(conditions["score"].notna().sum())
+    assert set(cells) <= {"0", "1", text, text.replace("67", "33")}
     assert [t.get_text() for t in ax.get_xticklabels()] == list(CONDITIONS.labels(lang))
 
 
@@ -271,10 +275,12 @@ def test_circuit_diagram_case_without_flows(flows):
 
 
 @pytest.mark.parametrize("lang, voice, expected", [
-    ("fr", 1, "→ élus 1 (chaîne classique 3)"),
+    ("fr", 1, "\nusagers → élus : 1 (chaîne : 3)"),
     ("en", {"elus": 2, "encadrement": 1},
-     "→ elected officials 2 (classic chain 3); → managers 1 (classic chain 2)"),
-    ("fr", {"elus": np.nan}, "→ élus aucun chemin"),
+     "\nusers → elected officials: 2 (chain: 3)\n"
+     "users → managers: 1 (chain: 2)"),
+    ("fr", {"elus": np.nan}, "\nusagers → élus : aucun chemin"),
+    ("en", {"encadrement": pd.NA}, "\nusers → managers: no path (chain: 2)"),
 ])
 def test_circuit_diagram_title_has_voice_distance(flows, lang, voice, expected):
     ax = circuit_diagram(flows, case_id="x", voice=voice, lang=lang, title="Case X")

@@ -55,8 +55,7 @@ _TEXT = {
         "direct": "Canal direct (court-circuite la chaîne)",
         "indirect": "Canal via la chaîne",
         "reference": "Chaîne classique (référence)",
-        "voice": "Distance de la voix des usagers",
-        "voice_to": "→ {target} {value} (chaîne classique {classic})",
+        "voice_to": "usagers → {target} : {value} (chaîne : {classic})",
         "no_path": "aucun chemin",
         "no_flow": "aucun flux documenté",
         "na_rate": "Part de valeurs NA",
@@ -74,8 +73,7 @@ _TEXT = {
         "direct": "Direct channel (skips the chain)",
         "indirect": "Channel along the chain",
         "reference": "Classic chain (reference)",
-        "voice": "Users' voice distance",
-        "voice_to": "→ {target} {value} (classic chain {classic})",
+        "voice_to": "users → {target}: {value} (chain: {classic})",
         "no_path": "no path",
         "no_flow": "no documented flow",
         "na_rate": "Share of NA values",
@@ -236,6 +234,11 @@ def _draw_grid(ax, grid: np.ndarray, cmap, norm, *, annotate, fmt) -> None:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+def _score_text(value: float, lang: str) -> str:
+    """A fuzzy score as printed in a cell: ``0``, ``0,33``, ``0,67``, ``1``."""
+    return format_number(value, 0 if value in (0.0, 1.0) else 2, lang)
 
 
 def _na_handle(lang: str) -> Patch:
@@ -411,7 +414,7 @@ def membership_matrix(data: pd.DataFrame, *, row: str = "case_id", column: str =
     edges = [-0.165, 0.165, 0.5, 0.835, 1.165]
     norm = BoundaryNorm(edges, cmap.N)
     ax = _new_axes(ax, (6.7, 0.6 + 0.28 * len(rows)))
-    _draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: format_number(v, 2, lang))
+    _draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: _score_text(v, lang))
     ax.set_xticklabels([CONDITIONS.label(c, lang) for c in columns], rotation=40, ha="right",
                        rotation_mode="anchor")
     ax.set_yticklabels([str(r) for r in rows])
@@ -425,7 +428,8 @@ def membership_matrix(data: pd.DataFrame, *, row: str = "case_id", column: str =
             ax.axvline(first_principle, color="black", linewidth=1.4, gid="principles-rule")
         ax.annotate("", xy=(first_principle + 0.05, -0.25), xytext=(len(columns) - 0.05, -0.25),
                     xycoords="data", annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 1.0})
+                    arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 1.0},
+                    gid="principles-bracket")
         ax.text((first_principle + len(columns)) / 2, -0.4, _TEXT[lang]["principles"],
                 ha="center", va="bottom", fontsize=8, fontweight="bold", gid="principles-label",
                 clip_on=False)
@@ -483,6 +487,15 @@ def _bezier_mid(a, b, rad):
     cx = (x1 + x2) / 2 + rad * (y2 - y1)
     cy = (y1 + y2) / 2 - rad * (x2 - x1)
     return 0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2
+
+
+def _bows_out(a, b, rad) -> bool:
+    """Whether ``arc3,rad=rad`` from a to b puts its control point away from the diagram's centre."""
+    cx = (a[0] + b[0]) / 2 + rad * (b[1] - a[1])
+    cy = (a[1] + b[1]) / 2 - rad * (b[0] - a[0])
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    centre = (ACTOR_POSITIONS["partenaires"][0], 0.0)
+    return np.hypot(cx - centre[0], cy - centre[1]) >= np.hypot(mx - centre[0], my - centre[1])
 
 
 def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str = "from_actor",
@@ -589,6 +602,9 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
             # arcs of fixed depth below (or above) the chord, so that labels clear the boxes
             chord = float(np.hypot(end[0] - start[0], end[1] - start[1]))
             rad = 2 * (0.25 + 0.25 * chord / 1.6 + 0.25 * k) / chord
+            if a not in CLASSIC_CHAIN or b not in CLASSIC_CHAIN:
+                # arcs to partners or experts bow away from the chain's middle, not across it
+                rad = abs(rad) if _bows_out(start, end, abs(rad)) else -abs(rad)
             patch_a, patch_b = boxes[a], boxes[b]
         ax.add_patch(FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}",
                                      arrowstyle="-|>", mutation_scale=9,
@@ -606,11 +622,8 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
         ax.text(2.4, -0.6, text["no_flow"], ha="center", fontsize=7, style="italic")
 
     lines = [str(case_id) if title is None else title]
-    voice_lines = _voice_lines(voice, lang)
-    if voice_lines:
-        lines.append(f"{text['voice']} : " + " ; ".join(voice_lines) if lang == "fr"
-                     else f"{text['voice']}: " + "; ".join(voice_lines))
-    ax.set_title("\n".join(lines), fontsize=8)
+    lines += _voice_lines(voice, lang)
+    ax.set_title("\n".join(lines), fontsize=7.5)
     ax.set_xlim(-0.6, 5.4)
     ax.set_ylim(-2.35, 2.35)
     ax.set_aspect("equal")
