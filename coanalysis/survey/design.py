@@ -236,7 +236,8 @@ class Design:
     strata : str, optional
         Column of strata. Default: one stratum.
     psu : str, optional
-        Column of primary sampling units (clusters), nested in strata. Default: each
+        Column of primary sampling units (clusters). PSU labels are read within strata (the
+        same label in two strata means two PSUs, as R's ``nest=TRUE``). Default: each
         respondent is its own PSU.
     fpc : str, optional
         Column giving, per stratum, the population number of PSUs ``N_h`` (values > 1) or the
@@ -506,6 +507,14 @@ class Design:
         -----
         ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
         :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [2.0, 4, 6, 8], "h": ["a", "a", "b", "b"], "N": [10, 10, 20, 20]})
+        >>> m = Design(df, strata="h", fpc="N").mean("y")
+        >>> round(m.estimate, 4), round(m.se, 4)
+        (5.6667, 0.6992)
         """
         level = _check_level(level)
         est, z, n = self.mean_influence(self._values(column), mask)
@@ -566,6 +575,13 @@ class Design:
         -----
         Each share is the mean of the category's indicator (R ``svymean(~factor)``); intervals
         as R ``svyciprop(method=)`` with ``df`` = PSUs - strata of the domain.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"q": ["oui", "non", "oui", "oui"], "w": [1.0, 1, 2, 4]})
+        >>> Design(df, weights="w").share("q")["estimate"].round(3).tolist()
+        [0.125, 0.875]
         """
         level = _check_level(level)
         x, cats = self.indicators(column)
