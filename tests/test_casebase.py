@@ -50,6 +50,10 @@ FLOWS = [
 ]
 
 
+RECONCILIATION_HEADER = ["table", "case_id", "variable", "score_a", "score_b", "score", "evidence",
+                         "source_url", "note"]
+
+
 def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool) -> list[list[str]]:
     source = "source_id" if reconciled else "source_url"
     header = ["case_id", item, "score", "evidence", source, "coder"] + (["note"] if reconciled else [])
@@ -92,6 +96,7 @@ def package(tmp_path: Path) -> Path:
                _scored("condition", codebook.CONDITIONS, reconciled=False))
         _write(folder / "codings" / coder / "outcomes.csv",
                _scored("outcome", codebook.OUTCOMES, reconciled=False))
+    _write(folder / "codings" / "reconciliation.csv", [RECONCILIATION_HEADER])
     return folder
 
 
@@ -445,4 +450,26 @@ def test_disagreement_needs_a_reconciliation_note(package):
     _single(validate_casebase(package), "outcomes.csv", 3, "note")
     _set(package, "conditions.csv", 2, "note", "B retenu : la source parle d'un portage tardif.")
     _set(package, "outcomes.csv", 3, "note", "A n'avait pas vu la page du bilan.")
+    assert validate_casebase(package) == []
+
+
+def test_reconciliation_log_must_copy_the_scores(package):
+    # alpha / portage_politique is 0 for everyone in the fixture
+    _set(package, "codings/coder_b/conditions.csv", 2, "score", "0.33")
+    _set(package, "conditions.csv", 2, "note", "A retenu.")
+    log = [RECONCILIATION_HEADER,
+           ["conditions", "alpha", "portage_politique", "0", "0.33", "0", "Preuve.",
+            "https://example.org/a", "A retenu."],
+           ["conditions", "alpha", "portage_administratif", "1", "0.33", "1", "Preuve.",
+            "https://example.org/a", "B retenu."],
+           ["outcomes", "beta", "experimenter", "", "", "", "", "", "Mauvaise table."]]
+    _write(package / "codings" / "reconciliation.csv", log)
+    problems = validate_casebase(package)
+    file = "codings/reconciliation.csv"
+    # everyone coded 0.33 for alpha / portage_administratif: score_a and score are wrong
+    assert _where(problems) == [(file, 3, "score_a"), (file, 3, "score"),
+                                (file, 4, "case_id,variable")]
+    p = _single(problems, file, 3, "score_a")
+    assert p.found == 1.0 and "(0.33)" in p.expected  # coder A coded 0.33 for this unit
+    _write(package / "codings" / "reconciliation.csv", log[:2])
     assert validate_casebase(package) == []

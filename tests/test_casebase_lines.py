@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from coanalysis.loaders import validate_casebase, write_casebase_datapackage
 
-from test_casebase import CASES, FLOWS, SOURCES, _scored, _write  # noqa: E402
+from test_casebase import CASES, FLOWS, RECONCILIATION_HEADER, SOURCES, _scored, _write  # noqa: E402
 from coanalysis import codebook
 
 evidence = st.text(alphabet=st.sampled_from(list("ab é,\"\n;")), min_size=1, max_size=30).filter(
@@ -44,6 +44,7 @@ def test_line_of_a_bad_level_counts_embedded_newlines(texts, data):
                    _scored("condition", codebook.CONDITIONS, reconciled=False))
             _write(folder / "codings" / coder / "outcomes.csv",
                    _scored("outcome", codebook.OUTCOMES, reconciled=False))
+        _write(folder / "codings" / "reconciliation.csv", [RECONCILIATION_HEADER])
         with (folder / "participation.csv").open(newline="", encoding="utf-8") as handle:
             assert len(list(csv.reader(handle))) == len(texts) + 1
         problems = validate_casebase(folder)

@@ -40,11 +40,13 @@ CASEBASE_TABLES: tuple[str, ...] = (
     "cases", "sources", "participation", "conditions", "outcomes", "flows",
 )
 
-#: The independent codings kept next to the reconciled tables (resource name -> path).
+#: The independent codings kept next to the reconciled tables (resource name -> path),
+#: and the log of how each disagreement between them was settled.
 CODING_RESOURCES: dict[str, str] = {
-    f"{coder}_{table}": f"codings/{coder}/{table}.csv"
-    for coder in ("coder_a", "coder_b")
-    for table in ("conditions", "outcomes")
+    **{f"{coder}_{table}": f"codings/{coder}/{table}.csv"
+       for coder in ("coder_a", "coder_b")
+       for table in ("conditions", "outcomes")},
+    "reconciliation": "codings/reconciliation.csv",
 }
 
 DESCRIPTOR = "datapackage.json"
@@ -157,6 +159,44 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
     }
 
 
+def _reconciliation_resource(path: str) -> dict:
+    score = _score()
+    return {
+        "name": "reconciliation",
+        "path": path,
+        "title": "How each disagreement between the two codings was settled",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                _str("table", "the reconciled table", required=True,
+                     enum=["conditions", "outcomes"]),
+                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+                _str("variable", "condition or outcome slug", required=True,
+                     enum=[*codebook.CONDITIONS.slugs, *codebook.OUTCOMES.slugs]),
+                {**score, "name": "score_a", "description": "coder A's score (empty = NA)"},
+                {**score, "name": "score_b", "description": "coder B's score (empty = NA)"},
+                {**score, "description": "the reconciled score (empty = NA)"},
+                *_evidence_fields("source_url"),
+                _str("note", "which score was retained and why", required=True),
+            ],
+            "missingValues": [""],
+            "primaryKey": ["table", "case_id", "variable"],
+            "foreignKeys": [_fk("case_id", "cases", "case_id")],
+            _EXT + "rules": [_evidence_rule("score", ["evidence", "source_url"])],
+            _EXT + "matches": {
+                "resourceField": "table",
+                "keyFields": ["case_id", "variable"],
+                "targetField": "score",
+                "values": {"score_a": "coder_a_{table}", "score_b": "coder_b_{table}",
+                           "score": "{table}"},
+            },
+        },
+    }
+
+
 def casebase_datapackage() -> dict:
     """The Data Package descriptor of the case base, built from the codebook.
 
@@ -170,7 +210,7 @@ def casebase_datapackage() -> dict:
 
     Notes
     -----
-    Besides standard Table Schema, four properties prefixed ``coanalysis:`` carry
+    Besides standard Table Schema, five properties prefixed ``coanalysis:`` carry
     the rules the standard cannot say, and the checker of this module applies them:
 
     * ``coanalysis:vocabulary`` on a field: the codebook vocabulary its ``enum``
@@ -183,7 +223,10 @@ def casebase_datapackage() -> dict:
       cases, NA included);
     * ``coanalysis:reconciles`` on the reconciled conditions and outcomes: where
       the two independent codings give different scores (or one gives NA), the
-      reconciled row must carry a ``note`` saying how it was settled.
+      reconciled row must carry a ``note`` saying how it was settled;
+    * ``coanalysis:matches`` on the reconciliation log: its ``score_a``,
+      ``score_b`` and ``score`` equal the scores of coder A, coder B and the
+      reconciled table for the same case and variable.
 
     ``source_ids`` of ``cases`` is a ``list`` field (Table Schema v2) of
     ``;``-separated ids; its foreign key is checked item by item.
@@ -337,6 +380,9 @@ def casebase_datapackage() -> dict:
                              reconciled=True, title="Outcomes (reconciled coding)")
     codings = []
     for name, path in CODING_RESOURCES.items():
+        if name == "reconciliation":
+            codings.append(_reconciliation_resource(path))
+            continue
         coder, table = name.rsplit("_", 1)
         item, vocab = (("condition", codebook.CONDITIONS) if table == "conditions"
                        else ("outcome", codebook.OUTCOMES))
@@ -756,6 +802,41 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
                 "every disagreement between the coders needs a reconciliation note"))
 
 
+def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:
+    """Values of a log table must equal those of the rows it refers to in other tables."""
+    spec = table.schema.get(_EXT + "matches")
+    if not spec or not table.present:
+        return
+    lookups: dict[str, dict[tuple, Any] | None] = {}
+    for row, line in zip(table.rows, table.lines):
+        selector = row.get(spec["resourceField"])
+        key = tuple(row.get(k) for k in spec["keyFields"])
+        if selector is None or any(k is None for k in key):
+            continue
+        for fname, template in spec["values"].items():
+            target_name = template.format(**{spec["resourceField"]: selector})
+            if target_name not in lookups:
+                target = tables.get(target_name)
+                lookups[target_name] = None if target is None or not target.present else {
+                    tuple(r.get(k) for k in target.schema["primaryKey"]): r.get(spec["targetField"])
+                    for r in target.rows}
+            lookup = lookups[target_name]
+            if lookup is None:
+                continue
+            target_label = tables[target_name].label
+            if key not in lookup:
+                problems.append(Problem(table.label, line, ",".join(spec["keyFields"]),
+                                        " / ".join(map(str, key)),
+                                        f"a unit of {target_label}",
+                                        f"check the {spec['resourceField']} and the variable"))
+                break
+            if not _same(row.get(fname), lookup[key]):
+                expected = "NA" if lookup[key] is None else _fmt(lookup[key])
+                problems.append(Problem(table.label, line, fname, row.get(fname),
+                                        f"the score of {target_label} ({expected})",
+                                        "the log must copy the scores it reconciles"))
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -820,6 +901,7 @@ def _check_package(path: str | Path | None) -> tuple[dict[str, _Table], dict | N
         _check_rules(table, problems)
         _check_all_combinations(table, tables, problems)
         _check_reconciliation(table, tables, problems)
+        _check_matches(table, tables, problems)
     order = {t.label: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1),
                                  p.line if p.line is not None else 0))
