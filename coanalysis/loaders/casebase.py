@@ -518,7 +518,8 @@ def _check_constraints(value: Any, text: str, fdef: dict) -> None:
             elif isinstance(value, str) and value.lower() in allowed:
                 hint = f"write it in lower case: {value.lower()!r}"
             vocab = fdef.get(_EXT + "vocabulary")
-            what = f"a {vocab} of the codebook" if vocab else "one of the allowed values"
+            article = "an" if vocab and vocab[0] in "aeiou" else "a"
+            what = f"{article} {vocab} of the codebook" if vocab else "one of the allowed values"
             raise _CellError(f"{what} ({_format_enum(allowed)})", hint)
     if "minimum" in cons and value < cons["minimum"]:
         raise _CellError(f"a value >= {_fmt(cons['minimum'])}")
