@@ -952,12 +952,6 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
 # The loaded case base
 # --------------------------------------------------------------------------------------
 
-_VOCAB_TABLES = {
-    # table -> the column whose categories fill the "coded" count in summary()
-    "participation": "level", "conditions": "score", "outcomes": "score",
-}
-
-
 @dataclass(repr=False)
 class CaseBase:
     """The validated case base: one typed DataFrame per resource.
