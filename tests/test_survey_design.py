@@ -229,3 +229,27 @@ def test_estimate_object_reads_well(des):
     m = des.mean("y")
     assert "mean" in m.summary() and "CI" in repr(m)
     assert list(m.table.columns[:4]) == ["statistic", "column", "estimate", "se"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(30, 200))
+def test_raking_meets_random_margins_and_keeps_weight_order_within_cells(seed, n):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"a": rng.choice(["x", "y", "z"], n), "b": rng.choice(["u", "v"], n),
+                       "w": rng.uniform(0.5, 3, n), "y": rng.normal(size=n)})
+    if df["a"].nunique() < 3 or df["b"].nunique() < 2:
+        df.loc[:2, "a"] = ["x", "y", "z"]
+        df.loc[:1, "b"] = ["u", "v"]
+    total = 1000.0
+    pa = rng.dirichlet([2, 2, 2]) * total
+    pb = rng.dirichlet([2, 2]) * total
+    d = Design(df, weights="w")
+    r = d.rake({"a": dict(zip("xyz", pa)), "b": dict(zip("uv", pb))})
+    wa = r.weights.groupby(df["a"]).sum()
+    wb = r.weights.groupby(df["b"]).sum()
+    np.testing.assert_allclose(wa[list("xyz")], pa, rtol=1e-8)
+    np.testing.assert_allclose(wb[list("uv")], pb, rtol=1e-8)
+    # raking multiplies every weight of an (a, b) cell by the same factor
+    ratio = (r.weights / d.weights).groupby([df["a"], df["b"]]).agg(["min", "max"])
+    np.testing.assert_allclose(ratio["min"], ratio["max"], rtol=1e-9)
+    assert r.mean("y").se > 0
