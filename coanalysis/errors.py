@@ -51,7 +51,7 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = Path(self.file).name if self.file else "<data>"
+        where = str(self.file) if self.file else "<data>"
         if self.line is not None:
             where += f", line {self.line}"
         if self.column is not None:

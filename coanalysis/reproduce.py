@@ -146,7 +146,7 @@ def run_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    with _env(COANALYSIS_LANG=check_lang(lang), MPLBACKEND="Agg", PYTHONHASHSEED="0"):
+    with _env(COANALYSIS_LANG=check_lang(lang), PYTHONHASHSEED="0"):
         try:
             client.execute()
         except CellTimeoutError as exc:

@@ -48,6 +48,16 @@ def _one_line(text: str, what: str) -> str:
     return " ".join(text.split())
 
 
+def _caption(fig, text: str):
+    """Write ``text`` under everything already drawn (tick labels, axis titles, legends)."""
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # inches
+    height = fig.get_figheight()
+    y = (box.y0 - 0.06) / height
+    x = box.x0 / fig.get_figwidth()
+    return fig.text(x, y, text, ha="left", va="top", fontsize=6.5, color="#404040")
+
+
 def export_figure(
     fig,
     name: str,
@@ -119,7 +129,7 @@ def export_figure(
                      fontweight="bold", color="#D55E00", alpha=0.9)
         )
     if caption:
-        added.append(fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=6.5, color="#404040"))
+        added.append(_caption(fig, source))
 
     paths: dict[str, Path] = {}
     try:

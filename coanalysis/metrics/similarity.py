@@ -196,6 +196,16 @@ def case_linkage(profile: pd.DataFrame, method: str = "ward",
     return linkage(condensed, method=method), labels
 
 
+def _cut_tree(z: np.ndarray, k: int) -> np.ndarray:
+    """Flat clusters from the lowest cut of the tree ``z`` giving at most ``k`` clusters."""
+    heights = np.unique(np.concatenate([[0.0], z[:, 2]])) if len(z) else np.array([0.0])
+    for h in heights:
+        raw = fcluster(z, t=h, criterion="distance") if len(z) else np.array([1])
+        if len(np.unique(raw)) <= k:
+            return raw
+    return np.ones(len(z) + 1, dtype=int)  # pragma: no cover - the top height always gives 1
+
+
 def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
                   metric: Metric = "euclidean", min_common: int = 1) -> pd.DataFrame:
     """Cut a hierarchical clustering of the cases into ``k`` groups.
@@ -223,9 +233,12 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
 
     Notes
     -----
-    The tree is built by :func:`case_linkage` and cut with ``fcluster(...,
-    criterion="maxclust")``; ties in the tree are broken by scipy's fixed
-    order, so the result is deterministic for a given profile order.
+    The tree is built by :func:`case_linkage` and cut at the lowest merge
+    height that leaves at most ``k`` clusters (``fcluster(...,
+    criterion="distance")``). Merges at the same height are never split, so
+    cases at distance 0 (identical profiles) always share a cluster; with such
+    ties there may be fewer than ``k`` clusters (scipy's ``maxclust`` would
+    instead separate tied cases arbitrarily). The result is deterministic.
 
     Examples
     --------
@@ -238,7 +251,7 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
     z, labels = case_linkage(profile, method, metric, min_common=min_common)
     if k > len(labels):
         raise ValueError(f"k={k} is more than the {len(labels)} cases that can be clustered")
-    raw = fcluster(z, t=k, criterion="maxclust")
+    raw = _cut_tree(z, k)
     renumber: dict[int, int] = {}
     for r in raw:
         renumber.setdefault(int(r), len(renumber) + 1)
