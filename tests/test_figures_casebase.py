@@ -354,6 +354,22 @@ def test_count_bars_stacks_hue_and_uses_vocabulary_labels():
         "OST 2019 study cases", "Comparable experiments"]
 
 
+def test_count_bars_hue_colours_do_not_depend_on_levels_present():
+    only_comparables = pd.DataFrame({"domain": ["budget_participatif"], "corpus": ["comparables"],
+                                     "n_cases": [10]})
+    both = pd.DataFrame({"domain": ["qualite_service"] * 2, "corpus": ["ost2019", "comparables"],
+                         "n_cases": [2, 3]})
+    ax1 = count_bars(only_comparables, category="domain", hue="corpus")
+    ax2 = count_bars(both, category="domain", hue="corpus")
+    colour = {t.get_text(): h.get_facecolor()
+              for ax in (ax1, ax2)
+              for h, t in zip(ax.get_legend().legend_handles, ax.get_legend().get_texts())}
+    assert len(colour) == 2
+    assert ax1.patches[0].get_facecolor() == colour["Expériences comparables"]
+    assert ax2.patches[0].get_facecolor() == colour["Cas de l'étude OST 2019"]
+    assert colour["Expériences comparables"] != colour["Cas de l'étude OST 2019"]
+
+
 def test_count_bars_rejects_negative():
     with pytest.raises(DataError, match="count"):
         count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [-1]}), category="domain")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
 from ..codebook import ACTORS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES, STAGES
@@ -711,8 +712,8 @@ def na_rate_bars(data: pd.DataFrame, *, category: str = "condition", rate: str =
 
 
 def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue: str | None = None,
-               labels: Mapping[str, str] | None = None, hue_labels: Mapping[str, str] | None = None,
-               ax=None, lang: str = "fr"):
+               hue_order: Sequence | None = None, labels: Mapping[str, str] | None = None,
+               hue_labels: Mapping[str, str] | None = None, ax=None, lang: str = "fr"):
     """Horizontal bars of counts per category, optionally split (stacked) by ``hue``.
 
     Parameters
@@ -722,7 +723,11 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
     category, count : str
         Column names; rows are drawn in the order of ``data``.
     hue : str, optional
-        Column splitting each bar into stacked segments (e.g. the corpus), in order of appearance.
+        Column splitting each bar into stacked segments (e.g. the corpus).
+    hue_order : sequence, optional
+        Order (and colours) of the hue levels; default the categories of a categorical column, the
+        codebook vocabulary of the same name, or the order of appearance. A level keeps its colour
+        when other levels are missing, so that several panels share one legend.
     labels, hue_labels : mapping, optional
         Labels shown for category and hue values (default: a codebook vocabulary of the same
         name as the column when there is one, else the values).
@@ -765,7 +770,19 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
     else:
         hue_label = labeller(hue, hue_labels)
         left = np.zeros(len(cats))
-        for k, level in enumerate(pd.unique(data[hue].astype(object))):
+        # a level keeps its colour whatever the other levels present (same colours across panels)
+        if hue_order is not None:
+            levels = list(hue_order)
+        elif isinstance(data[hue].dtype, pd.CategoricalDtype):
+            levels = list(data[hue].cat.categories)
+        elif hue in VOCABULARIES:
+            levels = list(VOCABULARIES[hue].slugs)
+        else:
+            levels = list(pd.unique(data[hue].astype(object)))
+        present = set(data[hue].astype(object))
+        for k, level in enumerate(levels):
+            if level not in present:
+                continue
             part = data.loc[data[hue].astype(object) == level]
             widths = np.zeros(len(cats))
             for c, v in zip(part[category].astype(object), values[part.index]):
@@ -773,7 +790,7 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
             ax.barh(np.arange(len(cats)), widths, left=left, height=0.7,
                     color=PALETTE[k % len(PALETTE)], label=hue_label(level))
             left += widths
-        ax.legend(frameon=False, loc="lower right")
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     ax.set_yticks(np.arange(len(cats)))
     ax.set_yticklabels([cat_label(c) for c in cats])
     ax.set_ylim(len(cats) - 0.5, -0.5)
@@ -786,7 +803,7 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
 def distance_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str = "case_b",
                      value: str = "distance", order: Sequence | None = None, ax=None,
                      lang: str = "fr", highlight: Sequence | None = None, annotate: bool = False,
-                     decimals: int = 1):
+                     decimals: int = 1, square: bool = True):
     """Symmetric heatmap of pairwise distances between cases, from a long table of pairs.
 
     Each row of ``data`` fills the cells (a, b) and (b, a). Pairs whose distance is NA (too few
@@ -810,6 +827,8 @@ def distance_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str = "
         Write each distance in its cell.
     decimals : int, default 1
         Decimals of the colour-bar ticks and annotations.
+    square : bool, default True
+        Square cells; False lets the cells fill the Axes (e.g. to line rows up with a dendrogram).
 
     Returns
     -------
@@ -868,10 +887,12 @@ def distance_heatmap(data: pd.DataFrame, *, row: str = "case_a", column: str = "
         for tick, c in zip(list(ax.get_xticklabels()) + list(ax.get_yticklabels()), cases + cases):
             if c in marked:
                 tick.set_fontweight("bold")
-    ax.set_aspect("equal")
+    if square:
+        ax.set_aspect("equal")
     mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     colorbar = ax.figure.colorbar(mappable, ax=ax, fraction=0.04, pad=0.02)
     colorbar.set_label(_TEXT[lang]["distance"])
+    colorbar.ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
     colorbar.ax.yaxis.set_major_formatter(
         plt.FuncFormatter(lambda x, _pos: format_number(x, decimals, lang)))
     if (drawn & np.isnan(grid)).any():
