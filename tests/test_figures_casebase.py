@@ -434,3 +434,28 @@ def test_loader_dtypes_are_accepted(participation, conditions, flows):
                       to_actor=pd.Categorical(flows.to_actor, dtype=A.dtype()),
                       direct=pd.array(flows.direct, dtype="boolean"))
     assert len(_flow_arrows(circuit_diagram(fl, case_id="x"))) == 7
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_function_draws_on_the_given_axes_with_na_legend(participation, conditions, flows, lang):
+    from scipy.cluster.hierarchy import linkage
+    calls = [
+        lambda ax: participation_heatmap(participation, case_id="x", ax=ax, lang=lang),
+        lambda ax: membership_matrix(conditions, ax=ax, lang=lang),
+        lambda ax: circuit_diagram(flows, case_id="x", ax=ax, lang=lang),
+        lambda ax: na_rate_bars(pd.DataFrame({"condition": ["experimenter"], "na_rate": [0.5]}),
+                                ax=ax, lang=lang),
+        lambda ax: count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [1]}), category="domain",
+                              ax=ax, lang=lang),
+        lambda ax: distance_heatmap(pd.DataFrame({"case_a": ["a"], "case_b": ["b"],
+                                                  "distance": [None]}), ax=ax, lang=lang),
+        lambda ax: cluster_dendrogram(linkage([[0.0], [1.0]]), ["a", "b"], ax=ax, lang=lang),
+    ]
+    for call in calls:
+        fig, ax = plt.subplots()
+        assert call(ax) is ax
+        legend = ax.get_legend()
+        texts = [t.get_text() for t in legend.get_texts()] if legend else []
+        if any(p.get_gid() == NA_GID for p in ax.patches):
+            assert NA_LEGEND[lang] in texts
+        plt.close(fig)

@@ -738,6 +738,11 @@ def count_bars(data: pd.DataFrame, *, category: str, count: str = "n_cases", hue
     -------
     matplotlib.axes.Axes
 
+    Notes
+    -----
+    The counts are drawn as given (e.g. ``cases.groupby([category, hue]).size()``); the bar of a
+    category ends at :math:`\\sum_h n_{c,h}`, the total over its hue levels.
+
     Examples
     --------
     >>> counts = pd.DataFrame({"type": ["commune", "region"], "n_cases": [3, 1]})
