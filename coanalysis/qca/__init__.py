@@ -7,6 +7,7 @@ The pipeline follows R QCA (Dușa) — ``calibrate`` → ``truth_table`` →
 
 from ._boolean import QCAWarning, prime_implicants, solve_chart
 from .casebase import CaseMemberships, from_casebase
+from .simulate import simulated_crisp_data
 from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
@@ -30,6 +31,7 @@ __all__ = [
     "from_casebase",
     "CaseMemberships",
     "xy_plot",
+    "simulated_crisp_data",
     "membership",
     "negate",
     "parse_expression",

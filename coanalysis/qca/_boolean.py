@@ -8,6 +8,7 @@ it fixes and ``value`` their values.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
@@ -216,13 +217,7 @@ class ChartSolution:
     size: int
     complete: bool
     nodes: int
-
-
-def _bits(x: int):
-    while x:
-        low = x & -x
-        yield low.bit_length() - 1
-        x ^= low
+    total: int | None = None
 
 
 def _minimum_cover_size(row_sets: list[list[int]], n_pi: int) -> int:
@@ -248,7 +243,14 @@ def _minimum_cover_size(row_sets: list[list[int]], n_pi: int) -> int:
     return int(round(res.fun))
 
 
-def solve_chart(chart: np.ndarray, *, max_models: int = 500) -> ChartSolution:
+def _bits(x: int):
+    while x:
+        low = x & -x
+        yield low.bit_length() - 1
+        x ^= low
+
+
+def solve_chart(chart: np.ndarray, *, max_models: int = 500, max_nodes: int = 2_000_000) -> ChartSolution:
     """Every minimum cover of a prime-implicant chart, up to ``max_models``.
 
     Parameters
@@ -256,7 +258,11 @@ def solve_chart(chart: np.ndarray, *, max_models: int = 500) -> ChartSolution:
     chart : bool array, shape (n_rows, n_pi)
         ``chart[r, p]`` is True when PI ``p`` covers ON row ``r``.
     max_models : int
-        Stop after this many minimum covers (a :class:`QCAWarning` says so).
+        List at most this many minimum covers (a :class:`QCAWarning` says
+        when more exist, and how many when that is known).
+    max_nodes : int
+        Stop the search after this many nodes (a warning says the listing
+        may be incomplete); deterministic, unlike a time limit.
 
     Returns
     -------
@@ -265,101 +271,131 @@ def solve_chart(chart: np.ndarray, *, max_models: int = 500) -> ChartSolution:
     Notes
     -----
     The minimum size k is found by an exact integer program (min Σx_p
-    subject to Σ_{p covers r} x_p ≥ 1, x binary; scipy's HiGHS). All covers
-    of size k are then enumerated depth first: branch on the uncovered row
-    with the fewest candidate PIs; the i-th branch takes its i-th candidate
-    and forbids the earlier ones, so each cover is produced once; a branch is
-    cut when the chosen PIs plus a lower bound on the PIs still needed (a
-    greedy set of uncovered rows no two of which share a PI) exceeds k.
-    Nothing is allocated per combination: memory grows with the depth only.
+    subject to Σ_{p covers r} x_p ≥ 1, x binary; scipy's HiGHS). PIs that
+    cover the same ON rows are interchangeable, so the search runs over these
+    classes and each class cover is expanded into the product of its
+    classes' members (which also counts the minimal models without listing
+    them). Class covers of size k are enumerated depth first: branch on the
+    uncovered row with the fewest candidates; the i-th branch takes the i-th
+    candidate and forbids the earlier ones, so each cover is produced once; a
+    branch is cut when the chosen classes plus a lower bound on those still
+    needed (a greedy set of uncovered rows no two of which share a class)
+    exceed k; with one class left, those covering every uncovered row are
+    read off at once (an AND of bitsets). Nothing is allocated per
+    combination: memory grows with the depth and the models listed.
     """
     chart = np.asarray(chart, dtype=bool)
     n_rows, n_pi = chart.shape
     if n_rows == 0:
-        return ChartSolution(models=[()], size=0, complete=True, nodes=0)
+        return ChartSolution(models=[()], size=0, complete=True, nodes=0, total=1)
     if n_pi == 0 or not chart.any(axis=1).all():
         raise ValueError("some ON configuration is covered by no prime implicant")
-    # collapse identical rows (they constrain the same way)
-    row_keys = {}
-    for r in range(n_rows):
-        key = np.packbits(chart[r]).tobytes()
-        row_keys.setdefault(key, r)
-    rows = sorted(row_keys.values())
-    row_sets = [np.flatnonzero(chart[r]).tolist() for r in rows]
-    n = len(rows)
-    pi_rows = [0] * n_pi
-    for i, pis in enumerate(row_sets):
-        for p in pis:
-            pi_rows[p] |= 1 << i
-    conflict = [0] * n
-    for i, pis in enumerate(row_sets):
+    chart = np.unique(chart, axis=0)  # identical rows constrain the same way
+    classes, inverse = np.unique(chart, axis=1, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    members = [np.flatnonzero(inverse == c).tolist() for c in range(classes.shape[1])]
+    # try the classes that cover most rows first: covers are found sooner
+    order = sorted(range(classes.shape[1]), key=lambda c: (-int(classes[:, c].sum()), members[c][0]))
+    classes = classes[:, order]
+    members = [members[c] for c in order]
+    # number rows by how few other rows their classes reach: the greedy lower
+    # bound takes the lowest-numbered row first and so finds more disjoint rows
+    reach = (classes.astype(np.int64) @ classes.T.astype(np.int64) > 0).sum(axis=1)
+    classes = classes[np.argsort(reach, kind="stable")]
+    n_rows, n_cls = classes.shape
+    row_sets = [np.flatnonzero(r).tolist() for r in classes]
+    k = _minimum_cover_size(row_sets, n_cls)
+
+    cls_rows = [0] * n_cls
+    row_cands = [0] * n_rows
+    for i, cs in enumerate(row_sets):
+        for c in cs:
+            cls_rows[c] |= 1 << i
+            row_cands[i] |= 1 << c
+    conflict = []
+    for cs in row_sets:
         m = 0
-        for p in pis:
-            m |= pi_rows[p]
-        conflict[i] = m
-    row_cand_mask = [0] * n
-    for i, pis in enumerate(row_sets):
-        for p in pis:
-            row_cand_mask[i] |= 1 << p
+        for c in cs:
+            m |= cls_rows[c]
+        conflict.append(m)
+    full = (1 << n_rows) - 1
+    class_covers: list[tuple[int, ...]] = []
+    state = {"nodes": 0, "stop": False, "listed": 0, "truncated": False}
+    chosen: list[int] = []
 
-    k = _minimum_cover_size(row_sets, n_pi)
-    full = (1 << n) - 1
-    models: list[tuple[int, ...]] = []
-    state = {"nodes": 0, "stop": False}
+    def record(cover: list[int]) -> None:
+        class_covers.append(tuple(cover))
+        n = 1
+        for c in cover:
+            n *= len(members[c])
+        state["listed"] += n
+        if state["listed"] > max_models:
+            state["stop"] = True
 
-    def lower_bound(uncovered: int) -> int:
-        lb = 0
-        rem = uncovered
-        while rem:
-            low = rem & -rem
-            i = low.bit_length() - 1
-            lb += 1
-            rem &= ~conflict[i]
-        return lb
-
-    def search(chosen: list[int], covered: int, forbidden: int) -> None:
-        if state["stop"]:
-            return
+    def search(covered: int, forbidden: int) -> None:
         state["nodes"] += 1
+        if state["nodes"] > max_nodes:
+            state["stop"] = state["truncated"] = True
+            return
         if covered == full:
-            models.append(tuple(sorted(chosen)))
-            if len(models) > max_models:
-                state["stop"] = True
+            record(chosen)
             return
         budget = k - len(chosen)
         if budget <= 0:
             return
         uncovered = full & ~covered
-        if lower_bound(uncovered) > budget:
+        if budget == 1:
+            common = ~forbidden
+            for i in _bits(uncovered):
+                common &= row_cands[i]
+                if not common:
+                    return
+            for c in _bits(common):
+                record(chosen + [c])
+                if state["stop"]:
+                    return
             return
-        best_row, best_cands = -1, None
+        lb, rem = 0, uncovered
+        while rem and lb <= budget:
+            i = (rem & -rem).bit_length() - 1
+            lb += 1
+            rem &= ~conflict[i]
+        if lb > budget:
+            return
+        best = None
         for i in _bits(uncovered):
-            cands = row_cand_mask[i] & ~forbidden
-            if cands == 0:
+            cands = row_cands[i] & ~forbidden
+            if not cands:
                 return
-            c = cands.bit_count()
-            if best_cands is None or c < best_cands.bit_count():
-                best_row, best_cands = i, cands
-                if c == 1:
-                    break
+            if best is None or cands.bit_count() < best.bit_count():
+                best = cands
         earlier = 0
-        for p in _bits(best_cands):
-            chosen.append(p)
-            search(chosen, covered | pi_rows[p], forbidden | earlier)
+        for c in _bits(best):
+            chosen.append(c)
+            search(covered | cls_rows[c], forbidden | earlier)
             chosen.pop()
-            earlier |= 1 << p
+            earlier |= 1 << c
             if state["stop"]:
                 return
 
-    search([], 0, 0)
+    search(0, 0)
+    # the exact number of minimal models, when the search went to its end
+    total = None if state["stop"] else state["listed"]
+    models: list[tuple[int, ...]] = []
+    for cover in class_covers:
+        for combo in itertools.product(*(members[c] for c in cover)):
+            models.append(tuple(sorted(combo)))
+    models.sort()
     complete = not state["stop"]
-    models = sorted(models[:max_models])
     if not complete:
+        models = models[:max_models]
+        why = (f"the search stopped after max_nodes={max_nodes} nodes" if state["truncated"]
+               else f"more than max_models={max_models} minimal models exist")
         warnings.warn(
-            f"model ambiguity: the search stopped at max_models={max_models} minimal models "
-            f"of {k} terms; more exist. Raise max_models to list them all (the ones listed are "
-            "the first found, not necessarily R's first ones).",
+            f"model ambiguity: {why}; {len(models)} minimal models of {k} terms are listed. "
+            "Raise max_models (or max_nodes) to list more; the ones listed are the first "
+            "found, not necessarily R's first ones.",
             QCAWarning,
             stacklevel=3,
         )
-    return ChartSolution(models=models, size=k, complete=complete, nodes=state["nodes"])
+    return ChartSolution(models=models, size=k, complete=complete, nodes=state["nodes"], total=total)

@@ -32,7 +32,7 @@ class _Pair:
     easy: int
 
 
-def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int):
+def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int, max_nodes: int = 2_000_000):
     """Prime implicants and all minimum covers; returns (list of models as cube lists, complete, n_pi)."""
     masks, values = prime_implicants(k, on, off)
     rows = on if chart_rows is None else chart_rows
@@ -41,9 +41,9 @@ def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int):
         masks, values = masks[useful], values[useful]
     chart = np.column_stack([cube_covers(m, v, rows) for m, v in zip(masks, values)]) \
         if len(masks) else np.zeros((len(rows), 0), dtype=bool)
-    sol = solve_chart(chart, max_models=max_models)
+    sol = solve_chart(chart, max_models=max_models, max_nodes=max_nodes)
     models = [[(int(masks[i]), int(values[i])) for i in mod] for mod in sol.models]
-    return models, sol.complete, len(masks)
+    return models, sol.complete, len(masks), sol.total
 
 
 def _covered(cubes, points: np.ndarray) -> np.ndarray:
@@ -96,16 +96,20 @@ class Solution:
         covers, row by row), and with several models ``unique_coverage_M1``…
         (within each model).
     complete : bool
-        False when ``max_models`` stopped the listing of tied models.
+        False when ``max_models`` or ``max_nodes`` stopped the listing of tied models.
+    n_models_total : int or None
+        Number of minimal models when known (complex and parsimonious
+        solutions whose search ran to its end).
     """
 
     def __init__(self, *, kind, tt: TruthTable, model_cubes, labels, complete, n_prime_implicants,
-                 directional=None, pairs=None):
+                 directional=None, pairs=None, n_models_total=None):
         self.kind = kind
         self.truth_table = tt
         self.conditions = tt.conditions
         self.outcome = tt.outcome
         self.complete = complete
+        self.n_models_total = n_models_total
         self.n_prime_implicants = n_prime_implicants
         self.directional = directional
         self.pairs = pairs or []
@@ -254,7 +258,7 @@ class Solution:
 
 
 def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | None = None,
-             max_models: int = 500) -> Solution:
+             max_models: int = 500, max_nodes: int = 2_000_000) -> Solution:
     """Minimise a truth table into the complex, parsimonious or intermediate solution.
 
     Parameters
@@ -270,6 +274,9 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
         counterfactuals only) whatever ``remainders`` says.
     max_models : int
         Cap on the number of tied minimal models listed (a warning says when hit).
+    max_nodes : int
+        Cap on the nodes of the cover search (a warning says when hit: the
+        listing may then be incomplete). Deterministic, unlike a time limit.
 
     Returns
     -------
@@ -325,14 +332,16 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
 
     if directional is None:
         if remainders:
-            models, complete, n_pi = _solve(k, on, off, max_models=max_models)
+            models, complete, n_pi, total = _solve(k, on, off, max_models=max_models,
+                                                   max_nodes=max_nodes)
             kind = "parsimonious"
         else:
-            models, complete, n_pi = _solve(k, on, None, max_models=max_models)
+            models, complete, n_pi, total = _solve(k, on, None, max_models=max_models,
+                                                   max_nodes=max_nodes)
             kind = "complex"
         labels = [f"M{i}" for i in range(1, len(models) + 1)]
         return Solution(kind=kind, tt=tt, model_cubes=models, labels=labels, complete=complete,
-                        n_prime_implicants=n_pi)
+                        n_prime_implicants=n_pi, n_models_total=total)
 
     if not isinstance(directional, dict):
         raise ValueError(f"directional must be a dict {{condition: 1 or 0}}, got {directional!r}")
@@ -341,8 +350,8 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
         raise ValueError(f"directional expectations must map conditions {tt.conditions} to 1 "
                          f"(present) or 0 (absent); invalid: {bad}")
     dirs = {tt.conditions.index(c): int(v) for c, v in directional.items()}
-    c_models, c_complete, _ = _solve(k, on, None, max_models=max_models)
-    p_models, p_complete, _ = _solve(k, on, off, max_models=max_models)
+    c_models, c_complete, _, _ = _solve(k, on, None, max_models=max_models, max_nodes=max_nodes)
+    p_models, p_complete, _, _ = _solve(k, on, off, max_models=max_models, max_nodes=max_nodes)
     remainder_set = tt.configurations("?")
     models, labels, pairs = [], [], []
     complete = c_complete and p_complete
@@ -352,8 +361,9 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
             sa = remainder_set[_covered(pm, remainder_set)]
             cands = _candidate_terms(cm, pm, dirs, k)
             ec = sa[_covered(cands, sa)]
-            pair_models, pair_complete, n_pi = _solve(
-                k, np.concatenate([on, ec]), None, chart_rows=on, max_models=max_models)
+            pair_models, pair_complete, n_pi, _ = _solve(
+                k, np.concatenate([on, ec]), None, chart_rows=on, max_models=max_models,
+                max_nodes=max_nodes)
             complete &= pair_complete
             n_pi_total = max(n_pi_total, n_pi)
             label = f"C{i}P{j}"

@@ -1,0 +1,83 @@
+"""Time the QCA engine on seeded random truth tables (8-16 conditions).
+
+Tables follow the research note's protocol (qca-peers, section 7): one case
+per observed configuration, drawn without replacement from the 2**k
+configurations; outcome = A*B + C*~D + E*F*G, with a share of outcomes
+flipped ("noise"); "sparse" = 120 cases, "dense" = 2**k / 4 cases; numpy's
+default generator seeded with 100000*k + 10*noise% + (1 if dense); crisp
+truth table with consistency_cutoff 1. The tables are simulated, for timing
+only. Usage: ``python benchmarks/bench_qca.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from coanalysis import qca
+from coanalysis.qca._boolean import cube_covers, prime_implicants, solve_chart
+from coanalysis.qca.simulate import CONDITION_NAMES, simulated_crisp_data
+
+NAMES = list(CONDITION_NAMES)
+
+
+def run(k: int, dense: bool, noise: int, solution: str, max_models: int) -> dict:
+    df = simulated_crisp_data(k, dense=dense, noise_percent=noise)
+    t0 = time.perf_counter()
+    tt = qca.truth_table(df, outcome="Y", conditions=NAMES[:k], consistency_cutoff=1)
+    t1 = time.perf_counter()
+    on = tt.configurations("1")
+    off = tt.configurations("0") if solution == "parsimonious" else None
+    masks, values = prime_implicants(k, on, off)
+    t2 = time.perf_counter()
+    chart = np.column_stack([cube_covers(m, v, on) for m, v in zip(masks, values)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qca.QCAWarning)
+        sol = solve_chart(chart, max_models=max_models)
+    t3 = time.perf_counter()
+    return {
+        "k": k, "table": ("dense" if dense else "sparse") + (f" {noise}% noise" if noise else ""),
+        "cases": len(df), "solution": solution, "PIs": len(masks), "terms": sol.size,
+        "models": f"{len(sol.models)}{'+' if not sol.complete else ''}",
+        "truth_table_s": t1 - t0, "prime_implicants_s": t2 - t1, "cover_s": t3 - t2,
+        "pi_and_cover_s": t3 - t1,
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small grid (< 60 s)")
+    parser.add_argument("--max-models", type=int, default=500)
+    args = parser.parse_args(argv)
+    if args.quick:
+        grid = [(8, False, 0, "parsimonious"), (10, False, 0, "parsimonious"),
+                (12, False, 0, "parsimonious"), (8, True, 0, "parsimonious"),
+                (10, True, 0, "parsimonious"), (8, False, 3, "parsimonious"),
+                (8, False, 0, "complex"), (10, True, 0, "complex")]
+    else:
+        grid = [(k, False, 0, "parsimonious") for k in (8, 10, 12, 14, 16)]
+        grid += [(k, True, 0, "parsimonious") for k in (8, 10, 12, 14)]
+        grid += [(k, False, 3, "parsimonious") for k in (8, 10, 12, 14, 16)]
+        grid += [(8, False, 0, "complex"), (10, True, 0, "complex"), (12, False, 0, "complex")]
+    print(f"# QCA benchmark — {platform.platform()}, Python {sys.version.split()[0]}, "
+          f"numpy {np.__version__}; simulated tables")
+    rows = []
+    for k, dense, noise, solution in grid:
+        r = run(k, dense, noise, solution, args.max_models)
+        rows.append(r)
+        print(f"k={r['k']:2d} {r['table']:<16} n={r['cases']:5d} {r['solution']:<12} "
+              f"PIs={r['PIs']:6d} terms={r['terms']:3d} models={r['models']:>5} "
+              f"tt={r['truth_table_s']:.3f}s PI={r['prime_implicants_s']:.3f}s "
+              f"cover={r['cover_s']:.3f}s PI+cover={r['pi_and_cover_s']:.3f}s", flush=True)
+    print()
+    print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
+if __name__ == "__main__":
+    main()
