@@ -52,6 +52,17 @@ def _projected_keys(masks: np.ndarray, points: np.ndarray, k: int) -> np.ndarray
     return ((masks[:, None] << k) | (points[None, :] & masks[:, None])).ravel()
 
 
+def _sorted_unique(a: np.ndarray, return_counts: bool = False):
+    """np.unique by sorting (numpy 2's hash-based unique is slower on these keys)."""
+    a = np.sort(a)
+    if len(a) == 0:
+        return (a, np.zeros(0, np.int64)) if return_counts else a
+    starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+    if return_counts:
+        return a[starts], np.diff(np.append(starts, len(a)))
+    return a[starts]
+
+
 def _chunks(masks: np.ndarray, n_points: int):
     step = max(1, _CHUNK // max(1, n_points))
     for start in range(0, len(masks), step):
@@ -132,7 +143,7 @@ def prime_implicants(k: int, on, off=None) -> tuple[np.ndarray, np.ndarray]:
             size = 1 << (k - s)
             parts = []
             for chunk in _chunks(levels[s], len(on)):
-                keys, counts = np.unique(_projected_keys(chunk, on, k), return_counts=True)
+                keys, counts = _sorted_unique(_projected_keys(chunk, on, k), return_counts=True)
                 parts.append(keys[counts == size])
             impl = np.concatenate(parts) if parts else np.zeros(0, np.int64)
             found.append(_primes_of_level(impl, prev_impl, k))
@@ -143,8 +154,8 @@ def prime_implicants(k: int, on, off=None) -> tuple[np.ndarray, np.ndarray]:
             parts = []
             clash = False
             for chunk in _chunks(levels[s], len(on) + len(off)):
-                on_keys = np.unique(_projected_keys(chunk, on, k))
-                off_keys = np.unique(_projected_keys(chunk, off, k)) if len(off) else np.zeros(0, np.int64)
+                on_keys = _sorted_unique(_projected_keys(chunk, on, k))
+                off_keys = _sorted_unique(_projected_keys(chunk, off, k)) if len(off) else np.zeros(0, np.int64)
                 bad = _in_sorted(on_keys, off_keys)
                 clash |= bool(bad.any())
                 parts.append(on_keys[~bad])

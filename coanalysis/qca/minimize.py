@@ -36,11 +36,10 @@ def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int, max
     """Prime implicants and all minimum covers; returns (list of models as cube lists, complete, n_pi)."""
     masks, values = prime_implicants(k, on, off)
     rows = on if chart_rows is None else chart_rows
-    if chart_rows is not None:
-        useful = np.array([cube_covers(m, v, rows).any() for m, v in zip(masks, values)], dtype=bool)
-        masks, values = masks[useful], values[useful]
-    chart = np.column_stack([cube_covers(m, v, rows) for m, v in zip(masks, values)]) \
-        if len(masks) else np.zeros((len(rows), 0), dtype=bool)
+    chart = (rows[:, None] & masks[None, :]) == values[None, :]
+    if chart_rows is not None:  # PIs made of easy counterfactuals only explain nothing
+        useful = chart.any(axis=0)
+        masks, values, chart = masks[useful], values[useful], chart[:, useful]
     sol = solve_chart(chart, max_models=max_models, max_nodes=max_nodes)
     models = [[(int(masks[i]), int(values[i])) for i in mod] for mod in sol.models]
     return models, sol.complete, len(masks), sol.total
