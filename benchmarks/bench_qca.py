@@ -74,7 +74,6 @@ def main(argv=None) -> None:
         grid = [(k, False, 0, "parsimonious") for k in (8, 10, 12, 14, 16)]
         grid += [(k, True, 0, "parsimonious") for k in (8, 10, 12, 14)]
         grid += [(k, False, 3, "parsimonious") for k in (8, 10, 12, 14, 16)]
-        grid += [(16, True, 0, "parsimonious")]
         grid += [(8, False, 0, "complex"), (10, True, 0, "complex"), (12, False, 0, "complex")]
     print(f"# QCA benchmark — {platform.platform()}, Python {sys.version.split()[0]}, "
           f"numpy {np.__version__}; simulated tables")

@@ -256,3 +256,15 @@ def test_xy_plot_draws_and_labels():
     with pytest.raises(KeyError):
         qca.xy_plot(df, x="B", y="Y")
     plt.close("all")
+
+
+# -------------------------------------------------------------------- doctests
+@pytest.mark.parametrize("module", ["calibrate", "fit", "truth_table", "minimize", "necessity",
+                                    "robustness", "casebase", "simulate"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"coanalysis.qca.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

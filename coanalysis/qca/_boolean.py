@@ -261,6 +261,18 @@ def _bits(x: int):
         x ^= low
 
 
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a boolean matrix and, for each row, the index of its distinct row.
+
+    Rows are packed into bytes and compared as opaque strings: much faster than
+    ``np.unique(axis=0)`` on wide boolean matrices.
+    """
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], np.asarray(inverse).ravel()
+
+
 def solve_chart(chart: np.ndarray, *, max_models: int = 500, max_nodes: int = 2_000_000) -> ChartSolution:
     """Every minimum cover of a prime-implicant chart, up to ``max_models``.
 
@@ -301,17 +313,19 @@ def solve_chart(chart: np.ndarray, *, max_models: int = 500, max_nodes: int = 2_
         return ChartSolution(models=[()], size=0, complete=True, nodes=0, total=1)
     if n_pi == 0 or not chart.any(axis=1).all():
         raise ValueError("some ON configuration is covered by no prime implicant")
-    chart = np.unique(chart, axis=0)  # identical rows constrain the same way
-    classes, inverse = np.unique(chart, axis=1, return_inverse=True)
-    inverse = np.asarray(inverse).ravel()
-    members = [np.flatnonzero(inverse == c).tolist() for c in range(classes.shape[1])]
+    chart = _unique_rows(chart)[0]  # identical rows constrain the same way
+    classes_t, inverse = _unique_rows(chart.T)
+    classes = classes_t.T
+    by_class = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=classes.shape[1]))[:-1]
+    members = [m.tolist() for m in np.split(by_class, bounds)]
     # try the classes that cover most rows first: covers are found sooner
     order = sorted(range(classes.shape[1]), key=lambda c: (-int(classes[:, c].sum()), members[c][0]))
     classes = classes[:, order]
     members = [members[c] for c in order]
     # number rows by how few other rows their classes reach: the greedy lower
     # bound takes the lowest-numbered row first and so finds more disjoint rows
-    reach = (classes.astype(np.int64) @ classes.T.astype(np.int64) > 0).sum(axis=1)
+    reach = (classes.astype(np.float32) @ classes.T.astype(np.float32) > 0).sum(axis=1)
     classes = classes[np.argsort(reach, kind="stable")]
     n_rows, n_cls = classes.shape
     row_sets = [np.flatnonzero(r).tolist() for r in classes]

@@ -105,6 +105,7 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
 
     Examples
     --------
+    >>> import pandas as pd
     >>> class CB:
     ...     conditions = pd.DataFrame({"case_id": ["a", "a", "b", "b"],
     ...         "condition": ["experimenter", "transversalite"] * 2, "score": [1, 0.67, None, 0]})

@@ -158,6 +158,7 @@ def membership(data: pd.DataFrame, expression: str, *, conditions=None) -> pd.Se
 
     Examples
     --------
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [0.8, 0.2], "B": [0.3, 0.9]}, index=["x", "y"])
     >>> membership(df, "A*~B").round(2).tolist()
     [0.7, 0.1]

@@ -311,6 +311,8 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from coanalysis.qca import truth_table
     >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
     >>> tt = truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=1)
     >>> minimize(tt).models

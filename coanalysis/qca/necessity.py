@@ -50,6 +50,7 @@ def necessity(data: pd.DataFrame, *, outcome: str, conditions) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 1, 0], "Y": [1, 0, 0]})
     >>> necessity(df, outcome="Y", conditions=["A"]).loc["A", "consistency"]
     np.float64(1.0)

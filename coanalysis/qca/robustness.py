@@ -115,6 +115,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
 
     Examples
     --------
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
     >>> robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[1]).terms.index.tolist()
     ['A']

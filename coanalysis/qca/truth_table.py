@@ -175,6 +175,7 @@ def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cut
 
     Examples
     --------
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 1, 0], "B": [1, 0, 0], "Y": [1, 1, 0]})
     >>> truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=1).table["OUT"].tolist()
     ['0', '1', '1']
