@@ -255,6 +255,12 @@ def test_xy_plot_draws_and_labels():
     assert ax2.get_ylabel() == "Membership in Y"
     with pytest.raises(KeyError):
         qca.xy_plot(df, x="B", y="Y")
+    coded = pd.DataFrame({"experimenter": [0.33, 1.0], "perennisation": [0.67, 1.0]})
+    ax3 = qca.xy_plot(coded, x="experimenter", y="perennisation")
+    assert ax3.get_xlabel() == "Appartenance à Expérimenter"
+    assert ax3.get_ylabel() == "Appartenance à Pérennisation"
+    ax4 = qca.xy_plot(coded, x="experimenter", y="perennisation", lang="en")
+    assert ax4.get_ylabel() == "Membership in Lasting beyond the pilot"
     plt.close("all")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..codebook import check_lang
+from ..codebook import CONDITIONS, OUTCOMES, check_lang
 
 __all__ = ["xy_plot"]
 
@@ -13,6 +13,17 @@ _LABELS = {
     "fr": {"x": "Appartenance à {}", "y": "Appartenance à {}"},
     "en": {"x": "Membership in {}", "y": "Membership in {}"},
 }
+
+
+def _display(name: str, lang: str) -> str:
+    """Codebook label of a condition or outcome slug (``~`` kept); other names unchanged."""
+    neg = name.startswith("~")
+    slug = name[1:] if neg else name
+    for vocab in (CONDITIONS, OUTCOMES):
+        if slug in vocab:
+            label = vocab.label(slug, lang)
+            return ("non " if lang == "fr" else "not ") + label if neg else label
+    return name
 
 
 def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, ax=None,
@@ -29,7 +40,8 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, ax=
         Column with case labels written next to each point (default: none).
     ax : matplotlib Axes, optional
     lang : {"fr", "en"}
-        Language of the axis labels.
+        Language of the axis labels (condition and outcome slugs are shown
+        with their codebook label).
     color : optional
         Point colour (default: the house palette's first colour).
 
@@ -71,6 +83,6 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, ax=
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
-    ax.set_xlabel(_LABELS[lang]["x"].format(x))
-    ax.set_ylabel(_LABELS[lang]["y"].format(y))
+    ax.set_xlabel(_LABELS[lang]["x"].format(_display(x, lang)))
+    ax.set_ylabel(_LABELS[lang]["y"].format(_display(y, lang)))
     return ax
