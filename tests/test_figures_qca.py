@@ -1,0 +1,98 @@
+"""Tests of the QCA robustness grid: one cell per (run, term), kinds drawn as given, errors on bad input."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from coanalysis.errors import DataError  # noqa: E402
+from coanalysis.figures.qca import SURVIVAL_GID, survival_grid  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def grid():
+    # 3 runs × 3 terms written by hand: run "c" has no solution (NA), term C appears only in run "b"
+    # (half of the tied models), the pair (a, C) is absent from the table and must be drawn as 0.
+    return pd.DataFrame({
+        "run": ["a", "a", "b", "b", "b", "c"],
+        "term": ["A", "B", "A", "B", "C", "A"],
+        "share": [1.0, 0.0, 1.0, 1.0, 0.5, np.nan],
+    })
+
+
+def _cells(ax, kind):
+    return [p for p in ax.patches if p.get_gid() == SURVIVAL_GID[kind]]
+
+
+def test_one_cell_per_run_and_term(grid):
+    ax = survival_grid(grid)
+    assert len(ax.patches) == 3 * 3
+
+
+def test_cell_kinds_follow_the_shares(grid):
+    ax = survival_grid(grid)
+    # full: (a, A), (b, A), (b, B); partial: (b, C); NA: run c holds the NA row for A,
+    # and B, C are not listed for c, so they are drawn as absent (0), like (a, B) and (a, C).
+    assert len(_cells(ax, "full")) == 3
+    assert len(_cells(ax, "partial")) == 1
+    assert len(_cells(ax, "na")) == 1
+    assert len(_cells(ax, "absent")) == 4
+    (partial,) = _cells(ax, "partial")
+    assert partial.get_xy() == (1, 2)  # column b, row C
+    (na,) = _cells(ax, "na")
+    assert na.get_xy() == (2, 0) and na.get_hatch()
+
+
+def test_orders_are_respected(grid):
+    ax = survival_grid(grid, run_order=["c", "b", "a"], term_order=["C", "B", "A"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "b", "a"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C", "B", "A"]
+    (partial,) = _cells(ax, "partial")
+    assert partial.get_xy() == (1, 0)
+
+
+@pytest.mark.parametrize("lang, word", [("fr", "Absent de la solution"), ("en", "Not in the solution")])
+def test_legend_in_both_languages(grid, lang, word):
+    ax = survival_grid(grid, lang=lang)
+    assert word in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_draws_on_the_given_axes(grid):
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    out = survival_grid(grid, ax=ax2, legend=False)
+    assert out is ax2 and not ax1.patches and ax2.get_legend() is None
+
+
+def test_share_outside_unit_interval_is_rejected(grid):
+    bad = grid.assign(share=[1.0, 0.0, 1.2, 1.0, 0.5, np.nan])
+    with pytest.raises(DataError, match="between 0 and 1"):
+        survival_grid(bad)
+
+
+def test_missing_column_and_duplicates_are_rejected(grid):
+    with pytest.raises(DataError, match="share"):
+        survival_grid(grid.drop(columns="share"))
+    with pytest.raises(DataError, match="one row per"):
+        survival_grid(pd.concat([grid, grid.iloc[[0]]], ignore_index=True))
+
+
+def test_order_missing_a_value_is_rejected(grid):
+    with pytest.raises(DataError, match="run_order"):
+        survival_grid(grid, run_order=["a", "b"])
+
+
+def test_bad_language_is_rejected(grid):
+    with pytest.raises(ValueError, match="lang"):
+        survival_grid(grid, lang="de")
