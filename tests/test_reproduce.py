@@ -103,3 +103,19 @@ def test_version_and_help():
     out = subprocess.run([sys.executable, "-m", "coanalysis.cli", "reproduce", "--help"], capture_output=True,
                          text=True)
     assert "--save-notebooks" in out.stdout and "--lang" in out.stdout
+
+
+def test_english_run_of_the_getting_started_notebook(tmp_path, monkeypatch):
+    """`reproduce --lang en` reaches the kernels: labels, sidecar and CSV come out in English."""
+    from coanalysis.figures import read_sidecar
+    from coanalysis.paths import notebooks_dir
+
+    monkeypatch.setenv("COANALYSIS_FIGURES", str(tmp_path))
+    report = reproduce(notebooks_dir(), only="00_prise_en_main", lang="en", progress=False, echo=lambda s: None)
+    assert [r.path.name for r in report.runs] == ["00_prise_en_main.ipynb"]
+    meta = read_sidecar(tmp_path / "00_indice_coconstruction.txt")
+    assert meta["lang"] == "en"
+    assert meta["title"].startswith("Co-construction index")
+    assert meta["source"].startswith("Source: ")
+    header = (tmp_path / "00_indice_coconstruction.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "," in header and ";" not in header
