@@ -96,3 +96,55 @@ def test_order_missing_a_value_is_rejected(grid):
 def test_bad_language_is_rejected(grid):
     with pytest.raises(ValueError, match="lang"):
         survival_grid(grid, lang="de")
+
+
+# --------------------------------------------------------------------------- score_bars
+from coanalysis.figures.qca import SCORE_NA_GID, score_bars  # noqa: E402
+
+
+@pytest.fixture
+def scores():
+    # Two sets counted by hand: P has 2 cases at 1, 1 at 0.67 and 3 NA; Q has 4 at 0 and 1 at 0.33.
+    return pd.DataFrame({
+        "variable": ["P", "P", "P", "Q", "Q"],
+        "score": [1.0, 0.67, np.nan, 0.0, 0.33],
+        "n_cases": [2, 1, 3, 4, 1],
+    })
+
+
+def test_score_bars_end_at_the_number_of_cases(scores):
+    ax = score_bars(scores)
+    ends = {}
+    for p in ax.patches:
+        row = round(p.get_y() + p.get_height() / 2)
+        ends[row] = max(ends.get(row, 0), p.get_x() + p.get_width())
+    assert ends == {0: 6, 1: 5}
+
+
+def test_score_bars_na_is_a_hatched_segment_after_the_scores(scores):
+    ax = score_bars(scores)
+    na = [p for p in ax.patches if p.get_gid() == SCORE_NA_GID]
+    assert len(na) == 2  # one per bar
+    p_na = [p for p in na if round(p.get_y() + p.get_height() / 2) == 0][0]
+    assert p_na.get_x() == 3 and p_na.get_width() == 3 and p_na.get_hatch()
+
+
+@pytest.mark.parametrize("lang, texts", [("fr", ["0", "0,33", "0,67", "1", "NA : non documenté"]),
+                                         ("en", ["0", "0.33", "0.67", "1", "NA: not documented"])])
+def test_score_bars_legend_in_both_languages(scores, lang, texts):
+    ax = score_bars(scores, lang=lang)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == texts
+
+
+def test_score_bars_labels_and_order(scores):
+    ax = score_bars(scores, order=["Q", "P"], labels={"P": "Portage", "Q": "Q"})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Q", "Portage"]
+
+
+def test_score_bars_reject_half_and_negative_counts(scores):
+    with pytest.raises(DataError, match="0.33, 0.67"):
+        score_bars(scores.assign(score=[1.0, 0.5, np.nan, 0.0, 0.33]))
+    with pytest.raises(DataError, match="non-negative"):
+        score_bars(scores.assign(n_cases=[2, -1, 3, 4, 1]))
+    with pytest.raises(DataError, match="one row per"):
+        score_bars(pd.concat([scores, scores.iloc[[2]]], ignore_index=True))

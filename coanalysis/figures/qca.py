@@ -1,7 +1,7 @@
 """Figures of configurational comparison (QCA) that the engine does not draw itself.
 
 The XY plot lives in :mod:`coanalysis.qca` (``xy_plot``); this module adds the
-robustness grid. Like every plot function of the package, it takes a tidy
+distribution of the codebook's fuzzy scores and the robustness grid. Like every plot function of the package, it takes a tidy
 ``data`` frame plus column names, draws on ``ax`` (a new one when None),
 computes nothing it does not draw and returns the Axes.
 """
@@ -15,11 +15,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
-from ..codebook import check_lang
-from ..errors import DataError, Problem
-from .style import NA_COLOR, PALETTE
+from matplotlib import colormaps
 
-__all__ = ["survival_grid", "SURVIVAL_GID"]
+from ..codebook import FUZZY_SCORES, check_lang
+from ..errors import DataError, Problem
+from .formatting import format_number
+from .style import NA_COLOR, PALETTE, SEQUENTIAL
+
+__all__ = ["score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID"]
+
+#: ``gid`` of the bar segments that count missing scores (NA).
+SCORE_NA_GID = "score-na"
 
 #: ``gid`` of the artists drawn for each cell kind, so that tests and readers can find them.
 SURVIVAL_GID = {"full": "term-in-all-models", "partial": "term-in-some-models",
@@ -36,6 +42,10 @@ _TEXT = {
            "absent": "Not in the solution", "na": "NA: no solution (no positive row)",
            "runs": "Setting (cut-offs)", "terms": "Term"},
 }
+_TEXT["fr"]["n_cases"] = "Nombre de cas"
+_TEXT["en"]["n_cases"] = "Number of cases"
+_TEXT["fr"]["na_score"] = "NA : non documenté"
+_TEXT["en"]["na_score"] = "NA: not documented"
 
 
 def _check(data, columns: dict[str, str]) -> None:
@@ -164,4 +174,111 @@ def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", v
                    Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=_HATCH, label=_TEXT[lang]["na"])]
         ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   fontsize=7)
+    return ax
+
+
+def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "score",
+               count: str = "n_cases", order: Sequence | None = None, labels=None, ax=None,
+               lang: str = "fr"):
+    """Stacked bars of how many cases hold each fuzzy score (0, 0.33, 0.67, 1, NA) per set.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy counts: one row per (variable, score) with its count; ``score``
+        is one of the codebook's four values, or NA for the cases with no
+        evidence.
+    variable, score, count : str
+        Column names.
+    order : sequence, optional
+        Order of the bars, top to bottom (default: first appearance).
+    labels : mapping, optional
+        Label shown for each variable (e.g. the codebook's French labels).
+    ax : matplotlib Axes, optional
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    DataError
+        When a column is missing, a score is not one of the four values, a
+        count is negative, or a (variable, score) pair appears twice.
+
+    Notes
+    -----
+    The codebook's scores are already fuzzy-set memberships (Ragin 2000's
+    four-value scheme: fully out, more out than in, more in than out, fully
+    in); the bar of a set ends at the number of cases, NA included, so the
+    share of missing evidence is read off the grey hatched segment. Scores
+    take colours from the sequential palette, NA is grey and hatched, never
+    a score.
+
+    References
+    ----------
+    Ragin, C. C. (2000). *Fuzzy-Set Social Science*, ch. 6. University of
+    Chicago Press.
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"variable": ["A", "A", "A"], "score": [1.0, 0.33, None],
+    ...                        "n_cases": [3, 1, 2]})
+    >>> ax = score_bars(counts)
+    >>> [float(p.get_width()) for p in ax.patches]  # 0, 0.33, 0.67, 1, NA
+    [0.0, 1.0, 0.0, 3.0, 2.0]
+    """
+    lang = check_lang(lang)
+    _check(data, {"variable": variable, "score": score, "count": count})
+    scores = pd.to_numeric(data[score], errors="coerce").astype(float)
+    allowed = np.array(FUZZY_SCORES)
+    bad = [i for i, raw, v in zip(data.index, data[score], scores)
+           if (pd.notna(raw) and np.isnan(v)) or (not np.isnan(v) and not np.isclose(v, allowed).any())]
+    if bad:
+        raise DataError([Problem(_DATA_FILE, None, score, data.loc[i, score],
+                                 "one of the codebook's scores 0, 0.33, 0.67, 1, or NA",
+                                 f"row with index {i!r}") for i in bad])
+    counts = pd.to_numeric(data[count], errors="coerce").astype(float)
+    negative = data.index[counts.isna() | (counts < 0)]
+    if len(negative):
+        raise DataError([Problem(_DATA_FILE, None, count, data.loc[i, count], "a non-negative count",
+                                 f"row with index {i!r}") for i in negative])
+    keys = pd.DataFrame({"v": data[variable].astype(object), "s": scores.fillna(-1.0)})
+    if keys.duplicated().any():
+        pairs = keys[keys.duplicated(keep=False)].drop_duplicates().astype(str).agg(" / ".join, axis=1)
+        raise DataError([Problem(_DATA_FILE, None, f"{variable}, {score}", p,
+                                 "one row per (variable, score)", "sum the counts first")
+                         for p in pairs])
+    names = list(order) if order is not None else list(pd.unique(data[variable].astype(object)))
+    missing = [v for v in pd.unique(data[variable].astype(object)) if v not in names]
+    if missing:
+        raise DataError([Problem(_DATA_FILE, None, variable, m, "a value listed in order",
+                                 "add it to order") for m in missing])
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(6.7, 0.8 + 0.28 * len(names)))
+    pos = {v: i for i, v in enumerate(names)}
+    cmap = colormaps[SEQUENTIAL]
+    levels = [(v, cmap(0.1 + 0.8 * v), None, format_number(v, 0 if v in (0.0, 1.0) else 2, lang), None)
+              for v in FUZZY_SCORES]
+    levels.append((None, NA_COLOR, "///", _TEXT[lang]["na_score"], SCORE_NA_GID))
+    left = np.zeros(len(names))
+    for value, colour, hatch, label, gid in levels:
+        mask = np.asarray(scores.isna() if value is None else np.isclose(scores, value))
+        widths = np.zeros(len(names))
+        for v, c in zip(data.loc[mask, variable].astype(object), counts[mask]):
+            widths[pos[v]] += c
+        bars = ax.barh(np.arange(len(names)), widths, left=left, height=0.7, color=colour, hatch=hatch,
+                       edgecolor="#7F7F7F" if hatch else "white", linewidth=0.5, label=label)
+        if gid:
+            for bar in bars:
+                bar.set_gid(gid)
+        left += widths
+    ax.set_yticks(np.arange(len(names)))
+    ax.set_yticklabels([str(labels.get(v, v)) if labels else str(v) for v in names])
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlabel(_TEXT[lang]["n_cases"])
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=5, fontsize=7)
     return ax
