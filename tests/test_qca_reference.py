@@ -168,3 +168,56 @@ def test_necessity_matches_r(name):
             assert got.loc[lit, "consistency"] == pytest.approx(ref[side]["inclN"], abs=TOL)
             assert got.loc[lit, "coverage"] == pytest.approx(ref[side]["covN"], abs=TOL)
             assert got.loc[lit, "RoN"] == pytest.approx(ref[side]["RoN"], abs=TOL)
+
+
+# ------------------------------------------- second R source (setqca's R fixture)
+R2 = json.loads((REF / "qca_r325_second_source.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("entry", R2["calibration"], ids=lambda e: e["id"])
+def test_calibration_matches_second_r_source(entry):
+    e, c, i = entry["thresholds"]
+    got = qca.calibrate(entry["values"], exclusion=e, crossover=c, inclusion=i, method=entry["method"])
+    np.testing.assert_allclose(got, entry["expected"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("entry", R2["pof"], ids=lambda e: f"{e['relation']}-{e['expression']}")
+def test_parameters_of_fit_match_second_r_source(entry):
+    lf = _data("LF")
+    x = qca.membership(lf, entry["expression"], conditions=SETS["LF"]["conditions"])
+    if entry["relation"] == "sufficiency":
+        got = qca.sufficiency_fit(x, lf["SURV"])
+        keys = ("consistency", "coverage", "PRI")
+    else:
+        got = qca.necessity_fit(x, lf["SURV"])
+        keys = ("consistency", "coverage", "RoN")
+    for key in keys:
+        assert got[key] == pytest.approx(entry[key], abs=1e-12)
+
+
+@pytest.mark.parametrize("entry", R2["analyses"], ids=lambda e: e["id"])
+def test_lipset_fuzzy_variants_match_second_r_source(entry):
+    tt = qca.truth_table(_data("LF"), outcome="SURV", conditions=entry["conditions"],
+                         consistency_cutoff=entry["incl_cut"])
+    if "truth_table" in entry:
+        table = tt.table
+        assert list(table.index - 1) == [row[0] for row in entry["truth_table"]]
+        for (_, got), (_, n, incl, pri, out) in zip(table.iterrows(), entry["truth_table"]):
+            assert (got["n"], got["OUT"]) == (n, out)
+            assert got["consistency"] == pytest.approx(incl, abs=TOL)
+            assert got["PRI"] == pytest.approx(pri, abs=TOL)
+    else:
+        assert tt.configurations("1").tolist() == entry["positive_minterms"]
+    assert qca.minimize(tt).models == entry["complex"]
+    assert qca.minimize(tt, remainders=True).models == entry["parsimonious"]
+
+
+@pytest.mark.parametrize("entry", R2["intermediate"], ids=lambda e: e["id"])
+def test_intermediate_counterfactuals_match_second_r_source(entry):
+    tt = qca.truth_table(_data("LF"), outcome="SURV", conditions=entry["conditions"],
+                         consistency_cutoff=entry["incl_cut"])
+    sol = qca.minimize(tt, directional=entry["directional"])
+    assert sol.models == entry["models"]
+    (pair,) = sol.pairs
+    assert pair.simplifying.tolist() == entry["simplifying_assumptions"]
+    assert pair.easy.tolist() == entry["easy"]

@@ -27,9 +27,11 @@ Cube = tuple[int, int]
 
 @dataclass
 class _Pair:
+    """One (complex, parsimonious) pair of the intermediate solution and its counterfactuals."""
+
     label: str
-    simplifying: int
-    easy: int
+    simplifying: np.ndarray  # remainders the parsimonious model uses (configurations)
+    easy: np.ndarray  # the easy counterfactuals among them
 
 
 def _solve(k: int, on: np.ndarray, off, *, chart_rows=None, max_models: int, max_nodes: int = 2_000_000):
@@ -94,6 +96,10 @@ class Solution:
         (against all the listed terms), ``cases`` (the positive cases a term
         covers, row by row), and with several models ``unique_coverage_M1``…
         (within each model).
+    pairs : list
+        Intermediate solution only: for each (complex, parsimonious) pair its
+        ``label``, ``simplifying`` assumptions and ``easy`` counterfactuals
+        (configurations as integers; R's row number minus 1).
     complete : bool
         False when ``max_models`` or ``max_nodes`` stopped the listing of tied models.
     n_models_total : int or None
@@ -243,8 +249,8 @@ class Solution:
         if self.kind == "intermediate":
             lines.append(f"directional expectations: {self.directional}")
             for p in self.pairs:
-                lines.append(f"  {p.label}: {p.simplifying} simplifying assumption(s), "
-                             f"{p.easy} easy counterfactual(s)")
+                lines.append(f"  {p.label}: {len(p.simplifying)} simplifying assumption(s), "
+                             f"{len(p.easy)} easy counterfactual(s)")
         if len(self.models) > 1:
             lines.append(f"model ambiguity: {len(self.models)} minimal models fit the data equally; "
                          "report them all")
@@ -368,7 +374,7 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
             complete &= pair_complete
             n_pi_total = max(n_pi_total, n_pi)
             label = f"C{i}P{j}"
-            pairs.append(_Pair(label, len(sa), len(ec)))
+            pairs.append(_Pair(label, np.sort(sa), np.sort(ec)))
             for m_i, mod in enumerate(pair_models, start=1):
                 models.append(mod)
                 labels.append(label if len(pair_models) == 1 else f"{label}-M{m_i}")
