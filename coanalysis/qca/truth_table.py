@@ -211,21 +211,27 @@ def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cut
     case_config = ((x > 0.5).astype(np.int64) * weights).sum(axis=1)
     keep = ~ambiguous
     configs = np.unique(case_config[keep]).astype(np.int64)
-    n = np.zeros(len(configs), dtype=int)
+    n = np.bincount(np.searchsorted(configs, case_config[keep]), minlength=len(configs))
+    order = np.argsort(case_config, kind="stable")
+    cases = [[] for _ in configs]
+    pos = {int(c): r for r, c in enumerate(configs)}
+    for i in order:
+        if keep[i]:
+            cases[pos[int(case_config[i])]].append(labels[i])
     incl = np.full(len(configs), np.nan)
     pri = np.full(len(configs), np.nan)
-    cases = []
-    for r, cfg in enumerate(configs):
-        bits = ((cfg >> (k - 1 - np.arange(k))) & 1).astype(bool)
-        corner = np.min(np.where(bits[None, :], x, 1.0 - x), axis=1)
-        members = np.flatnonzero((case_config == cfg) & keep)
-        n[r] = len(members)
-        cases.append([labels[i] for i in members])
-        xy = np.minimum(corner, y).sum()
-        xyn = np.minimum(np.minimum(corner, y), 1.0 - y).sum()
-        s = corner.sum()
-        incl[r] = xy / s if s > 0 else np.nan
-        pri[r] = (xy - xyn) / (s - xyn) if (s - xyn) > 0 else np.nan
+    bits_all = ((configs[:, None] >> (k - 1 - np.arange(k))[None, :]) & 1).astype(bool)
+    step = max(1, 2_000_000 // max(1, x.shape[0] * k))
+    for start in range(0, len(configs), step):
+        bits = bits_all[start:start + step]
+        # corner memberships of every case in these rows: min over conditions
+        corner = np.min(np.where(bits[:, None, :], x[None, :, :], 1.0 - x[None, :, :]), axis=2)
+        xy = np.minimum(corner, y[None, :]).sum(axis=1)
+        xyn = np.minimum(np.minimum(corner, y[None, :]), 1.0 - y[None, :]).sum(axis=1)
+        s_r = corner.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            incl[start:start + step] = np.where(s_r > 0, xy / s_r, np.nan)
+            pri[start:start + step] = np.where(s_r - xyn > 0, (xy - xyn) / (s_r - xyn), np.nan)
     tol = CUTOFF_TOLERANCE
     passes = incl + tol >= ic1
     if pri_cutoff is not None:
