@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -22,8 +20,6 @@ __all__ = [
 
 #: R QCA (``pof.R``) reports any parameter of fit below this as 0 (floating-point residue).
 FIT_ZERO = 1e-5
-
-_NAME = re.compile(r"^[A-Za-z_\u00C0-\u017F][\w.\u00C0-\u017F]*$")
 
 
 def _zero(v: float) -> float:

@@ -4,13 +4,15 @@ parsimonious and intermediate solutions, every tied minimal model, and their fit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problem
 from ._boolean import (
+    QCAWarning,
     cube_covers,
     cube_string,
     prime_implicants,
@@ -120,7 +122,6 @@ class Solution:
         self.pairs = pairs or []
         k = len(self.conditions)
         self._model_cubes = []
-        names = []
         self.models: list[str] = []
         label_rows = []
         for label, cubes in zip(labels, model_cubes):
@@ -130,7 +131,6 @@ class Solution:
             if text not in self.models:
                 self.models.append(text)
                 self._model_cubes.append(cubes)
-                names.append(f"M{len(self.models)}")
             label_rows.append((label, text, f"M{self.models.index(text) + 1}"))
         self.model_table = pd.DataFrame(label_rows, columns=["label", "model", "name"])
         self.fit = self._fit_table()
@@ -337,6 +337,10 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
                         "nothing to minimise")
     off = np.concatenate([tt.configurations("0"), tt.configurations("C")])
 
+    if remainders and directional is None and len(off) == 0:
+        warnings.warn("no negative configuration: with remainders every configuration may be "
+                      "used, so the parsimonious solution is the tautology '1' (R QCA stops here)",
+                      QCAWarning, stacklevel=2)
     if directional is None:
         if remainders:
             models, complete, n_pi, total = _solve(k, on, off, max_models=max_models,
