@@ -225,6 +225,9 @@ def test_robustness_reports_threshold_dependence():
     assert rob.table["models"].tolist() == ["A", ""]
     assert rob.terms.loc["A", "in_all_models"] == pytest.approx(0.5)
     assert "2 runs" in repr(rob)
+    surv = rob.survival()
+    assert surv["run"].tolist() == ["incl 0.8", "incl 0.9"]
+    assert surv["share"].iloc[0] == 1.0 and np.isnan(surv["share"].iloc[1])
     with pytest.raises(ValueError, match="directional"):
         qca.robustness(df, outcome="Y", conditions=["A", "B"], solution="intermediate")
     with pytest.raises(ValueError, match="max_runs"):

@@ -32,6 +32,9 @@ class Robustness:
         One row per term seen in any run: ``in_all_models`` (share of runs
         where every model holds it), ``in_some_model`` (share of runs where at
         least one does), ``runs`` (number of runs).
+
+    ``survival()`` gives the tidy (run, term, share) frame drawn by
+    :func:`coanalysis.figures.qca.survival_grid`.
     """
 
     def __init__(self, table: pd.DataFrame, solution: str):
@@ -56,6 +59,31 @@ class Robustness:
             "in_some_model": [some[t] / n for t in terms],
             "runs": [some[t] for t in terms],
         }, index=pd.Index(terms, name="term"))
+
+    def run_labels(self) -> list[str]:
+        """A short label per run naming the settings that vary across the grid."""
+        cols = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff")
+                if c in self.table and self.table[c].astype(str).nunique() > 1]
+        short = {"anchors": "", "consistency_cutoff": "incl ", "n_cutoff": "n ", "pri_cutoff": "PRI "}
+        if not cols:
+            return [f"run {i + 1}" for i in range(len(self.table))]
+        return [" · ".join(f"{short[c]}{row[c]}" for c in cols) for _, row in self.table.iterrows()]
+
+    def survival(self) -> pd.DataFrame:
+        """Tidy (run, term, share) frame: the share of each run's tied models holding each term.
+
+        Runs without a solution get NA for every term. This is the input of
+        :func:`coanalysis.figures.qca.survival_grid`.
+        """
+        labels = self.run_labels()
+        terms = list(self.terms.index)
+        rows = []
+        for label, models in zip(labels, self.table["models"]):
+            sets = [set(m.split(" + ")) for m in models.split(" | ")] if models else []
+            for t in terms:
+                share = (sum(t in m for m in sets) / len(sets)) if sets else np.nan
+                rows.append((label, t, share))
+        return pd.DataFrame(rows, columns=["run", "term", "share"])
 
     def __repr__(self) -> str:
         distinct = self.table["models"].nunique()
