@@ -268,8 +268,8 @@ def test_xy_plot_draws_and_labels():
 
 
 # -------------------------------------------------------------------- doctests
-@pytest.mark.parametrize("module", ["calibrate", "fit", "truth_table", "minimize", "necessity",
-                                    "robustness", "casebase", "simulate"])
+@pytest.mark.parametrize("module", ["_boolean", "calibrate", "fit", "truth_table", "minimize",
+                                    "necessity", "robustness", "casebase", "simulate", "plots"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

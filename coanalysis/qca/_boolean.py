@@ -129,6 +129,14 @@ def prime_implicants(k: int, on, off=None) -> tuple[np.ndarray, np.ndarray]:
     ----------
     Dușa, A. (2018). Consistency cubes: a fast, efficient method for exact
     Boolean minimization. *The R Journal*, 10(2), 357-370.
+
+    Examples
+    --------
+    Quine's cyclic function of P, Q, R (ON = all but 000 and 111):
+
+    >>> masks, values = prime_implicants(3, [1, 2, 3, 4, 5, 6])
+    >>> [cube_string(m, v, "PQR") for m, v in zip(masks, values)]
+    ['~P*Q', '~P*R', 'P*~Q', 'P*~R', '~Q*R', 'Q*~R']
     """
     on = np.unique(np.asarray(on, dtype=np.int64))
     if len(on) == 0:
@@ -306,6 +314,18 @@ def solve_chart(chart: np.ndarray, *, max_models: int = 500, max_nodes: int = 2_
     exceed k; with one class left, those covering every uncovered row are
     read off at once (an AND of bitsets). Nothing is allocated per
     combination: memory grows with the depth and the models listed.
+
+    References
+    ----------
+    Petrick, S. R. (1956). A direct determination of the irredundant forms of
+    a Boolean function from the set of prime implicants. AFCRC-TR-56-110.
+
+    Examples
+    --------
+    >>> chart = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1]], dtype=bool)
+    >>> sol = solve_chart(chart)
+    >>> sol.size, sol.models
+    (2, [(0, 1), (0, 2), (1, 2)])
     """
     chart = np.asarray(chart, dtype=bool)
     n_rows, n_pi = chart.shape

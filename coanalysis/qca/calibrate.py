@@ -138,6 +138,12 @@ def calibrate_crisp(x, *, thresholds):
     category(x) = #{t in thresholds : t ≤ x}, as R QCA's ``calibrate(type =
     "crisp")``: a value equal to a threshold goes up.
 
+    References
+    ----------
+    Rihoux, B., & De Meur, G. (2009). Crisp-set qualitative comparative
+    analysis (csQCA). In Rihoux & Ragin (eds), *Configurational Comparative
+    Methods*, 33-68 (dichotomisation thresholds).
+
     Examples
     --------
     >>> calibrate_crisp([1, 5, 9], thresholds=5).tolist()

@@ -112,7 +112,14 @@ def check_memberships(data: pd.DataFrame, columns, *, what: str = "membership") 
 
 
 def negate(data: pd.DataFrame, column: str) -> pd.Series:
-    """Membership in the negated set: 1 − x (the fuzzy NOT), named ``~column``."""
+    """Membership in the negated set: 1 − x (the fuzzy NOT), named ``~column``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> negate(pd.DataFrame({"Y": [0.25, 1.0]}), "Y").tolist()
+    [0.75, 0.0]
+    """
     check_memberships(data, [column])
     return (1.0 - data[column].astype(float)).rename(f"~{column}")
 
@@ -215,6 +222,15 @@ def sufficiency_fit(x, y) -> dict[str, float]:
 
 def necessity_fit(x, y) -> dict[str, float]:
     """Consistency, coverage and relevance of ``x`` as necessary for ``y``.
+
+    Parameters
+    ----------
+    x, y : array-like of memberships in [0, 1]
+        Membership of each case in the expression and in the outcome.
+
+    Returns
+    -------
+    dict with ``consistency``, ``coverage``, ``RoN``.
 
     Notes
     -----

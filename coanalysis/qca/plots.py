@@ -62,6 +62,13 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, ax=
     Schneider, C. Q., & Rohlfing, I. (2013). Combining QCA and process
     tracing in set-theoretic multi-method research. *Sociological Methods &
     Research*, 42(4), 559-597.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A*B": [0.2, 0.9], "Y": [0.4, 1.0]})
+    >>> xy_plot(df, x="A*B", y="Y", lang="en").get_xlabel()
+    'Membership in A*B'
     """
     lang = check_lang(lang)
     for col in [x, y] + ([label] if label else []):
