@@ -4,6 +4,7 @@ robustness grid and the XY plot."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -15,6 +16,9 @@ import pytest
 
 from coanalysis import qca
 from coanalysis.errors import DataError
+
+
+REF = Path(__file__).parent / "reference"
 
 
 def _quine_frame():
@@ -277,3 +281,36 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"coanalysis.qca.{module}")
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_contradictions_are_not_explained():
+    # row A*~B (consistency 0.5) is a contradiction with cut-offs (1, 0.5): it stays OFF
+    df = pd.DataFrame({"A": [1, 1, 1, 0], "B": [1, 0, 0, 0], "Y": [1, 1, 0, 0]},
+                      index=list("abcd"), dtype=float)
+    tt = qca.truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=(1, 0.5))
+    assert tt.table["OUT"].tolist() == ["0", "C", "1"]
+    sol = qca.minimize(tt, remainders=True)
+    assert sol.models == ["B"]  # A alone would cover the contradictory row A*~B
+
+
+def test_fit_rows_equal_the_fit_of_case_memberships():
+    df = pd.read_csv(REF / "qca_cebotari_vink_fuzzy.csv").set_index("case")
+    conds = ["DEMOC", "ETHFRACT", "GEOCON", "POLDIS", "NATPRIDE"]
+    tt = qca.truth_table(df, outcome="PROTEST", conditions=conds, consistency_cutoff=0.85)
+    sol = qca.minimize(tt, remainders=True)
+    for i, model in enumerate(sol.models):
+        cm = sol.case_membership(i)
+        np.testing.assert_allclose(cm[model], qca.membership(df, model, conditions=conds))
+        fit = qca.sufficiency_fit(cm[model], df["PROTEST"])
+        assert fit["consistency"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "consistency"])
+        assert fit["coverage"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "coverage"])
+
+
+def test_robustness_of_an_intermediate_solution():
+    df = pd.read_csv(REF / "qca_lipset_fuzzy.csv").set_index("case")
+    conds = ["DEV", "URB", "LIT", "IND", "STB"]
+    rob = qca.robustness(df, outcome="SURV", conditions=conds, consistency_cutoffs=[0.8, 0.9],
+                         solution="intermediate", directional={c: 1 for c in conds})
+    # R QCA 3.25: at 0.8 the intermediate model is DEV*URB*LIT*STB + DEV*LIT*~IND*STB
+    assert rob.table["models"].iloc[0] == "DEV*URB*LIT*STB + DEV*LIT*~IND*STB"
+    assert rob.terms.loc["DEV*URB*LIT*STB", "runs"] >= 1
