@@ -65,7 +65,12 @@ def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.Dat
     if missing:
         raise KeyError(f"the {what} table needs the columns {sorted(needed)}; missing {sorted(missing)}")
     sub = table.loc[table[key].astype(str).isin(wanted), ["case_id", key, "score"]].copy()
-    sub["score"] = pd.to_numeric(sub["score"].astype("Float64"), errors="coerce").astype(float)
+    raw = sub["score"]
+    score = pd.to_numeric(raw, errors="coerce").astype("Float64").astype(float)
+    bad = raw.notna() & np.isnan(score.to_numpy())
+    if bad.any():
+        raise ValueError(f"non-numeric {what} scores: {raw[bad].tolist()[:5]}; expected 0, 0.33, 0.67, 1 or NA")
+    sub["score"] = score
     dup = sub.duplicated(["case_id", key], keep=False)
     if dup.any():
         pairs = sub.loc[dup, ["case_id", key]].drop_duplicates().values.tolist()
