@@ -2,7 +2,8 @@
 
 Single source of truth for loaders, metrics and figures: actors, stages,
 participation levels, conditions (with the study's four key principles),
-outcomes, fuzzy-score values, corpora. Each vocabulary is an ordered
+outcomes, fuzzy-score values, corpora, kinds of local authority, policy domains
+and the channels of the information circuits. Each vocabulary is an ordered
 :class:`Vocabulary` of :class:`Term` (slug, French label, English label).
 """
 
@@ -27,6 +28,7 @@ __all__ = [
     "CORPORA",
     "COLLECTIVITY_TYPES",
     "DOMAINS",
+    "CHANNELS",
     "FUZZY_SCORES",
     "CLASSIC_CHAIN",
     "VOCABULARIES",
@@ -267,6 +269,111 @@ DOMAINS = Vocabulary(
     ],
 )
 
+#: Channels of the information circuits (``flows.channel``): the device through which
+#: information goes from one actor type to another. Grouped: listening to users, working
+#: together, standing bodies, open public expression, reporting to decision-makers and back.
+CHANNELS = Vocabulary(
+    "channel",
+    [
+        Term("enquete_terrain", "Enquête de terrain", "Field survey",
+             "observation and interviews of users where the service is delivered"),
+        Term("immersion", "Immersion", "Immersion",
+             "outsiders spend time inside a site to watch users and agents at work"),
+        Term("entretien", "Entretien", "Interview",
+             "individual or group interviews with users or agents"),
+        Term("aller_vers", "Aller-vers", "Outreach",
+             "agents go out to meet people where they live instead of waiting for them"),
+        Term("permanence", "Permanence", "Drop-in session",
+             "agents hold regular open hours in a place people already use"),
+        Term("mediation_pair", "Médiation par un pair", "Peer mediation",
+             "a person with lived experience relays between users and the institution"),
+        Term("orientation", "Orientation par les partenaires", "Referral by partners",
+             "partner organisations send the people concerned to the service"),
+        Term("bus_questionnaire", "Bus itinérant et questionnaire", "Mobile bus and questionnaire",
+             "a mobile stand touring the area collects residents' views with a game or a questionnaire"),
+        Term("questionnaire", "Questionnaire", "Questionnaire",
+             "a one-off questionnaire open to residents"),
+        Term("enquete_satisfaction", "Enquête de satisfaction", "Satisfaction survey",
+             "users are asked how satisfied they are with a service"),
+        Term("barometre", "Baromètre", "Barometer",
+             "a repeated measure of quality or satisfaction, compared over time and across services"),
+        Term("panel", "Panel d'usagers", "User panel",
+             "a standing sample of users questioned repeatedly"),
+        Term("personas", "Personas", "Personas",
+             "users' situations and irritants shown through fictional but documented profiles"),
+        Term("dispositif_dialogue", "Dispositif de dialogue", "Dialogue device",
+             "an object or set-up built to capture users' feelings on the spot"),
+        Term("saynete", "Saynète", "Short play",
+             "agents act out short scenes in public to test ideas with users"),
+        Term("atelier", "Atelier", "Workshop",
+             "a working session where different actors design or decide together"),
+        Term("seminaire", "Séminaire", "Seminar",
+             "a collective session, here run without hierarchy, to share views"),
+        Term("equipe_pluridisciplinaire", "Équipe pluridisciplinaire", "Multidisciplinary team",
+             "users sit with professionals of several services in the team that handles their case"),
+        Term("recherche_action", "Recherche-action", "Action research",
+             "researchers work with field staff and feed their knowledge to decision-makers"),
+        Term("formation", "Formation", "Training",
+             "one actor passes methods or knowledge on to another"),
+        Term("comite_pilotage", "Comité de pilotage", "Steering committee",
+             "a multi-actor committee that sets the strategy of the experiment"),
+        Term("comite_suivi", "Comité de suivi", "Follow-up committee",
+             "a committee that monitors the process or its delivery (ballot list, works)"),
+        Term("commission_mixte", "Commission mixte", "Mixed committee",
+             "residents sit with elected members and staff to review and select projects"),
+        Term("commission_participative", "Commission participative", "Participatory commission",
+             "residents' commissions and action groups prepare options for the council"),
+        Term("conseil_participatif", "Conseil participatif", "Participatory council",
+             "residents and councillors deliberate together on one project"),
+        Term("conseil_consultatif", "Conseil consultatif", "Advisory council",
+             "users and elected members meet in a standing body that gives opinions"),
+        Term("conseil_quartier", "Conseil de quartier", "Neighbourhood council",
+             "a neighbourhood body addresses requests to the municipality"),
+        Term("jury_citoyen", "Jury citoyen", "Citizens' jury",
+             "randomly drawn residents settle a choice"),
+        Term("conference_citoyenne", "Conférence citoyenne", "Citizens' conference",
+             "a panel of residents hears evidence and gives an opinion before a decision"),
+        Term("assemblee", "Assemblée", "Assembly",
+             "users and staff of a site meet with representatives of the executive"),
+        Term("reunion_publique", "Réunion publique", "Public meeting",
+             "a meeting open to all residents"),
+        Term("grand_debat", "Grand débat", "Public debate",
+             "a large debate combining online contributions, a citizens' committee and a commission"),
+        Term("audition", "Audition", "Hearing",
+             "stakeholders are heard by the body that writes the recommendations"),
+        Term("plateforme_numerique", "Plateforme numérique", "Online platform",
+             "residents comment or propose online"),
+        Term("depot_projets", "Dépôt de projets", "Project submission",
+             "residents file proposals that the services assess"),
+        Term("petition", "Pétition", "Petition",
+             "residents' signatures put a topic before the council"),
+        Term("vote", "Vote", "Vote",
+             "residents vote and the result binds or guides the decision"),
+        Term("convention", "Convention", "Agreement",
+             "residents and the authority sign an agreement on a shared project"),
+        Term("charte", "Charte", "Charter",
+             "a text signed by local actors is adopted by the council"),
+        Term("remontee_hierarchique", "Remontée hiérarchique", "Upward reporting",
+             "information goes up one rung of the line management, as in the classic chain"),
+        Term("restitution", "Restitution", "Report-back",
+             "results are presented to decision-makers or participants"),
+        Term("avis_scientifique", "Avis scientifique", "Scientific opinion",
+             "a panel of scientists reports before a consultation or a decision"),
+        Term("proposition_labo", "Proposition du laboratoire", "Lab proposal",
+             "an in-house innovation lab submits a proposal to management"),
+        Term("instruction", "Instruction par les services", "Review by the services",
+             "services examine recommendations before the authority commits"),
+        Term("pilotage", "Pilotage par les résultats", "Management by results",
+             "managers use measured results to steer teams"),
+        Term("mobilisation_hierarchique", "Mobilisation par l'encadrement", "Mobilisation by managers",
+             "managers ask their staff to take part"),
+        Term("communication", "Communication", "Communication",
+             "the authority informs the public of results"),
+        Term("documentation_ouverte", "Documentation ouverte", "Open documentation",
+             "work is published openly (blog, exhibitions)"),
+    ],
+)
+
 #: The four admissible fuzzy scores of the codebook (0.5 is excluded on purpose).
 FUZZY_SCORES: tuple[float, ...] = (0.0, 0.33, 0.67, 1.0)
 
@@ -275,5 +382,5 @@ CLASSIC_CHAIN: tuple[str, ...] = ("usagers", "agents", "encadrement", "elus")
 
 VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v for v in (ACTORS, STAGES, LEVELS, CONDITIONS, PRINCIPLES, OUTCOMES, CORPORA,
-              COLLECTIVITY_TYPES, DOMAINS)
+              COLLECTIVITY_TYPES, DOMAINS, CHANNELS)
 }

@@ -196,6 +196,12 @@ def test_repr_summary_and_labels(package):
     assert fr["actor"].iloc[0] == "Usagers et habitants"
     assert en["actor"].iloc[0] == "Users and residents"
     assert list(en["actor"].cat.categories) == list(codebook.ACTORS.labels("en"))
+    assert cb.flows["channel"].dtype == codebook.CHANNELS.dtype()
+    assert cb.flows["channel"].cat.ordered
+    flows_fr = cb.labelled("flows", "fr")
+    assert list(flows_fr["channel"]) == ["Atelier", "Restitution"]
+    assert list(cb.labelled("flows", "en")["channel"]) == ["Workshop", "Report-back"]
+    assert list(flows_fr["channel"].cat.categories) == list(codebook.CHANNELS.labels("fr"))
     with pytest.raises(ValueError, match="lang"):
         cb.labelled("cases", "de")
     with pytest.raises(KeyError, match="resource"):
@@ -229,6 +235,31 @@ def test_unknown_actor(package):
     p = _single(validate_casebase(package), "participation.csv", 5, "actor")
     assert p.found == "martiens"
     assert "usagers" in p.expected
+
+
+def test_unknown_channel(package):
+    # a free label instead of a codebook slug, and a slug from another vocabulary
+    _set(package, "flows.csv", 2, "channel", "atelier_citoyen")
+    _set(package, "flows.csv", 3, "channel", "usagers")
+    problems = validate_casebase(package)
+    p = _single(problems, "flows.csv", 2, "channel")
+    assert p.found == "atelier_citoyen"
+    assert "atelier" in p.expected and "vote" in p.expected
+    assert _single(problems, "flows.csv", 3, "channel").found == "usagers"
+    assert len(problems) == 2
+    with pytest.raises(DataError, match=r"flows\.csv, line 2, column 'channel'"):
+        load_casebase(package)
+
+
+def test_descriptor_channel_enum_is_the_codebook(package):
+    dp = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    flows = next(r for r in dp["resources"] if r["name"] == "flows")
+    field = next(f for f in flows["schema"]["fields"] if f["name"] == "channel")
+    assert field["constraints"]["enum"] == list(codebook.CHANNELS.slugs)
+    assert field["constraints"]["required"] is True
+    field["constraints"]["enum"] = field["constraints"]["enum"][1:]
+    (package / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    assert ("datapackage.json", None, "flows.channel") in _where(validate_casebase(package))
 
 
 def test_actor_with_capital_gets_a_hint(package):
@@ -473,3 +504,14 @@ def test_reconciliation_log_must_copy_the_scores(package):
     assert p.found == 1.0 and "(0.33)" in p.expected  # coder A coded 0.33 for this unit
     _write(package / "codings" / "reconciliation.csv", log[:2])
     assert validate_casebase(package) == []
+
+
+def test_channel_vocabulary_is_complete_and_labelled():
+    channels = codebook.CHANNELS
+    assert codebook.VOCABULARIES["channel"] is channels
+    for lang in ("fr", "en"):  # labels must be unique so that labelled() keeps categories distinct
+        assert len(set(channels.labels(lang))) == len(channels)
+    assert all(t.description for t in channels)
+    # the French labels carry their accents (not ASCII transliterations of the slugs)
+    assert channels.label("enquete_terrain") == "Enquête de terrain"
+    assert channels.label("reunion_publique", "en") == "Public meeting"

@@ -355,8 +355,8 @@ def casebase_datapackage() -> dict:
                 _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
                 _vocab("from_actor", codebook.ACTORS, "actor the information comes from"),
                 _vocab("to_actor", codebook.ACTORS, "actor it goes to"),
-                _str("channel", "short slug-like label of the channel (atelier, barometre...)",
-                     required=True, pattern=_SLUG),
+                _vocab("channel", codebook.CHANNELS,
+                       "device carrying the information (codebook channel slug: atelier, vote...)"),
                 {"name": "direct", "type": "boolean", "trueValues": ["true"],
                  "falseValues": ["false"],
                  "description": "true when the channel skips the chain usagers > agents > "
@@ -961,8 +961,8 @@ class CaseBase:
     cases, participation, conditions, outcomes, flows, sources : DataFrame
         The six tables. Category columns (``corpus``, ``collectivity_type``,
         ``domain``, ``actor``, ``stage``, ``condition``, ``outcome``,
-        ``from_actor``, ``to_actor``) are ordered categoricals over the codebook
-        slugs; ``level``, years and population are ``Int64``; scores ``Float64``;
+        ``from_actor``, ``to_actor``, ``channel``) are ordered categoricals over the
+        codebook slugs; ``level``, years and population are ``Int64``; scores ``Float64``;
         ``direct`` ``boolean``; ids and text ``string``; ``accessed`` a datetime.
     codings : dict of str to DataFrame
         The independent codings, keyed by resource name (``coder_a_conditions``...).
@@ -1043,6 +1043,7 @@ _COLUMN_VOCAB: dict[str, codebook.Vocabulary] = {
     "stage": codebook.STAGES,
     "condition": codebook.CONDITIONS,
     "outcome": codebook.OUTCOMES,
+    "channel": codebook.CHANNELS,
 }
 
 
