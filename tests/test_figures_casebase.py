@@ -260,12 +260,43 @@ def test_circuit_diagram_direct_arrows_are_highlighted(flows):
     assert {p.get_edgecolor() for p in direct}.isdisjoint({p.get_edgecolor() for p in other})
 
 
-def test_circuit_diagram_channel_labels(flows):
-    ax = circuit_diagram(flows, case_id="x")
-    labels = sorted(t.get_text() for t in ax.texts if t.get_gid() == "channel-label")
-    assert labels == sorted(c.replace("_", " ") for c in flows.loc[flows.case_id == "x", "channel"])
+def _channel_texts(ax):
+    return sorted(" ".join(t.get_text().split()) for t in ax.texts if t.get_gid() == "channel-label")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", ["Atelier", "Comité de pilotage", "Entretien", "Permanence", "Remontée hiérarchique",
+            "Réunion publique", "Vote"]),
+    ("en", ["Drop-in session", "Interview", "Public meeting", "Steering committee",
+            "Upward reporting", "Vote", "Workshop"]),
+])
+def test_circuit_diagram_channel_labels_follow_lang(flows, lang, expected):
+    # expected labels written out by hand from the codebook, not computed from it
+    ax = circuit_diagram(flows, case_id="x", lang=lang)
+    assert _channel_texts(ax) == sorted(expected)
+    assert not any("_" in t for t in _channel_texts(ax))  # no raw slug is shown
+
+
+def test_circuit_diagram_channel_labels_accept_labels_and_na(flows):
+    data = flows.astype({"channel": object})
+    data.loc[0, "channel"] = "Workshop"  # an English label is mapped back to its slug
+    data.loc[1, "channel"] = None        # NA: the arrow stays, without a label
+    ax = circuit_diagram(data, case_id="x", lang="fr")
+    assert len(_flow_arrows(ax)) == 7
+    texts = _channel_texts(ax)
+    assert len(texts) == 6 and "Atelier" in texts and "Remontée hiérarchique" not in texts
     ax2 = circuit_diagram(flows, case_id="x", channel=None)
     assert not [t for t in ax2.texts if t.get_gid() == "channel-label"]
+
+
+def test_circuit_diagram_rejects_unknown_channel(flows):
+    data = flows.astype({"channel": object})
+    data.loc[2, "channel"] = "pigeon_voyageur"
+    data.loc[5, "channel"] = "usagers"
+    with pytest.raises(DataError) as info:
+        circuit_diagram(data, case_id="x")
+    assert [p.found for p in info.value.problems] == ["pigeon_voyageur", "usagers"]
+    assert all(p.column == "channel" for p in info.value.problems)
 
 
 def test_circuit_diagram_case_without_flows(flows):

@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
-from ..codebook import ACTORS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES, STAGES
+from ..codebook import (ACTORS, CHANNELS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES,
+                        STAGES)
 from ..codebook import VOCABULARIES, Vocabulary, check_lang
 from ..errors import DataError, Problem
 from .formatting import format_number, format_percent, number_axis, percent_axis
@@ -499,6 +500,13 @@ def _bows_out(a, b, rad) -> bool:
     return np.hypot(cx - centre[0], cy - centre[1]) >= np.hypot(mx - centre[0], my - centre[1])
 
 
+def _channel_labels(values: pd.Series, column: str, lang: str) -> list[str | None]:
+    """Codebook labels (in ``lang``) of the channel values; None where the channel is NA."""
+    known = values.notna()
+    slugs = _to_slugs(values[known], CHANNELS, column)
+    return [CHANNELS.label(slugs[i], lang) if k else None for i, k in known.items()]
+
+
 def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str = "from_actor",
                     to_actor: str = "to_actor", channel: str | None = "channel",
                     direct: str = "direct", ax=None, lang: str = "fr", legend: bool = True,
@@ -507,9 +515,10 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
 
     The six actor types sit on fixed positions: the classic chain usagers → agents →
     encadrement → élus on one line (drawn light, as reference), partners above, outside experts
-    below. Each row of ``data`` for the case is one arrow; channels marked ``direct`` (they skip
-    the chain) are drawn thick in the accent colour. Several channels between the same actors
-    are drawn as arcs of growing curvature.
+    below. Each row of ``data`` for the case is one arrow, labelled with the codebook label of
+    its channel in ``lang`` (``CHANNELS``: "Atelier" / "Workshop"); channels marked ``direct``
+    (they skip the chain) are drawn thick in the accent colour. Several channels between the
+    same actors are drawn as arcs of growing curvature.
 
     Parameters
     ----------
@@ -523,7 +532,8 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
         mapping such as ``{"elus": 1, "encadrement": 1}``; NA means no path. The classic chain's
         distance (3 to élus, 2 to encadrement) is shown alongside.
     from_actor, to_actor, channel, direct : str
-        Column names; ``channel=None`` draws no channel labels.
+        Column names; ``channel=None`` draws no channel labels. Channel values are codebook
+        slugs (or their French or English labels); an NA channel draws an unlabelled arrow.
     ax : matplotlib Axes, optional
     lang : {"fr", "en"}
     legend : bool, default True
@@ -534,7 +544,12 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
     -------
     matplotlib.axes.Axes
         Arrows of flows carry the ``gid`` ``"flow"`` or ``"flow-direct"``; the reference chain
-        ``"classic-chain"``.
+        ``"classic-chain"``; channel labels ``"channel-label"``.
+
+    Raises
+    ------
+    DataError
+        Listing every actor or channel value that is not in the codebook.
 
     Notes
     -----
@@ -555,6 +570,8 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
     >>> ax = circuit_diagram(flows, case_id="x", voice=1)
     >>> sum(p.get_gid() in ("flow", "flow-direct") for p in ax.patches)
     2
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "channel-label")
+    ['Atelier', 'Vote']
     """
     lang = check_lang(lang)
     columns = {"case_id": "case_id", "from_actor": from_actor, "to_actor": to_actor,
@@ -566,7 +583,8 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
     sources = _to_slugs(case[from_actor], ACTORS, from_actor)
     targets = _to_slugs(case[to_actor], ACTORS, to_actor)
     is_direct = _as_bool(case[direct], direct)
-    channels = case[channel].astype(object).tolist() if channel is not None else [None] * len(case)
+    channels = _channel_labels(case[channel], channel, lang) if channel is not None \
+        else [None] * len(case)
     text = _TEXT[lang]
 
     ax = _new_axes(ax, (4.6, 3.8))
@@ -613,9 +631,9 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
                                      linewidth=1.8 if d else 1.0, patchA=patch_a, patchB=patch_b,
                                      shrinkA=1, shrinkB=1, zorder=2,
                                      gid="flow-direct" if d else "flow"))
-        if ch is not None and not pd.isna(ch):
+        if ch is not None:
             mx, my = _bezier_mid(start, end, rad)
-            ax.text(mx, my, str(ch).replace("_", " "), fontsize=5.2, ha="center", va="center",
+            ax.text(mx, my, textwrap.fill(ch, 18), fontsize=5.2, linespacing=1.0, ha="center", va="center",
                     color=accent if d else plain, zorder=5, gid="channel-label",
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
                           "alpha": 0.85})
