@@ -93,6 +93,26 @@ def test_order_missing_a_value_is_rejected(grid):
         survival_grid(grid, run_order=["a", "b"])
 
 
+def test_robustness_survival_feeds_the_grid_directly():
+    import itertools
+
+    from coanalysis import qca
+
+    # cyclic function Σm(0, 1, 2, 5, 6, 7): two tied complex models with no common term
+    # (McCluskey 1956); at n ≥ 2 no configuration has two cases, so that run has no solution
+    on = {0, 1, 2, 5, 6, 7}
+    df = pd.DataFrame([(a, b, c, int(4 * a + 2 * b + c in on))
+                       for a, b, c in itertools.product([0, 1], repeat=3)],
+                      columns=["A", "B", "C", "Y"], dtype=float)
+    rob = qca.robustness(df, outcome="Y", conditions=["A", "B", "C"], solution="complex",
+                         consistency_cutoffs=[1], n_cutoffs=[1, 2])
+    ax = survival_grid(rob.survival(lang="en"), lang="en")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["n ≥ 1", "n ≥ 2"]
+    assert len(_cells(ax, "partial")) == 6  # each term in one of the two tied models
+    assert len(_cells(ax, "na")) == 6
+    assert not _cells(ax, "full") and not _cells(ax, "absent")
+
+
 def test_bad_language_is_rejected(grid):
     with pytest.raises(ValueError, match="lang"):
         survival_grid(grid, lang="de")

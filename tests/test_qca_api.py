@@ -195,16 +195,49 @@ class _FixtureCaseBase:
 
 def test_from_casebase_pivots_and_reports_drops():
     cm = qca.from_casebase(_FixtureCaseBase(), outcome="perennisation",
-                           conditions=["experimenter", "transversalite"])
+                           conditions=["experimenter", "transversalite"], lang="en")
     assert list(cm.data.index) == ["a", "b"]
     assert list(cm.data.columns) == ["experimenter", "transversalite", "perennisation"]
     assert cm.data.loc["b", "experimenter"] == pytest.approx(0.33)
+    assert dict(zip(cm.dropped["case_id"], cm.dropped["missing"])) == {"c": "experimenter",
+                                                                       "d": "transversalite"}
     reasons = dict(zip(cm.dropped["case_id"], cm.dropped["reason"]))
-    assert reasons == {"c": "NA or not coded: experimenter", "d": "NA or not coded: transversalite"}
+    assert reasons == {"c": "NA or not coded: Experiment", "d": "NA or not coded: Foster cross-cutting work"}
     assert cm.dependent.values.tolist() == [["b", "a"]]
     assert "kept 2, dropped 2" in repr(cm)
+    assert "  not independent: b is part of a" in cm.summary().splitlines()
     tt = qca.truth_table(cm.data, outcome="perennisation", conditions=cm.conditions)
     assert tt.table["n"].sum() == 2
+
+
+def test_from_casebase_drop_reasons_in_french_from_codebook_labels():
+    from coanalysis.codebook import CONDITIONS, OUTCOMES
+
+    class NoOutcome(_FixtureCaseBase):  # case d has neither transversalite nor an outcome score
+        outcomes = _FixtureCaseBase.outcomes.iloc[:3]
+
+    cm = qca.from_casebase(NoOutcome(), outcome="perennisation",
+                           conditions=["experimenter", "transversalite"], lang="fr")
+    reasons = dict(zip(cm.dropped["case_id"], cm.dropped["reason"]))
+    assert reasons["c"] == "NA ou non codé : Expérimenter"
+    assert reasons["d"] == "NA ou non codé : Favoriser la transversalité, Pérennisation"
+    # the words come from the codebook, not from a copy
+    assert CONDITIONS.label("transversalite", "fr") in reasons["d"]
+    assert OUTCOMES.label("perennisation", "fr") in reasons["d"]
+    assert cm.dropped.loc[cm.dropped["case_id"] == "d", "missing"].item() == "transversalite, perennisation"
+    assert "  écarté c : NA ou non codé : Expérimenter" in cm.summary().splitlines()
+    assert "  non indépendant : b fait partie de a" in cm.summary().splitlines()
+
+
+@pytest.mark.parametrize("env, start", [("fr", "NA ou non codé"), ("en", "NA or not coded")])
+def test_from_casebase_language_defaults_to_coanalysis_lang(monkeypatch, env, start):
+    monkeypatch.setenv("COANALYSIS_LANG", env)
+    cm = qca.from_casebase(_FixtureCaseBase(), outcome="perennisation",
+                           conditions=["experimenter", "transversalite"])
+    assert cm.dropped["reason"].str.startswith(start).all()
+    with pytest.raises(ValueError, match="lang"):
+        qca.from_casebase(_FixtureCaseBase(), outcome="perennisation", conditions=["experimenter"],
+                          lang="de")
 
 
 def test_from_casebase_checks():
@@ -229,14 +262,85 @@ def test_robustness_reports_threshold_dependence():
     assert rob.table["models"].tolist() == ["A", ""]
     assert rob.terms.loc["A", "in_all_models"] == pytest.approx(0.5)
     assert "2 runs" in repr(rob)
-    surv = rob.survival()
-    assert surv["run"].tolist() == ["incl 0.8", "incl 0.9"]
+    surv = rob.survival(lang="en")
+    assert surv["run"].tolist() == ["0.8", "0.9"]
+    assert rob.survival(lang="fr")["run"].tolist() == ["0,8", "0,9"]
     assert surv["share"].iloc[0] == 1.0 and np.isnan(surv["share"].iloc[1])
+    assert surv["n_models"].tolist() == [1, 0]
     with pytest.raises(ValueError, match="directional"):
         qca.robustness(df, outcome="Y", conditions=["A", "B"], solution="intermediate")
     with pytest.raises(ValueError, match="max_runs"):
         qca.robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[0.8, 0.9],
                        max_runs=1)
+
+
+def _cyclic_frame():
+    # the cyclic function Y = Σm(0, 1, 2, 5, 6, 7) of three variables, one crisp case per
+    # configuration: its cover has two minimal forms, ~A*~B + A*C + B*~C and ~A*~C + A*B + ~B*C,
+    # with no term in common (McCluskey 1956's cyclic example, solved by Petrick's method)
+    import itertools
+
+    on = {0, 1, 2, 5, 6, 7}
+    rows = [(a, b, c, int(4 * a + 2 * b + c in on)) for a, b, c in itertools.product([0, 1], repeat=3)]
+    return pd.DataFrame(rows, columns=["A", "B", "C", "Y"], index=[f"c{i}" for i in range(8)], dtype=float)
+
+
+def test_survival_is_the_share_of_tied_models_holding_each_term():
+    rob = qca.robustness(_cyclic_frame(), outcome="Y", conditions=["A", "B", "C"], solution="complex",
+                         consistency_cutoffs=[1], n_cutoffs=[1, 2])
+    surv = rob.survival(lang="fr")
+    assert list(surv.columns) == ["run", "consistency_cutoff", "n_cutoff", "pri_cutoff", "outcome",
+                                  "solution", "term", "n_models", "share"]
+    assert set(surv["outcome"]) == {"Y"} and set(surv["solution"]) == {"complex"}
+    # 2 runs × 6 terms; at n ≥ 1 each term is in one of the two tied models; at n ≥ 2 no row
+    # has two cases, so there is no solution and every share is NA
+    assert len(surv) == 12
+    assert sorted(surv["term"].unique()) == sorted(["~A*~B", "A*C", "B*~C", "~A*~C", "A*B", "~B*C"])
+    first = surv[surv["n_cutoff"] == 1]
+    assert first["run"].unique().tolist() == ["n ≥ 1"]
+    assert (first["share"] == 0.5).all() and (first["n_models"] == 2).all()
+    assert surv.loc[surv["n_cutoff"] == 2, "share"].isna().all()
+    # the frame is what survival_grid needs: (run, term) unique, shares in [0, 1] or NA
+    assert not surv.duplicated(["run", "term"]).any()
+    # terms and survival agree: in_some_model counts runs where the share is > 0
+    some = surv.groupby("term")["share"].apply(lambda s: (s > 0).sum() / s.size)
+    assert some.to_dict() == pytest.approx(rob.terms["in_some_model"].to_dict())
+
+
+def test_robustness_models_are_lists_not_parsed_strings():
+    rob = qca.robustness(_cyclic_frame(), outcome="Y", conditions=["A", "B", "C"], solution="complex",
+                         consistency_cutoffs=[1])
+    models = rob.models(0)
+    assert len(models) == 2 and all(len(m) == 3 for m in models)
+    assert [" + ".join(m) for m in models] == rob.table["models"].iloc[0].split(" | ")
+    # a Robustness rebuilt from the table alone finds the same terms
+    again = qca.Robustness(rob.table, "complex")
+    pd.testing.assert_frame_equal(again.terms, rob.terms)
+
+
+def test_pri_cutoff_column_is_nullable_float_in_every_solution():
+    df = _quine_frame()
+    for kind in ("complex", "parsimonious", "intermediate"):
+        rob = qca.robustness(df, outcome="OUT", conditions=["P", "Q", "R"], solution=kind,
+                             consistency_cutoffs=[1], pri_cutoffs=(None, 0.5),
+                             directional={"P": 1} if kind == "intermediate" else None)
+        assert rob.table["pri_cutoff"].dtype == "Float64", kind
+        assert rob.table["pri_cutoff"].isna().tolist() == [True, False], kind
+        assert rob.table["pri_cutoff"].iloc[0] is pd.NA
+        assert rob.run_labels("fr") == ["sans PRI", "PRI ≥ 0,5"]
+        assert rob.run_labels("en") == ["no PRI", "PRI ≥ 0.5"]
+        assert rob.survival()["pri_cutoff"].dtype == "Float64"
+
+
+def test_run_labels_use_common_decimals_and_name_only_varying_settings():
+    df = pd.DataFrame({"A": [1, 1, 0, 0], "Y": [1, 1, 0, 0]}, dtype=float)
+    rob = qca.robustness(df, outcome="Y", conditions=["A"], consistency_cutoffs=[0.75, 0.8, 0.9])
+    assert rob.run_labels("fr") == ["0,75", "0,80", "0,90"]
+    assert rob.run_labels("en") == ["0.75", "0.80", "0.90"]
+    single = qca.robustness(df, outcome="Y", conditions=["A"], consistency_cutoffs=[0.8])
+    assert single.run_labels("en") == ["run 1"] and single.run_labels("fr") == ["réglage 1"]
+    with pytest.raises(ValueError, match="lang"):
+        rob.run_labels("de")
 
 
 def test_robustness_recalibrates_raw_anchors():
@@ -258,16 +362,76 @@ def test_xy_plot_draws_and_labels():
     ax = qca.xy_plot(df, x="A", y="Y", label="case")
     assert ax.get_xlabel() == "Appartenance à A"
     assert len(ax.collections[0].get_offsets()) == 2
+    assert sorted(t.get_text() for t in ax.texts) == ["x", "y"]
     ax2 = qca.xy_plot(df, x="A", y="Y", lang="en")
     assert ax2.get_ylabel() == "Membership in Y"
     with pytest.raises(KeyError):
         qca.xy_plot(df, x="B", y="Y")
-    coded = pd.DataFrame({"experimenter": [0.33, 1.0], "perennisation": [0.67, 1.0]})
-    ax3 = qca.xy_plot(coded, x="experimenter", y="perennisation")
-    assert ax3.get_xlabel() == "Appartenance à Expérimenter"
-    assert ax3.get_ylabel() == "Appartenance à Pérennisation"
-    ax4 = qca.xy_plot(coded, x="experimenter", y="perennisation", lang="en")
-    assert ax4.get_ylabel() == "Membership in Lasting beyond the pilot"
+    plt.close("all")
+
+
+def test_xy_plot_names_codebook_sets_mid_sentence():
+    import matplotlib.pyplot as plt
+
+    coded = pd.DataFrame({"experimenter": [0.33, 1.0], "perennisation": [0.67, 1.0],
+                          "~portage_politique": [0.0, 0.33], "politique_rh": [0.67, 0.33]})
+    ax = qca.xy_plot(coded, x="experimenter", y="perennisation")
+    # the capitalised codebook label "Pérennisation" is lower-cased inside the sentence
+    assert ax.get_ylabel() == "Appartenance à l'ensemble « pérennisation »"
+    assert ax.get_xlabel() == "Appartenance à l'ensemble « expérimenter »"
+    ax_en = qca.xy_plot(coded, x="experimenter", y="perennisation", lang="en")
+    assert ax_en.get_ylabel() == "Membership in the set “lasting beyond the pilot”"
+    ax_neg = qca.xy_plot(coded, x="~portage_politique", y="perennisation")
+    assert ax_neg.get_xlabel() == "Appartenance à l'ensemble « non portage politique fort »"
+    assert qca.set_label("~portage_politique", "en") == "not strong political sponsorship"
+    assert qca.set_label("politique_rh") == "politique RH adaptée"
+    assert qca.set_label("POL*ADM") is None
+    from coanalysis.qca.plots import _lower_first
+
+    assert _lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
+    assert _lower_first("Élus") == "élus"
+    plt.close("all")
+
+
+def _stacked():
+    # five cases on three points: three at (1, 1), one at (0.67, 1), one at (0.33, 0)
+    return pd.DataFrame({"X": [1.0, 0.67, 1.0, 0.33, 1.0], "Y": [1.0, 1.0, 1.0, 0.0, 1.0],
+                         "case": ["a", "b", "c", "d", "e"]})
+
+
+def test_xy_points_merges_cases_at_the_same_point():
+    pts = qca.xy_points(_stacked(), x="X", y="Y", label="case")
+    assert pts[["X", "Y"]].values.tolist() == [[0.33, 0.0], [0.67, 1.0], [1.0, 1.0]]
+    assert pts["n_cases"].tolist() == [1, 1, 3]
+    assert pts["cases"].tolist() == ["d", "b", "a, c, e"]
+    assert pts["n_cases"].sum() == len(_stacked())
+    # floating-point noise (1 - 0.67 vs 0.33) does not split a point
+    noisy = pd.DataFrame({"X": [1 - 0.67, 0.33], "Y": [1.0, 1.0]}, index=["p", "q"])
+    assert qca.xy_points(noisy, x="X", y="Y")["n_cases"].tolist() == [2]
+    with pytest.raises(ValueError, match="NA"):
+        qca.xy_points(pd.DataFrame({"X": [np.nan], "Y": [1.0]}), x="X", y="Y")
+
+
+def test_xy_plot_count_grows_marker_area_and_labels_n():
+    import matplotlib.pyplot as plt
+    from coanalysis.qca.plots import BASE_AREA
+
+    ax = qca.xy_plot(_stacked(), x="X", y="Y", label="case")
+    offsets = ax.collections[0].get_offsets()
+    assert len(offsets) == 3
+    sizes = ax.collections[0].get_sizes()
+    # marker area proportional to the number of cases at the point
+    assert sizes.tolist() == pytest.approx([BASE_AREA, BASE_AREA, 3 * BASE_AREA])
+    texts = {t.get_text(): t.xy for t in ax.texts}
+    assert set(texts) == {"n = 3", "b", "d"}  # single cases keep their own label
+    assert tuple(texts["n = 3"]) == (1.0, 1.0)
+    # without case labels, only merged points are annotated
+    ax2 = qca.xy_plot(_stacked(), x="X", y="Y")
+    assert [t.get_text() for t in ax2.texts] == ["n = 3"]
+    # count=False: one point (and one label) per case, as before
+    ax3 = qca.xy_plot(_stacked(), x="X", y="Y", label="case", count=False)
+    assert len(ax3.collections[0].get_offsets()) == 5
+    assert sorted(t.get_text() for t in ax3.texts) == ["a", "b", "c", "d", "e"]
     plt.close("all")
 
 

@@ -12,7 +12,7 @@ from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
 from .necessity import necessity
-from .plots import xy_plot
+from .plots import set_label, xy_plot, xy_points
 from .robustness import Robustness, robustness
 from .truth_table import TruthTable, truth_table
 
@@ -31,6 +31,8 @@ __all__ = [
     "from_casebase",
     "CaseMemberships",
     "xy_plot",
+    "xy_points",
+    "set_label",
     "simulated_crisp_data",
     "membership",
     "negate",

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..codebook import CONDITIONS, OUTCOMES
+from ..codebook import CONDITIONS, OUTCOMES, check_lang
+from ..paths import default_lang
 from .calibrate import calibrate_codebook
 
-__all__ = ["CaseMemberships", "from_casebase"]
+__all__ = ["CaseMemberships", "from_casebase", "drop_reason"]
 
 
 @dataclass
@@ -25,8 +26,9 @@ class CaseMemberships:
         Index ``case_id``; one column per condition and one for the outcome;
         only complete cases (no NA).
     dropped : DataFrame
-        One row per case left out: ``case_id``, ``reason`` (which sets are NA
-        or uncoded).
+        One row per case left out: ``case_id``, ``missing`` (slugs of the
+        sets that are NA or uncoded, joined with ", ") and ``reason`` (the
+        same in words, with the codebook labels, in ``lang``).
     dependent : DataFrame
         Kept cases that are part of another kept case (``parent_case``):
         ``case_id``, ``parent_case``. They are not independent observations.
@@ -40,6 +42,7 @@ class CaseMemberships:
     outcome: str
     conditions: list[str]
     n_cases: int = field(default=0)
+    lang: str = field(default="fr")
 
     @property
     def table(self) -> pd.DataFrame:
@@ -51,12 +54,47 @@ class CaseMemberships:
                 f"{len(self.dependent)} kept case(s) with a kept parent case)")
 
     def summary(self) -> str:
+        """``repr`` then one line per dropped case and per nested case, in ``lang``."""
+        words = _SUMMARY[self.lang]
         lines = [repr(self)]
         for _, row in self.dropped.iterrows():
-            lines.append(f"  dropped {row['case_id']}: {row['reason']}")
+            lines.append(words["dropped"].format(case=row["case_id"], reason=row["reason"]))
         for _, row in self.dependent.iterrows():
-            lines.append(f"  not independent: {row['case_id']} is part of {row['parent_case']}")
+            lines.append(words["nested"].format(case=row["case_id"], parent=row["parent_case"]))
         return "\n".join(lines)
+
+
+_SUMMARY = {
+    "fr": {"dropped": "  écarté {case} : {reason}", "nested": "  non indépendant : {case} fait partie de {parent}",
+           "reason": "NA ou non codé : {}"},
+    "en": {"dropped": "  dropped {case}: {reason}", "nested": "  not independent: {case} is part of {parent}",
+           "reason": "NA or not coded: {}"},
+}
+
+
+def drop_reason(missing, lang: str = "fr") -> str:
+    """Why a case is left out, in words: the codebook labels of its NA or uncoded sets.
+
+    Parameters
+    ----------
+    missing : list of str
+        Condition or outcome slugs of the codebook.
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> drop_reason(["dialogue_former", "perennisation"])
+    'NA ou non codé : Créer des espaces de dialogue et former, Pérennisation'
+    >>> drop_reason(["experimenter"], "en")
+    'NA or not coded: Experiment'
+    """
+    lang = check_lang(lang)
+    labels = [(CONDITIONS if m in CONDITIONS else OUTCOMES).label(m, lang) for m in missing]
+    return _SUMMARY[lang]["reason"].format(", ".join(labels))
 
 
 def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
@@ -79,7 +117,8 @@ def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.Dat
     return sub.pivot(index="case_id", columns=key, values="score")
 
 
-def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = True) -> CaseMemberships:
+def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = True,
+                  lang: str | None = None) -> CaseMemberships:
     """Pivot the case base's tidy scores into a case × set membership frame.
 
     Parameters
@@ -94,11 +133,16 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
         Condition slugs of the codebook.
     check_scores : bool
         Check that every score is one of the codebook's four values.
+    lang : {"fr", "en"}, optional
+        Language of the drop reasons and of ``summary()`` (default:
+        :func:`coanalysis.default_lang`, i.e. French unless
+        ``COANALYSIS_LANG=en``).
 
     Returns
     -------
     CaseMemberships
-        ``.data`` (complete cases only), ``.dropped`` (case, reason) and
+        ``.data`` (complete cases only), ``.dropped`` (case, missing sets,
+        reason) and
         ``.dependent`` (cases nested in another kept case).
 
     Notes
@@ -116,10 +160,14 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
     ...         "condition": ["experimenter", "transversalite"] * 2, "score": [1, 0.67, None, 0]})
     ...     outcomes = pd.DataFrame({"case_id": ["a", "b"], "outcome": ["perennisation"] * 2,
     ...         "score": [0.67, 1]})
-    >>> cm = from_casebase(CB(), outcome="perennisation", conditions=["experimenter", "transversalite"])
+    >>> cm = from_casebase(CB(), outcome="perennisation", conditions=["experimenter", "transversalite"],
+    ...                    lang="fr")
     >>> cm.data.index.tolist(), cm.dropped["case_id"].tolist()
     (['a'], ['b'])
+    >>> cm.dropped["reason"].tolist()
+    ['NA ou non codé : Expérimenter']
     """
+    lang = check_lang(default_lang() if lang is None else lang)
     if isinstance(conditions, str) or not conditions:
         raise ValueError(f"conditions must be a non-empty list of condition slugs, got {conditions!r}")
     conditions = list(conditions)
@@ -149,7 +197,7 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
     for case, row in wide.iterrows():
         na = [col for col in wide.columns if pd.isna(row[col])]
         if na:
-            dropped.append((case, "NA or not coded: " + ", ".join(na)))
+            dropped.append((case, ", ".join(na), drop_reason(na, lang)))
     kept = wide.drop(index=[d[0] for d in dropped]).astype(float)
     if check_scores:
         for col in kept.columns:
@@ -161,6 +209,6 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
                 dependent.append((cid, str(parent)))
     return CaseMemberships(
         data=kept,
-        dropped=pd.DataFrame(dropped, columns=["case_id", "reason"]),
+        dropped=pd.DataFrame(dropped, columns=["case_id", "missing", "reason"]),
         dependent=pd.DataFrame(dependent, columns=["case_id", "parent_case"]),
-        outcome=outcome, conditions=conditions, n_cases=len(wide))
+        outcome=outcome, conditions=conditions, n_cases=len(wide), lang=lang)

@@ -210,6 +210,20 @@ class Solution:
         raise KeyError(f"{model!r} is neither a model index, a label M1… nor one of {self.models}")
 
     # ------------------------------------------------------------ memberships
+    def model_terms(self, model: int | str = 0) -> list[str]:
+        """The terms of one model (index, label ``M1``… or model string), in the model's order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from coanalysis.qca import truth_table
+        >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 1, 0]})
+        >>> minimize(truth_table(df, outcome="Y", conditions=["A", "B"])).model_terms()
+        ['A', 'B']
+        """
+        i = self._model_index(model)
+        return [cube_string(m, v, self.conditions) for m, v in self._model_cubes[i]]
+
     def case_membership(self, model: int | str = 0) -> pd.DataFrame:
         """Each case's membership in every term of a model, in the model, and in the outcome."""
         i = self._model_index(model)

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..codebook import check_lang
 from ..errors import DataError
 from ._boolean import QCAWarning
 from .calibrate import calibrate
@@ -24,31 +25,45 @@ class Robustness:
     Attributes
     ----------
     table : DataFrame
-        One row per run: the settings (``anchors``, ``consistency_cutoff``,
-        ``n_cutoff``, ``pri_cutoff``), ``n_positive`` rows, ``n_models``,
-        ``models`` (joined with `` | ``; empty when nothing reaches the
-        cut-offs), ``consistency`` and ``coverage`` of the first model.
+        One row per run: the settings (``anchors`` when anchors vary,
+        ``consistency_cutoff``, ``n_cutoff``, ``pri_cutoff``), ``n_positive``
+        rows, ``n_models``, ``models`` (joined with `` | ``; empty when
+        nothing reaches the cut-offs), ``consistency`` and ``coverage`` of the
+        first model. ``pri_cutoff`` has the nullable dtype ``Float64``: ``<NA>``
+        (``pd.NA``) means "no PRI cut-off", whatever the solution.
     terms : DataFrame
         One row per term seen in any run: ``in_all_models`` (share of runs
         where every model holds it), ``in_some_model`` (share of runs where at
         least one does), ``runs`` (number of runs).
+    solution : str
+        "complex", "parsimonious" or "intermediate".
+    outcome : str or None
+        The outcome analysed.
 
     ``survival()`` gives the tidy (run, term, share) frame drawn by
     :func:`coanalysis.figures.qca.survival_grid`.
     """
 
-    def __init__(self, table: pd.DataFrame, solution: str):
+    def __init__(self, table: pd.DataFrame, solution: str, outcome: str | None = None,
+                 models: list[list[list[str]]] | None = None):
         self.table = table
         self.solution = solution
+        self.outcome = outcome
+        if models is None:  # rebuilt from the joined strings of a table made elsewhere
+            models = [[m.split(" + ") for m in text.split(" | ")] if text else []
+                      for text in table["models"]]
+        if len(models) != len(table):
+            raise ValueError(f"models has {len(models)} runs but table has {len(table)} rows")
+        self._models = [[list(m) for m in run] for run in models]
         self.terms = self._terms()
 
     def _terms(self) -> pd.DataFrame:
         n = len(self.table)
         every, some = {}, {}
-        for models in self.table["models"]:
-            if not models:
+        for run in self._models:
+            if not run:
                 continue
-            sets = [set(m.split(" + ")) for m in models.split(" | ")]
+            sets = [set(m) for m in run]
             for t in set.intersection(*sets):
                 every[t] = every.get(t, 0) + 1
             for t in set.union(*sets):
@@ -60,40 +75,150 @@ class Robustness:
             "runs": [some[t] for t in terms],
         }, index=pd.Index(terms, name="term"))
 
-    def run_labels(self) -> list[str]:
-        """A short label per run naming the settings that vary across the grid."""
-        cols = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff")
-                if c in self.table and self.table[c].astype(str).nunique() > 1]
-        short = {"anchors": "", "consistency_cutoff": "incl ", "n_cutoff": "n ", "pri_cutoff": "PRI "}
-        if not cols:
-            return [f"run {i + 1}" for i in range(len(self.table))]
-        return [" · ".join(f"{short[c]}{row[c]}" for c in cols) for _, row in self.table.iterrows()]
+    def models(self, run: int) -> list[list[str]]:
+        """The tied minimal models of run ``run`` (0-based row of ``table``), each a list of terms."""
+        return [list(m) for m in self._models[run]]
 
-    def survival(self) -> pd.DataFrame:
-        """Tidy (run, term, share) frame: the share of each run's tied models holding each term.
+    def run_labels(self, lang: str | None = None) -> list[str]:
+        """A short label per run naming the settings that vary across the grid.
 
-        Runs without a solution get NA for every term. This is the input of
-        :func:`coanalysis.figures.qca.survival_grid`.
+        Parameters
+        ----------
+        lang : {"fr", "en"}, optional
+            Number format (decimal comma in French); default
+            :func:`coanalysis.default_lang`.
+
+        Returns
+        -------
+        list of str
+            One label per row of ``table``, the varying settings joined with
+            " / ": anchors as given, the consistency cut-off as a number
+            (all with the same decimals), ``n ≥ k``, ``PRI ≥ p`` (``sans PRI``
+            / ``no PRI`` when there is none); ``run 1``, ``run 2``… when
+            nothing varies.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "Y": [1, 1, 0, 0]})
+        >>> robustness(df, outcome="Y", conditions=["A"], consistency_cutoffs=[0.75, 0.8],
+        ...            n_cutoffs=[1, 2]).run_labels("fr")
+        ['0,75 / n ≥ 1', '0,75 / n ≥ 2', '0,80 / n ≥ 1', '0,80 / n ≥ 2']
         """
-        labels = self.run_labels()
+        from ..figures.formatting import format_number
+        from ..paths import default_lang
+
+        lang = check_lang(default_lang() if lang is None else lang)
+        cols = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff")
+                if c in self.table and self.table[c].astype(object).map(repr).nunique() > 1]
+        if not cols:
+            return [f"{'réglage' if lang == 'fr' else 'run'} {i + 1}" for i in range(len(self.table))]
+
+        def number(v, d):
+            if isinstance(v, (tuple, list)):
+                return "(" + (" ; " if lang == "fr" else ", ").join(number(x, d) for x in v) + ")"
+            return format_number(float(v), d, lang)
+
+        decimals = {c: _decimals(self.table[c]) for c in ("consistency_cutoff", "pri_cutoff") if c in cols}
+        parts = []
+        for _, row in self.table.iterrows():
+            bits = []
+            for c in cols:
+                v = row[c]
+                if c == "anchors":
+                    bits.append(str(v))
+                elif c == "consistency_cutoff":
+                    bits.append(number(v, decimals[c]))
+                elif c == "n_cutoff":
+                    bits.append(f"n ≥ {int(v)}")
+                else:
+                    bits.append(("sans PRI" if lang == "fr" else "no PRI") if pd.isna(v)
+                                else f"PRI ≥ {number(v, decimals[c])}")
+            parts.append(" / ".join(bits))
+        return parts
+
+    def survival(self, lang: str | None = None) -> pd.DataFrame:
+        """Tidy frame of every (run, term): the share of the run's tied models that hold the term.
+
+        Parameters
+        ----------
+        lang : {"fr", "en"}, optional
+            Language of the ``run`` labels (see :meth:`run_labels`).
+
+        Returns
+        -------
+        DataFrame
+            One row per run × term seen in any run, runs in the order of
+            ``table``, terms in the order of ``terms``. Columns: ``run``
+            (label), the settings of the run (``anchors`` if they vary,
+            ``consistency_cutoff``, ``n_cutoff``, ``pri_cutoff``),
+            ``outcome`` (when known), ``solution``, ``term``, ``n_models``
+            (tied models in the run) and ``share``.
+
+        Notes
+        -----
+        share = (number of the run's models holding the term) / n_models;
+        1 = the term is in every tied model, 0 = in none. A run without a
+        solution (no truth-table row reaches the cut-offs) has share NaN
+        for every term. This is the input of
+        :func:`coanalysis.figures.qca.survival_grid` (``run``, ``term``,
+        ``share``); frames of several outcomes or solutions can be
+        concatenated and filtered on ``outcome`` / ``solution``. Sort on the
+        settings columns to order the runs differently.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+        >>> rob = robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[0.8, 1])
+        >>> rob.survival("en")[["run", "term", "share"]].values.tolist()
+        [['0.8', 'A', 1.0], ['1.0', 'A', 1.0]]
+        """
+        labels = self.run_labels(lang)
         terms = list(self.terms.index)
+        settings = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff") if c in self.table]
         rows = []
-        for label, models in zip(labels, self.table["models"]):
-            sets = [set(m.split(" + ")) for m in models.split(" | ")] if models else []
+        for i, (label, run) in enumerate(zip(labels, self._models)):
+            sets = [set(m) for m in run]
+            base = {"run": label, **{c: self.table[c].iloc[i] for c in settings}}
+            if self.outcome is not None:
+                base["outcome"] = self.outcome
+            base["solution"] = self.solution
             for t in terms:
                 share = (sum(t in m for m in sets) / len(sets)) if sets else np.nan
-                rows.append((label, t, share))
-        return pd.DataFrame(rows, columns=["run", "term", "share"])
+                rows.append({**base, "term": t, "n_models": len(sets), "share": share})
+        columns = ["run", *settings, *(["outcome"] if self.outcome is not None else []), "solution",
+                   "term", "n_models", "share"]
+        out = pd.DataFrame(rows, columns=columns)
+        if "pri_cutoff" in out:
+            out["pri_cutoff"] = out["pri_cutoff"].astype("Float64")
+        out["share"] = out["share"].astype(float)
+        return out
 
     def __repr__(self) -> str:
         distinct = self.table["models"].nunique()
-        return (f"Robustness({self.solution} solution, {len(self.table)} runs, "
+        about = f"{self.solution} solution" + (f" of {self.outcome!r}" if self.outcome else "")
+        return (f"Robustness({about}, {len(self.table)} runs, "
                 f"{distinct} distinct result(s), {len(self.terms)} term(s) seen)")
 
     def summary(self) -> str:
         with pd.option_context("display.width", 120, "display.max_colwidth", 80,
                                "display.precision", 3):
             return "\n".join([repr(self), "", self.terms.to_string(), "", self.table.to_string()])
+
+
+def _decimals(values: pd.Series) -> int:
+    """Fewest decimals (0 to 4) that write every number of ``values`` exactly (NA and tuples looked into)."""
+    flat = []
+    for v in values:
+        if isinstance(v, (tuple, list)):
+            flat.extend(v)
+        elif not pd.isna(v):
+            flat.append(v)
+    for d in range(5):
+        if all(abs(round(float(v), d) - float(v)) < 1e-9 for v in flat):
+            return d
+    return 4
 
 
 def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cutoffs=(0.75, 0.8, 0.85, 0.9),
@@ -163,13 +288,14 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
     grid = list(itertools.product(anchor_grid, consistency_cutoffs, n_cutoffs, pri_cutoffs))
     if len(grid) > max_runs:
         raise ValueError(f"the grid has {len(grid)} runs, more than max_runs={max_runs}; narrow it")
-    rows = []
+    rows, model_lists = [], []
     for anchor_choice, cc, nc, pc in grid:
         frame = data.copy()
         for col, (e, c, i) in zip(anchor_cols, anchor_choice):
             frame[col] = calibrate(frame[col], exclusion=e, crossover=c, inclusion=i)
         label = "; ".join(f"{col}={e}/{c}/{i}" for col, (e, c, i) in zip(anchor_cols, anchor_choice))
-        row = {"anchors": label, "consistency_cutoff": cc, "n_cutoff": nc, "pri_cutoff": pc}
+        row = {"anchors": label, "consistency_cutoff": cc, "n_cutoff": nc,
+               "pri_cutoff": pd.NA if pc is None else float(pc)}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", QCAWarning)
             tt = truth_table(frame, outcome=outcome, conditions=conditions, consistency_cutoff=cc,
@@ -183,11 +309,14 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
                 sol = None
         if sol is None:
             row.update(n_models=0, models="", consistency=np.nan, coverage=np.nan)
+            model_lists.append([])
         else:
+            model_lists.append([sol.model_terms(i) for i in range(len(sol.models))])
             row.update(n_models=len(sol.models), models=" | ".join(sol.models),
                        consistency=sol.fit.loc["M1", "consistency"], coverage=sol.fit.loc["M1", "coverage"])
         rows.append(row)
     table = pd.DataFrame(rows)
+    table["pri_cutoff"] = pd.array(table["pri_cutoff"].tolist(), dtype="Float64")
     if not anchor_cols:
         table = table.drop(columns="anchors")
-    return Robustness(table, solution)
+    return Robustness(table, solution, outcome=outcome, models=model_lists)
