@@ -1,9 +1,17 @@
-"""Metrics comparing the cases: profiles and indices, information circuits, similarity and clusters.
+"""Metrics comparing the cases: profiles and indices, information circuits, similarity and clusters,
+and the coverage of the case base (NA rates, full grids, counts).
 
 Every function takes a :class:`~coanalysis.loaders.CaseBase` (or one of its
 tables) and returns a DataFrame; nothing here reads files or draws.
 """
 
+from .coverage import (  # noqa: F401
+    case_counts,
+    mean_scores,
+    na_rates,
+    participation_grid,
+    population_summary,
+)
 from .circuits import flow_graph, shortest_path, voice_distance  # noqa: F401
 from .profiles import (  # noqa: F401
     coconstruction_index,
@@ -29,4 +37,9 @@ __all__ = [
     "case_similarity",
     "case_linkage",
     "cluster_cases",
+    "na_rates",
+    "participation_grid",
+    "case_counts",
+    "population_summary",
+    "mean_scores",
 ]
