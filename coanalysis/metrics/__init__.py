@@ -12,16 +12,24 @@ from .coverage import (  # noqa: F401
     participation_grid,
     population_summary,
 )
-from .circuits import flow_graph, shortest_path, voice_distance  # noqa: F401
+from .circuits import channel_counts, flow_graph, shortest_path, voice_distance  # noqa: F401
 from .profiles import (  # noqa: F401
     coconstruction_index,
+    condition_contrasts,
     condition_profile,
     outcome_profile,
     participation_breadth,
     participation_depth,
     principle_profile,
 )
-from .similarity import case_linkage, case_similarity, cluster_cases, distance_matrix  # noqa: F401
+from .similarity import (  # noqa: F401
+    case_linkage,
+    case_similarity,
+    cluster_cases,
+    cluster_summary,
+    distance_matrix,
+    nearest_neighbours,
+)
 
 __all__ = [
     "principle_profile",
@@ -42,4 +50,8 @@ __all__ = [
     "case_counts",
     "population_summary",
     "mean_scores",
+    "condition_contrasts",
+    "channel_counts",
+    "nearest_neighbours",
+    "cluster_summary",
 ]

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import codebook
 from ..codebook import CLASSIC_CHAIN
 
-__all__ = ["flow_graph", "shortest_path", "voice_distance"]
+__all__ = ["flow_graph", "shortest_path", "voice_distance", "channel_counts"]
 
 _ORDER = {slug: i for i, slug in enumerate(codebook.ACTORS.slugs)}
 
@@ -179,3 +179,53 @@ def voice_distance(flows: pd.DataFrame, *, cases: Sequence[str] | None = None,
         out[col] = pd.array(out[col].tolist(), dtype="Int64")
     out["path"] = out["path"].astype("string")
     return out
+
+
+def channel_counts(flows: pd.DataFrame, cases: Sequence[str] | None = None) -> pd.DataFrame:
+    """Number of documented channels per case, and how many of them are direct.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The ``flows`` table of the case base (``case_id``, ``direct``; other columns ignored).
+    cases : sequence of str, optional
+        Cases to report, in this order (e.g. ``cb.cases["case_id"]``), so that cases without
+        any flow appear with 0 channels; default: the cases of ``flows``.
+
+    Returns
+    -------
+    DataFrame
+        One row per case: ``case_id``, ``n_channels``, ``n_direct`` (``Int64``) and
+        ``share_direct`` (``Float64``; NA for a case without channels).
+
+    Notes
+    -----
+    n_channels(c) counts the rows of ``flows`` for c (one row per directed channel between two
+    actor types); n_direct those with ``direct`` true (they skip the chain usagers → agents →
+    encadrement → elus); share_direct = n_direct / n_channels. A NA ``direct`` is not counted
+    as direct.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"case_id": ["a", "a", "b"], "from_actor": ["usagers"] * 3,
+    ...                   "to_actor": ["elus", "agents", "elus"], "direct": [True, False, True]})
+    >>> channel_counts(f, cases=["a", "b", "c"])
+      case_id  n_channels  n_direct  share_direct
+    0       a           2         1           0.5
+    1       b           1         1           1.0
+    2       c           0         0          <NA>
+    """
+    _check_flows(flows)
+    if "direct" not in flows.columns:
+        raise ValueError(f"flows lacks the column 'direct'; it has {list(flows.columns)}")
+    ids = flows["case_id"].astype(str)
+    case_ids = list(pd.unique(ids)) if cases is None else [str(c) for c in cases]
+    direct = flows["direct"].astype("boolean").fillna(False).astype(bool)
+    n = ids.value_counts()
+    d = ids[direct.to_numpy()].value_counts()
+    n_channels = pd.array([int(n.get(c, 0)) for c in case_ids], dtype="Int64")
+    n_direct = pd.array([int(d.get(c, 0)) for c in case_ids], dtype="Int64")
+    share = pd.array([nd / nc if nc else None for nd, nc in zip(n_direct, n_channels)],
+                     dtype="Float64")
+    return pd.DataFrame({"case_id": pd.array(case_ids, dtype="string"), "n_channels": n_channels,
+                         "n_direct": n_direct, "share_direct": share})

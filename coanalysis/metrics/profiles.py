@@ -19,6 +19,7 @@ __all__ = [
     "participation_depth",
     "participation_breadth",
     "coconstruction_index",
+    "condition_contrasts",
 ]
 
 
@@ -332,3 +333,83 @@ def coconstruction_index(casebase, method: Literal["min", "mean"] = "min", *,
         "coconstruction_index": pd.array(index, dtype="Float64"),
         "n_principles": pd.array(n_coded, dtype="Int64"),
     }, index=profile.index.copy())
+
+
+def condition_contrasts(profile: pd.DataFrame, *, high: float = 0.67, low: float = 0.33,
+                        min_low: int = 2, spread: float = 0.67,
+                        min_documented: int = 2) -> pd.DataFrame:
+    """What a set of cases shares and where it differs, variable by variable.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Cases × variables of fuzzy scores, NA allowed (e.g. ``condition_profile(cb).loc[cases]``).
+    high : float, default 0.67
+        Score from which a condition counts as (rather) present.
+    low : float, default 0.33
+        Score up to which a condition counts as (rather) absent.
+    min_low : int, default 2
+        Fewest cases at or below ``low`` for a shared weakness.
+    spread : float, default 0.67
+        Smallest gap between the highest and the lowest documented score for a divergence.
+    min_documented : int, default 2
+        Fewest documented cases for a spread to be computed (else NA).
+
+    Returns
+    -------
+    DataFrame
+        One row per variable (index named as the profile's columns, in their order) with
+        ``n_cases``, ``n_documented``, ``n_high``, ``n_low`` (``Int64``), ``min``, ``max``,
+        ``spread`` (``Float64``, NA below ``min_documented``) and three flags (``bool``):
+        ``shared`` (documented in every case and ≥ ``high`` in all), ``weak`` (≤ ``low`` in at
+        least ``min_low`` cases) and ``divergent`` (``spread`` ≥ the threshold).
+
+    Notes
+    -----
+    For variable v over the documented cases D_v:
+    spread_v = max_{c ∈ D_v} x_cv − min_{c ∈ D_v} x_cv. NA never counts as low or high, and a
+    variable with a NA is never ``shared``: missing evidence is not a shared trait.
+    Comparisons allow 1e-9 of floating-point error, so that 1 − 0.33 counts as a gap of 0.67.
+
+    References
+    ----------
+    Ragin, C. C. (2008). *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of
+    Chicago Press, ch. 2 (0.67/0.33 as "more in than out" / "more out than in").
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"x": [1, 0.67, 0.67], "y": [0, 0.33, 1], "z": [0.33, None, 0]},
+    ...                     index=["a", "b", "c"])
+    >>> condition_contrasts(prof)[["n_documented", "shared", "weak", "divergent"]]
+       n_documented  shared   weak  divergent
+    x             3    True  False      False
+    y             3   False   True       True
+    z             2   False   True      False
+    """
+    if not isinstance(profile, pd.DataFrame):
+        raise TypeError(f"profile must be a DataFrame (cases × variables), got "
+                        f"{type(profile).__name__}")
+    try:
+        values = profile.astype("Float64")
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"profile must hold numeric scores: {err}") from None
+    eps = 1e-9
+    n_doc = values.notna().sum()
+    vmin, vmax = values.min(), values.max()
+    gap = (vmax - vmin).astype("Float64").where(n_doc >= min_documented)
+    n_high = (values >= high - eps).sum()
+    n_low = (values <= low + eps).sum()
+    out = pd.DataFrame({
+        "n_cases": pd.array([len(values)] * values.shape[1], dtype="Int64"),
+        "n_documented": n_doc.astype("Int64").to_numpy(),
+        "n_high": n_high.astype("Int64").to_numpy(),
+        "n_low": n_low.astype("Int64").to_numpy(),
+        "min": vmin.astype("Float64").to_numpy(),
+        "max": vmax.astype("Float64").to_numpy(),
+        "spread": gap.to_numpy(),
+    }, index=values.columns)
+    out["shared"] = ((out["n_documented"] == len(values)) & (out["n_high"] == len(values))
+                     & (len(values) > 0)).astype(bool)
+    out["weak"] = (out["n_low"] >= min_low).astype(bool)
+    out["divergent"] = (out["spread"] >= spread - eps).fillna(False).astype(bool)
+    return out

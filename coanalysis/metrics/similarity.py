@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-__all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases"]
+__all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases", "nearest_neighbours",
+           "cluster_summary"]
 
 Metric = Literal["euclidean", "manhattan"]
 _METRICS = ("euclidean", "manhattan")
@@ -261,3 +262,140 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
         "case_id": pd.array(ids, dtype="string"),
         "cluster": pd.array([by_case.get(c) for c in ids], dtype="Int64"),
     })
+
+
+def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None,
+                       metric: Metric = "euclidean", *, min_common: int = 1) -> pd.DataFrame:
+    """The most similar other case of each case, with its distance.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Cases × variables, numeric, NA allowed (index = case ids).
+    cases : sequence of str, optional
+        Cases to report, in this order; default every case of the profile. A case not in the
+        profile raises ValueError.
+    metric : {"euclidean", "manhattan"}
+        See :func:`distance_matrix`.
+    min_common : int, default 1
+        Fewest commonly coded variables for a distance (else the pair is not compared).
+
+    Returns
+    -------
+    DataFrame
+        One row per case: ``case_id``, ``neighbour`` (``string``), ``distance`` (``Float64``)
+        and ``n_common`` (``Int64``); ``neighbour`` and ``distance`` are NA when no other case
+        can be compared with it.
+
+    Notes
+    -----
+    neighbour(i) = argmin_{j ≠ i} d_ij over the pairwise-complete distances of
+    :func:`distance_matrix`; ties go to the case that comes first in the profile, as in
+    :func:`case_similarity`'s order.
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"x": [0, 1.0, 0.33], "y": [1.0, None, 1]}, index=["a", "b", "c"])
+    >>> nearest_neighbours(prof)[["case_id", "neighbour", "n_common"]].values.tolist()
+    [['a', 'c', 2], ['b', 'c', 1], ['c', 'a', 2]]
+    """
+    values = _values(profile)
+    dist, n_common = _pairwise(values, metric, min_common)
+    ids = [str(c) for c in profile.index]
+    wanted = ids if cases is None else [str(c) for c in cases]
+    unknown = [c for c in wanted if c not in set(ids)]
+    if unknown:
+        raise ValueError(f"cases: {unknown} not in the profile's index")
+    rows = []
+    for case in wanted:
+        i = ids.index(case)
+        d = dist[i].copy()
+        d[i] = np.nan
+        if np.all(np.isnan(d)):
+            rows.append((case, None, None, None))
+            continue
+        j = int(np.nanargmin(d))  # first minimum = earliest in the profile
+        rows.append((case, ids[j], float(d[j]), int(n_common[i, j])))
+    out = pd.DataFrame(rows, columns=["case_id", "neighbour", "distance", "n_common"])
+    return out.astype({"case_id": "string", "neighbour": "string", "distance": "Float64",
+                       "n_common": "Int64"})
+
+
+def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
+                    highlight: Sequence[str] = (), category: pd.Series | None = None
+                    ) -> pd.DataFrame:
+    """Size, highlighted members, most frequent category and mean profile of each cluster.
+
+    Parameters
+    ----------
+    clusters : DataFrame
+        ``case_id`` and ``cluster`` (as returned by :func:`cluster_cases`); cases with cluster
+        NA are left out.
+    profile : DataFrame
+        Cases × variables whose means are reported (index = case ids); only its columns are
+        averaged, over the documented members of each cluster.
+    highlight : sequence of str, optional
+        Cases to name in each cluster (e.g. the study's five cases).
+    category : Series, optional
+        A category per case (index = case ids, e.g. ``cb.cases.set_index("case_id")["domain"]``)
+        whose most frequent value in each cluster is reported.
+
+    Returns
+    -------
+    DataFrame
+        Index ``cluster`` (ascending), columns ``n_cases``, ``n_highlighted`` (``Int64``),
+        ``highlighted`` (members of ``highlight`` in its order, ", "-joined; NA if none),
+        ``top_category`` (only with ``category``; ties go to the category order of a
+        categorical, else to the first value met) and one ``Float64`` column per profile
+        variable.
+
+    Notes
+    -----
+    mean(k, v) = Σ_{c ∈ k, x_cv not NA} x_cv / #{c ∈ k : x_cv not NA}; NA when no member of
+    cluster k documents v. A cluster is "mixed" when 0 < n_highlighted < n_cases.
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"x": [0, 0.33, 1, None]}, index=["a", "b", "c", "d"])
+    >>> groups = pd.DataFrame({"case_id": ["a", "b", "c", "d"], "cluster": [1, 1, 2, 2]})
+    >>> cluster_summary(groups, prof, highlight=["c", "a"])  # doctest: +NORMALIZE_WHITESPACE
+             n_cases  n_highlighted highlighted      x
+    cluster
+    1              2              1           a  0.165
+    2              2              1           c    1.0
+    """
+    if not isinstance(clusters, pd.DataFrame) or not {"case_id", "cluster"} <= set(clusters.columns):
+        raise ValueError("clusters must be a DataFrame with columns 'case_id' and 'cluster' "
+                         "(see cluster_cases)")
+    _values(profile)  # checks the profile
+    members = clusters.dropna(subset=["cluster"]).assign(case_id=lambda d: d["case_id"].astype(str))
+    ids = {str(c) for c in profile.index}
+    missing = sorted(set(members["case_id"]) - ids)
+    if missing:
+        raise ValueError(f"clusters: cases {missing} are not in the profile's index")
+    values = profile.set_axis([str(c) for c in profile.index]).astype("Float64")
+    highlight = [str(c) for c in highlight]
+    rows = []
+    for k, group in members.groupby("cluster", sort=True):
+        cases = list(group["case_id"])
+        named = [c for c in highlight if c in cases]
+        row = {"cluster": k, "n_cases": len(cases), "n_highlighted": len(named),
+               "highlighted": ", ".join(named) if named else None}
+        if category is not None:
+            cat = category.set_axis([str(c) for c in category.index]).reindex(cases).dropna()
+            counts = cat.value_counts(sort=False)
+            if isinstance(category.dtype, pd.CategoricalDtype):
+                counts = counts.reindex(category.cat.categories, fill_value=0)
+            else:
+                counts = counts.reindex(pd.unique(cat))
+            row["top_category"] = counts.idxmax() if len(counts) and counts.max() > 0 else None
+        row.update(values.loc[cases].mean().to_dict())
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index("cluster")
+    out[["n_cases", "n_highlighted"]] = out[["n_cases", "n_highlighted"]].astype("Int64")
+    out["highlighted"] = out["highlighted"].astype("string")
+    if category is not None:
+        out["top_category"] = out["top_category"].astype("string")
+    for col in values.columns:
+        out[col] = out[col].astype("Float64")
+    return out
