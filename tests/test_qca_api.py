@@ -377,12 +377,12 @@ def test_xy_plot_names_codebook_sets_mid_sentence():
                           "~portage_politique": [0.0, 0.33], "politique_rh": [0.67, 0.33]})
     ax = qca.xy_plot(coded, x="experimenter", y="perennisation")
     # the capitalised codebook label "Pérennisation" is lower-cased inside the sentence
-    assert ax.get_ylabel() == "Appartenance à l'ensemble « pérennisation »"
-    assert ax.get_xlabel() == "Appartenance à l'ensemble « expérimenter »"
+    assert ax.get_ylabel() == "Appartenance à « pérennisation »"
+    assert ax.get_xlabel() == "Appartenance à « expérimenter »"
     ax_en = qca.xy_plot(coded, x="experimenter", y="perennisation", lang="en")
-    assert ax_en.get_ylabel() == "Membership in the set “lasting beyond the pilot”"
+    assert ax_en.get_ylabel() == "Membership in “lasting beyond the pilot”"
     ax_neg = qca.xy_plot(coded, x="~portage_politique", y="perennisation")
-    assert ax_neg.get_xlabel() == "Appartenance à l'ensemble « non portage politique fort »"
+    assert ax_neg.get_xlabel() == "Appartenance à « non portage politique fort »"
     assert qca.set_label("~portage_politique", "en") == "not strong political sponsorship"
     assert qca.set_label("politique_rh") == "politique RH adaptée"
     assert qca.set_label("POL*ADM") is None

@@ -14,9 +14,9 @@ __all__ = ["xy_plot", "xy_points", "set_label"]
 BASE_AREA = 22.0
 
 _AXIS = {
-    # a codebook set is named inside the sentence: "Appartenance à l'ensemble « pérennisation »"
-    "fr": {"set": "Appartenance à l'ensemble « {} »", "other": "Appartenance à {}"},
-    "en": {"set": "Membership in the set “{}”", "other": "Membership in {}"},
+    # a codebook set is named inside the sentence: "Appartenance à « pérennisation »"
+    "fr": {"set": "Appartenance à « {} »", "other": "Appartenance à {}"},
+    "en": {"set": "Membership in “{}”", "other": "Membership in {}"},
 }
 
 
@@ -149,9 +149,9 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     lang : {"fr", "en"}
         Language of the axis labels: a condition or outcome slug is named
         by its codebook label, first letter in lower case, inside the
-        sentence ("Appartenance à l'ensemble « pérennisation »",
-        "Membership in the set “lasting beyond the pilot”"); any other
-        name (a model expression) is shown as is.
+        sentence ("Appartenance à « pérennisation »", "Membership in
+        “lasting beyond the pilot”"); any other name (a model expression)
+        is shown as is.
     color : optional
         Point colour (default: the house palette's first colour).
 
@@ -199,19 +199,31 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
         sizes = BASE_AREA * points["n_cases"].to_numpy(dtype=float)
         texts = [f"n = {n}" if n > 1 else (case if label else None)
                  for n, case in zip(points["n_cases"], points["cases"])]
-        xs, ys = points[x].to_numpy(), points[y].to_numpy()
-        offsets = [np.sqrt(s) / 2 / np.sqrt(2) + 2 for s in sizes]  # diagonal, clear of the marker's edge
+        single = (points["n_cases"] == 1).to_numpy()
+        xs, ys = points[x].to_numpy(dtype=float), points[y].to_numpy(dtype=float)
+        offsets = [np.sqrt(s) / 2 + 1.5 for s in sizes]  # clear of the marker's edge (diameter √s)
     else:
         sizes = BASE_AREA
         texts = [str(v) for v in data[label]] if label else [None] * len(data)
-        xs, ys = data[x].to_numpy(), data[y].to_numpy()
-        offsets = [3.0] * len(data)
-    ax.scatter(xs, ys, color=color, zorder=2, s=sizes, alpha=0.85 if count else 1.0, linewidths=0)
-    for text, xv, yv, off in zip(texts, xs, ys, offsets):
-        if text is not None:
-            ax.annotate(text, (xv, yv), xytext=(off, off), textcoords="offset points", fontsize=7)
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(-0.02, 1.02)
+        xs, ys = data[x].to_numpy(dtype=float), data[y].to_numpy(dtype=float)
+        offsets = [np.sqrt(BASE_AREA) / 2 + 1.5] * len(data)
+        single = np.ones(len(data), dtype=bool)
+    ax.scatter(xs, ys, color=color, zorder=2, s=sizes, alpha=0.85 if count else 1.0, linewidths=0,
+               clip_on=False)
+    for text, xv, yv, off, one in zip(texts, xs, ys, offsets, single):
+        if text is None:
+            continue
+        # "n = k" above the point (below it near the top edge), a case name below it (above it
+        # near the bottom edge); centred, or flush inwards near the side edges: on the grid of
+        # four-value scores, the labels of neighbouring points then seldom meet
+        top = yv >= 0.2 if one else yv > 0.8
+        ha = "right" if xv > 0.8 else "left" if xv < 0.2 else "center"
+        ax.annotate(text, (xv, yv), xytext=(0, -off if top else off), textcoords="offset points",
+                    fontsize=7, ha=ha, va="top" if top else "bottom")
+    ax.set_xlim(-0.04, 1.04)
+    ax.set_ylim(-0.04, 1.04)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
     ax.set_aspect("equal")
     ax.set_xlabel(_axis_label(x, lang))
     ax.set_ylabel(_axis_label(y, lang))
