@@ -94,6 +94,13 @@ def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -
         ``n_cases`` (cases at that point) and ``cases`` (their names joined
         with ", ", in the order of ``data``); sorted by x then y.
 
+    Raises
+    ------
+    KeyError
+        When ``x``, ``y`` or ``label`` is not a column of ``data``.
+    ValueError
+        When a membership is NA, or ``x`` and ``y`` are the same column.
+
     Notes
     -----
     With the codebook's four scores (0, 0.33, 0.67, 1) and min/max
@@ -158,6 +165,13 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     Returns
     -------
     matplotlib Axes
+
+    Raises
+    ------
+    KeyError
+        When ``x``, ``y`` or ``label`` is not a column of ``data``.
+    ValueError
+        With ``count=True``, when a membership is NA or ``x == y``.
 
     Notes
     -----
