@@ -71,7 +71,7 @@ class ReproduceReport:
 
     def summary(self) -> str:
         lines = [f"{r.path.name:<40} {r.seconds:7.1f} s  ({r.code_cells} code cells)" for r in self.runs]
-        lines.append(f"{'total':<40} {self.seconds:7.1f} s  ({len(self.runs)} notebooks)")
+        lines.append(f"{'total':<40} {self.seconds:7.1f} s  ({len(self.runs)} notebook{"s" if len(self.runs) != 1 else ""})")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -144,6 +144,8 @@ def run_notebook(
         timeout=timeout,
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(path.parent)}},
+        # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     start = time.perf_counter()
     with _env(COANALYSIS_LANG=check_lang(lang), PYTHONHASHSEED="0"):
