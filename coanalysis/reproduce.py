@@ -71,7 +71,8 @@ class ReproduceReport:
 
     def summary(self) -> str:
         lines = [f"{r.path.name:<40} {r.seconds:7.1f} s  ({r.code_cells} code cells)" for r in self.runs]
-        lines.append(f"{'total':<40} {self.seconds:7.1f} s  ({len(self.runs)} notebook{"s" if len(self.runs) != 1 else ""})")
+        plural = "s" if len(self.runs) != 1 else ""
+        lines.append(f"{'total':<40} {self.seconds:7.1f} s  ({len(self.runs)} notebook{plural})")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
