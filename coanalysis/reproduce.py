@@ -39,6 +39,8 @@ class NotebookFailure(CoanalysisError):
 
     def __init__(self, notebook: Path, cell: int | None, error: str, source: str = ""):
         self.notebook = Path(notebook)
+        #: The :class:`ReproduceReport` of the notebooks that ran before this one (set by ``reproduce``).
+        self.report: ReproduceReport | None = None
         self.cell = cell
         self.error = error
         self.source = source
@@ -145,6 +147,7 @@ def run_notebook(
         timeout=timeout,
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,  # no execution timestamps in saved notebooks
         # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
@@ -200,7 +203,7 @@ def reproduce(
     Raises
     ------
     NotebookFailure
-        At the first failing notebook, after reporting the ones that passed.
+        At the first failing notebook; its ``report`` attribute holds the runs that passed.
     """
     from tqdm.auto import tqdm
 
@@ -213,7 +216,12 @@ def reproduce(
     bar = tqdm(paths, unit="notebook", disable=not progress, dynamic_ncols=True)
     for path in bar:
         bar.set_description(path.name)
-        nb, seconds = run_notebook(path, lang=lang)
+        try:
+            nb, seconds = run_notebook(path, lang=lang)
+        except NotebookFailure as failure:
+            failure.report = report
+            bar.close()
+            raise
         code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
         report.runs.append(NotebookRun(path, seconds, code_cells))
         echo(f"✓ {path.name} ({seconds:.1f} s)")

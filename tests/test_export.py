@@ -89,9 +89,15 @@ def test_double_export_is_byte_identical_across_processes(tmp_path):
 
 
 def test_sidecar_csv_equals_plotted_data(tmp_path):
-    _export(tmp_path)
+    fig = _draw()
+    ax = fig.axes[0]
+    export_figure(fig, "essai", data=DATA, title="T", alt="A", source="S", outdir=tmp_path)
     back = read_figure_data("essai", tmp_path)
     pd.testing.assert_frame_equal(back, DATA)
+    # what is drawn (bar heights, tick labels) is what the CSV holds
+    assert [p.get_height() for p in ax.patches] == back["part"].tolist()
+    assert [t.get_text() for t in ax.get_xticklabels()] == back["service"].tolist()
+    plt.close(fig)
 
 
 def test_french_csv_uses_semicolon_and_decimal_comma(tmp_path):
@@ -156,3 +162,12 @@ def test_bad_arguments_are_named(tmp_path, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         export_figure(fig, name, **args)
     plt.close(fig)
+
+
+def test_gallery_refuses_a_broken_sidecar(tmp_path):
+    from coanalysis.figures import write_gallery
+
+    _export(tmp_path)
+    (tmp_path / "casse.txt").write_text("title: sans source\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="casse.txt: sidecar lacks alt, source"):
+        write_gallery(tmp_path)

@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coanalysis.figures import NNBSP, format_month, format_number, format_percent
 
@@ -48,11 +50,25 @@ def test_missing_values_print_as_na(missing):
         (-0.031, 1, "\u22123,1" + NBSP_PCT, "-3.1%"),
         (0.125, 0, "13" + NBSP_PCT, "13%"),
         (12.5, 0, f"1{NNBSP}250" + NBSP_PCT, "1,250%"),
+        # proportions whose ×100 lands on a half only in decimal, not in binary
+        (0.285, 0, "29" + NBSP_PCT, "29%"),
+        (0.145, 0, "15" + NBSP_PCT, "15%"),
+        (0.575, 0, "58" + NBSP_PCT, "58%"),
+        (0.0005, 1, "0,1" + NBSP_PCT, "0.1%"),
+        (-0.285, 0, "\u221229" + NBSP_PCT, "-29%"),
     ],
 )
 def test_format_percent(value, decimals, fr, en):
     assert format_percent(value, decimals) == fr
     assert format_percent(value, decimals, lang="en") == en
+
+
+@given(k=st.integers(min_value=0, max_value=10**6))
+def test_percent_rounds_half_up_on_the_written_value(k):
+    # p = k/1000 written with three decimals; its percentage k/10 rounded half up is (k + 5) // 10
+    # in integer arithmetic, independent of the code under test.
+    p = k / 1000
+    assert format_percent(p, 0, lang="en") == f"{(k + 5) // 10:,}%"
 
 
 def test_sign_option_for_differences():

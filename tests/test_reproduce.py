@@ -49,6 +49,7 @@ def test_save_notebooks_stores_outputs(two_good):
     reproduce(two_good, save_notebooks=True, progress=False, echo=lambda s: None)
     nb = nbformat.read(two_good / "02_second.ipynb", as_version=4)
     assert nb.cells[1].outputs[0]["text"].strip() == "ok-fr"
+    assert "execution" not in nb.cells[1].metadata  # no timestamps to churn in version control
 
 
 def test_failure_names_notebook_and_cell(tmp_path):
@@ -63,6 +64,7 @@ def test_failure_names_notebook_and_cell(tmp_path):
     assert "ValueError" in err.error and "colonne manquante" in err.error
     assert "02_broken.ipynb, cell 3" in str(err)
     assert not (tmp_path / "ran.txt").exists()  # stopped at the first failure
+    assert [r.path.name for r in err.report.runs] == ["01_ok.ipynb"]
 
 
 def test_cli_exit_codes(tmp_path):

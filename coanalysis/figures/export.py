@@ -194,10 +194,7 @@ def write_gallery(outdir: str | Path | None = None) -> Path:
         "",
     ]
     for txt in sorted(outdir.glob("*.txt")):
-        try:
-            meta = read_sidecar(txt)
-        except ValueError:
-            continue
+        meta = read_sidecar(txt)  # a broken sidecar is an error, not a figure quietly left out
         stem = txt.stem
         lines += [
             f"## {meta['title']}",

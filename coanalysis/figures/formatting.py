@@ -52,9 +52,47 @@ def _is_na(value) -> bool:
         return False
 
 
-def _round_half_up(value: float, decimals: int) -> Decimal:
-    # Decimal(str()) avoids binary artefacts such as 2.675 -> 2.67499999...
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def _round_half_up(value: float, decimals: int, scale: int = 1) -> Decimal:
+    """``value × scale`` rounded half away from zero, computed on the printed decimal of ``value``.
+
+    ``Decimal(repr(x))`` keeps what the user sees (2.675, 0.285) rather than the binary
+    approximation (2.67499…, 0.28499…), so printed values round the way a reader expects.
+    """
+    exact = Decimal(repr(float(value))) * scale
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _check_decimals(decimals) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    return int(decimals)
+
+
+def _check_number(value, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
+        raise TypeError(f"{what} expects a number, got {type(value).__name__} {value!r}")
+
+
+def _typeset(rounded: Decimal, decimals: int, lang: str, sign: bool) -> str:
+    """Write an already rounded Decimal with the typography of ``lang``."""
+    negative = rounded < 0
+    text = f"{abs(rounded):,.{decimals}f}"  # 1,234.5
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+        minus = "\u2212"
+    else:
+        minus = "-"
+    if negative:
+        return minus + text
+    if sign and rounded > 0:
+        return "+" + text
+    return text
+
+
+def _infinity(value, lang: str) -> str:
+    if value < 0:
+        return "\u2212∞" if lang == "fr" else "-inf"
+    return "∞" if lang == "fr" else "inf"
 
 
 def format_number(value, decimals: int = 0, lang: str = "fr", *, sign: bool = False) -> str:
@@ -88,27 +126,13 @@ def format_number(value, decimals: int = 0, lang: str = "fr", *, sign: bool = Fa
     'NA'
     """
     lang = check_lang(lang)
-    if not isinstance(decimals, (int, np.integer)) or decimals < 0:
-        raise ValueError(f"decimals must be a non-negative integer, got {decimals!r}")
+    decimals = _check_decimals(decimals)
     if _is_na(value):
         return NA_LABEL[lang]
-    if not isinstance(value, (Real, np.number)):
-        raise TypeError(f"format_number expects a number, got {type(value).__name__} {value!r}")
+    _check_number(value, "format_number")
     if math.isinf(float(value)):
-        return ("−∞" if lang == "fr" else "-inf") if value < 0 else ("∞" if lang == "fr" else "inf")
-    rounded = _round_half_up(value, int(decimals))
-    negative = rounded < 0
-    text = f"{abs(rounded):,.{int(decimals)}f}"  # 1,234.5
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-        minus = "\u2212"
-    else:
-        minus = "-"
-    if negative:
-        text = minus + text
-    elif sign and rounded > 0:
-        text = "+" + text
-    return text
+        return _infinity(value, lang)
+    return _typeset(_round_half_up(value, decimals), decimals, lang, sign)
 
 
 def format_percent(value, decimals: int = 0, lang: str = "fr", *, sign: bool = False) -> str:
@@ -124,9 +148,14 @@ def format_percent(value, decimals: int = 0, lang: str = "fr", *, sign: bool = F
     '45.7%'
     """
     lang = check_lang(lang)
+    decimals = _check_decimals(decimals)
     if _is_na(value):
         return NA_LABEL[lang]
-    number = format_number(float(value) * 100, decimals, lang, sign=sign)
+    _check_number(value, "format_percent")
+    if math.isinf(float(value)):
+        number = _infinity(value, lang)
+    else:
+        number = _typeset(_round_half_up(value, decimals, scale=100), decimals, lang, sign)
     return number + (NNBSP + "%" if lang == "fr" else "%")
 
 
