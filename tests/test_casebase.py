@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from pathlib import Path
@@ -324,6 +325,10 @@ def test_missing_evidence_for_coded_value(package):
     _set(package, "conditions.csv", 2, "evidence", "")
     p = _single(validate_casebase(package), "conditions.csv", 2, "evidence")
     assert "evidence" in p.hint
+    assert p.expected == "evidence for the coded score 0"
+    _set(package, "conditions.csv", 3, "source_id", "")
+    p = _single(validate_casebase(package), "conditions.csv", 3, "source_id")
+    assert p.expected == "source_id for the coded score 0.33"
 
 
 def test_missing_source_for_coded_value(package):
@@ -414,8 +419,71 @@ def test_blank_line_and_missing_file(package):
 
 def test_not_utf8(package):
     (package / "sources.csv").write_bytes("source_id,title\nS001,Région\n".encode("latin-1"))
-    p = _single(validate_casebase(package), "sources.csv", None, None)
+    p = _single(validate_casebase(package), "sources.csv", 2, None)
     assert "UTF-8" in p.expected
+    assert p.found == b"\xe9"
+    assert "'é' in Windows-1252" in p.hint
+
+
+def test_not_utf8_gives_the_physical_line_of_the_bad_byte(package):
+    # the first record's evidence spans lines 2-3; the bad byte is in the record on line 4,
+    # which is also the 4th line of the file (counted independently below)
+    text = (package / "participation.csv").read_text(encoding="utf-8")
+    text = text.replace("Agents en binôme", "Agents en binôme é")
+    data = text.encode("utf-8").replace("é".encode("utf-8"), b"\xe9")
+    (package / "participation.csv").write_bytes(codecs.BOM_UTF8 + data)
+    expected_line = 1 + data[:data.index(b"\xe9")].count(b"\n")
+    assert expected_line == 4
+    problems = validate_casebase(package)
+    assert [(p.file, p.line) for p in problems] == [("participation.csv", 4)]
+
+
+def test_unreadable_cases_file_is_one_problem(package):
+    # cases.csv in Windows-1252: one problem, not one per case_id of every other table
+    text = (package / "cases.csv").read_text(encoding="utf-8")
+    (package / "cases.csv").write_bytes(text.encode("cp1252"))
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.column) for p in problems] == [("cases.csv", 2, None)]
+    with pytest.raises(DataError) as info:
+        load_casebase(package)
+    assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolon_or_tab_separated_file_is_one_problem_with_a_hint(package, separator):
+    rows = _read(package / "cases.csv")
+    with (package / "cases.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=separator, lineterminator="\n").writerows(rows)
+    problems = validate_casebase(package)
+    assert len(problems) == 1
+    p = _single(problems, "cases.csv", 1, None)
+    assert p.found == separator
+    assert f"separator looks like {separator!r}" in p.hint
+    assert "comma-separated UTF-8" in p.hint
+
+
+def test_semicolon_in_a_comma_separated_header_is_no_separator_problem(package):
+    rows = _read(package / "flows.csv")
+    rows[0][3] = "canal;x"
+    _write(package / "flows.csv", rows)
+    problems = validate_casebase(package)
+    assert not any("separator" in p.hint for p in problems)
+    _single(problems, "flows.csv", 1, "canal;x")
+
+
+def test_missing_evidence_column_is_one_problem(package):
+    rows = _read(package / "conditions.csv")
+    k = rows[0].index("evidence")
+    _write(package / "conditions.csv", [r[:k] + r[k + 1:] for r in rows])
+    problems = validate_casebase(package)
+    assert _where(problems) == [("conditions.csv", 1, "evidence")]
+
+
+def test_missing_key_column_of_cases_does_not_cascade(package):
+    rows = _read(package / "cases.csv")
+    _write(package / "cases.csv", [r[1:] for r in rows])  # drop case_id
+    problems = validate_casebase(package)
+    assert _where(problems) == [("cases.csv", 1, "case_id")]
 
 
 def test_missing_folder_and_descriptor(tmp_path):
@@ -484,6 +552,45 @@ def test_disagreement_needs_a_reconciliation_note(package):
     assert validate_casebase(package) == []
 
 
+def test_reconciled_score_keeps_the_agreed_score(package):
+    # alpha / portage_politique (line 2): both coders give 0; the first NA row: both NA
+    _set(package, "conditions.csv", 2, "score", "0.33")
+    _set(package, "conditions.csv", 2, "note", "Changé sans désaccord.")
+    rows = _read(package / "conditions.csv")
+    line = 1 + next(i for i, r in enumerate(rows) if r[2] == "")
+    for coder in ("coder_a", "coder_b"):
+        assert _read(package / "codings" / coder / "conditions.csv")[line - 1][2] == ""
+    _set(package, "conditions.csv", line, "score", "1")
+    _set(package, "conditions.csv", line, "evidence", "Preuve.")
+    _set(package, "conditions.csv", line, "source_id", "S001")
+    _set(package, "conditions.csv", line, "coder", "A+B")
+    problems = validate_casebase(package)
+    assert _where(problems) == [("conditions.csv", 2, "score"), ("conditions.csv", line, "score")]
+    assert "(0)" in _single(problems, "conditions.csv", 2, "score").expected
+    assert "(NA)" in _single(problems, "conditions.csv", line, "score").expected
+
+
+@pytest.mark.parametrize("source,target,direct", [
+    ("usagers", "elus", "true"), ("usagers", "encadrement", "true"),
+    ("encadrement", "usagers", "true"), ("agents", "elus", "true"),
+    ("usagers", "agents", "false"), ("elus", "encadrement", "false"),
+    ("partenaires", "elus", "false"), ("usagers", "tiers", "false"),
+])
+def test_direct_is_true_exactly_when_the_flow_skips_a_link(package, source, target, direct):
+    chain = ["usagers", "agents", "encadrement", "elus"]  # data/README.md, "Circuits"
+    # independent statement of the rule: both on the chain, ranks more than one apart
+    assert (direct == "true") == (source in chain and target in chain
+                                  and abs(chain.index(source) - chain.index(target)) >= 2)
+    _set(package, "flows.csv", 2, "from_actor", source)
+    _set(package, "flows.csv", 2, "to_actor", target)
+    _set(package, "flows.csv", 2, "direct", direct)
+    assert validate_casebase(package) == []
+    _set(package, "flows.csv", 2, "direct", "false" if direct == "true" else "true")
+    problems = validate_casebase(package)
+    assert _where(problems) == [("flows.csv", 2, "direct")]
+    assert problems[0].expected.startswith(direct)
+
+
 def test_reconciliation_log_must_copy_the_scores(package):
     # alpha / portage_politique is 0 for everyone in the fixture
     _set(package, "codings/coder_b/conditions.csv", 2, "score", "0.33")
@@ -515,3 +622,11 @@ def test_channel_vocabulary_is_complete_and_labelled():
     # the French labels carry their accents (not ASCII transliterations of the slugs)
     assert channels.label("enquete_terrain") == "Enquête de terrain"
     assert channels.label("reunion_publique", "en") == "Public meeting"
+
+
+def test_codings_attribute_documents_every_resource_it_holds(package):
+    cb = load_casebase(package)
+    assert set(cb.codings) == set(cbmod.CODING_RESOURCES)
+    doc = CaseBase.__doc__.split("codings : dict")[1].split("path : Path")[0]
+    for name in cb.codings:
+        assert f"``{name}``" in doc, name

@@ -9,6 +9,7 @@ them, or returns a :class:`CaseBase` of typed DataFrames.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import json
@@ -217,13 +218,17 @@ def casebase_datapackage() -> dict:
       comes from (the loader turns it into an ordered categorical);
     * ``coanalysis:rules``: row rules — ``required_with`` (a coded value needs its
       evidence, source and coder), ``not_before`` (end year ≥ start year),
-      ``not_equal`` (a case is not its own parent);
+      ``not_equal`` (a case is not its own parent), ``skips_chain`` (a flow's
+      ``direct`` is true exactly when its two actors are both on the classic chain
+      ``codebook.CLASSIC_CHAIN`` and not adjacent: with :math:`i, j` their ranks
+      on the chain, ``direct`` = :math:`|i - j| > 1`);
     * ``coanalysis:allCombinations``: the table has one row for every case ×
       every term of the vocabulary (conditions and outcomes are coded for all
       cases, NA included);
     * ``coanalysis:reconciles`` on the reconciled conditions and outcomes: where
       the two independent codings give different scores (or one gives NA), the
-      reconciled row must carry a ``note`` saying how it was settled;
+      reconciled row must carry a ``note`` saying how it was settled; where they
+      give the same score (or both NA), the reconciled score is that score;
     * ``coanalysis:matches`` on the reconciliation log: its ``score_a``,
       ``score_b`` and ``score`` equal the scores of coder A, coder B and the
       reconciled table for the same case and variable.
@@ -359,8 +364,10 @@ def casebase_datapackage() -> dict:
                        "device carrying the information (codebook channel slug: atelier, vote...)"),
                 {"name": "direct", "type": "boolean", "trueValues": ["true"],
                  "falseValues": ["false"],
-                 "description": "true when the channel skips the chain usagers > agents > "
-                                "encadrement > elus",
+                 "description": "true exactly when the channel links two non-adjacent actors "
+                                "of the classic chain usagers > agents > encadrement > elus "
+                                "(it skips a link); false along the chain and for channels "
+                                "through partenaires or tiers",
                  "constraints": {"required": True}},
                 _str("evidence", "what in the source shows the channel, in the coder's own words",
                      required=True),
@@ -371,6 +378,8 @@ def casebase_datapackage() -> dict:
             "primaryKey": ["case_id", "from_actor", "to_actor", "channel"],
             "foreignKeys": [_fk("case_id", "cases", "case_id"),
                             _fk("source_id", "sources", "source_id")],
+            _EXT + "rules": [{"rule": "skips_chain", "field": "direct", "from": "from_actor",
+                              "to": "to_actor", "chain": list(codebook.CLASSIC_CHAIN)}],
         },
     }
     conditions = _scored_table("conditions", "conditions.csv", "condition", codebook.CONDITIONS,
@@ -583,14 +592,24 @@ class _CsvSyntaxError(Exception):
 
 @dataclass
 class _Table:
-    """A checked table: parsed rows (dicts) with their line numbers."""
+    """A checked table: parsed rows (dicts) with their line numbers and the header read."""
 
     name: str
     label: str
     schema: dict
     rows: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
-    present: bool = False
+    columns: list[str] = field(default_factory=list)
+    readable: bool = False
+
+    def has(self, *names: str) -> bool:
+        """True when the file was read and its header holds every column of ``names``.
+
+        Checks that compare this table with another skip it otherwise: an
+        unreadable file (wrong encoding, wrong separator, broken quotes) or a
+        missing column is reported once, not once per row of every other table.
+        """
+        return self.readable and all(n in self.columns for n in names)
 
 
 def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Table:
@@ -606,12 +625,12 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
         problems.append(Problem(label, None, None, None, "a CSV file for the resource "
                                 f"{resource['name']!r}", "the file does not exist"))
         return table
-    table.present = True
     try:
         records = list(_records(path))
-    except UnicodeDecodeError as err:
-        problems.append(Problem(label, None, None, None, "a file encoded in UTF-8",
-                                f"re-save the file as UTF-8 ({err.reason})"))
+    except UnicodeDecodeError:
+        line, found, guess = _decode_error(path)
+        problems.append(Problem(label, line, None, found, "a file encoded in UTF-8",
+                                f"re-save the file as CSV UTF-8{guess}"))
         return table
     except _CsvSyntaxError as err:
         problems.append(Problem(label, err.line, None, None, "a well-formed CSV record",
@@ -622,6 +641,14 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
         problems.append(Problem(label, 1, None, None, "a header row", "the file is empty"))
         return table
     _, header = records[0]
+    separator = _foreign_separator(header)
+    if separator is not None:
+        problems.append(Problem(label, 1, None, separator, "comma-separated values",
+                                f"the separator looks like {separator!r}: save the file as "
+                                "comma-separated UTF-8"))
+        return table
+    table.columns = list(header)
+    table.readable = True
     if header != names:
         missing = [n for n in names if n not in header]
         extra = [h for h in header if h not in by_name]
@@ -671,6 +698,42 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
     return table
 
 
+def _decode_error(path: Path) -> tuple[int, bytes, str]:
+    """Line (header = 1), bytes and a hint for the first byte sequence of ``path`` that is not UTF-8.
+
+    The line is one plus the number of line feeds before the bad byte, so it is the
+    physical line of the file whatever the quoting.
+    """
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = data[err.start:err.end]
+        try:
+            guess = f"; {bad!r} is {bad.decode('cp1252')!r} in Windows-1252, the usual " \
+                    "encoding of a spreadsheet's CSV export"
+        except UnicodeDecodeError:
+            guess = ""
+        return data[:err.start].count(b"\n") + 1, bad, guess
+    raise AssertionError("_decode_error called on a valid UTF-8 file")  # pragma: no cover
+
+
+def _foreign_separator(header: list[str]) -> str | None:
+    """The separator the header seems to use when it is not a comma (';' or a tab), else None.
+
+    A comma-separated header of several columns is split by the csv reader; one
+    read as a single field holding ';' or a tab was written with another separator
+    (a French spreadsheet writes ';').
+    """
+    if len(header) != 1:
+        return None
+    counts = {sep: header[0].count(sep) for sep in (";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else None
+
+
 def _required_hint(name: str) -> str:
     if name in {"evidence", "source_id", "source_url"}:
         return "every coded value needs its evidence and source"
@@ -710,8 +773,8 @@ def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
         target_name = ref["resource"] or table.name
         target_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
         target = tables.get(target_name)
-        if target is None or not target.present:
-            continue  # the missing target file is already reported
+        if target is None or not target.has(target_field):
+            continue  # a missing or unreadable target is already reported
         allowed = {r.get(target_field) for r in target.rows}
         for row, line in zip(table.rows, table.lines):
             value = row.get(fname)
@@ -734,10 +797,11 @@ def _check_rules(table: _Table, problems: list[Problem]) -> None:
                 continue
             if kind == "required_with":
                 for other in rule["requires"]:
-                    if row.get(other) is None:
+                    # a column missing from the header is reported once, on line 1
+                    if other in table.columns and row.get(other) is None:
                         problems.append(Problem(
                             table.label, line, other, None,
-                            f"a {other} for the coded {fname} {_fmt(value)}",
+                            f"{other} for the coded {fname} {_fmt(value)}",
                             "every coded value needs its evidence, source and coder; "
                             f"without them leave {fname} empty (NA)"))
             elif kind == "not_before":
@@ -750,20 +814,52 @@ def _check_rules(table: _Table, problems: list[Problem]) -> None:
                     problems.append(Problem(table.label, line, fname, value,
                                             f"a value different from {rule['other']}",
                                             "a case cannot be its own parent"))
+            elif kind == "skips_chain":
+                _check_skips_chain(table, rule, row, line, value, problems)
             else:
                 problems.append(Problem(DESCRIPTOR, None, fname, kind,
-                                        "a known rule (required_with, not_before, not_equal)"))
+                                        "a known rule (required_with, not_before, not_equal, "
+                                        "skips_chain)"))
+                break
+
+
+def _skips_chain(source: str, target: str, chain: list[str]) -> bool:
+    """True when ``source`` and ``target`` are both on ``chain`` and not next to each other."""
+    return (source in chain and target in chain
+            and abs(chain.index(source) - chain.index(target)) > 1)
+
+
+def _check_skips_chain(table: _Table, rule: dict, row: dict, line: int, value: Any,
+                       problems: list[Problem]) -> None:
+    """``rule["field"]`` (a boolean) must be true exactly when the flow skips a link of the chain."""
+    source, target = row.get(rule["from"]), row.get(rule["to"])
+    if source is None or target is None:
+        return  # an invalid actor is already reported
+    chain = list(rule["chain"])
+    expected = _skips_chain(source, target, chain)
+    if value != expected:
+        if expected:
+            why = f"{source} and {target} are not adjacent on the chain"
+        elif source in chain and target in chain:
+            why = f"{source} and {target} are adjacent on the chain (or the same actor)"
+        else:
+            why = f"{source if source not in chain else target} is not on the chain"
+        problems.append(Problem(
+            table.label, line, rule["field"], value,
+            f"{str(expected).lower()}: {why} {' > '.join(chain)}",
+            "direct is true exactly when a channel links two non-adjacent actors of the "
+            "classic chain; channels through partenaires or tiers are false"))
 
 
 def _check_all_combinations(table: _Table, tables: dict[str, _Table],
                             problems: list[Problem]) -> None:
     combo = table.schema.get(_EXT + "allCombinations")
-    if not combo or not table.present:
+    if not combo or not table.has(*combo):
         return
     case_field, item_field = combo
     cases = tables.get("cases")
-    if cases is None or not cases.present:
-        return
+    if cases is None or not cases.has("case_id"):
+        return  # an unreadable cases.csv is reported once, not once per missing case
     item_def = next(f for f in table.schema["fields"] if f["name"] == item_field)
     items = list(item_def["constraints"]["enum"])
     have: dict[str, set] = {}
@@ -782,19 +878,28 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
                           problems: list[Problem]) -> None:
     """Where the independent codings disagree, the reconciled row must say how it was settled."""
     spec = table.schema.get(_EXT + "reconciles")
-    if not spec or not table.present:
+    key = table.schema["primaryKey"] if spec else []
+    if not spec or not table.has(*key, spec["value"], spec["note"]):
         return
     codings = [tables.get(name) for name in spec["codings"]]
-    if any(c is None or not c.present for c in codings):
+    if any(c is None or not c.has(*key, spec["value"]) for c in codings):
         return
-    key = table.schema["primaryKey"]
     value, note = spec["value"], spec["note"]
     coded = [{tuple(r.get(k) for k in key): r.get(value) for r in c.rows} for c in codings]
     for row, line in zip(table.rows, table.lines):
         unit = tuple(row.get(k) for k in key)
-        scores = [c.get(unit) for c in coded]
+        if any(unit not in c for c in coded):
+            continue  # a unit missing from a coding is reported by the completeness check
+        scores = [c[unit] for c in coded]
         agree = all(_same(scores[0], s) for s in scores[1:])
-        if not agree and row.get(note) is None:
+        if agree and not _same(row.get(value), scores[0]):
+            both = "NA" if scores[0] is None else _fmt(scores[0])
+            problems.append(Problem(
+                table.label, line, value, row.get(value),
+                f"the {value} every coding gives ({both})",
+                "where the coders agree the reconciled table keeps their common score "
+                "(scripts/build_casebase_scores.py rebuilds it from the codings)"))
+        elif not agree and row.get(note) is None:
             said = ", ".join(f"{name.rsplit('_', 1)[0]} {'NA' if s is None else _fmt(s)}"
                              for name, s in zip(spec["codings"], scores))
             problems.append(Problem(
@@ -806,7 +911,7 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
 def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:
     """Values of a log table must equal those of the rows it refers to in other tables."""
     spec = table.schema.get(_EXT + "matches")
-    if not spec or not table.present:
+    if not spec or not table.has(spec["resourceField"], *spec["keyFields"], *spec["values"]):
         return
     lookups: dict[str, dict[tuple, Any] | None] = {}
     for row, line in zip(table.rows, table.lines):
@@ -818,7 +923,9 @@ def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Prob
             target_name = template.format(**{spec["resourceField"]: selector})
             if target_name not in lookups:
                 target = tables.get(target_name)
-                lookups[target_name] = None if target is None or not target.present else {
+                usable = target is not None and target.has(*target.schema["primaryKey"],
+                                                           spec["targetField"])
+                lookups[target_name] = None if not usable else {
                     tuple(r.get(k) for k in target.schema["primaryKey"]): r.get(spec["targetField"])
                     for r in target.rows}
             lookup = lookups[target_name]
@@ -936,8 +1043,17 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     rejected with a hint), ``minimum``/``maximum``, ``pattern``; primary and
     ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
     to ``cases``); row rules (a coded value needs evidence, source and coder;
-    ``end_year >= start_year``); one row per case × condition (or outcome); a
-    reconciliation note wherever the two codings disagree.
+    ``end_year >= start_year``; a flow's ``direct`` is true exactly when it skips
+    a link of the classic chain); one row per case × condition (or outcome); a
+    reconciliation note wherever the two codings disagree, and the common score
+    wherever they agree.
+
+    A file that cannot be read (not UTF-8 — the problem gives the line of the
+    first bad byte —, separated by ``;`` or tabs, broken quotes) gets one problem
+    and no other check: the tables that refer to it are not checked against it,
+    so a wrong encoding of ``cases.csv`` is one problem, not one per case id of
+    every other table. A column missing from a header is reported once, not on
+    every row that would need it.
     Nothing is raised: use :func:`load_casebase` to get an error.
 
     Examples
@@ -965,7 +1081,10 @@ class CaseBase:
         codebook slugs; ``level``, years and population are ``Int64``; scores ``Float64``;
         ``direct`` ``boolean``; ids and text ``string``; ``accessed`` a datetime.
     codings : dict of str to DataFrame
-        The independent codings, keyed by resource name (``coder_a_conditions``...).
+        The resources of ``codings/``, keyed by resource name: the two independent
+        codings (``coder_a_conditions``, ``coder_a_outcomes``, ``coder_b_conditions``,
+        ``coder_b_outcomes``) and ``reconciliation``, the log of how each
+        disagreement between them was settled (one row per disagreement).
     path : Path
         Folder the package was read from.
     """
