@@ -12,7 +12,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, require_columns
 
 __all__ = ["krippendorff_alpha", "exact_agreement", "reliability_matrix", "coder_agreement"]
 
@@ -54,12 +54,7 @@ def reliability_matrix(*codings: pd.DataFrame, units: Sequence[str] | None = Non
                          f"{_UNIT_CANDIDATES} found in the coding")
     series = []
     for k, coding in enumerate(codings):
-        if not isinstance(coding, pd.DataFrame):
-            raise TypeError(f"coding {k} must be a DataFrame, got {type(coding).__name__}")
-        missing = [c for c in [*units, value] if c not in coding.columns]
-        if missing:
-            raise ValueError(f"coding {k} lacks the column(s) {missing}; "
-                             f"it has {list(coding.columns)}")
+        require_columns(coding, [*units, value], table=f"coding {k}", file=f"coding {k}")
         dup = coding.duplicated(subset=units, keep="first")
         if dup.any():
             problems = [Problem(f"coding {k}", None, ",".join(units),
@@ -108,9 +103,20 @@ def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = Non
 
     where :math:`o_{ck}` is the coincidence matrix built from the units coded by
     at least two coders, :math:`n_c` its margins, :math:`n` the number of
-    pairable values and :math:`\\delta^2` the difference function of the level
-    (interval: :math:`(c-k)^2`; ordinal: squared rank distance over the observed
-    values). Units coded by a single coder carry no information and are ignored.
+    pairable values and :math:`\\delta^2` the difference function of the level:
+
+    - nominal: :math:`\\delta^2_{ck} = 0` if :math:`c = k`, else 1;
+    - interval: :math:`\\delta^2_{ck} = (c - k)^2`;
+    - ratio: :math:`\\delta^2_{ck} = ((c - k) / (c + k))^2`;
+    - ordinal, with the values :math:`c < \\dots < k` ranked and :math:`n_g` the
+      margin of value :math:`g`:
+
+      .. math:: \\delta^2_{ck} = \\Big(\\sum_{g=c}^{k} n_g - \\frac{n_c + n_k}{2}\\Big)^2
+
+      a distance built from the frequencies of the values between *c* and *k*
+      (Krippendorff 2011, eq. for "ordinal metric"), not from their ranks alone.
+
+    Units coded by a single coder carry no information and are ignored.
     Computed by the ``krippendorff`` package (Castro), whose results this
     project checks against the worked examples of Krippendorff (2011).
 
@@ -145,6 +151,17 @@ def exact_agreement(*codings: pd.DataFrame, units: Sequence[str] | None = None,
                     value: str = "score") -> pd.Series:
     """Counts and share of units on which all codings give the same value.
 
+    Parameters
+    ----------
+    *codings : DataFrame
+        Two or more tidy codings, each with the unit columns and ``value``, at
+        most one row per unit; a unit absent from a coding is NA for that coder.
+    units : sequence of str, optional
+        Unit columns (default: those of ``case_id``, ``condition``, ``outcome``,
+        ``actor``, ``stage`` present in the first coding).
+    value : str, default "score"
+        Column of the coded values (numeric, NA allowed).
+
     Returns
     -------
     Series
@@ -156,8 +173,29 @@ def exact_agreement(*codings: pd.DataFrame, units: Sequence[str] | None = None,
 
     Notes
     -----
-    Values are compared with a tolerance of 1e-9, so 0.33 written ``0.330``
-    agrees with ``0.33``.
+    With :math:`U_p` the units coded (non-NA) by every coder and :math:`x_{ru}`
+    the value of coder *r* for unit *u*:
+
+    .. math:: \\text{exact} = \\frac{\\#\\{u \\in U_p : \\max_r x_{ru} - \\min_r x_{ru} \\le 10^{-9}\\}}{|U_p|}
+
+    the percent agreement of the content-analysis literature, here for any
+    number of coders (all must agree). It ignores agreement by chance, which
+    is what Krippendorff's alpha corrects; NA is never a value, so units coded
+    by some coders only are counted apart (``n_na_some``). The tolerance
+    makes 0.33 written ``0.330`` agree with ``0.33``.
+
+    References
+    ----------
+    Krippendorff, K. (2004). *Content Analysis: An Introduction to Its
+    Methodology*, 2nd ed., Sage, §11.3 (percent agreement and why it is not
+    enough).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"case_id": list("abcd"), "score": [0, 0.33, 0.67, None]})
+    >>> b = pd.DataFrame({"case_id": list("abcd"), "score": [0, 0.67, 0.67, 1]})
+    >>> exact_agreement(a, b)[["n_pairable", "n_exact", "n_na_some", "exact"]].tolist()
+    [3, 2, 1, 0.6666666666666666]
     """
     matrix = reliability_matrix(*codings, units=units, value=value).to_numpy(dtype=float)
     coded = ~np.isnan(matrix)
@@ -200,8 +238,12 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
 
     Notes
     -----
-    Alpha per variable rests on few cases and is often undefined (NaN) when the
-    coders used a single score; read it with ``n_pairable``.
+    ``exact`` is the share of pairable units (coded by both coders) with the
+    same score, :math:`n_{\\text{exact}} / n_{\\text{pairable}}` (see
+    :func:`exact_agreement`); ``alpha`` is :math:`1 - D_o / D_e` (see
+    :func:`krippendorff_alpha`). Alpha per variable rests on few cases and is
+    often undefined (NaN) when the coders used a single score; read it with
+    ``n_pairable``.
 
     References
     ----------

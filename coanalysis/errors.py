@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-__all__ = ["CoanalysisError", "DataError", "Problem", "LoadReport", "ConvergenceError"]
+__all__ = ["CoanalysisError", "DataError", "Problem", "LoadReport", "ConvergenceError",
+           "is_missing", "require_columns"]
 
 
 class CoanalysisError(Exception):
@@ -56,7 +57,7 @@ class Problem:
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column {self.column!r}"
-        found = "<missing>" if _is_missing(self.found) else repr(self.found)
+        found = "<missing>" if is_missing(self.found) else repr(self.found)
         text = f"{where}: found {found}, expected {self.expected}"
         if self.hint:
             text += f" — {self.hint}"
@@ -73,11 +74,81 @@ class Problem:
         }
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """Whether one scalar is a missing value (None, NaN, ``pd.NA``, ``pd.NaT``).
+
+    The package's single NA test for scalars: containers (lists, arrays) are
+    never "missing", whatever they hold, and strings such as ``"NA"`` are values.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, pd.NaT, 0, "", "NA", [None])]
+    [True, True, True, True, False, False, False, False]
+    """
+    if value is None:
+        return True
+    if pd.api.types.is_list_like(value):
+        return False
     try:
-        return value is None or bool(pd.isna(value))
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+_is_missing = is_missing  # former private name, kept for callers elsewhere in the package
+
+
+def require_columns(data: Any, columns: Sequence[str] | Mapping[str, str], *,
+                    table: str = "data", file: str = "<data>") -> None:
+    """Check that ``data`` is a DataFrame holding every column of ``columns``.
+
+    The package's single column check at a function's boundary.
+
+    Parameters
+    ----------
+    data : Any
+        The object passed by the user.
+    columns : sequence of str or mapping of str to str
+        The columns needed; a mapping ``{parameter: column}`` names in each
+        problem the parameter through which the column was asked for.
+    table : str, default "data"
+        What the table is, in the message (e.g. ``"conditions"``, ``"flows"``).
+    file : str, default "<data>"
+        The ``file`` of each :class:`Problem`.
+
+    Raises
+    ------
+    TypeError
+        When ``data`` is not a DataFrame.
+    DataError
+        (a ``ValueError``) with one :class:`Problem` per missing column, the
+        summary naming the missing columns and the columns present.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"case_id": []}), ["case_id"])
+    >>> try:
+    ...     require_columns(pd.DataFrame({"case_id": []}), ["case_id", "score"], table="conditions")
+    ... except DataError as err:
+    ...     print(err.summary)
+    the conditions table lacks the column(s) ['score']; it has ['case_id']
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"the {table} table must be a pandas DataFrame, got {type(data).__name__}")
+    pairs = (list(columns.items()) if isinstance(columns, Mapping)
+             else [(None, c) for c in ([columns] if isinstance(columns, str) else columns)])
+    present = [str(c) for c in data.columns]
+    missing = [(param, name) for param, name in pairs if name not in data.columns]
+    if not missing:
+        return
+    problems = [
+        Problem(file, None, name, present,
+                f"a column {name!r}" + (f" (parameter {param}=)" if param else ""),
+                "pass the right column name or rename the column")
+        for param, name in missing
+    ]
+    raise DataError(problems, f"the {table} table lacks the column(s) "
+                              f"{[name for _, name in missing]}; it has {present}")
 
 
 class DataError(CoanalysisError, ValueError):

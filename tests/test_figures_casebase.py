@@ -125,8 +125,27 @@ def test_participation_heatmap_labels(participation, lang):
 
 
 def test_na_legend_wording():
-    assert NA_LEGEND["fr"] == "NA : non documenté"
+    assert NA_LEGEND["fr"] == "NA\u00a0: non documenté"
     assert NA_LEGEND["en"] == "NA: not documented"
+
+
+def _french_labels():
+    from coanalysis.figures import casebase
+
+    return [NA_LEGEND["fr"], *casebase._TEXT["fr"].values(), *casebase._SHORT_TARGET["fr"].values()]
+
+
+def test_french_labels_keep_colons_and_semicolons_on_the_line():
+    # French typography: a no-break space (U+00A0) before ":" and ";", never a plain space,
+    # and one apostrophe style (the codebook's straight one).
+    labels = _french_labels()
+    assert any(":" in label for label in labels)
+    for label in labels:
+        assert " :" not in label and " ;" not in label, label
+        for i, char in enumerate(label):
+            if char in ":;" and i > 0 and label[i - 1].isspace():
+                assert label[i - 1] == "\u00a0", label
+        assert "\u2019" not in label, label
 
 
 def test_participation_heatmap_accepts_categorical_levels(participation):
@@ -306,11 +325,12 @@ def test_circuit_diagram_case_without_flows(flows):
 
 
 @pytest.mark.parametrize("lang, voice, expected", [
-    ("fr", 1, "\nusagers → élus : 1 (chaîne : 3)"),
+    ("fr", 1, "\nusagers → élus\u00a0: 1 (chaîne\u00a0: 3)"),
     ("en", {"elus": 2, "encadrement": 1},
      "\nusers → elected officials: 2 (chain: 3)\n"
      "users → managers: 1 (chain: 2)"),
-    ("fr", {"elus": np.nan}, "\nusagers → élus : aucun chemin"),
+    ("fr", {"elus": np.nan}, "\nusagers → élus\u00a0: aucun chemin"),
+    ("fr", {"elus": None}, "\nusagers → élus\u00a0: aucun chemin"),
     ("en", {"encadrement": pd.NA}, "\nusers → managers: no path (chain: 2)"),
 ])
 def test_circuit_diagram_title_has_voice_distance(flows, lang, voice, expected):
@@ -341,6 +361,8 @@ def test_circuit_diagram_rejects_bad_direct_and_actor(flows):
 def test_circuit_diagram_rejects_bad_voice(flows):
     with pytest.raises(ValueError, match="targets"):
         circuit_diagram(flows, case_id="x", voice={"usagers": 0})
+    with pytest.raises(ValueError, match="targets"):
+        circuit_diagram(flows, case_id="x", voice={"partenaires": 1})
     with pytest.raises(TypeError, match="voice"):
         circuit_diagram(flows, case_id="x", voice="two")
 

@@ -30,48 +30,32 @@ from coanalysis.metrics import (
 NA = None
 
 
-def _cat(values, vocab):
-    return pd.Categorical(values, dtype=vocab.dtype())
-
-
 @pytest.fixture
-def cb() -> CaseBase:
-    cases = pd.DataFrame({"case_id": pd.array(["a", "b", "c"], dtype="string")})
-    cond_rows = [
-        ("a", "experimenter", 1), ("a", "formaliser_evaluer", 0.67), ("a", "dialogue_former", 1),
-        ("a", "transversalite", 0.33), ("a", "portage_politique", 0.67),
-        ("b", "experimenter", 0.33), ("b", "formaliser_evaluer", NA), ("b", "dialogue_former", 0.67),
-        # b has no row at all for transversalite; c has no row at all
-    ]
-    conditions = pd.DataFrame(cond_rows, columns=["case_id", "condition", "score"])
-    conditions["condition"] = _cat(conditions["condition"], codebook.CONDITIONS)
-    conditions["score"] = conditions["score"].astype("Float64")
-    outcomes = pd.DataFrame({"case_id": ["a"], "outcome": _cat(["perennisation"], codebook.OUTCOMES),
-                             "score": pd.array([1.0], dtype="Float64")})
-    part_rows = [
-        ("a", "usagers", "diagnostic", 4), ("a", "usagers", "decision", 2),
-        ("a", "usagers", "evaluation", NA), ("a", "agents", "conception", 0),
-        ("b", "elus", "decision", 5), ("b", "usagers", "diagnostic", 3),
-        ("b", "usagers", "conception", 3),
-    ]
-    participation = pd.DataFrame(part_rows, columns=["case_id", "actor", "stage", "level"])
-    participation["actor"] = _cat(participation["actor"], codebook.ACTORS)
-    participation["stage"] = _cat(participation["stage"], codebook.STAGES)
-    participation["level"] = participation["level"].astype("Int64")
-    flow_rows = [
-        ("a", "usagers", "agents", "atelier"), ("a", "usagers", "agents", "permanence"),
-        ("a", "agents", "encadrement", "remontee_hierarchique"),
-        ("a", "encadrement", "elus", "comite_pilotage"),
-        ("b", "usagers", "agents", "atelier"), ("b", "usagers", "elus", "vote"),
-        ("b", "elus", "encadrement", "restitution"),
-        ("d", "agents", "elus", "restitution"),
-    ]
-    flows = pd.DataFrame(flow_rows, columns=["case_id", "from_actor", "to_actor", "channel"])
-    flows["from_actor"] = _cat(flows["from_actor"], codebook.ACTORS)
-    flows["to_actor"] = _cat(flows["to_actor"], codebook.ACTORS)
-    empty = pd.DataFrame()
-    return CaseBase(cases=cases, participation=participation, conditions=conditions,
-                    outcomes=outcomes, flows=flows, sources=empty, codings={}, path=None)
+def cb(make_casebase) -> CaseBase:
+    return make_casebase(
+        ["a", "b", "c"],
+        conditions=[
+            ("a", "experimenter", 1), ("a", "formaliser_evaluer", 0.67), ("a", "dialogue_former", 1),
+            ("a", "transversalite", 0.33), ("a", "portage_politique", 0.67),
+            ("b", "experimenter", 0.33), ("b", "formaliser_evaluer", NA), ("b", "dialogue_former", 0.67),
+            # b has no row at all for transversalite; c has no row at all
+        ],
+        outcomes=[("a", "perennisation", 1.0)],
+        participation=[
+            ("a", "usagers", "diagnostic", 4), ("a", "usagers", "decision", 2),
+            ("a", "usagers", "evaluation", NA), ("a", "agents", "conception", 0),
+            ("b", "elus", "decision", 5), ("b", "usagers", "diagnostic", 3),
+            ("b", "usagers", "conception", 3),
+        ],
+        flows=[
+            ("a", "usagers", "agents", "atelier"), ("a", "usagers", "agents", "permanence"),
+            ("a", "agents", "encadrement", "remontee_hierarchique"),
+            ("a", "encadrement", "elus", "comite_pilotage"),
+            ("b", "usagers", "agents", "atelier"), ("b", "usagers", "elus", "vote"),
+            ("b", "elus", "encadrement", "restitution"),
+            ("d", "agents", "elus", "restitution"),
+        ],
+    )
 
 
 def _na(x) -> bool:

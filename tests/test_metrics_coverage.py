@@ -22,46 +22,26 @@ from coanalysis.metrics import (
 NA = None
 
 
-def _cat(values, vocab):
-    return pd.Categorical(values, dtype=vocab.dtype())
-
-
 @pytest.fixture
-def cb() -> CaseBase:
+def cb(make_casebase) -> CaseBase:
     # five cases, in a non-alphabetical order; e has no row in any coded table
-    cases = pd.DataFrame({
-        "case_id": pd.array(["b", "a", "c", "d", "e"], dtype="string"),
-        "corpus": _cat(["ost2019", "ost2019", "comparables", "comparables", "comparables"],
-                       codebook.CORPORA),
-        "collectivity_type": _cat(["commune", "commune", "region", "commune", "epci"],
-                                  codebook.COLLECTIVITY_TYPES),
-        "domain": _cat(["budget_participatif", "qualite_service", "budget_participatif",
-                        "budget_participatif", "democratie_locale"], codebook.DOMAINS),
-        "population": pd.array([NA, 1000, 3000, 6000, NA], dtype="Int64"),
-    })
-    cond_rows = [
-        ("a", "experimenter", 1.0), ("a", "transversalite", 0.33), ("a", "portage_politique", NA),
-        ("b", "experimenter", 0.67), ("b", "transversalite", NA),
-        ("c", "experimenter", NA),
-        # d and e: no row at all
-    ]
-    conditions = pd.DataFrame(cond_rows, columns=["case_id", "condition", "score"])
-    conditions["case_id"] = conditions["case_id"].astype("string")
-    conditions["condition"] = _cat(conditions["condition"], codebook.CONDITIONS)
-    conditions["score"] = conditions["score"].astype("Float64")
-    outcomes = pd.DataFrame({"case_id": pd.array(["a"], dtype="string"),
-                             "outcome": _cat(["perennisation"], codebook.OUTCOMES),
-                             "score": pd.array([1.0], dtype="Float64")})
-    part_rows = [("a", "usagers", "diagnostic", 4), ("a", "agents", "conception", 0),
-                 ("a", "elus", "decision", NA), ("b", "elus", "decision", 5)]
-    participation = pd.DataFrame(part_rows, columns=["case_id", "actor", "stage", "level"])
-    participation["case_id"] = participation["case_id"].astype("string")
-    participation["actor"] = _cat(participation["actor"], codebook.ACTORS)
-    participation["stage"] = _cat(participation["stage"], codebook.STAGES)
-    participation["level"] = participation["level"].astype("Int64")
-    empty = pd.DataFrame()
-    return CaseBase(cases=cases, participation=participation, conditions=conditions,
-                    outcomes=outcomes, flows=empty, sources=empty, codings={}, path=None)
+    return make_casebase(
+        ["b", "a", "c", "d", "e"],
+        corpus=["ost2019", "ost2019", "comparables", "comparables", "comparables"],
+        collectivity_type=["commune", "commune", "region", "commune", "epci"],
+        domain=["budget_participatif", "qualite_service", "budget_participatif",
+                "budget_participatif", "democratie_locale"],
+        population=[NA, 1000, 3000, 6000, NA],
+        conditions=[
+            ("a", "experimenter", 1.0), ("a", "transversalite", 0.33), ("a", "portage_politique", NA),
+            ("b", "experimenter", 0.67), ("b", "transversalite", NA),
+            ("c", "experimenter", NA),
+            # d and e: no row at all
+        ],
+        outcomes=[("a", "perennisation", 1.0)],
+        participation=[("a", "usagers", "diagnostic", 4), ("a", "agents", "conception", 0),
+                       ("a", "elus", "decision", NA), ("b", "elus", "decision", 5)],
+    )
 
 
 def _row(df, **keys):

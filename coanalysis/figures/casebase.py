@@ -23,7 +23,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from ..codebook import (ACTORS, CHANNELS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES,
                         STAGES)
 from ..codebook import VOCABULARIES, Vocabulary, check_lang
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, is_missing, require_columns
+from ..metrics.circuits import classic_hops
 from .formatting import format_number, format_percent, number_axis, percent_axis
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
@@ -39,8 +40,9 @@ __all__ = [
     "NA_HATCH",
 ]
 
-#: Legend entry of a missing value, in French and English.
-NA_LEGEND = {"fr": "NA : non documenté", "en": "NA: not documented"}
+#: Legend entry of a missing value, in French and English. French labels put a no-break space
+#: (U+00A0) before ":" and ";", so that the punctuation never starts a line.
+NA_LEGEND = {"fr": "NA\u00a0: non documenté", "en": "NA: not documented"}
 #: Hatch pattern of every NA cell.
 NA_HATCH = "///"
 #: ``gid`` given to the artists of NA cells, so that tests and readers can find them.
@@ -57,7 +59,7 @@ _TEXT = {
         "direct": "Canal direct (court-circuite la chaîne)",
         "indirect": "Canal via la chaîne",
         "reference": "Chaîne classique (référence)",
-        "voice_to": "usagers → {target} : {value} (chaîne : {classic})",
+        "voice_to": "usagers → {target}\u00a0: {value} (chaîne\u00a0: {classic})",
         "no_path": "aucun chemin",
         "no_flow": "aucun flux documenté",
         "na_rate": "Part de valeurs NA",
@@ -102,8 +104,8 @@ _SHORT_TARGET = {
     "en": {"agents": "agents", "encadrement": "managers", "elus": "elected officials"},
 }
 
-#: Hops from ``usagers`` to each decision-maker along the classic chain.
-CLASSIC_DISTANCE = {CLASSIC_CHAIN[i]: i for i in range(1, len(CLASSIC_CHAIN))}
+#: Decision-makers a voice distance can be shown for: the actors after ``usagers`` on the chain.
+_VOICE_TARGETS = tuple(a for a in CLASSIC_CHAIN if classic_hops(a))
 
 _DATA_FILE = "<data>"
 
@@ -111,17 +113,7 @@ _DATA_FILE = "<data>"
 # --------------------------------------------------------------------------- input checks
 def _check_columns(data, columns: Mapping[str, str]) -> None:
     """Raise DataError when ``data`` is not a DataFrame or lacks one of ``columns`` (param -> name)."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    problems = [
-        Problem(_DATA_FILE, None, name, list(map(str, data.columns)),
-                f"a column {name!r} (parameter {param}=)",
-                "pass the right column name or rename the column")
-        for param, name in columns.items()
-        if name not in data.columns
-    ]
-    if problems:
-        raise DataError(problems, "columns missing from data")
+    require_columns(data, columns, table="data", file=_DATA_FILE)
 
 
 def _to_slugs(values: pd.Series, vocabulary: Vocabulary, column: str) -> pd.Series:
@@ -154,7 +146,7 @@ def _to_numbers(values: pd.Series, column: str, allowed: Sequence[float], what: 
     numbers = np.full(len(raw), np.nan)
     problems = []
     for i, (index, value) in enumerate(raw.items()):
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if is_missing(value):
             continue
         try:
             number = float(value)
@@ -474,12 +466,12 @@ def _voice_lines(voice, lang: str) -> list[str]:
                         f"{{target actor: hops}}; got {type(voice).__name__}")
     lines = []
     for target, hops in items:
-        if target not in CLASSIC_DISTANCE:
-            raise ValueError(f"voice targets must be among {sorted(CLASSIC_DISTANCE)}, got {target!r}")
-        missing = hops is None or hops is pd.NA or (isinstance(hops, float) and np.isnan(hops))
+        if target not in _VOICE_TARGETS:
+            raise ValueError(f"voice targets must be among {sorted(_VOICE_TARGETS)}, got {target!r}")
+        missing = is_missing(hops)
         shown = _TEXT[lang]["no_path"] if missing else format_number(hops, 0, lang)
         lines.append(_TEXT[lang]["voice_to"].format(
-            target=_SHORT_TARGET[lang][target], value=shown, classic=CLASSIC_DISTANCE[target]))
+            target=_SHORT_TARGET[lang][target], value=shown, classic=classic_hops(target)))
     return lines
 
 

@@ -12,7 +12,7 @@ from .coverage import (  # noqa: F401
     participation_grid,
     population_summary,
 )
-from .circuits import channel_counts, flow_graph, shortest_path, voice_distance  # noqa: F401
+from .circuits import channel_counts, classic_hops, flow_graph, shortest_path, voice_distance  # noqa: F401
 from .profiles import (  # noqa: F401
     coconstruction_index,
     condition_contrasts,
@@ -23,9 +23,12 @@ from .profiles import (  # noqa: F401
     principle_profile,
 )
 from .similarity import (  # noqa: F401
+    adjusted_rand_index,
+    case_families,
     case_linkage,
     case_similarity,
     cluster_cases,
+    cluster_stability,
     cluster_summary,
     distance_matrix,
     nearest_neighbours,
@@ -54,4 +57,8 @@ __all__ = [
     "channel_counts",
     "nearest_neighbours",
     "cluster_summary",
+    "classic_hops",
+    "case_families",
+    "adjusted_rand_index",
+    "cluster_stability",
 ]

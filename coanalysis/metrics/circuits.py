@@ -11,18 +11,59 @@ import pandas as pd
 
 from .. import codebook
 from ..codebook import CLASSIC_CHAIN
+from ..errors import require_columns
 
-__all__ = ["flow_graph", "shortest_path", "voice_distance", "channel_counts"]
+__all__ = ["flow_graph", "shortest_path", "voice_distance", "channel_counts", "classic_hops"]
 
 _ORDER = {slug: i for i, slug in enumerate(codebook.ACTORS.slugs)}
 
 
-def _check_flows(flows: pd.DataFrame) -> None:
-    if not isinstance(flows, pd.DataFrame):
-        raise TypeError(f"flows must be a DataFrame (CaseBase.flows), got {type(flows).__name__}")
-    missing = [c for c in ("case_id", "from_actor", "to_actor") if c not in flows.columns]
-    if missing:
-        raise ValueError(f"flows lacks the column(s) {missing}; it has {list(flows.columns)}")
+def _check_flows(flows: pd.DataFrame, extra: Sequence[str] = ()) -> None:
+    require_columns(flows, ["case_id", "from_actor", "to_actor", *extra], table="flows")
+
+
+def classic_hops(target: str, source: str = "usagers") -> int | None:
+    """Hops from ``source`` to ``target`` along the classic chain usagers → agents → encadrement → elus.
+
+    Parameters
+    ----------
+    target : str
+        An actor slug of the codebook.
+    source : str, default "usagers"
+        An actor slug of the codebook.
+
+    Returns
+    -------
+    int or None
+        :math:`\\mathrm{pos}(t) - \\mathrm{pos}(s)` for positions on
+        :data:`coanalysis.codebook.CLASSIC_CHAIN`; None when either actor is off
+        the chain (partners, outside experts) or ``target`` comes before ``source``.
+
+    Notes
+    -----
+    The single place where the reference distance of the classic hierarchical
+    chain is computed: :func:`voice_distance` and
+    :func:`coanalysis.figures.casebase.circuit_diagram` both use it.
+
+    References
+    ----------
+    OST/MNT (2019). *Élaborer les politiques publiques avec les usagers et les
+    agents*, Les cahiers de l'Observatoire social territorial n°22 (the chain
+    from users to decision-makers that co-construction shortens).
+
+    Examples
+    --------
+    >>> classic_hops("elus"), classic_hops("encadrement"), classic_hops("partenaires")
+    (3, 2, None)
+    """
+    for name, actor in (("source", source), ("target", target)):
+        if actor not in codebook.ACTORS:
+            raise ValueError(f"{name}: {actor!r} is not an actor of the codebook "
+                             f"({', '.join(codebook.ACTORS.slugs)})")
+    chain = list(CLASSIC_CHAIN)
+    if source not in chain or target not in chain or chain.index(target) < chain.index(source):
+        return None
+    return chain.index(target) - chain.index(source)
 
 
 def flow_graph(flows: pd.DataFrame, case_id: str) -> dict[str, list[str]]:
@@ -60,10 +101,30 @@ def flow_graph(flows: pd.DataFrame, case_id: str) -> dict[str, list[str]]:
 def shortest_path(graph: dict[str, list[str]], source: str, target: str) -> list[str] | None:
     """Shortest directed path from ``source`` to ``target`` by breadth-first search.
 
-    Returns the list of actors from ``source`` to ``target`` (``[source]`` when
-    they are the same), or None when ``target`` cannot be reached. Among paths
-    of equal length, the one found first in codebook order is returned, so the
-    result is deterministic.
+    Parameters
+    ----------
+    graph : dict of str to list of str
+        Adjacency lists ``{actor: [actors it sends information to]}``, as
+        returned by :func:`flow_graph`; the order of each list decides ties.
+    source : str
+        Actor the path starts from.
+    target : str
+        Actor the path should reach.
+
+    Returns
+    -------
+    list of str or None
+        The actors from ``source`` to ``target`` (``[source]`` when they are
+        the same), or None when ``target`` cannot be reached. Among paths of
+        equal length, the one found first in the adjacency order (codebook
+        order for :func:`flow_graph`) is returned, so the result is deterministic.
+
+    Notes
+    -----
+    Breadth-first search visits the actors by increasing distance from
+    ``source``; the first time ``target`` is met, the path back through the
+    recorded parents is a shortest one, :math:`d(s, t) = \\min\\{k : s = a_0
+    \\to \\dots \\to a_k = t\\}`.
 
     References
     ----------
@@ -109,8 +170,8 @@ def voice_distance(flows: pd.DataFrame, *, cases: Sequence[str] | None = None,
         cases without any flow appear with NA; default: the cases of ``flows``.
     source : str, default "usagers"
         Actor whose voice is followed.
-    targets : sequence of str, default ("elus", "encadrement")
-        Actors the voice should reach.
+    targets : str or sequence of str, default ("elus", "encadrement")
+        Actor(s) the voice should reach; a single slug is one target.
 
     Returns
     -------
@@ -145,23 +206,20 @@ def voice_distance(flows: pd.DataFrame, *, cases: Sequence[str] | None = None,
     1       a  encadrement  <NA>             2        <NA>
     """
     _check_flows(flows)
+    if isinstance(targets, str):
+        targets = [targets]
     for name, actor in [("source", source), *(("targets", t) for t in targets)]:
         if actor not in codebook.ACTORS:
             raise ValueError(f"{name}: {actor!r} is not an actor of the codebook "
                              f"({', '.join(codebook.ACTORS.slugs)})")
-    if isinstance(targets, str):
-        targets = [targets]
     case_ids = (list(pd.unique(flows["case_id"].astype(str))) if cases is None
                 else [str(c) for c in cases])
-    chain = list(CLASSIC_CHAIN)
     rows = []
     for case in case_ids:
         graph = flow_graph(flows, case)
         for target in targets:
             path = shortest_path(graph, source, target) if graph else None
-            classic = (chain.index(target) - chain.index(source)
-                       if source in chain and target in chain
-                       and chain.index(target) >= chain.index(source) else None)
+            classic = classic_hops(target, source)
             hops = None if path is None else len(path) - 1
             rows.append({
                 "case_id": case,
@@ -215,9 +273,7 @@ def channel_counts(flows: pd.DataFrame, cases: Sequence[str] | None = None) -> p
     1       b           1         1           1.0
     2       c           0         0          <NA>
     """
-    _check_flows(flows)
-    if "direct" not in flows.columns:
-        raise ValueError(f"flows lacks the column 'direct'; it has {list(flows.columns)}")
+    _check_flows(flows, ["direct"])
     ids = flows["case_id"].astype(str)
     case_ids = list(pd.unique(ids)) if cases is None else [str(c) for c in cases]
     direct = flows["direct"].astype("boolean").fillna(False).astype(bool)

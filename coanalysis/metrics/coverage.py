@@ -14,6 +14,7 @@ from typing import Sequence
 import pandas as pd
 
 from .. import codebook
+from ..errors import is_missing, require_columns
 
 __all__ = [
     "na_rates",
@@ -77,25 +78,69 @@ def _select_cases(cases: pd.DataFrame, case_id) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- the full grid
-def _grid(casebase, table: str, case_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Every case × every term (× every stage) of ``table`` with its value, NA where not coded."""
-    cases = _cases(casebase)
+def _left_out(values: pd.Series, known) -> list[str]:
+    """The distinct values of ``values`` (NA shown as ``"<NA>"``) that are not in ``known``."""
+    known = set(known)
+    text = values.astype(object).map(lambda v: "<NA>" if is_missing(v) else str(v))
+    return sorted(set(text[~text.isin(known)]))
+
+
+def _long_grid(data: pd.DataFrame, table: str, cases: Sequence[str],
+                 keep: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every case × every term (× every stage) of a coded table with its value, NA where not coded.
+
+    The one builder of the case × variable grid: the coverage metrics and the profiles of
+    :mod:`coanalysis.metrics.profiles` all start from it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The ``conditions``, ``outcomes`` or ``participation`` table.
+    table : {"conditions", "outcomes", "participation"}
+        Which table ``data`` is.
+    cases : sequence of str
+        Every case the table may mention (e.g. ``cb.cases["case_id"]``).
+    keep : sequence of str, optional
+        The cases to return, in this order (a subset of ``cases``); default all of ``cases``.
+
+    Returns
+    -------
+    DataFrame
+        ``case_id`` (string), the variable column(s) (ordered categoricals in codebook order)
+        and the value (``score`` as ``Float64``, ``level`` as ``Int64``): one row per kept case ×
+        term (× stage).
+
+    Raises
+    ------
+    ValueError
+        When the table mentions a case not in ``cases`` or a term not in the codebook (they
+        would otherwise vanish from the grid unseen), or has two rows for one cell.
+    """
+    table = _table_name(table)
     variables, value = _GRIDS[table]
-    data = getattr(casebase, table, None)
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"the case base has no {table} table")
-    needed = ["case_id", *(name for name, _ in variables), value]
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise ValueError(f"the {table} table lacks the column(s) {missing}; it has {list(data.columns)}")
-    ids = list(cases["case_id"].astype(str)) if case_ids is None else list(case_ids)
     keys = ["case_id", *(name for name, _ in variables)]
-    index = pd.MultiIndex.from_product([ids, *(list(v.slugs) for _, v in variables)], names=keys)
-    coded = data[needed].astype({k: str for k in keys})
+    require_columns(data, [*keys, value], table=table)
+    ids = [str(c) for c in cases]
+    wanted = ids if keep is None else [str(c) for c in keep]
+    problems = []
+    unknown_cases = _left_out(data["case_id"], ids)
+    if unknown_cases:
+        problems.append(f"case_id {unknown_cases} not in the list of cases")
+    for name, vocab in variables:
+        unknown = _left_out(data[name], vocab.slugs)
+        if unknown:
+            problems.append(f"{name} {unknown} not in the codebook (expected some of "
+                            f"{list(vocab.slugs)})")
+    if problems:
+        raise ValueError(f"the {table} table has values that the grid would leave out: "
+                         + "; ".join(problems))
+    coded = data[[*keys, value]].astype({k: str for k in keys})
     if coded.duplicated(keys).any():
         dup = coded.loc[coded.duplicated(keys), keys].iloc[0].tolist()
-        raise ValueError(f"the {table} table has several rows for {dup}; load it with load_casebase()")
-    coded = coded[coded[keys[1]].isin(variables[0][1].slugs)]
+        raise ValueError(f"the {table} table has several rows for {dup}; "
+                         "load it with load_casebase() first")
+    index = pd.MultiIndex.from_product([wanted, *(list(v.slugs) for _, v in variables)],
+                                       names=keys)
     values = coded.set_index(keys)[value].reindex(index)
     out = values.reset_index()
     out["case_id"] = pd.array(out["case_id"], dtype="string")
@@ -103,6 +148,15 @@ def _grid(casebase, table: str, case_ids: Sequence[str] | None = None) -> pd.Dat
         out[name] = pd.Categorical(out[name], dtype=vocab.dtype())
     out[value] = out[value].astype("Int64" if value == "level" else "Float64")
     return out
+
+
+def _grid(casebase, table: str, case_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """:func:`_long_grid` for a table of a CaseBase, over the cases of ``casebase.cases``."""
+    cases = _cases(casebase)
+    data = getattr(casebase, table, None)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"the case base has no {table} table")
+    return _long_grid(data, table, list(cases["case_id"].astype(str)), case_ids)
 
 
 def _with_groups(grid: pd.DataFrame, cases: pd.DataFrame, by_cols: list[str]) -> pd.DataFrame:
@@ -269,8 +323,8 @@ def case_counts(casebase, by: str | Sequence[str] = ("collectivity_type", "corpu
     return out
 
 
-def population_summary(casebase, by: str | Sequence[str] | None = "collectivity_type"
-                       ) -> pd.DataFrame:
+def population_summary(casebase, by: str | Sequence[str] | None = "collectivity_type", *,
+                       at_least: float | None = None) -> pd.DataFrame:
     """Sizes of the collectivities: how many populations are known, their min, median and max.
 
     Parameters
@@ -279,18 +333,22 @@ def population_summary(casebase, by: str | Sequence[str] | None = "collectivity_
         A loaded case base (``cases.population``).
     by : str, sequence of str or None, default "collectivity_type"
         Column(s) of ``cases`` to summarise by; None for one row over all cases.
+    at_least : float, optional
+        A size (e.g. 100 000 inhabitants): adds ``n_at_least``, the cases whose known
+        population is at least this.
 
     Returns
     -------
     DataFrame
-        Columns ``by`` (observed groups, category order), ``n_cases``, ``n_known`` (``Int64``)
-        and ``min``, ``median``, ``max`` of the known populations (``Float64``; NA when no
-        population of the group is known).
+        Columns ``by`` (observed groups, category order), ``n_cases``, ``n_known`` (``Int64``),
+        ``min``, ``median``, ``max`` of the known populations (``Float64``; NA when no
+        population of the group is known) and, with ``at_least``, ``n_at_least`` (``Int64``).
 
     Notes
     -----
     Statistics over the cases with a known population only (NA is left out, not read as 0);
-    the median of an even number of values is the mean of the two middle ones.
+    the median of an even number of values is the mean of the two middle ones;
+    n_at_least(G) = #{c ∈ G : population(c) ≥ at_least} (an unknown population never counts).
 
     Examples
     --------
@@ -302,19 +360,30 @@ def population_summary(casebase, by: str | Sequence[str] | None = "collectivity_
     cases = _cases(casebase)
     if "population" not in cases.columns:
         raise ValueError("the cases table has no 'population' column")
+    if at_least is not None and (isinstance(at_least, bool) or not isinstance(at_least, (int, float))
+                                 or at_least != at_least):
+        raise ValueError(f"at_least must be a number, got {at_least!r}")
     by_cols = _by_columns(by, cases)
     pop = pd.to_numeric(cases["population"].astype("Float64"), errors="raise")
     data = cases[by_cols].assign(population=pop) if by_cols else pd.DataFrame({"population": pop})
+    data = data.assign(_large=(pop >= at_least).fillna(False).astype(int) if at_least is not None
+                       else 0)
     if by_cols:
-        grouped = data.groupby(by_cols, observed=True, sort=True, dropna=False)["population"]
-        out = grouped.agg(n_cases="size", n_known="count", min="min", median="median",
-                          max="max").reset_index()
+        grouped = data.groupby(by_cols, observed=True, sort=True, dropna=False)
+        out = grouped["population"].agg(n_cases="size", n_known="count", min="min",
+                                        median="median", max="max")
+        out["n_at_least"] = grouped["_large"].sum()
+        out = out.reset_index()
     else:
         s = data["population"]
         out = pd.DataFrame({"n_cases": [len(s)], "n_known": [int(s.notna().sum())],
-                            "min": [s.min()], "median": [s.median()], "max": [s.max()]})
+                            "min": [s.min()], "median": [s.median()], "max": [s.max()],
+                            "n_at_least": [int(data["_large"].sum())]})
     out[["n_cases", "n_known"]] = out[["n_cases", "n_known"]].astype("Int64")
     out[["min", "median", "max"]] = out[["min", "median", "max"]].astype("Float64")
+    if at_least is None:
+        return out.drop(columns="n_at_least")
+    out["n_at_least"] = out["n_at_least"].astype("Int64")
     return out
 
 

@@ -11,6 +11,8 @@ import pandas as pd
 
 from .. import codebook
 from ..codebook import INVOLVE_LEVEL
+from ..errors import require_columns
+from .coverage import _long_grid
 
 __all__ = [
     "condition_profile",
@@ -45,25 +47,14 @@ def _resource(casebase, name: str) -> tuple[pd.DataFrame, list[str]]:
     return table, cases
 
 
-def _check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"the {name} table lacks the column(s) {missing}; "
-                         f"it has {list(table.columns)}")
-
-
 def _scored_profile(casebase, name: str, item: str, terms: Sequence[str],
                     columns_name: str) -> pd.DataFrame:
+    """Case × term matrix of ``score``, read off the case × variable grid of :mod:`.coverage`."""
     table, cases = _resource(casebase, name)
-    _check_columns(table, [item, "score"], name)
-    data = table.assign(case_id=table["case_id"].astype(str), _item=table[item].astype(str))
-    data = data[data["_item"].isin(terms)]
-    if data.duplicated(["case_id", "_item"]).any():
-        dup = data.loc[data.duplicated(["case_id", "_item"]), ["case_id", "_item"]].iloc[0]
-        raise ValueError(f"the {name} table has several rows for case {dup['case_id']!r} and "
-                         f"{item} {dup['_item']!r}; load it with load_casebase() first")
-    wide = data.pivot(index="case_id", columns="_item", values="score")
+    grid = _long_grid(table, name, cases)
+    wide = grid.pivot(index="case_id", columns=item, values="score")
     wide = wide.reindex(index=pd.Index(cases, name="case_id"), columns=list(terms))
+    wide.index = pd.Index([str(c) for c in wide.index], name="case_id")
     wide.columns = pd.Index(list(terms), name=columns_name)
     return wide.astype("Float64")
 
@@ -143,11 +134,13 @@ def _terms(terms: Sequence[str] | None, vocabulary: codebook.Vocabulary,
 
 
 def _participation(casebase) -> tuple[pd.DataFrame, list[str]]:
+    """The coded cells of the participation grid (case × actor × stage), and the case ids."""
     table, cases = _resource(casebase, "participation")
-    _check_columns(table, ["actor", "stage", "level"], "participation")
-    data = table.assign(case_id=table["case_id"].astype(str),
-                        actor=table["actor"].astype(str),
-                        level=pd.to_numeric(table["level"]).astype("Int64"))
+    require_columns(table, ["actor", "stage", "level"], table="participation")
+    table = table.assign(level=pd.to_numeric(table["level"]).astype("Int64"))
+    grid = _long_grid(table, "participation", cases)
+    coded = grid.dropna(subset=["level"])
+    data = coded.assign(case_id=coded["case_id"].astype(str), actor=coded["actor"].astype(str))
     return data, cases
 
 

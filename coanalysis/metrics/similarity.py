@@ -10,12 +10,14 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from ..errors import is_missing, require_columns
+
 __all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases", "nearest_neighbours",
-           "cluster_summary"]
+           "cluster_summary", "case_families", "adjusted_rand_index", "cluster_stability"]
 
 Metric = Literal["euclidean", "manhattan"]
 _METRICS = ("euclidean", "manhattan")
-_METHODS = ("ward", "average", "complete", "single")
+_METHODS = ("average", "ward", "complete", "single")
 
 
 def _values(profile: pd.DataFrame) -> np.ndarray:
@@ -148,10 +150,23 @@ def case_similarity(profile: pd.DataFrame, metric: Metric = "euclidean", *,
     return out.drop(columns="_order").reset_index(drop=True)
 
 
-def case_linkage(profile: pd.DataFrame, method: str = "ward",
+def case_linkage(profile: pd.DataFrame, method: str = "average",
                  metric: Metric = "euclidean", *, min_common: int = 1
                  ) -> tuple[np.ndarray, list[str]]:
     """Hierarchical clustering (linkage matrix) of the cases with at least one coded value.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Cases × variables, numeric, NA allowed (index = case ids).
+    method : {"average", "ward", "complete", "single"}, default "average"
+        Linkage criterion of :func:`scipy.cluster.hierarchy.linkage`. The
+        default, average linkage (UPGMA), is valid for any dissimilarity, hence
+        for the pairwise-complete distances of profiles with NA.
+    metric : {"euclidean", "manhattan"}
+        Distance (pairwise-complete, see :func:`distance_matrix`).
+    min_common : int, default 1
+        Fewest commonly coded variables for two cases to be compared.
 
     Returns
     -------
@@ -168,10 +183,12 @@ def case_linkage(profile: pd.DataFrame, method: str = "ward",
 
     Notes
     -----
-    Ward's criterion assumes Euclidean distances; the pairwise-complete
-    distances of :func:`distance_matrix` are Euclidean only on complete data,
-    so with NA the Ward tree is an approximation. ``method="average"`` (UPGMA)
-    needs no such assumption.
+    Average linkage merges the two clusters *A*, *B* with the smallest mean
+    distance :math:`d(A, B) = \\frac{1}{|A||B|}\\sum_{i \\in A}\\sum_{j \\in B} d_{ij}`.
+    Ward's criterion (``method="ward"``) assumes Euclidean distances; the
+    pairwise-complete distances of :func:`distance_matrix` are Euclidean only
+    on complete data, so with NA a Ward tree is an approximation: compare it
+    with the default using :func:`cluster_stability`.
 
     References
     ----------
@@ -179,6 +196,17 @@ def case_linkage(profile: pd.DataFrame, method: str = "ward",
     function. *JASA* 58(301), 236-244.
     Müllner, D. (2011). Modern hierarchical, agglomerative clustering
     algorithms. arXiv:1109.2378 (the algorithms of ``scipy.cluster.hierarchy``).
+
+    Sokal, R. R. & Michener, C. D. (1958). A statistical method for evaluating
+    systematic relationships. *University of Kansas Science Bulletin* 38, 1409-1438
+    (average linkage, UPGMA).
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"x": [0, 0.1, 0.9, None]}, index=["a", "b", "c", "d"])
+    >>> z, labels = case_linkage(prof)
+    >>> labels, z[:, 2].round(2).tolist()
+    (['a', 'b', 'c'], [0.1, 0.85])
     """
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
@@ -207,7 +235,7 @@ def _cut_tree(z: np.ndarray, k: int) -> np.ndarray:
     return np.ones(len(z) + 1, dtype=int)  # pragma: no cover - the top height always gives 1
 
 
-def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
+def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "average",
                   metric: Metric = "euclidean", min_common: int = 1) -> pd.DataFrame:
     """Cut a hierarchical clustering of the cases into ``k`` groups.
 
@@ -217,8 +245,8 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
         Cases × variables, numeric, NA allowed.
     k : int
         Number of clusters (2 to the number of clustered cases).
-    method : {"ward", "average", "complete", "single"}
-        Linkage criterion of :func:`scipy.cluster.hierarchy.linkage`.
+    method : {"average", "ward", "complete", "single"}, default "average"
+        Linkage criterion of :func:`scipy.cluster.hierarchy.linkage` (see :func:`case_linkage`).
     metric : {"euclidean", "manhattan"}
         Distance (pairwise-complete, see :func:`distance_matrix`).
     min_common : int, default 1
@@ -264,8 +292,70 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "ward",
     })
 
 
+def _family_labels(families: pd.Series | None, ids: list[str]) -> list[str]:
+    """The family of each of ``ids`` (its own id when ``families`` is None or lacks it)."""
+    if families is None:
+        return list(ids)
+    if not isinstance(families, pd.Series):
+        raise TypeError(f"families must be a Series (index = case ids), got "
+                        f"{type(families).__name__}")
+    lookup = {str(k): str(v) for k, v in families.items() if not is_missing(v)}
+    return [lookup.get(c, c) for c in ids]
+
+
+def case_families(cases: pd.DataFrame) -> pd.Series:
+    """The family of each case: the case at the top of its ``parent_case`` chain.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The ``cases`` table (``case_id``, ``parent_case``; NA parent = a case of its own).
+
+    Returns
+    -------
+    Series
+        Index ``case_id``, values the root case id (``string``), in the table's order: a
+        programme, its sites and its sister sites share one family.
+
+    Raises
+    ------
+    ValueError
+        When a parent is not a case of the table, or the parents form a cycle.
+
+    Notes
+    -----
+    root(c) = c if parent(c) is NA, else root(parent(c)). Used by :func:`nearest_neighbours`
+    and :func:`cluster_summary` so that a case is not compared with its own sub-cases.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"case_id": ["p", "p_site1", "p_site2", "q"],
+    ...                       "parent_case": [None, "p", "p", None]})
+    >>> case_families(cases).tolist()
+    ['p', 'p', 'p', 'q']
+    """
+    require_columns(cases, ["case_id", "parent_case"], table="cases")
+    ids = [str(c) for c in cases["case_id"]]
+    parent = {c: (None if is_missing(p) else str(p)) for c, p in zip(ids, cases["parent_case"])}
+    unknown = sorted({p for p in parent.values() if p is not None and p not in parent})
+    if unknown:
+        raise ValueError(f"parent_case {unknown} not among the case ids")
+    roots = []
+    for case in ids:
+        seen, node = {case}, case
+        while parent[node] is not None:
+            node = parent[node]
+            if node in seen:
+                raise ValueError(f"parent_case forms a cycle through {sorted(seen)}")
+            seen.add(node)
+        roots.append(node)
+    return pd.Series(pd.array(roots, dtype="string"),
+                     index=pd.Index(ids, name="case_id"), name="family")
+
+
 def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None,
-                       metric: Metric = "euclidean", *, min_common: int = 1) -> pd.DataFrame:
+                       metric: Metric = "euclidean", *, min_common: int = 1,
+                       families: pd.Series | None = None) -> pd.DataFrame:
     """The most similar other case of each case, with its distance.
 
     Parameters
@@ -279,6 +369,11 @@ def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None
         See :func:`distance_matrix`.
     min_common : int, default 1
         Fewest commonly coded variables for a distance (else the pair is not compared).
+    families : Series, optional
+        A family label per case (index = case ids), e.g. :func:`case_families` of the cases
+        table: a case is never the neighbour of a case of its own family (a programme and its
+        sites, a site and its sister sites), which would only find the case in itself. Cases
+        missing from ``families`` are families of their own.
 
     Returns
     -------
@@ -289,9 +384,9 @@ def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None
 
     Notes
     -----
-    neighbour(i) = argmin_{j ≠ i} d_ij over the pairwise-complete distances of
-    :func:`distance_matrix`; ties go to the case that comes first in the profile, as in
-    :func:`case_similarity`'s order.
+    neighbour(i) = argmin_{j ≠ i, f(j) ≠ f(i)} d_ij over the pairwise-complete distances of
+    :func:`distance_matrix`, f being the family (each case its own family by default); ties
+    go to the case that comes first in the profile, as in :func:`case_similarity`'s order.
 
     Examples
     --------
@@ -306,11 +401,12 @@ def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None
     unknown = [c for c in wanted if c not in set(ids)]
     if unknown:
         raise ValueError(f"cases: {unknown} not in the profile's index")
+    family = np.asarray(_family_labels(families, ids), dtype=object)
     rows = []
     for case in wanted:
         i = ids.index(case)
         d = dist[i].copy()
-        d[i] = np.nan
+        d[family == family[i]] = np.nan
         if np.all(np.isnan(d)):
             rows.append((case, None, None, None))
             continue
@@ -322,8 +418,8 @@ def nearest_neighbours(profile: pd.DataFrame, cases: Sequence[str] | None = None
 
 
 def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
-                    highlight: Sequence[str] = (), category: pd.Series | None = None
-                    ) -> pd.DataFrame:
+                    highlight: Sequence[str] = (), category: pd.Series | None = None,
+                    families: pd.Series | None = None) -> pd.DataFrame:
     """Size, highlighted members, most frequent category and mean profile of each cluster.
 
     Parameters
@@ -339,6 +435,10 @@ def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
     category : Series, optional
         A category per case (index = case ids, e.g. ``cb.cases.set_index("case_id")["domain"]``)
         whose most frequent value in each cluster is reported.
+    families : Series, optional
+        A family label per case (e.g. :func:`case_families`): adds ``n_related``, the
+        members that are not highlighted but share a family with a highlighted member of the
+        same cluster (the sites of a highlighted programme).
 
     Returns
     -------
@@ -346,13 +446,15 @@ def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
         Index ``cluster`` (ascending), columns ``n_cases``, ``n_highlighted`` (``Int64``),
         ``highlighted`` (members of ``highlight`` in its order, ", "-joined; NA if none),
         ``top_category`` (only with ``category``; ties go to the category order of a
-        categorical, else to the first value met) and one ``Float64`` column per profile
-        variable.
+        categorical, else to the first value met), ``n_related`` (``Int64``, only with
+        ``families``) and one ``Float64`` column per profile variable.
 
     Notes
     -----
     mean(k, v) = Σ_{c ∈ k, x_cv not NA} x_cv / #{c ∈ k : x_cv not NA}; NA when no member of
-    cluster k documents v. A cluster is "mixed" when 0 < n_highlighted < n_cases.
+    cluster k documents v. A cluster is "mixed" when 0 < n_highlighted < n_cases; with
+    ``families``, it mixes highlighted cases with unrelated ones when
+    n_highlighted > 0 and n_highlighted + n_related < n_cases.
 
     Examples
     --------
@@ -375,12 +477,17 @@ def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
         raise ValueError(f"clusters: cases {missing} are not in the profile's index")
     values = profile.set_axis([str(c) for c in profile.index]).astype("Float64")
     highlight = [str(c) for c in highlight]
+    family = dict(zip(members["case_id"], _family_labels(families, list(members["case_id"]))))
     rows = []
     for k, group in members.groupby("cluster", sort=True):
         cases = list(group["case_id"])
         named = [c for c in highlight if c in cases]
         row = {"cluster": k, "n_cases": len(cases), "n_highlighted": len(named),
                "highlighted": ", ".join(named) if named else None}
+        if families is not None:
+            named_families = {family[c] for c in named}
+            row["n_related"] = sum(1 for c in cases
+                                   if c not in named and family[c] in named_families)
         if category is not None:
             cat = category.set_axis([str(c) for c in category.index]).reindex(cases).dropna()
             counts = cat.value_counts(sort=False)
@@ -396,6 +503,151 @@ def cluster_summary(clusters: pd.DataFrame, profile: pd.DataFrame, *,
     out["highlighted"] = out["highlighted"].astype("string")
     if category is not None:
         out["top_category"] = out["top_category"].astype("string")
+    if families is not None:
+        out["n_related"] = out["n_related"].astype("Int64")
     for col in values.columns:
         out[col] = out[col].astype("Float64")
+    return out
+
+
+def adjusted_rand_index(labels_a: Sequence, labels_b: Sequence) -> float:
+    """Agreement of two partitions of the same items, corrected for chance (Hubert & Arabie).
+
+    Parameters
+    ----------
+    labels_a, labels_b : sequence
+        Cluster labels of the same items, in the same order (NA not allowed).
+
+    Returns
+    -------
+    float
+        1 for identical partitions (up to the names of the clusters), about 0 for
+        partitions as alike as random ones, negative below chance; 1.0 when both put every
+        item in one cluster (or each in its own).
+
+    Notes
+    -----
+    With :math:`n_{ij}` the items in cluster *i* of a and *j* of b, :math:`a_i`, :math:`b_j`
+    the margins and :math:`n` the items:
+
+    .. math:: \\mathrm{ARI} = \\frac{\\sum_{ij}\\binom{n_{ij}}{2} - E}
+              {\\tfrac12\\big[\\sum_i\\binom{a_i}{2} + \\sum_j\\binom{b_j}{2}\\big] - E},
+              \\qquad E = \\frac{\\sum_i\\binom{a_i}{2}\\sum_j\\binom{b_j}{2}}{\\binom{n}{2}}
+
+    References
+    ----------
+    Hubert, L. & Arabie, P. (1985). Comparing partitions. *Journal of Classification* 2,
+    193-218.
+
+    Examples
+    --------
+    >>> adjusted_rand_index([1, 1, 2, 2], [5, 5, 7, 7])
+    1.0
+    >>> round(adjusted_rand_index([0, 0, 1, 2], [0, 0, 1, 1]), 2)
+    0.57
+    """
+    a, b = list(labels_a), list(labels_b)
+    if len(a) != len(b):
+        raise ValueError(f"the two labelings have {len(a)} and {len(b)} items; they must match")
+    if any(is_missing(v) for v in a + b):
+        raise ValueError("labels must not be NA: drop the unclustered items first")
+    if len(a) < 2:
+        raise ValueError("need at least two items to compare partitions")
+    table = pd.crosstab(pd.Series(a, dtype=object), pd.Series(b, dtype=object)).to_numpy()
+
+    def pairs(x):
+        return (x * (x - 1) / 2.0).sum()
+
+    sum_ij = pairs(table)
+    sum_a, sum_b = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = sum_a * sum_b / (len(a) * (len(a) - 1) / 2.0)
+    maximum = (sum_a + sum_b) / 2.0
+    if maximum == expected:  # both trivial partitions (one cluster, or all singletons)
+        return 1.0 if sum_ij == maximum else 0.0
+    return float((sum_ij - expected) / (maximum - expected))
+
+
+def cluster_stability(profile: pd.DataFrame, ks: Sequence[int] = (3, 4, 5), *,
+                      method: str = "average", compare: str | None = "ward",
+                      highlight: Sequence[str] = (), metric: Metric = "euclidean",
+                      min_common: int = 1) -> pd.DataFrame:
+    """How much the clusters change with the number of groups and with the linkage method.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Cases × variables, numeric, NA allowed.
+    ks : sequence of int, default (3, 4, 5)
+        Numbers of clusters to cut the tree into, in the order reported.
+    method : str, default "average"
+        Linkage of the clusters described (see :func:`case_linkage`).
+    compare : str or None, default "ward"
+        Another linkage whose cut at the same k is compared with ``method``'s; None for none.
+    highlight : sequence of str, optional
+        Cases to follow (e.g. the study's five cases).
+    metric : {"euclidean", "manhattan"}
+    min_common : int, default 1
+        See :func:`cluster_cases`.
+
+    Returns
+    -------
+    DataFrame
+        One row per k: ``k``, ``n_clusters`` (fewer than k when tied merges cannot be split),
+        ``sizes`` (cluster sizes, largest first, " / "-joined), ``largest`` (``Int64``),
+        ``n_clusters_highlighted`` (``Int64``: clusters holding a highlighted case),
+        ``ari_previous`` (``Float64``: adjusted Rand index with the cut at the previous k of
+        ``ks``, NA for the first) and ``ari_compare`` (with ``compare``'s cut at the same k;
+        absent when ``compare`` is None).
+
+    Notes
+    -----
+    A K is better supported when the neighbouring cuts keep most pairs together
+    (``ari_previous`` near 1) and when another reasonable linkage finds the same groups
+    (``ari_compare`` near 1); see :func:`adjusted_rand_index` for the index.
+
+    References
+    ----------
+    Hennig, C. (2007). Cluster-wise assessment of cluster stability. *Computational
+    Statistics & Data Analysis* 52(1), 258-271.
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"x": [0, 0.1, 0.5, 0.9, 1]}, index=list("abcde"))
+    >>> cluster_stability(prof, (2, 3), compare=None)[["k", "sizes", "ari_previous"]]
+       k      sizes  ari_previous
+    0  2      3 / 2          <NA>
+    1  3  2 / 2 / 1     0.545455
+    """
+    ks = [ks] if isinstance(ks, (int, np.integer)) else list(ks)
+    if not ks:
+        raise ValueError("ks must name at least one number of clusters")
+    highlight = [str(c) for c in highlight]
+    rows, previous = [], None
+    for k in ks:
+        cut = cluster_cases(profile, k, method=method, metric=metric, min_common=min_common)
+        cut = cut.dropna(subset=["cluster"])
+        labels = cut["cluster"].astype(int).tolist()
+        sizes = sorted(pd.Series(labels).value_counts().tolist(), reverse=True)
+        ids = cut["case_id"].astype(str).tolist()
+        row = {
+            "k": k,
+            "n_clusters": len(sizes),
+            "sizes": " / ".join(str(n) for n in sizes),
+            "largest": sizes[0],
+            "n_clusters_highlighted": len({g for c, g in zip(ids, labels) if c in highlight}),
+            "ari_previous": None if previous is None else adjusted_rand_index(previous, labels),
+        }
+        if compare is not None:
+            other = cluster_cases(profile, k, method=compare, metric=metric,
+                                  min_common=min_common).dropna(subset=["cluster"])
+            row["ari_compare"] = adjusted_rand_index(labels, other["cluster"].astype(int).tolist())
+        rows.append(row)
+        previous = labels
+    out = pd.DataFrame(rows)
+    for col in ("k", "n_clusters", "largest", "n_clusters_highlighted"):
+        out[col] = out[col].astype("Int64")
+    out["sizes"] = out["sizes"].astype("string")
+    for col in ("ari_previous", "ari_compare"):
+        if col in out.columns:
+            out[col] = pd.array(out[col].tolist(), dtype="Float64")
     return out
