@@ -141,9 +141,7 @@ def test_agreements_are_carried_unchanged(table, url_to_id):
         assert row["evidence"] == r["evidence_a"]
         assert row["note"] == ""
         if r["source_url_a"]:
-            # exact URL, or the one spelling of sources.csv that drops trailing dots
-            expected = url_to_id.get(r["source_url_a"]) or url_to_id[r["source_url_a"].rstrip(".")]
-            assert row["source_id"] == expected
+            assert row["source_id"] == url_to_id[r["source_url_a"]]  # exact spelling only
         else:
             assert row["source_id"] == ""
     assert n > 0
@@ -159,8 +157,7 @@ def test_disagreements_take_the_reconciliation_row(table, reconciliation, url_to
         assert row["evidence"] == r["evidence"]
         assert row["note"] == r["note"] and row["note"] != ""
         url = r["source_url"]
-        assert row["source_id"] == (url_to_id.get(url) or url_to_id.get(url.rstrip("."), "")
-                                    if url else "")
+        assert row["source_id"] == (url_to_id[url] if url else "")
 
 
 def test_no_half_scores_anywhere(reconciliation):
@@ -184,14 +181,140 @@ def test_agreement_matches_krippendorff_package(script):
         assert row["n_units"] - row["n_na_all"] - row["n_exact"] == n_disagree
 
 
-def test_readme_quotes_the_computed_alphas(script):
-    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    agreement = script.build(DATA).agreement.set_index(["table", "variable"])
-    for table, label in (("conditions", "conditions"), ("outcomes", "résultats")):
-        match = re.search(rf"\*\*{label}\*\* : α = (\d),(\d\d)", text)
-        assert match, f"no alpha quoted for {table}"
-        quoted = float(f"{match.group(1)}.{match.group(2)}")
-        assert quoted == pytest.approx(agreement.loc[(table, "(all)"), "alpha"], abs=0.005)
+# ---- data/README.md, "Accord inter-codeurs" ---------------------------------------------
+
+README = ROOT / "data" / "README.md"
+BEGIN, END = "<!-- agreement:begin", "<!-- agreement:end -->"
+
+
+def _readme_block() -> str:
+    text = README.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and text.count(END) == 1, "agreement markers missing"
+    start = text.index("\n", text.index(BEGIN)) + 1
+    return text[start:text.index(END)].rstrip("\n")
+
+
+def _independent_agreement(units: list[tuple[str, str]]) -> dict:
+    """n scored by both, n score-vs-NA, exact share and interval alpha of (a, b) text pairs,
+    computed here from the CSV text and the krippendorff package (not the project's code)."""
+    a = np.array([_as_float(x) for x, _ in units])
+    b = np.array([_as_float(y) for _, y in units])
+    both = ~np.isnan(a) & ~np.isnan(b)
+    one = np.isnan(a) != np.isnan(b)
+    exact = float(np.mean(np.abs(a[both] - b[both]) < 1e-9)) if both.any() else None
+    values = np.unique(np.concatenate([a[both], b[both]]))
+    alpha = (krippendorff.alpha(reliability_data=np.vstack([a, b]),
+                                level_of_measurement="interval")
+             if both.any() and len(values) > 1 else None)
+    return {"pair": int(both.sum()), "na_some": int(one.sum()), "exact": exact, "alpha": alpha}
+
+
+def _raw_units() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(table, variable) -> [(score A, score B)] from the CSV text; '(all)' pools."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for table, (item, vocab) in TABLES.items():
+        pairs = _pairs(table)
+        for slug in vocab.slugs:
+            rows = pairs[pairs[item] == slug]
+            out[(table, slug)] = list(zip(rows["score_a"], rows["score_b"]))
+        out[(table, "(all)")] = list(zip(pairs["score_a"], pairs["score_b"]))
+    out[("(all)", "(all)")] = out[("conditions", "(all)")] + out[("outcomes", "(all)")]
+    return out
+
+
+def _fr_number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def test_readme_agreement_block_is_the_script_output(script):
+    assert _readme_block() == script.agreement_markdown(script.build(DATA).agreement, "fr")
+
+
+def test_readme_agreement_table_matches_an_independent_computation():
+    """Every row of the per-variable table, recomputed from the raw codings."""
+    totals = {"Toutes les conditions": ("conditions", "(all)"),
+              "Tous les résultats": ("outcomes", "(all)"), "Ensemble": ("(all)", "(all)")}
+    expected = _raw_units()
+    seen = set()
+    row_re = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \| (.+?) \| (.+?) \|$")
+    for line in _readme_block().splitlines():
+        match = row_re.match(line)
+        if not match or match.group(1) == "Variable":
+            continue
+        label, pair, na_some, exact, alpha = match.groups()
+        slug = re.search(r"`([a-z_]+)`", label)
+        if slug:
+            table = next(t for t, (_, v) in TABLES.items() if slug.group(1) in v)
+            key = (table, slug.group(1))
+            assert label == f"{TABLES[table][1].label(slug.group(1))} (`{slug.group(1)}`)"
+        else:
+            key = totals[label.strip("*")]
+        seen.add(key)
+        ref = _independent_agreement(expected[key])
+        assert int(pair) == ref["pair"], key
+        assert int(na_some) == ref["na_some"], key
+        if ref["exact"] is None:
+            assert exact == "—", key
+        else:
+            assert exact.endswith("\u202f%"), key
+            assert abs(_fr_number(exact[:-2]) - 100 * ref["exact"]) <= 0.5, key
+        if ref["alpha"] is None:
+            assert alpha == "—", key
+        else:
+            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key
+    assert seen == set(expected)
+
+
+def test_readme_prose_quotes_the_computed_figures(reconciliation):
+    """The hand-written sentences around the generated block (French and English)."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    units = _raw_units()
+    ref = {k: _independent_agreement(v) for k, v in units.items()}
+    weakest = re.search(r"satisfaction des usagers, (\d,\d\d) sur (\d+) cas ; "
+                        r"expertise partagée, (\d,\d\d)", text)
+    assert weakest
+    assert _fr_number(weakest.group(1)) == pytest.approx(
+        ref[("outcomes", "satisfaction_usagers")]["alpha"], abs=0.005)
+    assert int(weakest.group(2)) == ref[("outcomes", "satisfaction_usagers")]["pair"]
+    assert _fr_number(weakest.group(3)) == pytest.approx(
+        ref[("conditions", "expertise_partagee")]["alpha"], abs=0.005)
+    en = re.search(r"= (\d\.\d\d) for conditions \((\d+) units, (\d+) scored by both coders, "
+                   r"(\d+)% exact agreement\), (\d\.\d\d) for outcomes \((\d+) units, (\d+) "
+                   r"scored by both, (\d+)%\), (\d\.\d\d) overall; (\d+) of (\d+) units disagree "
+                   r"\((\d+) different scores, (\d+) a score against NA\)", text)
+    assert en
+    g = en.groups()
+    for (table, alpha, n, pair, exact) in ((("conditions", "(all)"), *g[0:4]),
+                                           (("outcomes", "(all)"), *g[4:8])):
+        assert float(alpha) == pytest.approx(ref[table]["alpha"], abs=0.005)
+        assert int(n) == len(units[table])
+        assert int(pair) == ref[table]["pair"]
+        assert abs(int(exact) - 100 * ref[table]["exact"]) <= 0.5
+    overall = ref[("(all)", "(all)")]
+    different = sum(_disagree(a, b) for a, b in units[("(all)", "(all)")]) - overall["na_some"]
+    assert float(g[8]) == pytest.approx(overall["alpha"], abs=0.005)
+    assert [int(x) for x in g[9:]] == [different + overall["na_some"],
+                                       len(units[("(all)", "(all)")]), different,
+                                       overall["na_some"]]
+    # who was kept: counted from the log itself
+    kept_a = int((reconciliation["score"] == reconciliation["score_a"]).sum())
+    kept_b = int((reconciliation["score"] == reconciliation["score_b"]).sum())
+    neither = len(reconciliation) - kept_a - kept_b
+    na = int((reconciliation["score"] == "").sum())
+    neither_fr = {0: "aucun des deux 0 fois", 1: "aucun des deux 1 fois"}.get(
+        neither, f"aucun des deux {neither} fois")
+    assert (f"Score de A retenu {kept_a} fois, de B {kept_b} fois, {neither_fr} ; "
+            f"{na} désaccords finissent en NA") in text
+    neither_en = {1: "neither once"}.get(neither, f"neither {neither} times")
+    assert f"A's score was kept {kept_a} times, B's {kept_b}, {neither_en}; {na} ended as NA" in text
+
+
+def test_readme_block_is_replaced_between_markers_only(script):
+    text = f"before\n{script.README_BEGIN}\nold\n{script.README_END}\nafter\n"
+    assert script.replace_between_markers(text, "new") == (
+        f"before\n{script.README_BEGIN}\nnew\n{script.README_END}\nafter\n")
+    with pytest.raises(DataError, match="markers"):
+        script.replace_between_markers("no markers here", "new")
 
 
 # ---- corrupted copies must stop the build -------------------------------------------------
@@ -266,5 +389,46 @@ def test_repeated_coding_row_is_reported(script, data_copy):
     pd.concat([frame, frame.iloc[[0]]]).to_csv(path, index=False, lineterminator="\n")
     with pytest.raises(DataError) as info:
         script.build(data_copy)
-    assert any(p.expected == "one row per case and term" and p.line == len(frame) + 2
-               for p in info.value.problems)
+    [problem] = info.value.problems  # the loader's key check, and nothing cascading from it
+    assert (problem.file, problem.line, problem.column) == (
+        "codings/coder_a/outcomes.csv", len(frame) + 2, "case_id,outcome")
+    assert "already on line 2" in problem.expected
+
+
+def test_url_with_an_extra_trailing_dot_is_unknown(script, data_copy, url_to_id):
+    """No fuzzy URL matching: a URL is in sources.csv exactly as written, or it is reported."""
+    def edit(frame):
+        frame.loc[0, "source_url"] = frame.loc[0, "source_url"] + "."
+    _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
+    url = _text(data_copy / "codings" / "reconciliation.csv").loc[0, "source_url"]
+    assert url.rstrip(".") in url_to_id and url not in url_to_id
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    assert [(p.line, p.column, p.found) for p in info.value.problems] == [(2, "source_url", url)]
+
+
+def test_build_checks_its_inputs_with_the_loader(script, data_copy):
+    """The script reuses the loader's reading and checks (one code path, the same messages)."""
+    from coanalysis.loaders import casebase
+    assert script.same_score is casebase.same_score
+    assert script.format_score is casebase.format_score
+    for name in ("read_text_csv", "parse_scores", "check_completeness", "lookup_source"):
+        assert not hasattr(script, name), name
+    # a log row whose coder score is not the coding's: reported as validate_casebase reports it
+    def edit(frame):
+        frame.loc[0, "score_b"] = "0" if frame.loc[0, "score_b"] != "0" else "1"
+    _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    from coanalysis import validate_casebase
+    expected = [p for p in validate_casebase(data_copy) if p.file == "codings/reconciliation.csv"]
+    assert info.value.problems == expected
+    assert [(p.line, p.column) for p in expected] == [(2, "score_b")]
+
+
+def test_unreadable_cases_file_stops_the_build_with_one_problem(script, data_copy):
+    path = data_copy / "cases.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    assert [(p.file, p.column) for p in info.value.problems] == [("cases.csv", None)]

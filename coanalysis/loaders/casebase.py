@@ -34,6 +34,9 @@ __all__ = [
     "write_casebase_datapackage",
     "validate_casebase",
     "load_casebase",
+    "read_resources",
+    "same_score",
+    "format_score",
 ]
 
 #: The six main tables of the case base, in the order they are checked and shown.
@@ -699,7 +702,7 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
 
 
 def _decode_error(path: Path) -> tuple[int, bytes, str]:
-    """Line (header = 1), bytes and a hint for the first byte sequence of ``path`` that is not UTF-8.
+    """Line (header = 1), bytes and a hint for the first non-UTF-8 byte sequence of ``path``.
 
     The line is one plus the number of line feeds before the bad byte, so it is the
     physical line of the file whatever the quoting.
@@ -831,7 +834,7 @@ def _skips_chain(source: str, target: str, chain: list[str]) -> bool:
 
 def _check_skips_chain(table: _Table, rule: dict, row: dict, line: int, value: Any,
                        problems: list[Problem]) -> None:
-    """``rule["field"]`` (a boolean) must be true exactly when the flow skips a link of the chain."""
+    """``rule["field"]`` (a boolean) must be true exactly when the flow skips a chain link."""
     source, target = row.get(rule["from"]), row.get(rule["to"])
     if source is None or target is None:
         return  # an invalid actor is already reported
@@ -945,6 +948,88 @@ def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Prob
                                         "the log must copy the scores it reconciles"))
 
 
+def same_score(a: Any, b: Any) -> bool:
+    """True when two scores are both NA or equal within 1e-9.
+
+    Parameters
+    ----------
+    a, b : float, None or NA
+        Scores; None, ``pd.NA`` and NaN are NA.
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    :math:`a \\equiv b \\iff (a = \\mathrm{NA} \\wedge b = \\mathrm{NA}) \\vee |a - b| \\le 10^{-9}`:
+    NA equals only NA, so a score against NA is a disagreement of two coders.
+
+    Examples
+    --------
+    >>> same_score(0.33, 0.33), same_score(None, float("nan")), same_score(0.67, None)
+    (True, True, False)
+    """
+    return _same(None if _is_na(a) else a, None if _is_na(b) else b)
+
+
+def format_score(value: Any) -> str:
+    """A fuzzy score as written in the case-base CSVs: ``0``, ``0.33``, ``0.67``, ``1``; ``""`` for NA.
+
+    Examples
+    --------
+    >>> [format_score(v) for v in (0.0, 0.33, 1.0, None)]
+    ['0', '0.33', '1', '']
+    """
+    return "" if _is_na(value) else _fmt(value)
+
+
+def read_resources(names: tuple[str, ...] | list[str],
+                   path: str | Path | None = None) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Read and check some resources of the case base, with the rules between them.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Resource names of the descriptor (``"cases"``, ``"coder_a_conditions"``...).
+    path : str or Path, optional
+        Folder of the data package; defaults to ``data_dir() / "cases"``.
+
+    Returns
+    -------
+    frames : dict of str to DataFrame
+        One typed DataFrame per resource read (dtypes as in :class:`CaseBase`),
+        indexed by ``line``, the line of each record in its file (header = 1).
+    problems : list of Problem
+        What :func:`validate_casebase` reports for these files: their own rules
+        and the rules between two of them (foreign keys, completeness,
+        reconciliation); rules towards a resource not in ``names`` are not checked.
+
+    Notes
+    -----
+    This is the checker of :func:`validate_casebase` restricted to some files, for
+    a script that builds the other files from them
+    (``scripts/build_casebase_scores.py`` reads the codings and the reconciliation
+    log to write the reconciled tables). The frames are meaningful only when
+    ``problems`` is empty.
+
+    Examples
+    --------
+    >>> frames, problems = read_resources(["cases", "sources"])   # doctest: +SKIP
+    """
+    tables, _, problems = _check_package(path, tuple(names))
+    frames = {name: _frame(t).set_axis(pd.Index(t.lines, name="line", dtype="int64"))
+              for name, t in tables.items()}
+    return frames, problems
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -988,8 +1073,10 @@ def _read_descriptor(folder: Path, problems: list[Problem]) -> dict | None:
     return descriptor
 
 
-def _check_package(path: str | Path | None) -> tuple[dict[str, _Table], dict | None,
-                                                     list[Problem]]:
+def _check_package(path: str | Path | None,
+                   names: tuple[str, ...] | None = None) -> tuple[dict[str, _Table], dict | None,
+                                                                  list[Problem]]:
+    """Check the resources ``names`` (all by default) and the rules between them."""
     folder = Path(path) if path is not None else data_dir() / "cases"
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -1002,7 +1089,8 @@ def _check_package(path: str | Path | None) -> tuple[dict[str, _Table], dict | N
     _check_descriptor(descriptor, problems)
     tables: dict[str, _Table] = {}
     for resource in descriptor.get("resources", []):
-        tables[resource["name"]] = _check_table(folder, resource, problems)
+        if names is None or resource["name"] in names:
+            tables[resource["name"]] = _check_table(folder, resource, problems)
     for table in tables.values():
         _check_unique_keys(table, problems)
         _check_foreign_keys(table, tables, problems)
