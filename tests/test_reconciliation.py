@@ -432,3 +432,14 @@ def test_unreadable_cases_file_stops_the_build_with_one_problem(script, data_cop
     with pytest.raises(DataError) as info:
         script.build(data_copy)
     assert [(p.file, p.column) for p in info.value.problems] == [("cases.csv", None)]
+
+
+def test_main_rewrites_the_readme_block(script, tmp_path):
+    readme = tmp_path / "README.md"
+    shipped = README.read_text(encoding="utf-8")
+    start = shipped.index("\n", shipped.index(BEGIN)) + 1
+    readme.write_text(shipped[:start] + "| stale | 0 |\n" + shipped[shipped.index(END):],
+                      encoding="utf-8")
+    assert script.main(["--data", str(DATA), "--out", str(tmp_path / "out"),
+                        "--readme", str(readme)]) == 0
+    assert readme.read_text(encoding="utf-8") == shipped
