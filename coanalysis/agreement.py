@@ -45,6 +45,23 @@ def reliability_matrix(*codings: pd.DataFrame, units: Sequence[str] | None = Non
     DataFrame
         One row per coding (index 0, 1, ...), one column per unit (the union of
         the units of all codings, sorted), float values with NaN for NA.
+
+    Notes
+    -----
+    This is the "reliability data matrix" of Krippendorff (2011): coders in
+    rows, units in columns, a blank (NaN) where a coder gave no value.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    Annenberg School for Communication Departmental Papers 43.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"case_id": ["x", "y"], "score": [1, 0.33]})
+    >>> b = pd.DataFrame({"case_id": ["y", "z"], "score": [0.67, None]})
+    >>> reliability_matrix(a, b).values.tolist()
+    [[1.0, 0.33, nan], [nan, 0.67, nan]]
     """
     if len(codings) < 2:
         raise ValueError(f"need at least two codings, got {len(codings)}")
@@ -248,6 +265,13 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     References
     ----------
     Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+
+    Examples
+    --------
+    >>> from coanalysis.loaders import load_casebase
+    >>> table = coder_agreement(load_casebase())
+    >>> table.iloc[-1][["table", "variable"]].tolist(), bool(table["alpha"].iloc[-1] <= 1)
+    (['(all)', '(all)'], True)
     """
     codings = getattr(casebase, "codings", None)
     if not isinstance(codings, dict):

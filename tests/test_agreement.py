@@ -178,3 +178,68 @@ def test_coder_agreement_needs_two_codings():
         coder_agreement(cb)
     with pytest.raises(TypeError):
         coder_agreement(object())
+
+
+# ------------------------------------------------- the ordinal difference documented in the Notes
+def _alpha_from_coincidences(matrix, delta2):
+    """Alpha computed from scratch: coincidence matrix o_ck, margins n_c, D_o / D_e."""
+    values = sorted({v for row in matrix for v in row if not math.isnan(v)})
+    index = {v: i for i, v in enumerate(values)}
+    o = np.zeros((len(values), len(values)))
+    for unit in zip(*matrix):
+        coded = [v for v in unit if not math.isnan(v)]
+        m = len(coded)
+        if m < 2:
+            continue
+        for i, c in enumerate(coded):
+            for j, k in enumerate(coded):
+                if i != j:
+                    o[index[c], index[k]] += 1 / (m - 1)
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    d = np.array([[delta2(c, k, values, n_c) for k in range(len(values))]
+                  for c in range(len(values))])
+    return 1 - (n - 1) * (o * d).sum() / (np.outer(n_c, n_c) * d).sum()
+
+
+def _ordinal_delta2(c, k, values, n_c):
+    # Krippendorff (2011): (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2 over the ranked values
+    lo, hi = min(c, k), max(c, k)
+    return (n_c[lo:hi + 1].sum() - (n_c[lo] + n_c[hi]) / 2) ** 2
+
+
+def _rank_delta2(c, k, values, n_c):
+    # the former (wrong) wording of the Notes: squared rank distance over the observed values
+    return float((c - k) ** 2)
+
+
+def test_ordinal_alpha_uses_the_documented_frequency_metric():
+    alpha = _alpha_from_coincidences(K2011_C, _ordinal_delta2)
+    assert alpha == pytest.approx(0.815, abs=5e-4)  # published value
+    codings = [_coding(row) for row in K2011_C]
+    assert krippendorff_alpha(*codings, level="ordinal") == pytest.approx(alpha, abs=1e-9)
+    # the squared rank distance is a different metric and does not give the published value
+    assert _alpha_from_coincidences(K2011_C, _rank_delta2) != pytest.approx(0.815, abs=5e-3)
+    notes = krippendorff_alpha.__doc__
+    assert "\\sum_{g=c}^{k} n_g - \\frac{n_c + n_k}{2}" in notes
+    assert "squared rank distance" not in notes
+
+
+# -------------------------------------------------------- numpy-style docstrings of the public API
+def test_public_functions_document_parameters_returns_and_examples():
+    import inspect
+
+    import coanalysis.agreement as agreement
+    import coanalysis.metrics as metrics
+
+    for module in (agreement, metrics):
+        for name in module.__all__:
+            doc = inspect.getdoc(getattr(module, name)) or ""
+            for section in ("Parameters", "Returns", "Examples"):
+                assert f"{section}\n----" in doc, f"{module.__name__}.{name} lacks {section}"
+    exact = inspect.getdoc(exact_agreement)
+    for section in ("Notes", "References"):
+        assert f"{section}\n----" in exact
+    assert "\\frac{" in exact  # the formula of the share
+    notes = inspect.getdoc(coder_agreement).split("Notes\n-----")[1]
+    assert "n_{\\text{exact}} / n_{\\text{pairable}}" in notes

@@ -294,3 +294,221 @@ def test_cluster_errors():
         cluster_cases(prof, 2, method="centroid")
     with pytest.raises(ValueError, match="k must"):
         cluster_cases(prof, 0)
+
+
+# ----------------------------------------------------------- review fixes: targets, unknown values
+def test_voice_distance_accepts_one_target_as_a_string(cb):
+    one = voice_distance(cb.flows, targets="elus")
+    assert one["target"].astype(str).unique().tolist() == ["elus"]
+    both = voice_distance(cb.flows, targets=("elus",))
+    pd.testing.assert_frame_equal(one, both)
+    assert one.set_index("case_id").loc["b", "hops"] == 1  # usagers -> elus by vote
+    with pytest.raises(ValueError, match="'citoyens' is not an actor"):
+        voice_distance(cb.flows, targets="citoyens")
+
+
+def test_classic_hops_is_the_reference_of_voice_distance(cb):
+    from coanalysis.metrics import classic_hops
+
+    # positions on usagers -> agents -> encadrement -> elus
+    assert [classic_hops(t) for t in ("usagers", "agents", "encadrement", "elus")] == [0, 1, 2, 3]
+    assert classic_hops("elus", source="agents") == 2
+    assert classic_hops("partenaires") is None and classic_hops("usagers", source="elus") is None
+    with pytest.raises(ValueError, match="not an actor"):
+        classic_hops("maire")
+    got = voice_distance(cb.flows, targets=("elus", "encadrement", "agents"))
+    for target, classic in zip(got["target"].astype(str), got["classic_hops"]):
+        assert classic == classic_hops(target)
+
+
+def test_figures_have_no_second_copy_of_the_classic_distance():
+    from coanalysis.figures import casebase as figures_casebase
+
+    assert not hasattr(figures_casebase, "CLASSIC_DISTANCE")
+    assert figures_casebase.classic_hops is __import__("coanalysis.metrics",
+                                                       fromlist=["classic_hops"]).classic_hops
+
+
+def test_profiles_name_the_unknown_conditions_and_cases(make_casebase):
+    base = make_casebase(["a"], conditions=[("a", "experimenter", 1.0)])
+    # a condition outside the codebook (plain strings, as a hand-made table would hold)
+    bad_term = base.conditions.astype({"condition": "string"})
+    bad_term.loc[len(bad_term)] = ["a", "experimentation", 0.67]
+    with pytest.raises(ValueError, match="experimentation"):
+        condition_profile(bad_term)
+    with pytest.raises(ValueError, match="experimentation"):
+        principle_profile(bad_term)
+    # a case that is not in cases.csv
+    orphan = make_casebase(["a"], conditions=[("a", "experimenter", 1.0), ("zz", "experimenter", 0)])
+    with pytest.raises(ValueError, match="zz"):
+        condition_profile(orphan)
+    from coanalysis.metrics import na_rates
+    with pytest.raises(ValueError, match="zz"):
+        na_rates(orphan)
+
+
+def test_outcome_profile_names_unknown_outcomes(make_casebase):
+    table = make_casebase(["a"], outcomes=[("a", "perennisation", 1.0)]).outcomes
+    table = table.astype({"outcome": "string"})
+    table.loc[len(table)] = ["a", "bonheur", 1.0]
+    with pytest.raises(ValueError, match="bonheur"):
+        outcome_profile(table)
+
+
+def test_participation_names_unknown_actors_and_cases(make_casebase):
+    good = make_casebase(["a"], participation=[("a", "usagers", "diagnostic", 3)])
+    part = good.participation.astype({"actor": "string"})
+    part.loc[len(part)] = ["a", "citoyens", "diagnostic", 4]
+    with pytest.raises(ValueError, match="citoyens"):
+        participation_depth(part)
+    with pytest.raises(ValueError, match="citoyens"):
+        participation_breadth(part)
+    orphan = make_casebase(["a"], participation=[("a", "usagers", "diagnostic", 3),
+                                                 ("zz", "elus", "decision", 5)])
+    with pytest.raises(ValueError, match="zz"):
+        participation_depth(orphan)
+
+
+def test_profile_and_na_grid_agree_cell_by_cell(cb):
+    # one grid: the profile's NA cells are exactly the grid's NA cells, and its values the grid's
+    from coanalysis.metrics import na_rates
+
+    profile = condition_profile(cb)
+    rates = na_rates(cb, by="case_id").set_index(["case_id", "condition"])
+    for case in profile.index:
+        for condition in profile.columns:
+            assert bool(pd.isna(profile.loc[case, condition])) == bool(
+                rates.loc[(case, condition), "n_na"] == 1), (case, condition)
+    assert profile.loc["a", "experimenter"] == 1 and profile.loc["b", "dialogue_former"] == 0.67
+
+
+# ------------------------------------------------------------- review fixes: one column check
+def test_missing_columns_raise_dataerror_naming_them(cb):
+    from coanalysis.errors import DataError
+    from coanalysis.metrics import channel_counts, na_rates
+
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['score'\]"):
+        condition_profile(cb.conditions.drop(columns="score"))
+    with pytest.raises(DataError, match="'level'"):
+        participation_depth(cb.participation.drop(columns="level"))
+    with pytest.raises(DataError, match="'to_actor'"):
+        voice_distance(cb.flows.drop(columns="to_actor"))
+    with pytest.raises(DataError, match="'direct'"):
+        channel_counts(cb.flows)
+    broken = CaseBase(cases=cb.cases, participation=cb.participation,
+                      conditions=cb.conditions.drop(columns="score"), outcomes=cb.outcomes,
+                      flows=cb.flows, sources=cb.sources, codings={}, path=None)
+    with pytest.raises(DataError) as info:
+        na_rates(broken)
+    assert [p.column for p in info.value.problems] == ["score"]
+
+
+def test_require_columns_and_is_missing():
+    from coanalysis.errors import DataError, is_missing, require_columns
+
+    frame = pd.DataFrame({"case_id": ["a"], "x": [1]})
+    require_columns(frame, ["case_id", "x"])  # nothing missing: no error
+    with pytest.raises(DataError) as info:
+        require_columns(frame, {"row": "case_id", "value": "score", "column": "stage"}, table="t")
+    assert isinstance(info.value, ValueError)
+    assert [(p.column, p.expected) for p in info.value.problems] == [
+        ("score", "a column 'score' (parameter value=)"),
+        ("stage", "a column 'stage' (parameter column=)")]
+    with pytest.raises(TypeError, match="DataFrame"):
+        require_columns([1, 2], ["case_id"])
+    assert [is_missing(v) for v in (None, np.nan, pd.NA, pd.NaT, float("nan"))] == [True] * 5
+    # values, and containers whatever they hold, are not missing
+    assert [is_missing(v) for v in (0, "", "NA", [None], (np.nan,), np.array([np.nan]))] == [False] * 6
+
+
+# ---------------------------------------------------- review fixes: families, linkage, stability
+def test_case_families_follow_parent_case():
+    from coanalysis.metrics import case_families
+
+    cases = pd.DataFrame({"case_id": ["p", "s1", "s2", "s1a", "q"],
+                          "parent_case": [None, "p", "p", "s1", pd.NA]})
+    assert case_families(cases).to_dict() == {"p": "p", "s1": "p", "s2": "p", "s1a": "p", "q": "q"}
+    with pytest.raises(ValueError, match="'zz'"):
+        case_families(pd.DataFrame({"case_id": ["a"], "parent_case": ["zz"]}))
+    with pytest.raises(ValueError, match="cycle"):
+        case_families(pd.DataFrame({"case_id": ["a", "b"], "parent_case": ["b", "a"]}))
+
+
+def test_nearest_neighbour_is_never_in_the_same_family():
+    from coanalysis.metrics import case_families, nearest_neighbours
+
+    # "p" is a programme, "p_site" its site (almost the same profile), "q" another case
+    prof = pd.DataFrame({"x": [1, 1, 0.67, 0], "y": [1, 0.67, 0.33, 0]},
+                        index=["p", "p_site", "q", "r"], dtype="Float64")
+    families = case_families(pd.DataFrame({"case_id": ["p", "p_site", "q", "r"],
+                                           "parent_case": [None, "p", None, None]}))
+    plain = nearest_neighbours(prof).set_index("case_id")
+    assert plain.loc["p", "neighbour"] == "p_site"          # the case finds itself
+    got = nearest_neighbours(prof, families=families).set_index("case_id")
+    # p-q: sqrt(0.33^2 + 0.67^2); p_site-q: sqrt(0.33^2 + 0.34^2)
+    assert got.loc["p", "neighbour"] == "q"
+    assert got.loc["p", "distance"] == pytest.approx(math.hypot(0.33, 0.67))
+    assert got.loc["p_site", "neighbour"] == "q"
+    assert got.loc["q", "neighbour"] == "p_site"           # unrelated cases are unaffected
+    assert got.loc["r", "neighbour"] == plain.loc["r", "neighbour"]
+
+
+def test_cluster_summary_counts_the_relatives_of_highlighted_cases():
+    from coanalysis.metrics import cluster_summary
+
+    prof = pd.DataFrame({"x": [1, 1, 0.67, 0, 0.33]}, index=["p", "p_site", "q", "r", "s"])
+    groups = pd.DataFrame({"case_id": ["p", "p_site", "q", "r", "s"], "cluster": [1, 1, 1, 2, 2]})
+    families = pd.Series({"p_site": "p"})
+    got = cluster_summary(groups, prof, highlight=["p", "s"], families=families)
+    assert got["n_related"].tolist() == [1, 0]
+    assert got["n_highlighted"].tolist() == [1, 1]
+    assert "n_related" not in cluster_summary(groups, prof, highlight=["p"]).columns
+
+
+def test_linkage_defaults_to_average():
+    prof = pd.DataFrame({"x": [0, 0.1, 0.9, 1.0], "y": [0, NA, 1, 0.8]}, index=list("abcd"),
+                        dtype="Float64")
+    z_default, _ = case_linkage(prof)
+    z_average, _ = case_linkage(prof, "average")
+    np.testing.assert_allclose(z_default, z_average)
+    pd.testing.assert_frame_equal(cluster_cases(prof, 2), cluster_cases(prof, 2, method="average"))
+
+
+# Published examples of the adjusted Rand index (scikit-learn's adjusted_rand_score documentation).
+@pytest.mark.parametrize("a, b, expected", [
+    ([0, 0, 1, 1], [0, 0, 1, 1], 1.0),
+    ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),
+    ([0, 0, 1, 2], [0, 0, 1, 1], 0.57),
+    ([0, 0, 1, 1], [0, 0, 1, 2], 0.57),
+    ([0, 0, 0, 0], [0, 1, 2, 3], 0.0),
+    ([0, 0, 1, 1], [0, 1, 0, 1], -0.5),
+])
+def test_adjusted_rand_index_published_examples(a, b, expected):
+    from coanalysis.metrics import adjusted_rand_index
+
+    assert adjusted_rand_index(a, b) == pytest.approx(expected, abs=5e-3)
+    assert adjusted_rand_index(b, a) == pytest.approx(adjusted_rand_index(a, b))
+
+
+def test_adjusted_rand_index_bad_input():
+    from coanalysis.metrics import adjusted_rand_index
+
+    with pytest.raises(ValueError, match="items"):
+        adjusted_rand_index([1, 2], [1])
+    with pytest.raises(ValueError, match="NA"):
+        adjusted_rand_index([1, None], [1, 2])
+
+
+def test_cluster_stability_hand_computed():
+    from coanalysis.metrics import cluster_stability
+
+    prof = pd.DataFrame({"x": [0, 0.1, 0.45, 0.9, 1]}, index=list("abcde"))
+    got = cluster_stability(prof, (2, 3), highlight=["a", "e"])
+    # k = 2: {a, b, c} {d, e} (c is at a mean 0.40 from a-b, 0.50 from d-e);
+    # k = 3: {a, b} {c} {d, e}. ARI: sum C(n_ij,2) = 2, sums of the margins 4 and 2,
+    # E = 4 * 2 / 10, max = 3 -> (2 - 0.8) / (3 - 0.8) = 6/11
+    assert got["sizes"].tolist() == ["3 / 2", "2 / 2 / 1"]
+    assert got["n_clusters_highlighted"].tolist() == [2, 2]
+    assert pd.isna(got["ari_previous"].iloc[0])
+    assert got["ari_previous"].iloc[1] == pytest.approx(6 / 11)
+    assert got["ari_compare"].notna().all()

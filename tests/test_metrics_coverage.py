@@ -168,6 +168,18 @@ def test_population_summary_hand_computed(cb):
     assert epci["n_known"] == 0 and pd.isna(epci["min"]) and pd.isna(epci["median"])
     overall = population_summary(cb, by=None).iloc[0]
     assert (overall["n_cases"], overall["n_known"], overall["median"]) == (5, 3, 3000)
+    assert "n_at_least" not in population_summary(cb).columns
+
+
+def test_population_summary_counts_large_collectivities(cb):
+    # populations: b NA, a 1000, c 3000, d 6000, e NA; an unknown size never counts as large
+    large = population_summary(cb, at_least=3000)
+    assert _row(large, collectivity_type="commune")["n_at_least"] == 1    # d
+    assert _row(large, collectivity_type="region")["n_at_least"] == 1     # c, at the bound
+    assert _row(large, collectivity_type="epci")["n_at_least"] == 0
+    assert population_summary(cb, by=None, at_least=1000)["n_at_least"].tolist() == [3]
+    with pytest.raises(ValueError, match="at_least"):
+        population_summary(cb, at_least="big")
 
 
 # -------------------------------------------------------------------------------- mean_scores

@@ -77,10 +77,18 @@ def condition_profile(casebase, conditions: Sequence[str] | None = None) -> pd.D
         Index ``case_id``, one ``Float64`` column per condition (columns named
         ``condition``), values in {0, 0.33, 0.67, 1} or ``<NA>``.
 
+    Raises
+    ------
+    ValueError
+        When the table names a condition outside the codebook or (with a CaseBase) a case
+        outside ``cases``: such rows would otherwise vanish from the matrix unseen.
+
     Notes
     -----
     A case with no row for a condition is NA, exactly like a row with an empty
-    score: both mean "no evidence", never 0. ``profile.stack()`` gives the long form.
+    score: both mean "no evidence", never 0. The matrix is the case × condition
+    grid of :func:`coanalysis.metrics.na_rates` made wide, so the two always
+    agree on what is NA. ``profile.stack()`` gives the long form.
 
     Examples
     --------
@@ -100,22 +108,65 @@ def condition_profile(casebase, conditions: Sequence[str] | None = None) -> pd.D
 def principle_profile(casebase) -> pd.DataFrame:
     """Case × the study's four key principles (fuzzy scores).
 
-    The columns are, in order, ``experimenter``, ``formaliser_evaluer``,
-    ``dialogue_former``, ``transversalite`` (named ``principle``); see
-    :func:`condition_profile` for the input and NA handling.
+    Parameters
+    ----------
+    casebase : CaseBase or DataFrame
+        A loaded case base or a conditions table (see :func:`condition_profile`).
+
+    Returns
+    -------
+    DataFrame
+        Index ``case_id``, four ``Float64`` columns (named ``principle``), in order
+        ``experimenter``, ``formaliser_evaluer``, ``dialogue_former``, ``transversalite``.
+
+    Notes
+    -----
+    The principle columns of :func:`condition_profile`, NA kept as NA.
 
     References
     ----------
     OST/MNT (2019). *Élaborer les politiques publiques avec les usagers et les
     agents : vers une dynamique de co-construction ?* Les cahiers de l'Observatoire
     social territorial n°22 (the four "principes clés").
+
+    Examples
+    --------
+    >>> cond = pd.DataFrame({"case_id": ["a", "a"], "condition": ["experimenter", "portage_politique"],
+    ...                      "score": [0.67, 1]})
+    >>> principle_profile(cond).iloc[0].tolist()
+    [0.67, <NA>, <NA>, <NA>]
     """
     return _scored_profile(casebase, "conditions", "condition", codebook.PRINCIPLES.slugs,
                            "principle")
 
 
 def outcome_profile(casebase, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
-    """Case × outcome matrix of fuzzy scores, as :func:`condition_profile` for ``outcomes``."""
+    """Case × outcome matrix of fuzzy scores, as :func:`condition_profile` for ``outcomes``.
+
+    Parameters
+    ----------
+    casebase : CaseBase or DataFrame
+        A loaded case base (its ``outcomes`` table; every case of ``cases`` gets a row) or an
+        outcomes table with ``case_id``, ``outcome``, ``score``.
+    outcomes : sequence of str, optional
+        Outcome slugs to keep, in this order; default all five of the codebook.
+
+    Returns
+    -------
+    DataFrame
+        Index ``case_id``, one ``Float64`` column per outcome (columns named ``outcome``).
+
+    Notes
+    -----
+    No row and an empty score are both NA ("no evidence"), never 0.
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"case_id": ["a", "b"], "outcome": ["perennisation"] * 2,
+    ...                     "score": [1, None]})
+    >>> outcome_profile(out, ["perennisation"])["perennisation"].tolist()
+    [1.0, <NA>]
+    """
     terms = _terms(outcomes, codebook.OUTCOMES, "outcomes")
     return _scored_profile(casebase, "outcomes", "outcome", terms, "outcome")
 
@@ -171,7 +222,8 @@ def participation_depth(casebase) -> pd.DataFrame:
     :math:`\\mathrm{depth}(c, a) = \\max_{s} \\mathrm{level}(c, a, s)` over the
     stages *s* whose level is coded; NA when no stage is coded for the actor in
     the case. Level 0 is a coded value (the actor is known to be absent), so a
-    depth of 0 differs from NA (nothing known).
+    depth of 0 differs from NA (nothing known). An actor, stage or case outside
+    the codebook (or outside ``cases``) raises ValueError rather than being dropped.
 
     References
     ----------

@@ -612,7 +612,7 @@ def cluster_stability(profile: pd.DataFrame, ks: Sequence[int] = (3, 4, 5), *,
 
     Examples
     --------
-    >>> prof = pd.DataFrame({"x": [0, 0.1, 0.5, 0.9, 1]}, index=list("abcde"))
+    >>> prof = pd.DataFrame({"x": [0, 0.1, 0.45, 0.9, 1]}, index=list("abcde"))
     >>> cluster_stability(prof, (2, 3), compare=None)[["k", "sizes", "ari_previous"]]
        k      sizes  ari_previous
     0  2      3 / 2          <NA>
