@@ -123,6 +123,7 @@ def test_sidecar_text(tmp_path):
     assert meta["simulated"] == "non"
     gallery = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "## Titre" in gallery and "(essai.png)" in gallery and "00_prise_en_main.ipynb" in gallery
+    assert "- Source : test" in gallery and "Source : Source" not in gallery
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -203,7 +203,7 @@ def write_gallery(outdir: str | Path | None = None) -> Path:
             "",
             f"- Fichiers / files : [SVG]({stem}.svg) · [PDF]({stem}.pdf) · [PNG]({stem}.png) · "
             f"[données / data]({stem}.csv)",
-            f"- Source : {meta['source']}",
+            f"- {meta['source']}" if meta["source"].lower().startswith("source") else f"- Source : {meta['source']}",
         ]
         if meta.get("notebook"):
             lines.append(f"- Notebook : `{meta['notebook']}`")

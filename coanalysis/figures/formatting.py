@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from ..codebook import check_lang
+from ..errors import is_missing
 
 __all__ = [
     "NNBSP",
@@ -41,15 +42,6 @@ _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"],
 }
-
-
-def _is_na(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(np.isnan(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _round_half_up(value: float, decimals: int, scale: int = 1) -> Decimal:
@@ -127,7 +119,7 @@ def format_number(value, decimals: int = 0, lang: str = "fr", *, sign: bool = Fa
     """
     lang = check_lang(lang)
     decimals = _check_decimals(decimals)
-    if _is_na(value):
+    if is_missing(value):
         return NA_LABEL[lang]
     _check_number(value, "format_number")
     if math.isinf(float(value)):
@@ -149,7 +141,7 @@ def format_percent(value, decimals: int = 0, lang: str = "fr", *, sign: bool = F
     """
     lang = check_lang(lang)
     decimals = _check_decimals(decimals)
-    if _is_na(value):
+    if is_missing(value):
         return NA_LABEL[lang]
     _check_number(value, "format_percent")
     if math.isinf(float(value)):
@@ -162,7 +154,7 @@ def format_percent(value, decimals: int = 0, lang: str = "fr", *, sign: bool = F
 def format_month(date, lang: str = "fr", *, year: bool = True) -> str:
     """Month name (and year) of a date: ``"juillet 2019"`` / ``"July 2019"``."""
     lang = check_lang(lang)
-    if _is_na(date):
+    if is_missing(date):
         return NA_LABEL[lang]
     ts = pd.Timestamp(date) if not isinstance(date, _dt.date) else date
     name = _MONTHS[lang][ts.month - 1]
