@@ -201,8 +201,12 @@ def who5_score(data: pd.DataFrame, items: Sequence[str] = WHO5_ITEMS.slugs, *,
         v = x[c]
         bad = v.notna() & ~v.isin([0, 1, 2, 3, 4, 5])
         for idx in v.index[bad][:20]:
-            problems.append(Problem(file, None, c, data.at[idx, c], "an integer from 0 to 5",
-                                    f"row {idx!r}: WHO-5 items are coded 0 (at no time) to 5 (all "
+            # read_survey indexes rows by their file line: report it as the line, not in the hint
+            on_line = data.index.name == "line"
+            problems.append(Problem(file, int(idx) if on_line else None, c, data.at[idx, c],
+                                    "an integer from 0 to 5",
+                                    ("" if on_line else f"row {idx!r}: ")
+                                    + "WHO-5 items are coded 0 (at no time) to 5 (all "
                                     "of the time); recode a 1-6 coding by subtracting 1"))
     if problems:
         raise DataError(problems, "invalid WHO-5 answers")
