@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from coanalysis.errors import DataError  # noqa: E402
 from coanalysis.figures.survey import diverging_likert, dumbbell_chart, stacked_bars  # noqa: E402
 from coanalysis.loaders import SATISFACTION_4, read_survey  # noqa: E402
 from coanalysis.paths import project_root  # noqa: E402
@@ -99,8 +100,11 @@ def test_figures_draw_what_they_are_given():
     xs = sorted(float(p[0]) for c in ax.collections if hasattr(c, "get_offsets") for p in c.get_offsets()
                 if len(c.get_offsets()) == 2)
     assert set(np.round(xs, 6)) >= {0.5, 0.7, 0.6, 0.65}
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match="nope"):
         dumbbell_chart(data, y="service", x_start="nope", x_end="g", start_label="U", end_label="A")
+    with pytest.raises(DataError, match="lo2"):
+        dumbbell_chart(data, y="service", x_start="u", x_end="g", start_label="U", end_label="A",
+                       end_ci=("lo2", "hi"))
     plt.close(fig)
 
     long = pd.DataFrame({"item": ["q"] * 4, "cat": [1, 2, 3, 4], "share": [0.1, 0.2, 0.3, 0.4]})
@@ -109,7 +113,7 @@ def test_figures_draw_what_they_are_given():
     lefts = sorted(round(p.get_x(), 9) for p in ax.patches)
     widths = sorted(round(p.get_width(), 9) for p in ax.patches)
     assert lefts[0] == pytest.approx(-0.3) and widths == [0.1, 0.2, 0.3, 0.4]
-    with pytest.raises(ValueError, match="not declared"):
+    with pytest.raises(DataError, match="not declared"):
         diverging_likert(long, y="item", category="cat", share="share", categories=[1, 2, 3])
     plt.close(fig)
 
@@ -126,4 +130,37 @@ def test_diverging_likert_splits_the_neutral_answer():
     diverging_likert(long, y="item", category="cat", share="share", categories=list("abcde"), ax=ax)
     neutral = [p for p in ax.patches if round(p.get_width(), 9) == 0.4][0]
     assert neutral.get_x() == pytest.approx(-0.2)
+    plt.close(fig)
+
+
+def test_stacked_bars_refuses_undeclared_categories_like_diverging_likert():
+    # before: the undeclared category 4 was dropped by reindex and the bar stopped at 60 %
+    long = pd.DataFrame({"item": ["q"] * 4, "cat": [1, 2, 3, 4], "share": [0.1, 0.2, 0.3, 0.4]})
+    fig, ax = plt.subplots()
+    with pytest.raises(DataError, match="not declared") as err:
+        stacked_bars(long, y="item", category="cat", share="share", categories=[1, 2, 3], ax=ax)
+    assert [p.found for p in err.value.problems] == [4]
+    with pytest.raises(DataError, match="share"):
+        stacked_bars(long.drop(columns="share"), y="item", category="cat", share="share",
+                     categories=[1, 2, 3, 4], ax=ax)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("start_ci, end_ci", [(("lo", "hi"), ("lo", "hi")), (("lo", "hi"), None),
+                                              (None, ("lo", "hi")), (None, None)])
+def test_dumbbell_segment_joins_the_markers_where_they_are_drawn(start_ci, end_ci):
+    # before: the grey segment stayed on the row while markers with intervals moved +-0.12
+    data = pd.DataFrame({"service": ["a", "b"], "u": [0.5, 0.7], "g": [0.6, 0.65],
+                         "lo": [0.45, 0.6], "hi": [0.55, 0.75]})
+    fig, ax = plt.subplots()
+    dumbbell_chart(data, y="service", x_start="u", x_end="g", start_label="U", end_label="A",
+                   start_ci=start_ci, end_ci=end_ci, ax=ax)
+    markers = [c for c in ax.collections if type(c).__name__ == "PathCollection"]
+    start_pts, end_pts = (np.asarray(m.get_offsets()) for m in markers)
+    segments = [c for c in ax.collections if type(c).__name__ == "LineCollection"
+                and len(c.get_segments()) == 2 and c.get_linewidths()[0] == 2]
+    assert len(segments) == 1
+    for seg, s_pt, e_pt in zip(segments[0].get_segments(), start_pts, end_pts):
+        np.testing.assert_allclose(seg[0], s_pt)
+        np.testing.assert_allclose(seg[1], e_pt)
     plt.close(fig)

@@ -13,21 +13,42 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.collections import LineCollection
 from matplotlib.ticker import FuncFormatter
 
 from ..codebook import check_lang
+from ..errors import DataError, Problem, require_columns
 from .formatting import format_number, format_percent
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 
 __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
 
 
-def _need(data: pd.DataFrame, columns: Sequence[str | None]) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c is not None and c not in data.columns]
-    if missing:
-        raise KeyError(f"columns not in data: {missing}; available: {list(data.columns)}")
+def _share_table(data: pd.DataFrame, *, y: str, category: str, share: str, categories: Sequence,
+                 labels: Sequence[str] | None) -> tuple[pd.DataFrame, list[str]]:
+    """Check a long (group, category, share) table and pivot it to groups x ``categories``.
+
+    Every category found in ``data`` must be declared in ``categories`` (an undeclared one
+    raises :class:`~coanalysis.errors.DataError` rather than being dropped, so that bars
+    always show all the answers); declared categories absent from a group count 0.
+    Returns the wide table (groups in order of first appearance) and the legend labels.
+    """
+    require_columns(data, {"y": y, "category": category, "share": share})
+    categories = list(categories)
+    labels = [str(c) for c in categories] if labels is None else list(labels)
+    if len(labels) != len(categories):
+        raise ValueError("labels must have one entry per category")
+    found = data[category].dropna().unique().tolist()
+    unknown = [c for c in found if c not in categories]
+    if unknown:
+        raise DataError([Problem("<data>", None, category, c, f"one of the declared categories {categories}",
+                                 "add it to categories= (with a label) or recode it before plotting")
+                         for c in unknown],
+                        f"categories not declared in categories=: {sorted(map(str, unknown))}")
+    groups = list(dict.fromkeys(data[y]))
+    table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
+             .reindex(index=groups, columns=categories).fillna(0.0))
+    return table, labels
 
 
 def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
@@ -57,20 +78,39 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     Returns
     -------
     matplotlib.axes.Axes
+
+    Notes
+    -----
+    A marker with an interval is drawn 0.12 above (start) or below (end) its row so the two
+    intervals do not overlap; the grey segment joins the two markers where they are drawn.
+
+    Raises
+    ------
+    coanalysis.errors.DataError
+        When a named column is missing.
     """
     lang = check_lang(lang)
-    _need(data, [y, x_start, x_end, *(start_ci or ()), *(end_ci or ())])
+    needed = {"y": y, "x_start": x_start, "x_end": x_end}
+    for name, ci in (("start_ci", start_ci), ("end_ci", end_ci)):
+        if ci is not None:
+            needed.update({f"{name}[0]": ci[0], f"{name}[1]": ci[1]})
+    require_columns(data, needed)
     if ax is None:
         _, ax = plt.subplots()
     pos = np.arange(len(data))[::-1]
     a, b = data[x_start].to_numpy(float), data[x_end].to_numpy(float)
-    ax.hlines(pos, np.minimum(a, b), np.maximum(a, b), color="#9A9A9A", linewidth=2, zorder=1)
-    for vals, ci, color, label, dy in ((a, start_ci, PALETTE[0], start_label, 0.12),
-                                       (b, end_ci, PALETTE[1], end_label, -0.12)):
+    # each marker is raised (start) or lowered (end) when it carries an interval bar, so the
+    # joining segment runs from one shifted marker to the other
+    ya = pos + (0.12 if start_ci is not None else 0.0)
+    yb = pos - (0.12 if end_ci is not None else 0.0)
+    ax.add_collection(LineCollection([[(a[i], ya[i]), (b[i], yb[i])] for i in range(len(pos))],
+                                     colors="#9A9A9A", linewidths=2, zorder=1))
+    for vals, ypos, ci, color, label in ((a, ya, start_ci, PALETTE[0], start_label),
+                                         (b, yb, end_ci, PALETTE[1], end_label)):
         if ci is not None:
-            ax.hlines(pos + dy, data[ci[0]].to_numpy(float), data[ci[1]].to_numpy(float),
+            ax.hlines(ypos, data[ci[0]].to_numpy(float), data[ci[1]].to_numpy(float),
                       color=color, linewidth=1, alpha=0.8, zorder=2)
-        ax.scatter(vals, pos + dy * (ci is not None), s=36, color=color, label=label, zorder=3,
+        ax.scatter(vals, ypos, s=36, color=color, label=label, zorder=3,
                    edgecolor="white", linewidth=0.6)
     ax.set_yticks(pos, data[y].astype(str).tolist())
     ax.grid(axis="y", visible=False)
@@ -109,22 +149,20 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    coanalysis.errors.DataError
+        When a column is missing or ``data`` holds a category not listed in ``categories``
+        (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    _need(data, [y, category, share])
-    categories = list(categories)
-    labels = [str(c) for c in categories] if labels is None else list(labels)
-    if len(labels) != len(categories):
-        raise ValueError("labels must have one entry per category")
-    unknown = set(data[category]) - set(categories)
-    if unknown:
-        raise ValueError(f"categories not declared: {sorted(map(str, unknown))}")
+    table, labels = _share_table(data, y=y, category=category, share=share,
+                                 categories=categories, labels=labels)
     if ax is None:
         _, ax = plt.subplots()
-    items = list(dict.fromkeys(data[y]))
-    table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
-             .reindex(index=items, columns=categories).fillna(0.0))
-    k = len(categories)
+    items = list(table.index)
+    k = len(labels)
     cmap = colormaps[DIVERGING]
     colors = [cmap(0.1 + 0.8 * i / (k - 1)) for i in range(k)][::-1]  # PuOr: orange = negative
     half = k // 2
@@ -172,19 +210,20 @@ def stacked_bars(data: pd.DataFrame, *, y: str, category: str, share: str,
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    coanalysis.errors.DataError
+        When a column is missing or ``data`` holds a category not listed in ``categories``
+        (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    _need(data, [y, category, share])
-    categories = list(categories)
-    labels = [str(c) for c in categories] if labels is None else list(labels)
-    if len(labels) != len(categories):
-        raise ValueError("labels must have one entry per category")
+    table, labels = _share_table(data, y=y, category=category, share=share,
+                                 categories=categories, labels=labels)
     if ax is None:
         _, ax = plt.subplots()
-    groups = list(dict.fromkeys(data[y]))
-    table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
-             .reindex(index=groups, columns=categories).fillna(0.0))
-    k = len(categories)
+    groups = list(table.index)
+    k = len(labels)
     if colors is None:
         cmap = colormaps[SEQUENTIAL]
         colors = [cmap(0.15 + 0.7 * i / max(k - 1, 1)) for i in range(k)]
