@@ -175,3 +175,14 @@ def test_ordinal_regression_categorical_predictor_and_missing():
     assert r.table.loc["cat[C]", "coef"] > 0.5
     with pytest.raises(KeyError):
         ordinal_regression(d, "y", ["nope"])
+
+
+def test_who5_level_labels_write_ranges_with_an_en_dash():
+    # review 30: "(29-50)" used a hyphen-minus; typographic ranges take an en dash "29–50"
+    import re
+
+    from coanalysis.survey.scales import WHO5_LEVELS
+    for lang in ("fr", "en"):
+        labels = WHO5_LEVELS.labels(lang)
+        assert not any(re.search(r"\d-\d", lab) for lab in labels), labels
+        assert any("29–50" in lab for lab in labels)

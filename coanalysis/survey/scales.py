@@ -144,11 +144,11 @@ WHO5_ITEMS = Vocabulary("who5_item", [
 #: WHO-5 levels from the percentage score (Topp et al. 2015).
 WHO5_LEVELS = Vocabulary("who5_level", [
     Term("depression_probable", "Dépression probable (score ≤ 28)", "Likely depression (score ≤ 28)",
-         "percentage score 0-28"),
-    Term("bien_etre_faible", "Bien-être faible (29-50)", "Poor well-being (29-50)",
-         "percentage score 29-50: screen for depression"),
+         "percentage score 0–28"),
+    Term("bien_etre_faible", "Bien-être faible (29–50)", "Poor well-being (29–50)",
+         "percentage score 29–50: screen for depression"),
     Term("bien_etre_correct", "Bien-être correct (> 50)", "Adequate well-being (> 50)",
-         "percentage score 52-100"),
+         "percentage score 52–100"),
 ])
 
 
