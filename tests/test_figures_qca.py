@@ -82,8 +82,12 @@ def test_share_outside_unit_interval_is_rejected(grid):
 
 
 def test_missing_column_and_duplicates_are_rejected(grid):
-    with pytest.raises(DataError, match="share"):
+    # the package's column check (errors.require_columns): one problem naming the parameter
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['share'\]") as err:
         survival_grid(grid.drop(columns="share"))
+    assert [(p.column, "parameter value=" in p.expected) for p in err.value.problems] == [("share", True)]
+    with pytest.raises(TypeError, match="DataFrame"):
+        survival_grid(grid.to_dict())
     with pytest.raises(DataError, match="one row per"):
         survival_grid(pd.concat([grid, grid.iloc[[0]]], ignore_index=True))
 
@@ -149,7 +153,7 @@ def test_score_bars_na_is_a_hatched_segment_after_the_scores(scores):
     assert p_na.get_x() == 3 and p_na.get_width() == 3 and p_na.get_hatch()
 
 
-@pytest.mark.parametrize("lang, texts", [("fr", ["0", "0,33", "0,67", "1", "NA : non documenté"]),
+@pytest.mark.parametrize("lang, texts", [("fr", ["0", "0,33", "0,67", "1", "NA\u00a0: non documenté"]),
                                          ("en", ["0", "0.33", "0.67", "1", "NA: not documented"])])
 def test_score_bars_legend_in_both_languages(scores, lang, texts):
     ax = score_bars(scores, lang=lang)
@@ -168,3 +172,28 @@ def test_score_bars_reject_half_and_negative_counts(scores):
         score_bars(scores.assign(n_cases=[2, -1, 3, 4, 1]))
     with pytest.raises(DataError, match="one row per"):
         score_bars(pd.concat([scores, scores.iloc[[2]]], ignore_index=True))
+
+
+def test_score_bars_missing_column_names_the_parameter(scores):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['n'\]") as err:
+        score_bars(scores, count="n")
+    assert "parameter count=" in err.value.problems[0].expected
+
+
+@pytest.mark.parametrize("draw", ["grid", "bars"])
+def test_french_labels_put_a_no_break_space_before_colon_and_semicolon(grid, scores, draw):
+    ax = survival_grid(grid, lang="fr") if draw == "grid" else score_bars(scores, lang="fr")
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    texts += [ax.get_xlabel(), ax.get_ylabel()]
+    assert any("\u00a0:" in t for t in texts)
+    for t in texts:
+        assert " :" not in t and " ;" not in t, t
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import coanalysis.figures.qca as mod
+
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

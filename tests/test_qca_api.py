@@ -365,8 +365,9 @@ def test_xy_plot_draws_and_labels():
     assert sorted(t.get_text() for t in ax.texts) == ["x", "y"]
     ax2 = qca.xy_plot(df, x="A", y="Y", lang="en")
     assert ax2.get_ylabel() == "Membership in Y"
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['B'\]") as err:
         qca.xy_plot(df, x="B", y="Y")
+    assert err.value.problems[0].column == "B" and "parameter x=" in err.value.problems[0].expected
     plt.close("all")
 
 
@@ -386,7 +387,7 @@ def test_xy_plot_names_codebook_sets_mid_sentence():
     assert qca.set_label("~portage_politique", "en") == "not strong political sponsorship"
     assert qca.set_label("politique_rh") == "politique RH adaptée"
     assert qca.set_label("POL*ADM") is None
-    from coanalysis.qca.plots import _lower_first
+    from coanalysis.qca.labels import _lower_first
 
     assert _lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
     assert _lower_first("Élus") == "élus"
@@ -408,13 +409,17 @@ def test_xy_points_merges_cases_at_the_same_point():
     # floating-point noise (1 - 0.67 vs 0.33) does not split a point
     noisy = pd.DataFrame({"X": [1 - 0.67, 0.33], "Y": [1.0, 1.0]}, index=["p", "q"])
     assert qca.xy_points(noisy, x="X", y="Y")["n_cases"].tolist() == [2]
-    with pytest.raises(ValueError, match="NA"):
-        qca.xy_points(pd.DataFrame({"X": [np.nan], "Y": [1.0]}), x="X", y="Y")
+    with pytest.raises(DataError, match="NA") as err:
+        qca.xy_points(pd.DataFrame({"X": [np.nan, 1.0], "Y": [1.0, np.nan]}, index=["p", "q"]), x="X", y="Y")
+    assert [(p.column, "'p'" in p.hint or "'q'" in p.hint) for p in err.value.problems] == [("X", True),
+                                                                                            ("Y", True)]
+    with pytest.raises(DataError, match="label"):
+        qca.xy_points(_stacked(), x="X", y="Y", label="nom")
 
 
 def test_xy_plot_count_grows_marker_area_and_labels_n():
     import matplotlib.pyplot as plt
-    from coanalysis.qca.plots import BASE_AREA
+    from coanalysis.figures.qca import BASE_AREA
 
     ax = qca.xy_plot(_stacked(), x="X", y="Y", label="case")
     offsets = ax.collections[0].get_offsets()
@@ -435,9 +440,16 @@ def test_xy_plot_count_grows_marker_area_and_labels_n():
     plt.close("all")
 
 
+def test_xy_functions_live_in_figures_and_are_reexported_by_qca():
+    import coanalysis.figures.qca as figures_qca
+
+    assert qca.xy_plot is figures_qca.xy_plot and qca.xy_points is figures_qca.xy_points
+    assert "xy_plot" in figures_qca.__all__ and "xy_points" in figures_qca.__all__
+
+
 # -------------------------------------------------------------------- doctests
 @pytest.mark.parametrize("module", ["_boolean", "calibrate", "fit", "truth_table", "minimize",
-                                    "necessity", "robustness", "casebase", "simulate", "plots"])
+                                    "necessity", "robustness", "casebase", "simulate", "labels"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -1,9 +1,12 @@
-"""Figures of configurational comparison (QCA) that the engine does not draw itself.
+"""Figures of configurational comparison (QCA).
 
-The XY plot lives in :mod:`coanalysis.qca` (``xy_plot``); this module adds the
-distribution of the codebook's fuzzy scores and the robustness grid. Like every plot function of the package, it takes a tidy
-``data`` frame plus column names, draws on ``ax`` (a new one when None),
-computes nothing it does not draw and returns the Axes.
+The XY plot of a term or model against the outcome (``xy_plot``, with the
+merged points it draws, ``xy_points``), the distribution of the codebook's
+fuzzy scores (``score_bars``) and the robustness grid (``survival_grid``).
+``xy_plot`` and ``xy_points`` are also importable from :mod:`coanalysis.qca`.
+Like every plot function of the package, each takes a tidy ``data`` frame plus
+column names, draws on ``ax`` (a new one when None), computes nothing it does
+not draw and returns the Axes.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib import colormaps
 
 from ..codebook import FUZZY_SCORES, check_lang
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, require_columns
 from .formatting import format_number
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
-__all__ = ["score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID"]
+__all__ = ["xy_plot", "xy_points", "score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID", "BASE_AREA"]
 
 #: ``gid`` of the bar segments that count missing scores (NA).
 SCORE_NA_GID = "score-na"
@@ -36,7 +39,7 @@ _DATA_FILE = "<data>"
 
 _TEXT = {
     "fr": {"full": "Terme présent dans tous les modèles", "partial": "Présent dans une partie des modèles",
-           "absent": "Absent de la solution", "na": "NA : aucune solution (aucune ligne positive)",
+           "absent": "Absent de la solution", "na": "NA\u00a0: aucune solution (aucune ligne positive)",
            "runs": "Réglage (seuils)", "terms": "Terme"},
     "en": {"full": "Term in every model", "partial": "In some of the tied models",
            "absent": "Not in the solution", "na": "NA: no solution (no positive row)",
@@ -44,19 +47,211 @@ _TEXT = {
 }
 _TEXT["fr"]["n_cases"] = "Nombre de cas"
 _TEXT["en"]["n_cases"] = "Number of cases"
-_TEXT["fr"]["na_score"] = "NA : non documenté"
+_TEXT["fr"]["na_score"] = "NA\u00a0: non documenté"
 _TEXT["en"]["na_score"] = "NA: not documented"
 
 
 def _check(data, columns: dict[str, str]) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(Problem(_DATA_FILE, None, None, type(data).__name__, "a pandas DataFrame",
-                                "pass the tidy table of runs × terms"))
-    missing = [name for name in columns.values() if name not in data.columns]
+    """The package's column check (:func:`coanalysis.errors.require_columns`), naming each parameter."""
+    require_columns(data, columns, table="data", file=_DATA_FILE)
+
+
+#: Marker area (points²) of a point holding one case; a point holding n cases gets n times this area.
+BASE_AREA = 22.0
+
+_AXIS = {
+    # a codebook set is named inside the sentence: "Appartenance à « pérennisation »"
+    "fr": {"set": "Appartenance à « {} »", "other": "Appartenance à {}"},
+    "en": {"set": "Membership in “{}”", "other": "Membership in {}"},
+}
+
+
+def _axis_label(name: str, lang: str) -> str:
+    from ..qca.labels import set_label  # imported here: coanalysis.qca re-exports this module's functions
+
+    label = set_label(name, lang)
+    if label is None:
+        return _AXIS[lang]["other"].format(name)
+    return _AXIS[lang]["set"].format(label)
+
+
+def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -> pd.DataFrame:
+    """The points that :func:`xy_plot` draws with ``count=True``: one row per distinct (x, y).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per case.
+    x, y : str
+        Columns holding the memberships in the expression and in the outcome.
+    label : str, optional
+        Column naming the cases; default: the index of ``data``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``x``, ``y`` (the memberships, under their own names),
+        ``n_cases`` (cases at that point) and ``cases`` (their names joined
+        with ", ", in the order of ``data``); sorted by x then y.
+
+    Raises
+    ------
+    DataError
+        When ``x``, ``y`` or ``label`` is not a column of ``data`` (one
+        :class:`~coanalysis.errors.Problem` per missing column), or when a
+        membership is NA (one problem per NA cell).
+    ValueError
+        When ``x`` and ``y`` are the same column.
+
+    Notes
+    -----
+    With the codebook's four scores (0, 0.33, 0.67, 1) and min/max
+    operators, memberships take few values, so several cases often sit at
+    the same point; a plain scatter would hide them. Points are equal when
+    their memberships are equal after rounding to 10 decimals (to absorb
+    floating-point noise of 1 − x).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"A": [1.0, 1.0, 0.33], "Y": [1.0, 1.0, 0.67]}, index=["a", "b", "c"])
+    >>> xy_points(df, x="A", y="Y")[["n_cases", "cases"]].values.tolist()
+    [[1, 'c'], [2, 'a, b']]
+    """
+    require_columns(data, {"x": x, "y": y, **({"label": label} if label else {})}, table="data",
+                    file=_DATA_FILE)
+    if x == y:
+        raise ValueError("x and y must be two different columns")
+    names = data[label] if label else pd.Series(data.index, index=data.index)
+    frame = pd.DataFrame({
+        "_x": pd.to_numeric(data[x], errors="raise").astype(float).to_numpy(),
+        "_y": pd.to_numeric(data[y], errors="raise").astype(float).to_numpy(),
+        "_case": names.astype(str).to_numpy(),
+    })
+    missing = [(i, col) for col, key in ((x, "_x"), (y, "_y"))
+               for i, na in zip(data.index, frame[key].isna()) if na]
     if missing:
-        raise DataError([Problem(_DATA_FILE, None, m, None, "a column of data",
-                                 f"available columns: {', '.join(map(str, data.columns))}")
-                         for m in missing])
+        raise DataError([Problem(_DATA_FILE, None, col, None, "a membership between 0 and 1, not NA",
+                                 f"row with index {i!r}: drop the case or document the score")
+                         for i, col in missing],
+                        f"columns {x!r} and {y!r} must not hold NA memberships")
+    frame["_kx"] = frame["_x"].round(10)
+    frame["_ky"] = frame["_y"].round(10)
+    points = (frame.groupby(["_kx", "_ky"], sort=True)
+              .agg(_x=("_x", "first"), _y=("_y", "first"), n_cases=("_case", "size"),
+                   cases=("_case", ", ".join))
+              .reset_index(drop=True))
+    return points.rename(columns={"_x": x, "_y": y})[[x, y, "n_cases", "cases"]]
+
+
+def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, count: bool = True,
+            ax=None, lang: str = "fr", color=None):
+    """Scatter of case memberships in a term or model (x) against the outcome (y).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per case, e.g. ``Solution.case_membership()``.
+    x, y : str
+        Columns holding the memberships in the expression and in the outcome.
+    label : str, optional
+        Column with case labels written next to each point (default: none).
+    count : bool
+        Merge the cases that sit at the same (x, y) into one point whose
+        marker area is proportional to their number, annotated "n = k"; a
+        point holding a single case keeps its case label (if ``label`` is
+        given). With ``count=False`` every case is its own point.
+    ax : matplotlib Axes, optional
+    lang : {"fr", "en"}
+        Language of the axis labels: a condition or outcome slug is named
+        by its codebook label, first letter in lower case, inside the
+        sentence ("Appartenance à « pérennisation »", "Membership in
+        “lasting beyond the pilot”"); any other name (a model expression)
+        is shown as is.
+    color : optional
+        Point colour (default: the house palette's first colour).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    DataError
+        When ``x``, ``y`` or ``label`` is not a column of ``data`` (one
+        :class:`~coanalysis.errors.Problem` per missing column), or, with
+        ``count=True``, when a membership is NA.
+    ValueError
+        With ``count=True``, when ``x == y``.
+
+    Notes
+    -----
+    Points above the diagonal (y ≥ x) agree with "x is sufficient for y";
+    the upper-right quadrant holds the typical cases, the lower-right one
+    the deviant cases for consistency (Schneider & Rohlfing 2013). With
+    ``count=True`` a point holding n cases has area n × ``BASE_AREA``
+    (points²), so areas, not radii, compare the counts. The merged points
+    are :func:`xy_points` (export them as the figure's data). The function
+    draws only; it computes no fit (put the figures in a title).
+
+    References
+    ----------
+    Ragin, C. C. (2008). *Redesigning Social Inquiry*, ch. 3.
+    Schneider, C. Q., & Rohlfing, I. (2013). Combining QCA and process
+    tracing in set-theoretic multi-method research. *Sociological Methods &
+    Research*, 42(4), 559-597.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A*B": [0.2, 0.9, 0.9], "Y": [0.4, 1.0, 1.0]})
+    >>> ax = xy_plot(df, x="A*B", y="Y", lang="en")
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.texts]
+    ('Membership in A*B', ['n = 2'])
+    """
+    lang = check_lang(lang)
+    require_columns(data, {"x": x, "y": y, **({"label": label} if label else {})}, table="data",
+                    file=_DATA_FILE)
+    if ax is None:
+        _, ax = plt.subplots()
+    if color is None:
+        color = PALETTE[0]
+    ax.plot([0, 1], [0, 1], color="0.6", linewidth=0.8, zorder=1)
+    ax.axhline(0.5, color="0.85", linewidth=0.6, zorder=0)
+    ax.axvline(0.5, color="0.85", linewidth=0.6, zorder=0)
+    if count:
+        points = xy_points(data, x=x, y=y, label=label)
+        sizes = BASE_AREA * points["n_cases"].to_numpy(dtype=float)
+        texts = [f"n = {n}" if n > 1 else (case if label else None)
+                 for n, case in zip(points["n_cases"], points["cases"])]
+        single = (points["n_cases"] == 1).to_numpy()
+        xs, ys = points[x].to_numpy(dtype=float), points[y].to_numpy(dtype=float)
+        offsets = [np.sqrt(s) / 2 + 1.5 for s in sizes]  # clear of the marker's edge (diameter √s)
+    else:
+        sizes = BASE_AREA
+        texts = [str(v) for v in data[label]] if label else [None] * len(data)
+        xs, ys = data[x].to_numpy(dtype=float), data[y].to_numpy(dtype=float)
+        offsets = [np.sqrt(BASE_AREA) / 2 + 1.5] * len(data)
+        single = np.ones(len(data), dtype=bool)
+    ax.scatter(xs, ys, color=color, zorder=2, s=sizes, alpha=0.85 if count else 1.0, linewidths=0,
+               clip_on=False)
+    for text, xv, yv, off, one in zip(texts, xs, ys, offsets, single):
+        if text is None:
+            continue
+        # "n = k" above the point (below it near the top edge), a case name below it (above it
+        # near the bottom edge); centred, or flush inwards near the side edges: on the grid of
+        # four-value scores, the labels of neighbouring points then seldom meet
+        top = yv >= 0.2 if one else yv > 0.8
+        ha = "right" if xv > 0.8 else "left" if xv < 0.2 else "center"
+        ax.annotate(text, (xv, yv), xytext=(0, -off if top else off), textcoords="offset points",
+                    fontsize=7, ha=ha, va="top" if top else "bottom")
+    ax.set_xlim(-0.04, 1.04)
+    ax.set_ylim(-0.04, 1.04)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_aspect("equal")
+    ax.set_xlabel(_axis_label(x, lang))
+    ax.set_ylabel(_axis_label(y, lang))
+    return ax
 
 
 def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", value: str = "share",
