@@ -343,6 +343,37 @@ def test_run_labels_use_common_decimals_and_name_only_varying_settings():
         rob.run_labels("de")
 
 
+def _cyclic_frame():
+    # cyclic function Σm(0, 1, 2, 5, 6, 7): exactly two tied minimal covers (McCluskey 1956)
+    import itertools
+
+    on = {0, 1, 2, 5, 6, 7}
+    return pd.DataFrame([(a, b, c, int(4 * a + 2 * b + c in on))
+                         for a, b, c in itertools.product([0, 1], repeat=3)],
+                        columns=["A", "B", "C", "Y"], dtype=float)
+
+
+def test_robustness_records_capped_runs_and_warns_once():
+    # max_models=1 < the two tied models: run 0 (n ≥ 1) is capped; run 1 (n ≥ 2) has no solution
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        rob = qca.robustness(_cyclic_frame(), outcome="Y", conditions=["A", "B", "C"], solution="complex",
+                             consistency_cutoffs=[1], n_cutoffs=[1, 2], max_models=1)
+    capped = [w for w in seen if issubclass(w.category, qca.QCAWarning)]
+    assert len(capped) == 1  # one summary warning, not one per run
+    assert "run 0 (n ≥ 1): 1 listed" in str(capped[0].message) and "run 1" not in str(capped[0].message)
+    assert rob.table["complete"].tolist() == [False, True]
+    assert rob.table["n_models"].tolist() == [1, 0]
+    assert "capped in run(s) [0]" in rob.summary()
+    # with room for both models, every run is complete and nothing is said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", qca.QCAWarning)
+        full = qca.robustness(_cyclic_frame(), outcome="Y", conditions=["A", "B", "C"], solution="complex",
+                              consistency_cutoffs=[1], n_cutoffs=[1, 2])
+    assert full.table["complete"].tolist() == [True, True]
+    assert full.table["n_models"].tolist() == [2, 0]
+
+
 def test_robustness_recalibrates_raw_anchors():
     raw = pd.DataFrame({"X": [10.0, 20, 30, 40], "Y": [0, 0, 1, 1]}, index=list("abcd"))
     rob = qca.robustness(raw, outcome="Y", conditions=["X"], consistency_cutoffs=[0.8],

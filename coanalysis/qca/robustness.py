@@ -28,8 +28,11 @@ class Robustness:
         One row per run: the settings (``anchors`` when anchors vary,
         ``consistency_cutoff``, ``n_cutoff``, ``pri_cutoff``), ``n_positive``
         rows, ``n_models``, ``models`` (joined with `` | ``; empty when
-        nothing reaches the cut-offs), ``consistency`` and ``coverage`` of the
-        first model. ``pri_cutoff`` has the nullable dtype ``Float64``: ``<NA>``
+        nothing reaches the cut-offs), ``complete`` (False when ``max_models``
+        or ``max_nodes`` stopped the listing of the run's tied models, so that
+        ``n_models`` and ``models`` are a part of them; True when every tied
+        model is listed, or when the run has no solution), ``consistency``
+        and ``coverage`` of the first model. ``pri_cutoff`` has the nullable dtype ``Float64``: ``<NA>``
         (``pd.NA``) means "no PRI cut-off", whatever the solution.
     terms : DataFrame
         One row per term seen in any run: ``in_all_models`` (share of runs
@@ -204,7 +207,11 @@ class Robustness:
     def summary(self) -> str:
         with pd.option_context("display.width", 120, "display.max_colwidth", 80,
                                "display.precision", 3):
-            return "\n".join([repr(self), "", self.terms.to_string(), "", self.table.to_string()])
+            head = [repr(self)]
+            if "complete" in self.table and not self.table["complete"].all():
+                capped = [i for i, done in enumerate(self.table["complete"]) if not done]
+                head.append(f"listing of tied models capped in run(s) {capped}: more models exist")
+            return "\n".join([*head, "", self.terms.to_string(), "", self.table.to_string()])
 
 
 def _decimals(values: pd.Series) -> int:
@@ -224,7 +231,7 @@ def _decimals(values: pd.Series) -> int:
 def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cutoffs=(0.75, 0.8, 0.85, 0.9),
                n_cutoffs=(1,), pri_cutoffs=(None,), anchors: dict | None = None,
                solution: str = "parsimonious", directional: dict | None = None,
-               max_models: int = 100, max_runs: int = 2000) -> Robustness:
+               max_models: int = 100, max_nodes: int = 2_000_000, max_runs: int = 2000) -> Robustness:
     """Rerun the analysis over a grid of settings and report which terms survive.
 
     Parameters
@@ -243,13 +250,23 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
     solution : {"complex", "parsimonious", "intermediate"}
         Which solution to compute (``directional`` is required for
         "intermediate").
-    max_models, max_runs : int
-        Caps on tied models per run and on the size of the grid.
+    max_models, max_nodes, max_runs : int
+        Caps on tied models listed per run, on the nodes of each run's cover
+        search (as in :func:`coanalysis.qca.minimize`) and on the size of the
+        grid.
 
     Returns
     -------
     Robustness
         ``.table`` (one row per run) and ``.terms`` (survival of each term).
+
+    Warns
+    -----
+    QCAWarning
+        Once, naming every run whose listing of tied models was capped
+        (``complete`` is False): the shares of models holding a term are
+        then computed on the listed models only. The engine's per-run
+        warnings are not repeated.
 
     Notes
     -----
@@ -304,19 +321,30 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
             try:
                 sol = minimize(tt, remainders=(solution == "parsimonious"),
                                directional=directional if solution == "intermediate" else None,
-                               max_models=max_models)
+                               max_models=max_models, max_nodes=max_nodes)
             except DataError:
                 sol = None
         if sol is None:
-            row.update(n_models=0, models="", consistency=np.nan, coverage=np.nan)
+            row.update(n_models=0, models="", complete=True, consistency=np.nan, coverage=np.nan)
             model_lists.append([])
         else:
             model_lists.append([sol.model_terms(i) for i in range(len(sol.models))])
-            row.update(n_models=len(sol.models), models=" | ".join(sol.models),
+            row.update(n_models=len(sol.models), models=" | ".join(sol.models), complete=bool(sol.complete),
                        consistency=sol.fit.loc["M1", "consistency"], coverage=sol.fit.loc["M1", "coverage"])
         rows.append(row)
     table = pd.DataFrame(rows)
     table["pri_cutoff"] = pd.array(table["pri_cutoff"].tolist(), dtype="Float64")
+    table["complete"] = table["complete"].astype(bool)
     if not anchor_cols:
         table = table.drop(columns="anchors")
-    return Robustness(table, solution, outcome=outcome, models=model_lists)
+    result = Robustness(table, solution, outcome=outcome, models=model_lists)
+    incomplete = [i for i, done in enumerate(table["complete"]) if not done]
+    if incomplete:
+        labels = result.run_labels("en")
+        named = "; ".join(f"run {i} ({labels[i]}): {table['n_models'].iloc[i]} listed" for i in incomplete)
+        warnings.warn(
+            f"model ambiguity: the listing of tied models was capped (max_models={max_models}, "
+            f"max_nodes={max_nodes}) in {len(incomplete)} of {len(table)} runs — {named}. Term shares "
+            "in these runs count the listed models only; raise max_models or max_nodes to list them all.",
+            QCAWarning, stacklevel=2)
+    return result
