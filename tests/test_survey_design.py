@@ -86,6 +86,28 @@ def test_proportion_intervals_match_r_svyciprop(des, ref, method, var):
                                [ref[f"{key}.est"], ref[f"{key}.ci_low"], ref[f"{key}.ci_high"]], **TOL)
 
 
+def test_korn_graubard_with_missing_answers_matches_r(des, raked, ref):
+    # review 3: R's svyciprop(method="beta") uses nrow(design) - 1, missing answers included;
+    # n - 1 over the non-missing answers gave [0.38447, 0.65055] instead of [0.38430, 0.65071]
+    from coanalysis.survey import satisfaction_rate
+    row = satisfaction_rate(des, "sat_na", method="beta").iloc[0]
+    key = "strclus.ciprop_top2_na.beta"
+    np.testing.assert_allclose([row.estimate, row.ci_low, row.ci_high],
+                               [ref[f"{key}.est"], ref[f"{key}.ci_low"], ref[f"{key}.ci_high"]], **TOL)
+    assert row.n == 69 and des.rows() == 74
+    for design, prefix in ((des, "strclus.by_grp"), (raked, "strclus.rake.by_grp")):
+        t = satisfaction_rate(design, "sat_na", by="grp", method="beta").set_index("grp")
+        for g in ("agents", "usagers"):
+            key = f"{prefix}.ciprop_top2_na.beta.{g}"
+            np.testing.assert_allclose(t.loc[g, ["estimate", "ci_low", "ci_high"]].to_numpy(float),
+                                       [ref[f"{key}.top2_na"], ref[f"{key}.ci_l"], ref[f"{key}.ci_u"]], **TOL)
+    # Design.share goes through the same row count
+    top = des.share("sat_na", method="beta")
+    lo, hi = proportion_interval(top.loc[4, "estimate"], top.loc[4, "se"], level=0.95,
+                                 df=des.degrees_of_freedom(), n=74, method="beta")
+    assert (top.loc[4, "ci_low"], top.loc[4, "ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+
+
 def test_by_group_means_and_shares_match_r_svyby(des, ref):
     b = des.by("grp").mean("y")
     for g in ("agents", "usagers"):

@@ -175,7 +175,9 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
     df : float
         Design degrees of freedom (PSUs minus strata).
     n : int
-        Number of respondents (for the Korn-Graubard effective sample size).
+        Number of rows of the (domain) design, missing answers included, as R's
+        ``nrow(design)`` in ``svyciprop(method="beta")``: see :meth:`Design.rows`. It
+        only enters the Korn-Graubard effective sample size.
     method : {"logit", "beta", "wald"}
         ``"logit"``: Wald interval on the logit scale, back-transformed (R ``svyciprop``
         default). ``"beta"``: Korn-Graubard (Clopper-Pearson on the design-effective sample
@@ -370,6 +372,20 @@ class Design:
     @property
     def n(self) -> int:
         return len(self.data)
+
+    def rows(self, mask: np.ndarray | None = None) -> int:
+        """Rows of the design (or of the domain ``mask``) as R's ``nrow(design)``.
+
+        Missing answers to the variable being estimated are counted: R's ``svyciprop``
+        drops them inside ``svymean`` but takes ``nrow(design) - 1`` degrees of freedom
+        for the Korn-Graubard interval from the design it was given. A domain of an
+        unraked design has its own rows (R's ``subset`` drops the others); a domain of a
+        raked design keeps all the rows (R's ``subset`` of a calibrated design sets the
+        others' weights to zero instead of dropping them).
+        """
+        if mask is None or self._calibration:
+            return self.n
+        return int(np.count_nonzero(mask))
 
     def degrees_of_freedom(self, mask: np.ndarray | None = None) -> float:
         """Number of PSUs minus number of strata among respondents with positive weight
@@ -588,7 +604,8 @@ class Design:
         est, z, n = self.mean_influence(x, mask)
         se = np.sqrt(np.clip(np.diag(self.covariance(z)), 0, None))
         df = self.degrees_of_freedom(mask)
-        cis = [proportion_interval(p, s, level=level, df=df, n=n, method=method)
+        rows = self.rows(mask)
+        cis = [proportion_interval(p, s, level=level, df=df, n=rows, method=method)
                for p, s in zip(est, se)]
         out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
                             "ci_high": [c[1] for c in cis], "n": n}, index=cats)

@@ -91,7 +91,7 @@ def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
     se = float(np.sqrt(design.covariance(z)[0, 0]))
     if statistic == "satisfaction":
         df = design.degrees_of_freedom(mask)
-        lo, hi = proportion_interval(p, se, level=level, df=df, n=n, method=method)
+        lo, hi = proportion_interval(p, se, level=level, df=df, n=design.rows(mask), method=method)
     else:
         q = _quantile(level, np.inf)
         lo, hi = p - q * se, p + q * se

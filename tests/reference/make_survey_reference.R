@@ -45,6 +45,7 @@ write.csv(d, file.path(out_dir, "survey_strclus.csv"), row.names = FALSE, na = "
 
 d <- read.csv(file.path(out_dir, "survey_strclus.csv"), stringsAsFactors = FALSE)
 d$sat <- factor(d$sat, levels = 1:4); d$sat_na <- factor(d$sat_na, levels = 1:4)
+d$top2_na <- as.integer(as.integer(as.character(d$sat_na)) >= 3)  # top-2 box, NA where sat_na is
 des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, fpc = ~fpc, data = d)
 des_nofpc <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d)
 
@@ -69,6 +70,13 @@ for (meth in c("logit", "beta")) {
     put(paste0("strclus.ciprop_", v, ".", meth, ".ci_high"), attr(p, "ci")[2])
   }
 }
+# Korn-Graubard with missing answers: svyciprop takes nrow(design) - 1 (rows with NA included)
+p <- svyciprop(~top2_na, des, method = "beta", na.rm = TRUE)
+put("strclus.ciprop_top2_na.beta.est", p)
+put("strclus.ciprop_top2_na.beta.ci_low", attr(p, "ci")[1]); put("strclus.ciprop_top2_na.beta.ci_high", attr(p, "ci")[2])
+b <- svyby(~top2_na, ~grp, des, svyciprop, method = "beta", vartype = "ci", na.rm = TRUE)
+for (g in c("agents", "usagers")) for (k in c("top2_na", "ci_l", "ci_u"))
+  put(paste0("strclus.by_grp.ciprop_top2_na.beta.", g, ".", k), b[g, k])
 b <- svyby(~y, ~grp, subset(des, !is.na(y)), svymean, covmat = TRUE)  # na.rm with covmat fails in survey 4.1
 for (g in c("agents", "usagers")) { put(paste0("strclus.by_grp.mean_y.", g, ".est"), b[g, "y"]); put(paste0("strclus.by_grp.mean_y.", g, ".se"), b[g, "se"]) }
 gap <- svycontrast(b, c(agents = -1, usagers = 1))
@@ -100,6 +108,10 @@ m <- svymean(~sex, rk)
 put("strclus.rake.share_sex.F.est", coef(m)[1]); put("strclus.rake.share_sex.F.se", SE(m)[1])
 p <- svyciprop(~top2, rk, method = "logit")
 put("strclus.rake.ciprop_top2.logit.est", p); put("strclus.rake.ciprop_top2.logit.ci_low", attr(p, "ci")[1]); put("strclus.rake.ciprop_top2.logit.ci_high", attr(p, "ci")[2])
+# a domain of a raked design keeps all rows in R (zero weights), so nrow(design) is the whole sample
+b <- svyby(~top2_na, ~grp, rk, svyciprop, method = "beta", vartype = "ci", na.rm = TRUE)
+for (g in c("agents", "usagers")) for (k in c("top2_na", "ci_l", "ci_u"))
+  put(paste0("strclus.rake.by_grp.ciprop_top2_na.beta.", g, ".", k), b[g, k])
 b <- svyby(~y, ~grp, rk, svymean, na.rm = TRUE)
 for (g in c("agents", "usagers")) { put(paste0("strclus.rake.by_grp.mean_y.", g, ".est"), b[g, "y"]); put(paste0("strclus.rake.by_grp.mean_y.", g, ".se"), b[g, "se"]) }
 # svyby(covmat = TRUE) fails on calibrated designs in survey 4.1; the slope of y ~ grp in svyglm
