@@ -235,6 +235,15 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         line = raw[: exc.start].count(b"\n") + 1
         return DataError(Problem(path, line, None, raw[exc.start: exc.start + 4],
                                  f"text in the {enc} encoding", hint), "wrong encoding")
+    if encoding is None and (raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]):
+        bom = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+        line = 1 if bom else raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise DataError(Problem(path, line, None, raw[:4],
+                                "text in UTF-8 or cp1252",
+                                "the file is UTF-16 (" + ("byte-order mark" if bom else "NUL bytes")
+                                + "): re-export it as 'CSV UTF-8' or pass encoding='utf-16'"
+                                + ("" if bom else " ('utf-16-le' or 'utf-16-be' without a byte-order "
+                                   "mark)")), "UTF-16 file")
     if encoding is not None:
         try:
             text = raw.decode(encoding)
@@ -263,8 +272,9 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
 def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
     raw = Path(path).read_bytes()
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise DataError(Problem(path, None, None, "empty file", "a header line and data rows"),
-                        "empty file")
+        raise DataError(Problem(path, None, None, "empty file", "a header line and data rows",
+                                "the file holds no text: check that the export finished and that "
+                                "the path names the export, not a placeholder"), "empty file")
     text, used = _decode(raw, path, encoding)
     if sep is None:
         sample = "\n".join(text.splitlines()[:20])
@@ -306,10 +316,12 @@ def _read_xlsx_rows(path: str, sheet: int | str):
             header = ["" if v is None else str(v).strip() for v in rec]
             continue
         rows.append((i, ["" if v is None else v for v in rec]))
+    sheets = list(wb.sheetnames)
     wb.close()
     if header is None:
-        raise DataError(Problem(path, None, None, "empty sheet", "a header row and data rows"),
-                        "empty file")
+        raise DataError(Problem(path, None, None, "empty sheet", "a header row and data rows",
+                                f"sheet {ws.title!r} is empty: pass sheet= with one of "
+                                f"{sheets}"), "empty file")
     return header, rows, [f"sheet: {ws.title!r}"]
 
 
@@ -322,6 +334,37 @@ def _read_sav(path: str):
                                 str(exc)), "cannot read the SPSS file") from None
     rows = [(i + 1, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None))]
     return list(df.columns), rows, ["lines are SPSS case numbers"], meta
+
+
+# --------------------------------------------------------------------------- header and cell checks
+_SEPARATORS = ";,\t|"
+
+
+def _drop_unnamed_trailing(header: list[str]) -> tuple[list[str], int]:
+    """Header without the empty names at its end (Excel's ``id;q;;``) and how many were dropped."""
+    n = len(header)
+    while n > 1 and header[n - 1] == "":
+        n -= 1
+    return header[:n], len(header) - n
+
+
+def _wrong_separator(header: list[str], sep: str | None) -> tuple[str, int] | None:
+    """``(separator, fields)`` when a CSV header is a single field that another separator splits."""
+    if sep is None or len(header) != 1:
+        return None
+    counts = {c: header[0].count(c) for c in _SEPARATORS if c != sep}
+    best = max(counts, key=counts.get)
+    return (best, counts[best] + 1) if counts[best] else None
+
+
+def _number_hint(cell: Any, dec: str) -> str:
+    """Fix for a cell that is not a number with decimal mark ``dec``."""
+    other = "." if dec == "," else ","
+    try:
+        parse_number(cell, other)
+    except ValueError:
+        return "remove units or text from the cell"
+    return f"the cell is a number written with the decimal mark {other!r}: pass decimal={other!r}"
 
 
 # --------------------------------------------------------------------------- main
@@ -402,6 +445,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
             raise TypeError(f"scales[{col!r}] must be a LikertScale, got {type(sc).__name__}")
     suffix = Path(path).suffix.lower()
     meta = None
+    used_sep = None
     if suffix in (".xlsx", ".xlsm"):
         header, rows, notes = _read_xlsx_rows(path, sheet)
         dec = decimal or ","
@@ -415,6 +459,16 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     if decimal not in (None, ",", "."):
         raise ValueError(f"decimal must be ',' or '.', got {decimal!r}")
     problems: list[Problem] = []
+    header, dropped = _drop_unnamed_trailing(header)
+    if dropped:
+        notes.append(f"dropped {dropped} empty trailing column(s) without a name")
+    wrong_sep = _wrong_separator(header, used_sep)
+    if wrong_sep:
+        found_sep, n_fields = wrong_sep
+        raise DataError(Problem(path, 1, None, header[0], f"fields separated by {used_sep!r}",
+                                f"the header is one field holding {n_fields} names separated by "
+                                f"{found_sep!r}: pass sep={found_sep!r}"),
+                        f"{Path(path).name}: wrong separator")
     seen = set()
     for h in header:
         if h in seen:
@@ -437,6 +491,12 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
         if len(cells) != ncol:
             if len(cells) > ncol and all(str(c).strip() == "" for c in cells[ncol:]):
                 cells = cells[:ncol]
+            elif dropped and ncol < len(cells) <= ncol + dropped:
+                problems.append(Problem(path, line, None, f"{len(cells)} fields",
+                                        f"{ncol} fields as in the header",
+                                        "this line has data in a column without a name in the "
+                                        "header: name that column"))
+                continue
             else:
                 problems.append(Problem(path, line, None, f"{len(cells)} fields",
                                         f"{ncol} fields as in the header",
@@ -448,7 +508,10 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     rows_read = len(rows)
     if not kept:
         raise DataError(Problem(path, None, None, f"{rows_read} row(s), none with data",
-                                "at least one data row"), "empty file")
+                                "at least one data row",
+                                "the file has a header but no answers: export the responses "
+                                "(not only the questionnaire), and check the export's filters "
+                                "(date, completed responses only)"), "empty file")
     frame = pd.DataFrame([c for _, c in kept], columns=header, dtype=object,
                          index=pd.Index([ln for ln, _ in kept], name="line"))
     if incomplete_column:
@@ -495,14 +558,14 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                 vals.append(parse_number(v, dec))
             except ValueError:
                 problems.append(Problem(path, int(ln), col, v, f"a number (decimal mark {dec!r})",
-                                        "remove units or text from the cell"))
+                                        _number_hint(v, dec)))
                 vals.append(np.nan)
         arr = np.asarray(vals, dtype=float)
         if col in ranges:
             lo, hi = ranges[col]
-            for ln, x in zip(frame.index, arr):
+            for ln, x, cell in zip(frame.index, arr, frame[col]):
                 if np.isfinite(x) and not lo <= x <= hi:
-                    problems.append(Problem(path, int(ln), col, x, f"a value from {lo:g} to {hi:g}",
+                    problems.append(Problem(path, int(ln), col, cell, f"a value from {lo:g} to {hi:g}",
                                             "check the value or the declared range"))
         out[col] = arr
     if problems:
