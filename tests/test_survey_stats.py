@@ -186,3 +186,23 @@ def test_who5_level_labels_write_ranges_with_an_en_dash():
         labels = WHO5_LEVELS.labels(lang)
         assert not any(re.search(r"\d-\d", lab) for lab in labels), labels
         assert any("29–50" in lab for lab in labels)
+
+
+def test_group_gap_where_that_selects_nobody_says_so_with_the_values_present():
+    # review 5: where={"vague": 2025} (int) on a text column used to blame first="usagers"
+    from coanalysis.survey import group_gap
+    cat = pd.CategoricalDtype([1, 2, 3, 4], ordered=True)
+    df = pd.DataFrame({"population": ["usagers", "agents"] * 4,
+                       "vague": ["2024"] * 4 + ["2025"] * 4,
+                       "q": pd.Series([1, 2, 3, 4, 3, 4, 4, 4]).astype(cat)})
+    d = Design(df)
+    with pytest.raises(ValueError, match="selects no respondent") as err:
+        group_gap(d, "q", "population", first="usagers", second="agents", where={"vague": 2025})
+    msg = str(err.value)
+    assert "usagers" not in msg.split("selects")[1] and "'2025'" in msg and "pass '2025'" in msg
+    with pytest.raises(ValueError, match="selects no respondent"):
+        satisfaction_rate(d, "q", where={"vague": 2025})
+    with pytest.raises(ValueError, match=r"first='users' does not occur.*'usagers'"):
+        group_gap(d, "q", "population", first="users", second="agents")
+    ok = group_gap(d, "q", "population", first="usagers", second="agents", where={"vague": "2025"})
+    assert ok["n_first"].item() == 2 and ok["n_second"].item() == 2

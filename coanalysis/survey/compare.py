@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .design import Design, _check_level
-from .estimates import item_values
+from .estimates import _values_hint, _where_mask, item_values
 
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
 
@@ -64,18 +64,17 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
         items = [items]
     if group not in design.data.columns:
         raise KeyError(f"{group!r} is not a column of the design's data")
-    g = design.data[group].to_numpy()
-    within = np.ones(len(g), dtype=bool)
-    for col, value in (where or {}).items():
-        if col not in design.data.columns:
-            raise KeyError(f"where: {col!r} is not a column of the design's data")
-        within &= design.data[col].to_numpy() == value
+    within = _where_mask(design, where)
     masks = {}
     for name, value in (("first", first), ("second", second)):
-        m = (g == value) & within
+        m = (design.data[group] == value).to_numpy(dtype=bool, na_value=False)
         if not m.any():
-            raise ValueError(f"{name}={value!r} does not occur in column {group!r}; "
-                             f"values: {list(pd.unique(design.data[group]))[:10]}")
+            raise ValueError(f"{name}={value!r} does not occur: "
+                             f"{_values_hint(design.data[group], value)}")
+        if within is not None:
+            m = m & within
+            if not m.any():
+                raise ValueError(f"{name}={value!r} has no respondent within where={where!r}")
         masks[name] = m
     d = design.degrees_of_freedom() if df is None else float(df)
     rows = []

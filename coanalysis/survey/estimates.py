@@ -31,16 +31,34 @@ def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
     return s.cat.codes.to_numpy(), s.cat.categories
 
 
+def _values_hint(s: pd.Series, value) -> str:
+    """Values present in ``s`` and, when ``value`` matches one only as text, the fix."""
+    present = list(pd.unique(s.dropna()))
+    text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
+    as_text = [v for v in present if str(v) == str(value)]
+    if as_text and not (s == value).any():
+        text += (f"; {value!r} ({type(value).__name__}) matches {as_text[0]!r} "
+                 f"({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
+    return text
+
+
 def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
+    """Boolean mask of the respondents matching every ``{column: value}`` of ``where``.
+
+    Raises ``KeyError`` for an unknown column and ``ValueError`` naming, for each column,
+    the values present (and a type mismatch such as ``2025`` vs ``"2025"``) when the
+    selection is empty.
+    """
     if not where:
         return None
     mask = np.ones(design.n, dtype=bool)
     for col, value in where.items():
         if col not in design.data.columns:
             raise KeyError(f"where: {col!r} is not a column of the design's data")
-        mask &= design.data[col].to_numpy() == value
+        mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
     if not mask.any():
-        raise ValueError(f"where={where!r} selects no respondent")
+        hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())
+        raise ValueError(f"where={where!r} selects no respondent: {hints}")
     return mask
 
 
