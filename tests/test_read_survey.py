@@ -159,7 +159,8 @@ def test_sav_value_labels_become_ordered_categoricals(tmp_path):
     assert data["taille"].cat.ordered and list(data["taille"].cat.categories) == ["Petite", "Moyenne", "Grande"]
     assert data["taille"].tolist() == ["Moyenne", "Petite", "Grande"]
     assert data["who5_1"].tolist() == [0, 5, 3]
-    assert report.recoded["reason"].tolist() == ["sans_reponse"]
+    # the file's own label 9 = "NSP" (ne sait pas) decides, not the scale's default 9 = no answer
+    assert report.recoded["reason"].tolist() == ["ne_sait_pas"]
 
 
 def test_scale_declaration_is_checked():

@@ -31,6 +31,8 @@ MISSING_REASONS = Vocabulary("missing_reason", [
     Term("sans_reponse", "Sans réponse", "No answer"),
     Term("non_concerne", "Non concerné", "Not applicable"),
     Term("cellule_vide", "Cellule vide", "Blank cell"),
+    Term("manquant_declare", "Manquant déclaré dans le fichier", "Declared missing in the file",
+         "SPSS user-missing code whose value label is none of the other reasons"),
 ])
 
 
@@ -336,6 +338,131 @@ def _read_sav(path: str):
     return list(df.columns), rows, ["lines are SPSS case numbers"], meta
 
 
+# --------------------------------------------------------------------------- SPSS declarations
+#: Value labels that name a reason for a missing answer (matched after :func:`_norm`).
+_MISSING_LABELS = {**{_norm(t.fr): t.slug for t in MISSING_REASONS},
+                   **{_norm(t.en): t.slug for t in MISSING_REASONS},
+                   **{_norm(k): r for k, r in _DK.items() if isinstance(k, str)}}
+
+
+class _SavColumn:
+    """What an SPSS file itself declares about one variable: value labels and user-missing codes.
+
+    ``pyreadstat.read_sav(user_missing=True)`` keeps user-missing codes as values and lists them
+    in ``meta.missing_ranges`` (``[{"lo": 8.0, "hi": 9.0}, ...]``; a single code has lo == hi).
+    """
+
+    def __init__(self, meta: Any, col: str):
+        self.labels = dict((meta.variable_value_labels or {}).get(col, {}))
+        self.ranges = [(r["lo"], r["hi"]) for r in (meta.missing_ranges or {}).get(col, [])]
+        self.values = list((getattr(meta, "missing_user_values", None) or {}).get(col, []))
+
+    def user_missing(self, value: Any) -> bool:
+        """Whether the file declares ``value`` a user-missing code."""
+        if isinstance(value, str) and value == "":
+            return False
+        if value in self.values:
+            return True
+        for lo, hi in self.ranges:
+            try:
+                if lo <= value <= hi:
+                    return True
+            except TypeError:  # a text code against a numeric range or the reverse
+                continue
+        return False
+
+    def label_reason(self, value: Any) -> str | None:
+        """The missing reason named by ``value``'s label ("NSP" -> ne_sait_pas), if any."""
+        label = self.labels.get(value)
+        return None if label is None else _MISSING_LABELS.get(_norm(label))
+
+    def missing_reason(self, value: Any) -> str | None:
+        """Why ``value`` is a missing answer according to the file, or None for an answer."""
+        reason = self.label_reason(value)
+        if reason is None and self.user_missing(value):
+            return "manquant_declare"
+        return reason
+
+    def describe(self, value: Any) -> str:
+        label = self.labels.get(value)
+        return f"code {_norm(value)}" + (f" ({label!r})" if label is not None else "")
+
+
+def _sav_scale_code(scale: LikertScale, sav: _SavColumn, value: Any
+                    ) -> tuple[int | None, str | None, str | None]:
+    """``(code, reason, conflict)`` of one SPSS cell under a declared scale.
+
+    The file's value label decides the missing reason when it names one (9 = "NSP" gives
+    ``ne_sait_pas`` even if the scale maps 9 to ``sans_reponse``); a file that calls missing what
+    the scale calls an answer, or labels a code with another level's label, is a conflict.
+    Raises KeyError when neither the scale nor the file knows the code.
+    """
+    file_reason = sav.missing_reason(value)
+    try:
+        code, reason = scale.parse(value)
+    except KeyError:
+        if file_reason is None:
+            raise
+        return None, file_reason, None
+    if code is None:
+        if reason == "cellule_vide":
+            return None, reason, None
+        label = sav.labels.get(value)
+        if file_reason is None and label is not None:
+            try:
+                lab_code, _ = scale.parse(label)
+            except KeyError:
+                lab_code = None
+            if lab_code is not None:
+                return None, None, (f"the file labels {sav.describe(value)} as an answer while "
+                                    f"scale {scale.name!r} declares it missing ({reason})")
+        return None, file_reason or reason, None
+    if file_reason is not None:
+        return None, None, (f"the file declares {sav.describe(value)} missing ({file_reason}) "
+                            f"while scale {scale.name!r} has it as the answer "
+                            f"{scale.label(code)!r}")
+    label = sav.labels.get(value)
+    if label is not None:
+        try:
+            lab_code, _ = scale.parse(label)
+        except KeyError:
+            lab_code = code  # a wording the scale does not know: nothing to compare
+        if lab_code != code:
+            return None, None, (f"the file labels {sav.describe(value)} while scale "
+                                f"{scale.name!r} has {code} = {scale.label(code)!r}")
+    return code, None, None
+
+
+def _sav_labelled(path: str, col: str, sav: _SavColumn, cells: pd.Series,
+                  problems: list[Problem], recoded: list[dict]) -> pd.Categorical:
+    """Ordered categorical of value labels for an SPSS variable with no declared scale.
+
+    Codes the file declares user-missing, or whose label names a missing reason, become NA
+    (listed in ``recoded``); a code with no value label is a problem.
+    """
+    answers = sorted(k for k in sav.labels if sav.missing_reason(k) is None)
+    labels = []
+    for ln, v in cells.items():
+        if isinstance(v, str) and v == "":
+            labels.append(None)
+            continue
+        reason = sav.missing_reason(v)
+        if reason is not None:
+            recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+            labels.append(None)
+        elif v in sav.labels:
+            labels.append(sav.labels[v])
+        else:
+            shown = {_norm(k): lab for k, lab in sav.labels.items()}
+            problems.append(Problem(path, int(ln), col, v, "a labelled code",
+                                    f"code {_norm(v)} has no value label in the file (labels: "
+                                    f"{shown}); label it in SPSS, declare it missing there, or "
+                                    "declare a scale for this column"))
+            labels.append(None)
+    return pd.Categorical(labels, categories=list(dict.fromkeys(sav.labels[k] for k in answers)),
+                          ordered=True)
+
+
 # --------------------------------------------------------------------------- header and cell checks
 _SEPARATORS = ";,\t|"
 
@@ -539,9 +666,17 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                 first[v] = int(ln)
     for col, scale in scales.items():
         codes = []
+        sav = _SavColumn(meta, col) if meta is not None else None
         for ln, v in frame[col].items():
             try:
-                code, reason = scale.parse(v)
+                if sav is None:
+                    code, reason = scale.parse(v)
+                else:
+                    code, reason, conflict = _sav_scale_code(scale, sav, v)
+                    if conflict:
+                        problems.append(Problem(path, int(ln), col, v,
+                                                "the file and the scale to agree on the code",
+                                                conflict + "; fix the value labels or the scale"))
             except KeyError:
                 problems.append(Problem(path, int(ln), col, v, scale.describe(),
                                         "fix the answer, or declare the code in the scale's "
@@ -553,7 +688,13 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
         out[col] = scale.categorical(codes)
     for col in numeric + [c for c in ranges if c not in numeric]:
         vals = []
+        sav = _SavColumn(meta, col) if meta is not None else None
         for ln, v in frame[col].items():
+            reason = sav.missing_reason(v) if sav is not None else None
+            if reason is not None:
+                recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+                vals.append(np.nan)
+                continue
             try:
                 vals.append(parse_number(v, dec))
             except ValueError:
@@ -568,6 +709,9 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                     problems.append(Problem(path, int(ln), col, cell, f"a value from {lo:g} to {hi:g}",
                                             "check the value or the declared range"))
         out[col] = arr
+    for col in header:
+        if meta is not None and col not in out and (meta.variable_value_labels or {}).get(col):
+            out[col] = _sav_labelled(path, col, _SavColumn(meta, col), frame[col], problems, recoded)
     if problems:
         raise DataError(problems, f"{Path(path).name}: {len(problems)} problem(s)")
 
@@ -575,19 +719,15 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     for col in header:
         if col in out:
             data[col] = out[col]
-        elif meta is not None and col in meta.variable_value_labels:
-            labels = meta.variable_value_labels[col]
-            order = sorted(labels)
-            cat = pd.Categorical(frame[col].map(lambda v: labels.get(v) if v != "" else None),
-                                 categories=list(dict.fromkeys(labels[k] for k in order)),
-                                 ordered=True)
-            for ln, v, c in zip(frame.index, frame[col], cat):
-                if v != "" and pd.isna(c):
-                    recoded.append({"line": int(ln), "column": col, "value": v,
-                                    "reason": "sans_reponse"})
-            data[col] = cat
         elif meta is not None:
-            data[col] = pd.Series(list(frame[col]), index=frame.index).replace("", np.nan)
+            sav = _SavColumn(meta, col)
+            cells = []
+            for ln, v in frame[col].items():
+                reason = sav.missing_reason(v)
+                if reason is not None:
+                    recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+                cells.append(np.nan if reason is not None else v)
+            data[col] = pd.Series(cells, index=frame.index, dtype=object).replace("", np.nan)
             if pd.api.types.is_object_dtype(data[col].dtype):
                 try:
                     data[col] = data[col].astype(float)
