@@ -62,7 +62,7 @@ class LikertScale:
         From the lowest to the highest; codes are integers (the score).
     missing : dict, optional
         ``{code or label: reason}`` with reasons from :data:`MISSING_REASONS`
-        (``"ne_sait_pas"``, ``"sans_reponse"``, ``"non_concerne"``).
+        (``"ne_sait_pas"``, ``"sans_reponse"``, ``"non_concerne"``, ``"manquant_declare"``).
 
     Examples
     --------
@@ -523,7 +523,8 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     sep : str, optional
         CSV separator; sniffed among ``; , tab |`` when not given.
     encoding : str, optional
-        CSV encoding; default: UTF-8 (BOM or not), else cp1252.
+        CSV encoding; default: UTF-8 (BOM or not), else cp1252. A UTF-16 file (byte-order
+        mark or NUL bytes) is refused with a hint unless ``encoding="utf-16"`` is passed.
     decimal : {",", "."}, optional
         Decimal mark of CSV numbers; default "," when the separator is ";" else ".".
     sheet : int or str, default 0
@@ -535,20 +536,34 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
         ``(data, report)``: ``data`` is indexed by the file line of each row (``line``; the
         header is line 1; case number for .sav); Likert columns are ordered categoricals over
         the scale's codes; numeric columns float; other columns text. Blank rows are rejected
-        (reason in ``report.rejected``), never silently dropped.
+        (reason in ``report.rejected``), never silently dropped. Trailing header columns
+        without a name and without data (Excel's ``id;q;;``) are dropped and noted in
+        ``report.notes``.
 
     Raises
     ------
     DataError
-        Listing every problem (file, line, column, value, expected, fix): unknown code,
-        out-of-range value, unparsable number, duplicated or blank id, ragged row, empty file,
-        wrong encoding, missing declared column.
+        Listing every problem (file, line, column, value as written in the file, expected,
+        fix): unknown code, out-of-range value, unparsable number (with ``decimal=`` suggested
+        when the other decimal mark parses it), duplicated or blank id, ragged row, empty or
+        header-only file, wrong encoding (UTF-16 named as such), header that is one field
+        holding another separator (with ``sep=`` suggested), missing declared column; for .sav
+        files, a code without a value label in a column with no declared scale, and a conflict
+        between the file's labels or user-missing codes and a declared scale.
 
     Notes
     -----
     pandas' C parser ignores ``thousands="\\u00a0"``; numbers are therefore parsed here, from
     text, by :func:`parse_number`. cp1252 is preferred to latin-1 because latin-1 decodes
     Windows bytes 0x80-0x9F (€, œ, ’) into invisible control characters.
+
+    SPSS files carry their own declarations, which are obeyed: a code the file declares
+    user-missing (``meta.missing_ranges``), or whose value label names a missing reason
+    ("NSP", "Ne sait pas", "Non concerné"...), becomes NA with that reason in
+    ``report.recoded`` (``manquant_declare`` when the label names no known reason). Under a
+    declared scale the file's label decides the reason (9 = "NSP" gives ``ne_sait_pas`` even
+    though the scale maps 9 to ``sans_reponse``); a file calling missing what the scale calls
+    an answer, or labelling a code with another level's label, raises.
 
     Examples
     --------
