@@ -2,8 +2,9 @@
 
 There is no public microdata of the Pays Voironnais barometer: this file only illustrates the
 method. Users' satisfaction rates are calibrated on published national figures (listed in the
-metadata with their sources); the agents' view, the change between waves and the sample design
-are stated assumptions. Run from the repository root:
+metadata with their sources; the waste figures come from a survey on cleanliness and serve as a
+proxy); the agents' view, the change between waves (users' and agents'), the mapping of the
+published figures to zones and the sample design are stated assumptions. Run from the repository root:
 
     .venv/bin/python scripts/simulate_barometre.py
 
@@ -13,12 +14,15 @@ with BOM), barometre_marges_simule.csv (raking margins) and barometre_usagers_ag
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from simulate_common import write_simulated  # noqa: E402
 
 SEED = 20190522
 OUT = Path(__file__).resolve().parent.parent / "data" / "surveys"
@@ -35,7 +39,10 @@ PUBLISHED = [
     {"service": "svc_circulation", "figure": "Satisfied with traffic and parking policy", "value": 0.47,
      "survey": "Public Evaluation System / OpinionWay barometer (year not shown)",
      "source": "https://banquedesterritoires.fr/les-francais-globalement-satisfaits-de-leurs-services-publics-locaux"},
-    {"service": "svc_dechets", "figure": "Satisfied with waste management: small communes / large agglomerations",
+    {"service": "svc_dechets",
+     "figure": "Satisfied with waste management: small communes / large agglomerations (figures "
+               "given in a survey about the cleanliness ('propreté') of their commune; used here "
+               "as a PROXY for satisfaction with waste collection)",
      "value": [0.73, 0.58], "survey": "Odoxa for France Bleu / France Info, Feb 2020",
      "source": "https://hightech.bfmtv.com/politique/sondage-66-des-francais-satisfaits-de-la-proprete-de-leur-commune-44-en-ile-de-france_AN-202002120047.html"},
     {"service": "svc_global", "figure": "Satisfied with their local public services", "value": 0.54,
@@ -55,8 +62,15 @@ AGENT_SHIFT = {"svc_dechets": 0.12, "svc_eau": 0.06, "svc_sport": 0.08, "svc_cir
 #: ASSUMPTION: users' satisfaction rises between waves by this much (probability scale).
 WAVE_SHIFT = {"svc_dechets": 0.06, "svc_eau": 0.0, "svc_sport": 0.03, "svc_circulation": 0.05,
               "svc_global": 0.04}
+#: ASSUMPTION: agents' satisfaction moves between waves by half the users' shift.
+AGENT_WAVE_FACTOR = 0.5
+#: ASSUMPTION: the waste figures (small communes / large agglomerations) are mapped to zones:
+#: small communes -> rural, large agglomerations -> ville-centre (Voiron), periurban -> their mean.
+WASTE_ZONE = {"rural": "small communes", "ville_centre": "large agglomerations",
+              "periurbain": "mean of the two"}
 WAVES = ("2023", "2025")
-#: Population 2021 of the Pays Voironnais (Wikipedia mirror cited in the case dossier); zone split
+#: Population 2021 of the Pays Voironnais as given in the case dossier, whose only source is an
+#: http mirror of French Wikipedia (not checked against INSEE's legal populations); zone split
 #: and adult share are ASSUMPTIONS.
 INHABITANTS_2021 = 95_590
 ZONES = {"ville_centre": 0.22, "periurbain": 0.48, "rural": 0.30}
@@ -113,7 +127,8 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
             person = rng.normal(0, 0.6, n)
             for svc in SERVICES:
                 p = PUBLISHED_BY_SERVICE[svc]
-                p = (np.mean(p) if isinstance(p, list) else p) + AGENT_SHIFT[svc] + w * WAVE_SHIFT[svc] / 2
+                p = ((np.mean(p) if isinstance(p, list) else p) + AGENT_SHIFT[svc]
+                     + w * WAVE_SHIFT[svc] * AGENT_WAVE_FACTOR)
                 df[svc] = ordinal_answers(rng, p, person, n)
             parts.append(df)
         pop_users = INHABITANTS_2021 * ADULT_SHARE
@@ -146,13 +161,8 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
 PUBLISHED_BY_SERVICE = {p["service"]: p["value"] for p in PUBLISHED}
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out_dir: Path = OUT) -> None:
     data, margins = simulate()
-    data.to_csv(OUT / f"{NAME}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig",
-                float_format="%.6f")
-    margins.to_csv(OUT / "barometre_marges_simule.csv", sep=";", decimal=",", index=False,
-                   encoding="utf-8-sig", float_format="%.3f")
     meta = {
         "title": "Baromètre de satisfaction usagers / agents — données SIMULÉES",
         "title_en": "Users' and agents' satisfaction barometer — SIMULATED data",
@@ -172,6 +182,8 @@ def main() -> None:
                   "fpc = N_h; raking margins in barometre_marges_simule.csv (marge_sexe, marge_profil)",
         "published_figures": PUBLISHED + [
             {"figure": "Population of the Pays Voironnais, 2021", "value": INHABITANTS_2021,
+             "survey": "figure from the case dossier, which cites only this http mirror of French "
+                       "Wikipedia; not checked against INSEE's legal populations",
              "source": "http://fr.m.wiki.x.io/wiki/Communaut%C3%A9_d%27agglom%C3%A9ration_du_Pays_voironnais"},
             {"figure": "Category shares in the FPT, 2022: A 13 %, C three quarters, B the rest",
              "value": AGENT_CAT, "survey": "DGAFP rapport annuel 2024",
@@ -181,16 +193,20 @@ def main() -> None:
         ],
         "assumptions": {
             "agents_minus_users_top2": AGENT_SHIFT, "users_change_2023_2025": WAVE_SHIFT,
+            "agents_change_2023_2025": {k: v * AGENT_WAVE_FACTOR for k, v in WAVE_SHIFT.items()},
+            "agents_change_rule": f"agents' change between waves = {AGENT_WAVE_FACTOR} x users' change",
             "zones_share": ZONES, "adult_share": ADULT_SHARE, "agents_by_area": AGENTS,
             "users_sex": USER_SEX, "users_age": USER_AGE, "dont_know_rate": DK_RATE,
-            "waste_periurban": "mean of the small-commune and large-agglomeration figures",
+            "waste_proxy": "the waste-management figures of a survey on the cleanliness of the "
+                           "commune stand for satisfaction with waste collection",
+            "waste_zone_mapping": WASTE_ZONE,
             "latent_model": "4-point answer = cut of mu + person effect N(0, 0.6) + noise N(0, 0.8) at -1, 0, 1",
         },
         "licence": "CC0 (simulated)",
     }
-    (OUT / f"{NAME}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
-                                      encoding="utf-8")
-    print(f"wrote {len(data)} simulated respondents to {OUT / (NAME + '.csv')}")
+    write_simulated(out_dir, NAME, {f"{NAME}.csv": (data, "%.6f"),
+                                    "barometre_marges_simule.csv": (margins, "%.3f")}, meta)
+    print(f"wrote {len(data)} simulated respondents to {Path(out_dir) / (NAME + '.csv')}")
 
 
 if __name__ == "__main__":

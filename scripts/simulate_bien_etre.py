@@ -13,12 +13,15 @@ metadata JSON.
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from simulate_common import write_simulated  # noqa: E402
 
 SEED = 20251127
 OUT = Path(__file__).resolve().parent.parent / "data" / "surveys"
@@ -31,8 +34,22 @@ WOMEN = 0.615
 POPULATION = 12_000
 #: Sample stratified by category, A and B over-sampled (so weights matter).
 SAMPLE = {"A": 300, "B": 260, "C": 640}
-#: Published: satisfied to work in the FPT, 2024 (A managers 90 %, C 78 %; all 81 %).
-SATISFIED_FPT = {"A": 0.90, "B": 0.84, "C": 0.78}  # B: ASSUMPTION between A and C
+#: Published: satisfied to work in the FPT, 2024 (A managers 90 %, C 78 %; all 81 %). B is not
+#: published: it is DERIVED so that the category mix gives the published overall rate,
+#: all = sA*A + sB*B + sC*C  =>  B = (all - sA*A - sC*C) / sB = (0.81 - 0.117 - 0.585) / 0.12 = 0.90.
+#: The published rates (and shares) are rounded to 1 point, so B is only known to lie in about [0.82, 0.98];
+#: and "cat. A managers" is read as category A (ASSUMPTION).
+SATISFIED_FPT_PUBLISHED = {"all": 0.81, "A": 0.90, "C": 0.78}
+
+
+def derive_category_b(published: dict, shares: dict) -> float:
+    """Category B's rate that makes the share-weighted mean of A, B, C equal the overall rate."""
+    return (published["all"] - shares["A"] * published["A"] - shares["C"] * published["C"]) / shares["B"]
+
+
+SATISFIED_FPT = {"A": SATISFIED_FPT_PUBLISHED["A"],
+                 "B": derive_category_b(SATISFIED_FPT_PUBLISHED, CATEGORY_SHARES),
+                 "C": SATISFIED_FPT_PUBLISHED["C"]}
 PROUD = 0.83        # proud of their job, 2024
 STRESS = 0.77       # feel work-related stress, 2025
 TELEWORK = {"A": 0.80, "B": 0.65, "C": 0.45}  # ASSUMPTION (55 % overall published for 2024)
@@ -48,7 +65,7 @@ PUBLISHED = [
     {"figure": "Women among FPT agents, end 2023", "value": WOMEN, "survey": "INSEE, 27 May 2025",
      "source": "https://www.banquedesterritoires.fr/fonction-publique-territoriale-lemploi-est-reparti-la-hausse-en-2023"},
     {"figure": "Satisfied to work in the FPT: all 81 %, cat. A managers 90 %, cat. C 78 %",
-     "value": {"all": 0.81, "A": 0.90, "C": 0.78}, "survey": "MNT-La Gazette barometer 2024 (> 5 070 agents)",
+     "value": SATISFIED_FPT_PUBLISHED, "survey": "MNT-La Gazette barometer 2024 (> 5 070 agents)",
      "source": "https://www.mnt.fr/articles/barometre-2024-bien-etre-et-conditions-travail-a-ameliorer"},
     {"figure": "Proud of their job", "value": PROUD, "survey": "MNT-La Gazette barometer 2024",
      "source": "https://www.terriscope-comparateur.fr/actualite/un-leger-mieux-pour-le-bien-etre-au-travail"},
@@ -94,11 +111,8 @@ def simulate(seed: int = SEED) -> pd.DataFrame:
     return data
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out_dir: Path = OUT) -> None:
     data = simulate()
-    data.to_csv(OUT / f"{NAME}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig",
-                float_format="%.6f")
     meta = {
         "title": "Enquête bien-être des agents territoriaux — données SIMULÉES",
         "title_en": "Territorial agents' well-being survey — SIMULATED data",
@@ -119,7 +133,11 @@ def main() -> None:
         },
         "published_figures": PUBLISHED,
         "assumptions": {
-            "population": POPULATION, "sample": SAMPLE, "satisfied_fpt_B": SATISFIED_FPT["B"],
+            "population": POPULATION, "sample": SAMPLE,
+            "satisfied_fpt_B": SATISFIED_FPT["B"],
+            "satisfied_fpt_B_rule": "derived, not published: (all - 0.13 x A - 0.75 x C) / 0.12 with "
+                                    "all 0.81, A 0.90, C 0.78 (published, rounded to 1 point, so B "
+                                    "lies in about [0.82, 0.98]); 'cat. A managers' read as category A",
             "telework_by_category": TELEWORK, "who5_latent_mean": WHO5_MEAN,
             "who5_model": "item = cut of 0.8 x well-being + noise N(0, 0.6) at -1.6, -0.8, -0.1, 0.6, 1.5; "
                           "well-being = category mean + 0.2 telework - 0.15 (age 50+) + N(0, 1)",
@@ -128,9 +146,8 @@ def main() -> None:
         },
         "licence": "CC0 (simulated)",
     }
-    (OUT / f"{NAME}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
-                                      encoding="utf-8")
-    print(f"wrote {len(data)} simulated agents to {OUT / (NAME + '.csv')}")
+    write_simulated(out_dir, NAME, {f"{NAME}.csv": (data, "%.6f")}, meta)
+    print(f"wrote {len(data)} simulated agents to {Path(out_dir) / (NAME + '.csv')}")
 
 
 if __name__ == "__main__":

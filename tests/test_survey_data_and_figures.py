@@ -32,32 +32,73 @@ def load_script(name):
     return mod
 
 
-@pytest.mark.parametrize("stem", ["barometre_usagers_agents_simule", "bien_etre_agents_simule"])
-def test_simulated_files_say_so_and_cite_sources(stem):
-    assert "simule" in stem
-    meta = json.loads((SURVEYS / f"{stem}.json").read_text(encoding="utf-8"))
-    assert meta["simulated"] is True and meta["simule"] is True and isinstance(meta["seed"], int)
-    assert meta["published_figures"] and all(f["source"].startswith("http") for f in meta["published_figures"])
-    assert (ROOT / meta["generator"]).is_file()
+def _metadata():
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SURVEYS.glob("*.json"))}
 
 
-def test_barometer_generator_is_reproducible():
+def test_every_simulated_file_is_named_and_flagged_as_such():
+    # review 6: each metadata JSON flagged simulated is named _simule and lists only _simule files,
+    # and every data file named _simule is described by such a JSON (and exists)
+    metas = _metadata()
+    assert metas
+    described = set()
+    for name, meta in metas.items():
+        flagged = meta.get("simulated") is True or meta.get("simule") is True
+        assert flagged == ("_simule" in name), name
+        if flagged:
+            assert meta["simulated"] is True and meta["simule"] is True and isinstance(meta["seed"], int)
+            assert meta["files"] and all("_simule" in f and (SURVEYS / f).is_file() for f in meta["files"])
+            assert meta["published_figures"] and all(f["source"].startswith("http")
+                                                     for f in meta["published_figures"])
+            assert (ROOT / meta["generator"]).is_file()
+            described |= set(meta["files"])
+    data_files = {p.name for p in SURVEYS.iterdir() if p.suffix in {".csv", ".sav", ".xlsx", ".parquet"}}
+    assert {f for f in data_files if "_simule" in f} == described
+    assert all("_simule" in f for f in data_files), "only simulated data are shipped here for now"
+
+
+@pytest.mark.parametrize("script", ["simulate_barometre", "simulate_bien_etre"])
+def test_generators_rewrite_every_shipped_file_byte_for_byte(script, tmp_path):
+    # review 7: run main() into a temporary folder and compare all files, not a few columns
+    mod = load_script(script)
+    mod.main(tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    meta = json.loads((tmp_path / f"{mod.NAME}.json").read_text(encoding="utf-8"))
+    assert written == sorted([f"{mod.NAME}.json", *meta["files"]])
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (SURVEYS / name).read_bytes(), name
+
+
+def test_barometer_metadata_names_every_assumption():
+    # review 16-18: the waste figures are a proxy mapped to zones, the population figure's only
+    # source is a mirror, the agents' change between waves is an assumption
     mod = load_script("simulate_barometre")
-    data, margins = mod.simulate()
-    on_disk = pd.read_csv(SURVEYS / "barometre_usagers_agents_simule.csv", sep=";", decimal=",",
-                          encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert len(data) == len(on_disk)
-    assert data["id"].tolist() == on_disk["id"].tolist()
-    assert data["svc_eau"].astype(str).tolist() == on_disk["svc_eau"].tolist()
+    meta = _metadata()["barometre_usagers_agents_simule.json"]
+    waste = [f for f in meta["published_figures"] if f.get("service") == "svc_dechets"][0]
+    assert "PROXY" in waste["figure"] and "cleanliness" in waste["figure"]
+    assert meta["assumptions"]["waste_zone_mapping"] == {
+        "rural": "small communes", "ville_centre": "large agglomerations", "periurbain": "mean of the two"}
+    pop = [f for f in meta["published_figures"] if "Population" in f["figure"]][0]
+    assert "mirror" in pop["survey"] and "wiki" in pop["source"]
+    change = meta["assumptions"]["agents_change_2023_2025"]
+    assert change == {k: v / 2 for k, v in meta["assumptions"]["users_change_2023_2025"].items()}
+    assert mod.AGENT_WAVE_FACTOR == 0.5
 
 
-def test_wellbeing_generator_is_reproducible():
+def test_wellbeing_category_b_is_derived_from_the_published_rates():
+    # review 19: B must make the category mix give the published overall rate (0.84 gave 0.7962)
     mod = load_script("simulate_bien_etre")
-    data = mod.simulate()
-    on_disk = pd.read_csv(SURVEYS / "bien_etre_agents_simule.csv", sep=";", decimal=",",
-                          encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert data["who5_1"].astype(str).tolist() == on_disk["who5_1"].tolist()
-    # weights restore the published category shares (A 13 %, B 12 %, C 75 %)
+    pub = _metadata()["bien_etre_agents_simule.json"]["published_figures"]
+    shares = [f for f in pub if f["figure"].startswith("Category shares")][0]["value"]
+    rates = [f for f in pub if f["figure"].startswith("Satisfied to work")][0]["value"]
+    implied = sum(shares[c] * mod.SATISFIED_FPT[c] for c in "ABC")
+    assert implied == pytest.approx(rates["all"], abs=1e-12)
+    assert mod.SATISFIED_FPT["A"] == rates["A"] and mod.SATISFIED_FPT["C"] == rates["C"]
+    assert mod.SATISFIED_FPT["B"] == pytest.approx(0.90, abs=1e-9)
+
+
+def test_wellbeing_weights_restore_the_published_category_shares():
+    data = load_script("simulate_bien_etre").simulate()
     shares = data.groupby("categorie")["poids"].sum() / data["poids"].sum()
     np.testing.assert_allclose(shares[["A", "B", "C"]], [0.13, 0.12, 0.75], atol=1e-4)
 
@@ -164,3 +205,23 @@ def test_dumbbell_segment_joins_the_markers_where_they_are_drawn(start_ci, end_c
         np.testing.assert_allclose(seg[0], s_pt)
         np.testing.assert_allclose(seg[1], e_pt)
     plt.close(fig)
+
+
+def _sidecar(path):
+    return dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8").splitlines() if ": " in line)
+
+
+def test_shipped_survey_figures_say_they_are_simulated():
+    # review 8: every figure exported by notebooks 04 and 05 (all drawn from simulated data)
+    # carries "simulated: oui" in its sidecar and _simule in its name, in every format
+    sidecars = {p: _sidecar(p) for p in sorted((ROOT / "figures").glob("*.txt"))}
+    survey = {p: meta for p, meta in sidecars.items()
+              if meta.get("notebook", "").startswith(("04_", "05_"))}
+    assert len(survey) >= 4
+    for path, meta in survey.items():
+        assert path.stem.startswith(meta["notebook"][:3]), path.name
+        assert "_simule" in path.stem, path.name
+        assert meta["simulated"] in {"oui", "yes"}, path.name
+        assert "simul" in meta["source"].lower(), path.name
+        for ext in (".svg", ".pdf", ".png", ".csv"):
+            assert path.with_suffix(ext).is_file(), path.with_suffix(ext).name
