@@ -28,6 +28,19 @@ def test_utf16_file_is_named_as_such(tmp_path, encoding):
     assert "missing" not in str(e.value) and "a column named" not in str(e.value)
 
 
+def test_utf16_file_read_as_utf8_is_named_too(tmp_path):
+    p = write(tmp_path, "u.csv", TEXT.encode("utf-16-le"))  # NUL bytes decode as valid UTF-8
+    with pytest.raises(DataError, match="UTF-16"):
+        read_survey(p, encoding="utf-8", numeric=["age"])
+
+
+def test_unnamed_columns_inside_the_header_ask_for_a_name(tmp_path):
+    p = write(tmp_path, "n.csv", b"id;;q1;;x\n1;a;4;b;c\n")
+    with pytest.raises(DataError) as e:
+        read_survey(p)
+    assert e.value.problems[0].hint == "give every column a name"
+
+
 def test_utf16_file_reads_with_the_suggested_encoding(tmp_path):
     p = write(tmp_path, "u.csv", TEXT.encode("utf-16"))
     data, _ = read_survey(p, scales={"q1": SATISFACTION_4}, numeric=["age"], encoding="utf-16")

@@ -237,7 +237,8 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         line = raw[: exc.start].count(b"\n") + 1
         return DataError(Problem(path, line, None, raw[exc.start: exc.start + 4],
                                  f"text in the {enc} encoding", hint), "wrong encoding")
-    if encoding is None and (raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]):
+    wide = re.sub(r"[-_]", "", (encoding or "").lower()).startswith(("utf16", "utf32"))
+    if not wide and (raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]):
         bom = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
         line = 1 if bom else raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataError(Problem(path, line, None, raw[:4],
@@ -614,7 +615,8 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     seen = set()
     for h in header:
         if h in seen:
-            problems.append(Problem(path, 1, h, h, "unique column names", "rename the duplicate"))
+            problems.append(Problem(path, 1, h, h, "unique column names",
+                                    "give every column a name" if h == "" else "rename the duplicate"))
         seen.add(h)
     declared = set(scales) | set(numeric) | set(ranges) | {c for c in (id_column, incomplete_column) if c}
     for col in sorted(declared - set(header)):
