@@ -103,7 +103,35 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
 def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str = "population",
                      users: Any = "usagers", agents: Any = "agents", **kwargs) -> pd.DataFrame:
     """Users' minus agents' statistic for each item (how far the administration's view of a
-    service is from its users'). Columns renamed ``users``/``agents``; see :func:`group_gap`.
+    service is from its users').
+
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical Likert items.
+    group : str, default "population"
+        Column telling users from agents.
+    users, agents : scalar, default "usagers", "agents"
+        Values of ``group`` for each population.
+    **kwargs
+        ``statistic``, ``top``, ``level``, ``df``, ``where``: see :func:`group_gap`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`group_gap` with ``first``/``second`` renamed ``users``/``agents`` and
+        ``n_users``, ``n_agents``; ``gap`` = users - agents (negative: agents rate the
+        service higher than its users).
+
+    Notes
+    -----
+    ``gap = θ̂_users - θ̂_agents``, influence ``z^(u) - z^(a)``, ``se = √Var(z^(u) - z^(a))``
+    on the whole design; ``t = gap / se`` on the design's degrees of freedom.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 and §5.2.
 
     Examples
     --------
@@ -122,8 +150,47 @@ def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str =
 
 def wave_change(design: Design, items: Sequence[str] | str, *, wave: str = "vague", before: Any,
                 after: Any, **kwargs) -> pd.DataFrame:
-    """Change ``after - before`` of each item's statistic between two waves stacked in one
-    design (independent samples: give each wave its own strata). See :func:`group_gap`."""
+    """Change ``after - before`` of each item's statistic between two waves stacked in one design.
+
+    Parameters
+    ----------
+    design : Design
+        Both waves in one design; independent samples must have their own strata (so the
+        covariance of the two waves is zero).
+    items : str or list of str
+    wave : str, default "vague"
+        Column holding the wave.
+    before, after : scalar
+        The two waves compared.
+    **kwargs
+        ``statistic``, ``top``, ``level``, ``df``, ``where`` (e.g. users only): see
+        :func:`group_gap`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`group_gap` with columns ``after``, ``before``, ``change``, ``n_after``,
+        ``n_before``.
+
+    Notes
+    -----
+    ``change = θ̂_after - θ̂_before``, ``se = √Var(z^(after) - z^(before))``; with disjoint
+    strata this is ``√(se_after² + se_before²)``.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 and §5.2.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from coanalysis.survey import Design
+    >>> cat = pd.CategoricalDtype([1, 2, 3, 4], ordered=True)
+    >>> df = pd.DataFrame({"vague": ["2023"] * 4 + ["2025"] * 4,
+    ...                    "q": pd.Series([1, 2, 3, 4, 2, 3, 4, 4]).astype(cat)})
+    >>> wave_change(Design(df, strata="vague"), "q", before="2023", after="2025")["change"].item()
+    0.25
+    """
     out = group_gap(design, items, wave, first=after, second=before, **kwargs)
     return out.rename(columns={"first": "after", "second": "before", "gap": "change",
                                "n_first": "n_after", "n_second": "n_before"})

@@ -524,6 +524,11 @@ class Design:
         ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
         :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
 
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
+        Lumley, T. survey: analysis of complex survey samples. R package, version 4.1.1.
+
         Examples
         --------
         >>> import pandas as pd
@@ -541,7 +546,41 @@ class Design:
                         level, n, d, "wald")
 
     def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None) -> Estimate:
-        """Weighted total ``Σ w_i y_i`` (missing values count as absent), as R ``svytotal``."""
+        """Weighted (Horvitz-Thompson) total of a numeric column, missing values left out.
+
+        Parameters
+        ----------
+        column : str
+            Numeric column (or ordered categorical with numeric categories).
+        level : float, default 0.95
+            Confidence level of the interval.
+        mask : numpy.ndarray of bool, optional
+            Domain (subpopulation) membership: rows outside count 0.
+
+        Returns
+        -------
+        Estimate
+            ``estimate``, ``se``, interval ``estimate ± z_{1-α/2} · se`` with the normal
+            quantile (``df`` = inf, as R ``confint(svytotal(...))``), ``n`` = values used.
+
+        Notes
+        -----
+        ``T̂ = Σ_i w_i y_i`` over rows with a value (and in the domain); its influence values
+        are ``z_i = w_i y_i`` and its variance comes from :meth:`covariance`. Equals R
+        ``svytotal(~y, design, na.rm = TRUE)``.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
+        Lumley, T. survey: analysis of complex survey samples. R package, version 4.1.1.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2, None, 4], "w": [10.0, 10, 20, 20]})
+        >>> Design(df, weights="w").total("y").estimate
+        110.0
+        """
         level = _check_level(level)
         y = self._values(column)
         keep = ~np.isnan(y)
@@ -592,6 +631,11 @@ class Design:
         Each share is the mean of the category's indicator (R ``svymean(~factor)``); intervals
         as R ``svyciprop(method=)`` with ``df`` = PSUs - strata of the domain.
 
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
+        Lumley, T. survey: analysis of complex survey samples. R package, version 4.1.1.
+
         Examples
         --------
         >>> import pandas as pd
@@ -612,7 +656,35 @@ class Design:
         return out
 
     def by(self, group: str) -> "DomainEstimates":
-        """Estimates within each category of ``group`` (domains of the whole design), as R ``svyby``."""
+        """Estimates within each category of ``group`` (domains of the whole design), as R ``svyby``.
+
+        Parameters
+        ----------
+        group : str
+            Grouping column; missing values belong to no domain.
+
+        Returns
+        -------
+        DomainEstimates
+            With ``.mean(column)`` and ``.share(column)`` per domain.
+
+        Notes
+        -----
+        Each domain ``d`` is estimated with the whole design: influence values are 0 outside
+        ``d``, so strata and PSUs keep their full size (no conditioning on the domain's sample
+        size), ``Var(θ̂_d) = Σ_h (1 - f_h) n_h/(n_h - 1) Σ_k (Z_hk - Z̄_h)²``.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 (domain estimation).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 3, 5, 7]})
+        >>> Design(df).by("g").mean("y")["estimate"].tolist()
+        [2.0, 6.0]
+        """
         if group not in self.data.columns:
             raise KeyError(f"{group!r} is not a column of the design's data")
         return DomainEstimates(self, group)
@@ -803,7 +875,30 @@ class DomainEstimates:
             yield level, (self._values == level)
 
     def mean(self, column: str, *, level: float = 0.95) -> pd.DataFrame:
-        """Mean of ``column`` in each domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``."""
+        """Weighted mean of ``column`` in each domain, as R ``svyby(~y, ~g, design, svymean)``.
+
+        Parameters
+        ----------
+        column : str
+            Numeric column; missing values are left out.
+        level : float, default 0.95
+            Confidence level (normal quantile).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+        Notes
+        -----
+        ``ȳ_d = Σ_{i∈d} w_i y_i / Σ_{i∈d} w_i``, variance of the influence values
+        ``z_i = 1{i∈d} w_i (y_i - ȳ_d) / Σ_{i∈d} w_i`` over the whole design
+        (:meth:`Design.covariance`); interval ``ȳ_d ± z_{1-α/2} · se``.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4.
+        """
         rows = []
         for g, m in self.masks():
             e = self.design.mean(column, level=level, mask=m)
@@ -812,7 +907,31 @@ class DomainEstimates:
         return pd.DataFrame(rows).set_index(self.group)
 
     def share(self, column: str, *, level: float = 0.95, method: str = "logit") -> pd.DataFrame:
-        """Shares of the categories of ``column`` in each domain (index: group, category)."""
+        """Weighted share of each category of ``column`` in each domain.
+
+        Parameters
+        ----------
+        column : str
+            Categorical column; missing values are left out of each domain's base.
+        level : float, default 0.95
+        method : {"logit", "beta", "wald"}, default "logit"
+            Interval, see :func:`proportion_interval`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (domain, category): ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+
+        Notes
+        -----
+        ``p̂_dc = Σ_{i∈d} w_i 1{y_i = c} / Σ_{i∈d} w_i`` (the domain mean of the category's
+        indicator, R ``svyby(~factor, ~g, design, svymean)``); intervals as
+        :meth:`Design.share` with the domain's degrees of freedom.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 and §2.3.1 (proportions).
+        """
         parts = {g: self.design.share(column, level=level, method=method, mask=m)
                  for g, m in self.masks()}
         return pd.concat(parts, names=[self.group, column])

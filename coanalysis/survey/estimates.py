@@ -177,7 +177,35 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
 def satisfaction_rate(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
     """Share of respondents in the top ``top`` categories (default top-2 box), with intervals.
 
-    See :func:`item_statistics` for parameters; equals R ``svyciprop(~I(item %in% top2))``.
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical Likert items.
+    **kwargs
+        ``by``, ``top``, ``level``, ``method``, ``where``: see :func:`item_statistics`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`item_statistics`, with ``statistic == "satisfaction"``.
+
+    Notes
+    -----
+    ``p̂ = Σ_i w_i 1{y_i in top box} / Σ_i w_i`` over respondents who answered; interval by
+    ``method`` (logit, Korn-Graubard "beta", Wald) as :func:`~coanalysis.survey.design.
+    proportion_interval`. Equals R ``svyciprop(~I(item %in% top2), design, method=)``.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.3-2.4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q": pd.Categorical([1, 2, 3, 4], categories=[1, 2, 3, 4], ordered=True)})
+    >>> satisfaction_rate(Design(df), "q")["estimate"].item()
+    0.5
     """
     return item_statistics(design, items, "satisfaction", **kwargs)
 
@@ -185,13 +213,73 @@ def satisfaction_rate(design: Design, items: Sequence[str] | str, **kwargs) -> p
 def net_satisfaction(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
     """Top-box share minus bottom-box share (between -1 and 1), with a normal interval.
 
-    See :func:`item_statistics`.
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical Likert items.
+    **kwargs
+        ``by``, ``top``, ``level``, ``where``: see :func:`item_statistics`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`item_statistics`, with ``statistic == "net"``.
+
+    Notes
+    -----
+    ``N̂ = Σ_i w_i v_i / Σ_i w_i`` with ``v_i = +1`` in the top ``top`` categories, ``-1`` in
+    the bottom ``top``, 0 otherwise: the difference of the two box shares, estimated as one
+    mean so its variance includes their covariance. Interval ``N̂ ± z_{1-α/2} · se``.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.3-2.4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q": pd.Categorical([1, 3, 4, 4], categories=[1, 2, 3, 4], ordered=True)})
+    >>> net_satisfaction(Design(df), "q")["estimate"].item()
+    0.5
     """
     return item_statistics(design, items, "net", **kwargs)
 
 
 def mean_score(design: Design, items: Sequence[str] | str, **kwargs) -> pd.DataFrame:
-    """Weighted mean score of each item, with a normal interval. See :func:`item_statistics`."""
+    """Weighted mean score of each item, with a normal interval.
+
+    Parameters
+    ----------
+    design : Design
+    items : str or list of str
+        Ordered categorical Likert items (score = the category's value when numeric, else
+        its rank 1..k).
+    **kwargs
+        ``by``, ``level``, ``where``: see :func:`item_statistics`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`item_statistics`, with ``statistic == "mean"``.
+
+    Notes
+    -----
+    ``ȳ = Σ_i w_i s(y_i) / Σ_i w_i`` (Hájek mean of the scores); interval
+    ``ȳ ± z_{1-α/2} · se``. Treats the scale as interval-level, which Likert data may not be
+    (see :mod:`coanalysis.survey.ordinal` for an ordinal model).
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.3-2.4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q": pd.Categorical([1, 2, 3, 4], categories=[1, 2, 3, 4], ordered=True)})
+    >>> mean_score(Design(df), "q")["estimate"].item()
+    2.5
+    """
     return item_statistics(design, items, "mean", **kwargs)
 
 
@@ -218,6 +306,22 @@ def likert_shares(design: Design, items: Sequence[str] | str, *, by: str | None 
         Columns ``item``, (``by``), ``category``, ``estimate``, ``se``, ``ci_low``, ``ci_high``,
         ``n``; categories in scale order. This is what :func:`coanalysis.figures.survey.
         diverging_likert` draws.
+
+    Notes
+    -----
+    ``p̂_c = Σ_i w_i 1{y_i = c} / Σ_i w_i`` over respondents who answered (per group with
+    ``by``), as :meth:`Design.share`; the shares of an item sum to 1 in each group.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.3-2.4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q": pd.Categorical([1, 2, 2, 4], categories=[1, 2, 3, 4], ordered=True)})
+    >>> likert_shares(Design(df), "q")["estimate"].tolist()
+    [0.25, 0.5, 0.0, 0.25]
     """
     if isinstance(items, str):
         items = [items]
