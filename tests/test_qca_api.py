@@ -219,14 +219,16 @@ def test_from_casebase_drop_reasons_in_french_from_codebook_labels():
     cm = qca.from_casebase(NoOutcome(), outcome="perennisation",
                            conditions=["experimenter", "transversalite"], lang="fr")
     reasons = dict(zip(cm.dropped["case_id"], cm.dropped["reason"]))
-    assert reasons["c"] == "NA ou non codé : Expérimenter"
-    assert reasons["d"] == "NA ou non codé : Favoriser la transversalité, Pérennisation"
+    # French typography: U+00A0 before ":" (never a plain space)
+    assert reasons["c"] == "NA ou non codé\u00a0: Expérimenter"
+    assert reasons["d"] == "NA ou non codé\u00a0: Favoriser la transversalité, Pérennisation"
     # the words come from the codebook, not from a copy
     assert CONDITIONS.label("transversalite", "fr") in reasons["d"]
     assert OUTCOMES.label("perennisation", "fr") in reasons["d"]
     assert cm.dropped.loc[cm.dropped["case_id"] == "d", "missing"].item() == "transversalite, perennisation"
-    assert "  écarté c : NA ou non codé : Expérimenter" in cm.summary().splitlines()
-    assert "  non indépendant : b fait partie de a" in cm.summary().splitlines()
+    assert "  écarté c\u00a0: NA ou non codé\u00a0: Expérimenter" in cm.summary().splitlines()
+    assert "  non indépendant\u00a0: b fait partie de a" in cm.summary().splitlines()
+    assert " :" not in cm.summary()
 
 
 @pytest.mark.parametrize("env, start", [("fr", "NA ou non codé"), ("en", "NA or not coded")])

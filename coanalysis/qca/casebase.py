@@ -65,8 +65,10 @@ class CaseMemberships:
 
 
 _SUMMARY = {
-    "fr": {"dropped": "  écarté {case} : {reason}", "nested": "  non indépendant : {case} fait partie de {parent}",
-           "reason": "NA ou non codé : {}"},
+    # French: a no-break space (U+00A0) before ":" so that the colon never starts a line
+    "fr": {"dropped": "  écarté {case}\u00a0: {reason}",
+           "nested": "  non indépendant\u00a0: {case} fait partie de {parent}",
+           "reason": "NA ou non codé\u00a0: {}"},
     "en": {"dropped": "  dropped {case}: {reason}", "nested": "  not independent: {case} is part of {parent}",
            "reason": "NA or not coded: {}"},
 }
@@ -88,7 +90,7 @@ def drop_reason(missing, lang: str = "fr") -> str:
     Examples
     --------
     >>> drop_reason(["dialogue_former", "perennisation"])
-    'NA ou non codé : Créer des espaces de dialogue et former, Pérennisation'
+    'NA ou non codé\xa0: Créer des espaces de dialogue et former, Pérennisation'
     >>> drop_reason(["experimenter"], "en")
     'NA or not coded: Experiment'
     """
@@ -165,7 +167,7 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
     >>> cm.data.index.tolist(), cm.dropped["case_id"].tolist()
     (['a'], ['b'])
     >>> cm.dropped["reason"].tolist()
-    ['NA ou non codé : Expérimenter']
+    ['NA ou non codé\xa0: Expérimenter']
     """
     lang = check_lang(default_lang() if lang is None else lang)
     if isinstance(conditions, str) or not conditions:
