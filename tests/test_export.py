@@ -172,3 +172,14 @@ def test_gallery_refuses_a_broken_sidecar(tmp_path):
     (tmp_path / "casse.txt").write_text("title: sans source\n", encoding="utf-8")
     with pytest.raises(ValueError, match="casse.txt: sidecar lacks alt, source"):
         write_gallery(tmp_path)
+
+
+def test_no_break_spaces_survive_in_the_sidecar(tmp_path):
+    fig = _draw()
+    export_figure(fig, "essai", data=DATA, title="Part des satisfaits\u00a0: 45\u202f%", alt="A\n  B",
+                  source="Source\u00a0: test", outdir=tmp_path)
+    plt.close(fig)
+    meta = read_sidecar(tmp_path / "essai.txt")
+    assert meta["title"] == "Part des satisfaits\u00a0: 45\u202f%"
+    assert meta["source"] == "Source\u00a0: test"
+    assert meta["alt"] == "A B"

@@ -45,7 +45,9 @@ def _csv_options(lang: str) -> dict:
 def _one_line(text: str, what: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"export_figure needs a non-empty {what} (a string), got {text!r}")
-    return " ".join(text.split())
+    # Fold line breaks and runs of ordinary spaces only: no-break spaces (U+00A0, U+202F) are French
+    # typography and must survive into the sidecar, the gallery and the caption.
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" ")
 
 
 def _caption(fig, text: str):
