@@ -2,8 +2,9 @@
 
 Both run in the same process on the same DataFrame (categorical margin columns, base weights
 1 + Gamma(2, 0.5)) and stop at the same relative tolerance. Prints best-of-N wall times, the ratio
-to the floor, the agreement of the two weight vectors, and the time of a mean with its
-raking-aware standard error. `--quick` uses 100,000 rows.
+to the floor of the rake alone and of the rake plus a first mean with its raking-aware standard
+error (the floor computes no variance), the time of later means, and the agreement of the two
+weight vectors. `--quick` uses 100,000 rows.
 
 Run: .venv/bin/python benchmarks/bench_rake.py
 """
@@ -72,23 +73,35 @@ def main() -> None:
     n = 100_000 if "--quick" in sys.argv[1:] else 1_000_000
     df, margins = make_data(n)
     design = Design(df, weights="w")
-    # interleave so that both see the same machine load
-    floor_t, ours_t = np.inf, np.inf
+    # interleave so that all see the same machine load; each repeat rakes afresh, so the first
+    # variance call pays for the cross-tables that later calls reuse
+    floor_t = ours_t = first_t = next_t = total_t = np.inf
     for _ in range(REPEATS):
         t, w_floor = best_of(lambda: numpy_ipf(df, margins), 1)
         floor_t = min(floor_t, t)
-        t, raked = best_of(lambda: design.rake(margins, tol=TOL), 1)
-        ours_t = min(ours_t, t)
+        t_rake, raked = best_of(lambda: design.rake(margins, tol=TOL), 1)
+        ours_t = min(ours_t, t_rake)
+        t_first, est = best_of(lambda: raked.mean("y"), 1)
+        first_t = min(first_t, t_first)
+        total_t = min(total_t, t_rake + t_first)
+        t, _ = best_of(lambda: raked.mean("y"), 1)
+        next_t = min(next_t, t)
     diff = float(np.max(np.abs(raked.weights.to_numpy() / w_floor - 1)))
-    var_t, est = best_of(lambda: raked.mean("y"), 3)
     rep = raked.rake_report
     print(f"rows: {n:,}; margins: {', '.join(f'{k} ({len(v)})' for k, v in margins.items())}")
-    print(f"numpy IPF floor        : {floor_t:.3f} s (best of {REPEATS})")
-    print(f"coanalysis Design.rake : {ours_t:.3f} s (best of {REPEATS}); {rep.iterations} sweeps, "
-          f"max margin error {rep.max_relative_error:.1e}")
-    print(f"ratio to floor         : {ours_t / floor_t:.2f}")
+    print(f"numpy IPF floor (weights only)        : {floor_t:.3f} s (best of {REPEATS})")
+    print(f"coanalysis Design.rake                : {ours_t:.3f} s (best of {REPEATS}); {rep.iterations} "
+          f"sweeps, max margin error {rep.max_relative_error:.1e}")
+    print(f"first mean with raking-aware SE       : {first_t:.3f} s (10 back-fitting cycles; builds the "
+          "margin cross-tables)")
+    print(f"later means with raking-aware SE      : {next_t:.3f} s (cross-tables reused)")
+    print(f"ratio to floor, rake only             : {ours_t / floor_t:.2f}")
+    print(f"ratio to floor, rake + first SE       : {total_t / floor_t:.2f} (best single repeat)")
+    print(f"target: within 1.3x the floor 'with variance' -> "
+          f"{'met' if total_t / floor_t <= 1.3 else 'NOT met'} with the SE, "
+          f"{'met' if ours_t / floor_t <= 1.3 else 'NOT met'} for the rake alone")
     print(f"max relative weight difference vs floor: {diff:.1e}")
-    print(f"mean with raking-aware SE (10 back-fitting cycles): {var_t:.3f} s -> {est!r}")
+    print(f"estimate: {est!r}")
 
 
 if __name__ == "__main__":
