@@ -2,6 +2,7 @@
 long Likert tables and the survey figures."""
 
 import importlib.util
+import re
 import json
 from pathlib import Path
 
@@ -225,3 +226,40 @@ def test_shipped_survey_figures_say_they_are_simulated():
         assert "simul" in meta["source"].lower(), path.name
         for ext in (".svg", ".pdf", ".png", ".csv"):
             assert path.with_suffix(ext).is_file(), path.with_suffix(ext).name
+
+
+def _code(notebook):
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("notebook", ["04_barometre_usagers_agents.ipynb", "05_bien_etre_agents.ipynb"])
+def test_survey_notebooks_follow_the_chosen_language_and_read_what_they_cite(notebook):
+    # review 24: the language comes from coanalysis.default_lang(), never a literal "fr";
+    # review 27: tables are read through read_survey (validation, row accounting)
+    code = "\n".join(_code(notebook))
+    assert "default_lang()" in code and "use_house_style(LANG)" in code
+    assert not re.search(r"""(use_house_style|\.labels?|\.mapping)\(\s*(c,\s*)?["']fr["']""", code)
+    assert not re.search(r"""lang\s*=\s*["'](fr|en)["']""", code)
+    assert "pd.read_csv" not in code and "read_survey(" in code
+    # review 25: no "95 %" typed with an ordinary space; percentages come from format_percent
+    assert "95 %" not in code
+
+
+def test_wellbeing_notebook_takes_published_rates_from_the_metadata():
+    # review 20: the published rates (0.81, 0.90, 0.78, 0.83, 0.77) were typed by hand
+    code = "\n".join(_code("05_bien_etre_agents.ipynb"))
+    meta = json.loads((SURVEYS / "bien_etre_agents_simule.json").read_text(encoding="utf-8"))
+    typed = {"0.81", "0.9", "0.90", "0.78", "0.83", "0.77", "0.13", "0.12", "0.75"}
+    assert not typed & set(re.findall(r"\b0\.\d+\b", code))
+    assert 'meta["published_figures"]' in code
+    assert meta["published_figures"]
+
+
+def test_barometer_notebook_conclusion_is_computed_from_the_gap_table():
+    # review 26: the "agents judge services more favourably" sentence was fixed text
+    code = "\n".join(_code("04_barometre_usagers_agents.ipynb"))
+    assert "À retenir" in code and 'ecart["gap"]' in code
+    cells = json.loads((ROOT / "notebooks" / "04_barometre_usagers_agents.ipynb").read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "plus favorablement" not in markdown
