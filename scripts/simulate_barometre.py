@@ -200,6 +200,9 @@ def main(out_dir: Path = OUT) -> None:
             "waste_proxy": "the waste-management figures of a survey on the cleanliness of the "
                            "commune stand for satisfaction with waste collection",
             "waste_zone_mapping": WASTE_ZONE,
+            "waste_zone_mapping_caveat": "strong assumption: the ville-centre (Voiron) is a mid-sized "
+                                         "town, not a large agglomeration, and the periurban value is "
+                                         "an interpolation, not a published figure",
             "latent_model": "4-point answer = cut of mu + person effect N(0, 0.6) + noise N(0, 0.8) at -1, 0, 1",
         },
         "licence": "CC0 (simulated)",
