@@ -182,8 +182,10 @@ def main(out_dir: Path = OUT) -> None:
                   "fpc = N_h; raking margins in barometre_marges_simule.csv (marge_sexe, marge_profil)",
         "published_figures": PUBLISHED + [
             {"figure": "Population of the Pays Voironnais, 2021", "value": INHABITANTS_2021,
-             "survey": "figure from the case dossier, which cites only this http mirror of French "
-                       "Wikipedia; not checked against INSEE's legal populations",
+             "survey": "figure from the case dossier, which cites for it only this http mirror of "
+                       "French Wikipedia (the same dossier cites fr.wikipedia.org for the 2016 figure, "
+                       "93,179: https://fr.wikipedia.org/wiki/Communaut%C3%A9_d%27agglom%C3%A9ration_du_Pays_voironnais); "
+                       "not checked against INSEE's legal populations",
              "source": "http://fr.m.wiki.x.io/wiki/Communaut%C3%A9_d%27agglom%C3%A9ration_du_Pays_voironnais"},
             {"figure": "Category shares in the FPT, 2022: A 13 %, C three quarters, B the rest",
              "value": AGENT_CAT, "survey": "DGAFP rapport annuel 2024",
