@@ -450,6 +450,19 @@ class _CellError(Exception):
         self.hint = hint
 
 
+_NA_SPELLINGS = {"NA", "N/A", "NAN", "NULL", "NONE", "-"}
+
+
+def _numeric_error(text: str, expected: str, decimal_hint: str) -> "_CellError":
+    """The error for a cell that is not the number expected, with the likely fix."""
+    hint = ""
+    if _NUM_RE.match(text.replace(",", ".")):
+        hint = decimal_hint
+    elif text.upper() in _NA_SPELLINGS:
+        hint = "leave the field empty for NA"
+    return _CellError(expected, hint)
+
+
 def _parse_typed(text: str, fdef: dict) -> Any:
     """Parse one non-missing cell to its Python value or raise _CellError."""
     ftype = fdef.get("type", "string")
@@ -458,21 +471,11 @@ def _parse_typed(text: str, fdef: dict) -> Any:
     if ftype == "integer":
         if _INT_RE.match(text):
             return int(text)
-        hint = ""
-        if _NUM_RE.match(text.replace(",", ".")):
-            hint = "write a whole number without decimals"
-        elif text.upper() in {"NA", "N/A", "NAN", "NULL", "NONE", "-"}:
-            hint = "leave the field empty for NA"
-        raise _CellError("an integer", hint)
+        raise _numeric_error(text, "an integer", "write a whole number without decimals")
     if ftype == "number":
         if _NUM_RE.match(text):
             return float(text)
-        hint = ""
-        if _NUM_RE.match(text.replace(",", ".")):
-            hint = "use a decimal point, not a comma"
-        elif text.upper() in {"NA", "N/A", "NAN", "NULL", "NONE", "-"}:
-            hint = "leave the field empty for NA"
-        raise _CellError("a number", hint)
+        raise _numeric_error(text, "a number", "use a decimal point, not a comma")
     if ftype == "boolean":
         true_values = fdef.get("trueValues", ["true", "True", "TRUE", "1"])
         false_values = fdef.get("falseValues", ["false", "False", "FALSE", "0"])
