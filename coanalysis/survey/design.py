@@ -457,11 +457,19 @@ class Design:
         if z.ndim == 1:
             z = z[:, None]
         z = self._residualise(z)
-        totals = _group_sum(self._psu, z, self._n_psu)
+        if self.spec["psu"] is None:
+            # every respondent is its own PSU (codes 0..n-1 in row order): the PSU totals are z
+            totals = z
+        else:
+            totals = _group_sum(self._psu, z, self._n_psu)
         h = self._psu_stratum
         means = _group_sum(h, totals, len(self._n_psu_h)) / self._n_psu_h[:, None]
-        dev = totals - means[h]
         scale = (1 - self._f_h) * self._n_psu_h / (self._n_psu_h - 1)
+        if len(self._n_psu_h) == 1:
+            # one stratum: broadcast its mean and scale instead of indexing n-row copies
+            dev = totals - means[0]
+            return (dev * scale[0]).T @ dev
+        dev = totals - means[h]
         return (dev * scale[h][:, None]).T @ dev
 
     # ------------------------------------------------------------------ influence values
@@ -759,6 +767,7 @@ class Design:
                 raise ValueError(f"bounds must satisfy 0 <= low < 1 < high, got {bounds!r}")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
+        before: list[np.ndarray] = []  # starting weighted totals, also used for the report
         grand: list[float] = []
         for col, margin in margins.items():
             if col not in self.data.columns:
@@ -784,6 +793,7 @@ class Design:
                     problems.append(_problem(col, c, "at least one respondent with positive weight "
                                              "in every margin category", "merge categories"))
             parsed.append((col, codes, target, cats))
+            before.append(present)
             grand.append(target.sum())
         if grand and max(grand) - min(grand) > 1e-9 * max(grand):
             problems.append(_problem(None, {c: g for (c, *_), g in zip(parsed, grand)},
@@ -793,7 +803,6 @@ class Design:
 
         w0 = self._w
         w = w0.copy()
-        before = [np.bincount(c, weights=w0, minlength=len(t)) for _, c, t, _ in parsed]
         factors: list[np.ndarray] = []
         snapshots: list[np.ndarray] = []
         converged = False
@@ -867,7 +876,7 @@ def _cross_tables(step: dict, psws: list[np.ndarray]) -> list[list[np.ndarray]]:
             cross[m][m] = np.diag(step["counts"][id(cm)])
             for j in range(m + 1, k):
                 cj, sj = margins[j]
-                joint = cm.astype(np.intp) * sj + cj
+                joint = cm * sj + cj  # codes are already intp
                 ratio = psws[j] / psws[m]
                 cross[m][j] = np.bincount(joint, weights=ratio, minlength=sm * sj).reshape(sm, sj)
                 cross[j][m] = np.bincount(joint, weights=1.0 / ratio,
