@@ -307,3 +307,24 @@ def test_factorised_raking_residuals_equal_row_level_backfitting(bounds):
         z = design.mean_influence(df["y"].to_numpy())[1][:, 0]
         np.testing.assert_allclose(design._residualise(z[:, None])[:, 0], _backfit_rowwise(design, z),
                                    rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("strata", [None, "h"])
+def test_one_respondent_per_psu_shortcut_equals_explicit_psu_column(strata):
+    # the covariance takes the influence values as PSU totals when psu= is not given; an explicit
+    # PSU column with one respondent per PSU goes through the grouped sums and must agree
+    rng = np.random.default_rng(11)
+    n = 300
+    df = pd.DataFrame({"h": rng.choice(list("ab"), n), "w": rng.uniform(0.5, 2.0, n),
+                       "y": rng.normal(size=n), "a": rng.choice(list("xyz"), n)})
+    df["id"] = np.arange(n)[::-1]
+    tot = df["w"].sum()
+    margins = {"a": {"x": tot * 0.3, "y": tot * 0.3, "z": tot * 0.4}}
+    implicit = Design(df, weights="w", strata=strata).rake(margins)
+    explicit = Design(df, weights="w", strata=strata, psu="id").rake(margins)
+    z = implicit.mean_influence(df["y"].to_numpy())[1]
+    np.testing.assert_allclose(implicit.covariance(z), explicit.covariance(z), rtol=1e-12)
+    # the caller's influence values are not modified by the raking residuals
+    np.testing.assert_array_equal(z, implicit.mean_influence(df["y"].to_numpy())[1])
+    # a second variance (cached weights and cross-tables) equals the first
+    assert implicit.mean("y").se == implicit.mean("y").se

@@ -420,6 +420,8 @@ class Design:
         at the start and at the end. Same result as the row-level back-fitting, in exact
         arithmetic.
         """
+        if self._calibration:
+            z = z.copy()  # updated in place below; the caller's array is left alone
         for step in self._calibration:
             psws = step["psw"]()
             margins = step["margins"]
@@ -432,7 +434,7 @@ class Design:
                     sums = sums0[m] - sum(cross[m][j] @ coef[j] for j in range(len(margins)))
                     coef[m] = coef[m] + sums / counts[m]
             for (codes, _), psw, a in zip(margins, psws, coef):
-                z = z - psw[:, None] * a[codes]
+                z -= psw[:, None] * a[codes]
         return z
 
     def covariance(self, z: np.ndarray) -> np.ndarray:
@@ -830,7 +832,9 @@ class Design:
                 rows.append({"margin": col, "category": c, "population": t,
                              "before": bb, "after": aa})
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(w0 > 0, w / w0, np.nan)
+            ratio = w / w0
+        if not (w0 > 0).all():
+            ratio[w0 <= 0] = np.nan
         report = RakeReport(converged, it, err, tol, pd.DataFrame(rows),
                             (float(np.nanmin(ratio)), float(np.nanmax(ratio))))
         if not converged:
@@ -849,14 +853,19 @@ class Design:
                 return psw_list
         else:
             last = factors
+            psw_cache: list[list[np.ndarray]] = []
 
             def psw():
-                # weights right after each margin's step of the last sweep (R's attr "weights")
+                # weights right after each margin's step of the last sweep (R's attr "weights"),
+                # rebuilt once and kept for later variances
+                if psw_cache:
+                    return psw_cache[0]
                 out = [None] * len(margins_codes)
                 cur = w
                 for i in range(len(margins_codes) - 1, -1, -1):
                     out[i] = cur
                     cur = cur / last[i][margins_codes[i][0]]
+                psw_cache.append(out)
                 return out
         new._calibration = self._calibration + [{
             "columns": [p[0] for p in parsed], "margins": margins_codes, "counts": counts,
@@ -876,10 +885,12 @@ def _cross_tables(step: dict, psws: list[np.ndarray]) -> list[list[np.ndarray]]:
             cross[m][m] = np.diag(step["counts"][id(cm)])
             for j in range(m + 1, k):
                 cj, sj = margins[j]
-                joint = cm * sj + cj  # codes are already intp
+                joint = cm * sj  # codes are already intp; in-place steps avoid n-row temporaries
+                joint += cj
                 ratio = psws[j] / psws[m]
                 cross[m][j] = np.bincount(joint, weights=ratio, minlength=sm * sj).reshape(sm, sj)
-                cross[j][m] = np.bincount(joint, weights=1.0 / ratio,
+                np.divide(1.0, ratio, out=ratio)
+                cross[j][m] = np.bincount(joint, weights=ratio,
                                           minlength=sm * sj).reshape(sm, sj).T
         step["cross"] = cross
     return step["cross"]
