@@ -82,13 +82,12 @@ def _read(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    folder = tmp_path / "cases"
+def write_package(folder: Path, participation=PARTICIPATION) -> Path:
+    """Write a small valid case base (descriptor and every CSV) into ``folder``."""
     write_casebase_datapackage(folder)
     _write(folder / "sources.csv", SOURCES)
     _write(folder / "cases.csv", CASES)
-    _write(folder / "participation.csv", PARTICIPATION)
+    _write(folder / "participation.csv", participation)
     _write(folder / "flows.csv", FLOWS)
     _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
     _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
@@ -99,6 +98,11 @@ def package(tmp_path: Path) -> Path:
                _scored("outcome", codebook.OUTCOMES, reconciled=False))
     _write(folder / "codings" / "reconciliation.csv", [RECONCILIATION_HEADER])
     return folder
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    return write_package(tmp_path / "cases")
 
 
 def _set(folder: Path, file: str, line: int, column: str, value: str) -> None:

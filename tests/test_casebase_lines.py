@@ -8,9 +8,9 @@ import tempfile
 
 from hypothesis import given, settings, strategies as st
 
-from coanalysis.loaders import validate_casebase, write_casebase_datapackage
+from coanalysis.loaders import validate_casebase
 
-from test_casebase import CASES, FLOWS, RECONCILIATION_HEADER, SOURCES, _scored, _write  # noqa: E402
+from test_casebase import write_package  # noqa: E402
 from coanalysis import codebook
 
 evidence = st.text(alphabet=st.sampled_from(list("ab é,\"\n;")), min_size=1, max_size=30).filter(
@@ -31,20 +31,7 @@ def test_line_of_a_bad_level_counts_embedded_newlines(texts, data):
     # independent count of the physical line where the bad record starts
     expected = 2 + sum(1 + t.count("\n") for t in texts[:bad])
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        write_casebase_datapackage(folder)
-        _write(folder / "sources.csv", SOURCES)
-        _write(folder / "cases.csv", CASES)
-        _write(folder / "flows.csv", FLOWS)
-        _write(folder / "participation.csv", rows)
-        _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
-        _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
-        for coder in ("coder_a", "coder_b"):
-            _write(folder / "codings" / coder / "conditions.csv",
-                   _scored("condition", codebook.CONDITIONS, reconciled=False))
-            _write(folder / "codings" / coder / "outcomes.csv",
-                   _scored("outcome", codebook.OUTCOMES, reconciled=False))
-        _write(folder / "codings" / "reconciliation.csv", [RECONCILIATION_HEADER])
+        folder = write_package(Path(tmp), participation=rows)
         with (folder / "participation.csv").open(newline="", encoding="utf-8") as handle:
             assert len(list(csv.reader(handle))) == len(texts) + 1
         problems = validate_casebase(folder)

@@ -125,6 +125,20 @@ def _evidence_rule(value: str, requires: list[str]) -> dict:
     return {"rule": "required_with", "field": value, "requires": requires}
 
 
+def _resource(name: str, path: str, title: str, *, schema: dict) -> dict:
+    """A tabular-data-resource descriptor: a UTF-8 CSV file with its Table Schema."""
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+
+
 def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabulary,
                   *, reconciled: bool, title: str) -> dict:
     source_field = "source_id" if reconciled else "source_url"
@@ -141,15 +155,10 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
     foreign = [_fk("case_id", "cases", "case_id")]
     if reconciled:
         foreign.append(_fk("source_id", "sources", "source_id"))
-    return {
-        "name": name,
-        "path": path,
-        "title": title,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    return _resource(
+        name, path,
+        title,
+        schema={
             "fields": fields,
             "missingValues": [""],
             "primaryKey": ["case_id", item],
@@ -160,20 +169,15 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
                 "codings": [f"{coder}_{name}" for coder in ("coder_a", "coder_b")],
                 "value": "score", "note": "note"}} if reconciled else {}),
         },
-    }
+    )
 
 
 def _reconciliation_resource(path: str) -> dict:
     score = _score()
-    return {
-        "name": "reconciliation",
-        "path": path,
-        "title": "How each disagreement between the two codings was settled",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    return _resource(
+        "reconciliation", path,
+        "How each disagreement between the two codings was settled",
+        schema={
             "fields": [
                 _str("table", "the reconciled table", required=True,
                      enum=["conditions", "outcomes"]),
@@ -198,7 +202,7 @@ def _reconciliation_resource(path: str) -> dict:
                            "score": "{table}"},
             },
         },
-    }
+    )
 
 
 def casebase_datapackage() -> dict:
@@ -250,15 +254,10 @@ def casebase_datapackage() -> dict:
     >>> [r["name"] for r in dp["resources"]][:3]
     ['cases', 'sources', 'participation']
     """
-    cases = {
-        "name": "cases",
-        "path": "cases.csv",
-        "title": "Experiments of co-construction (one row per case)",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    cases = _resource(
+        "cases", "cases.csv",
+        "Experiments of co-construction (one row per case)",
+        schema={
             "fields": [
                 _str("case_id", "short slug identifying the case", required=True,
                      unique=True, pattern=_SLUG),
@@ -300,16 +299,11 @@ def casebase_datapackage() -> dict:
                 {"rule": "not_equal", "field": "parent_case", "other": "case_id"},
             ],
         },
-    }
-    sources = {
-        "name": "sources",
-        "path": "sources.csv",
-        "title": "Public sources cited by the coding",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    )
+    sources = _resource(
+        "sources", "sources.csv",
+        "Public sources cited by the coding",
+        schema={
             "fields": [
                 _str("source_id", "'S' + 3 digits", required=True, unique=True, pattern=_SOURCE_ID),
                 _str("title", "title of the page or document", required=True),
@@ -324,16 +318,11 @@ def casebase_datapackage() -> dict:
             "missingValues": [""],
             "primaryKey": ["source_id"],
         },
-    }
-    participation = {
-        "name": "participation",
-        "path": "participation.csv",
-        "title": "Participation level of each actor at each stage (IAP2 levels 0-5)",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    )
+    participation = _resource(
+        "participation", "participation.csv",
+        "Participation level of each actor at each stage (IAP2 levels 0-5)",
+        schema={
             "fields": [
                 _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
                 _vocab("actor", codebook.ACTORS, "actor type"),
@@ -349,16 +338,11 @@ def casebase_datapackage() -> dict:
                             _fk("source_id", "sources", "source_id")],
             _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id", "coder"])],
         },
-    }
-    flows = {
-        "name": "flows",
-        "path": "flows.csv",
-        "title": "Information circuits: directed channels between actor types",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {
+    )
+    flows = _resource(
+        "flows", "flows.csv",
+        "Information circuits: directed channels between actor types",
+        schema={
             "fields": [
                 _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
                 _vocab("from_actor", codebook.ACTORS, "actor the information comes from"),
@@ -384,7 +368,7 @@ def casebase_datapackage() -> dict:
             _EXT + "rules": [{"rule": "skips_chain", "field": "direct", "from": "from_actor",
                               "to": "to_actor", "chain": list(codebook.CLASSIC_CHAIN)}],
         },
-    }
+    )
     conditions = _scored_table("conditions", "conditions.csv", "condition", codebook.CONDITIONS,
                                reconciled=True,
                                title="Conditions and the four key principles (reconciled coding)")
