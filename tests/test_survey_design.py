@@ -1,7 +1,9 @@
 """Design-based estimates against R survey 4.1.1 (values in tests/reference/, made by
 make_survey_reference.R), plus invariants of the design and of raking."""
 
+from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -9,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from coanalysis.errors import ConvergenceError, DataError
-from coanalysis.survey import Design, proportion_interval
+from coanalysis.survey import Design, _raking, proportion_interval
 
 REF_DIR = Path(__file__).parent / "reference"
 TOL = dict(rtol=1e-6, atol=1e-9)
@@ -33,11 +35,26 @@ def des(strclus) -> Design:
     return Design(strclus, weights="w", strata="stratum", psu="psu", fpc="fpc")
 
 
-@pytest.fixture(scope="module")
-def raked(des, ref) -> Design:
+@contextmanager
+def row_route():
+    """Force raking over the rows (the route bounded rakings and very many cells take)."""
+    with patch.object(_raking, "use_cells", lambda *args: False):
+        yield
+
+
+@pytest.fixture(scope="module", params=["cells", "rows"])
+def raked(des, ref, request) -> Design:
+    """The R reference raking, done by both routes: every raked-design test runs on each."""
     margins = {"sex": {s: ref[f"strclus.rake.margin.sex.{s}"] for s in ("F", "H")},
                "age3": {a: ref[f"strclus.rake.margin.age3.{a}"] for a in ("18-34", "35-59", "60+")}}
-    return des.rake(margins)
+    if request.param == "rows":
+        with row_route():
+            out = des.rake(margins)
+        assert isinstance(out._calibration[-1], _raking.RowRakingStep)
+        return out
+    out = des.rake(margins)
+    assert isinstance(out._calibration[-1], _raking.CellRakingStep)
+    return out
 
 
 def test_reference_file_names_r_version():
@@ -284,7 +301,7 @@ def _backfit_rowwise(design, z):
     z = np.asarray(z, float)[:, None]
     for step in design._calibration:
         for _ in range(10):
-            for (codes, size), psw in zip(step["margins"], step["psw"]()):
+            for (codes, size), psw in zip(step.margins, step.psw()):
                 counts = np.bincount(codes, minlength=size)
                 means = np.bincount(codes, weights=z[:, 0] / psw, minlength=size) / counts
                 z = z - psw[:, None] * means[codes][:, None]
@@ -330,3 +347,89 @@ def test_one_respondent_per_psu_shortcut_equals_explicit_psu_column(strata):
     np.testing.assert_array_equal(z, implicit.mean_influence(df["y"].to_numpy())[1])
     # a second variance (cached weights and cross-tables) equals the first
     assert implicit.mean("y").se == implicit.mean("y").se
+
+
+def _route_data(seed: int, n: int) -> tuple[pd.DataFrame, dict]:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"a": rng.choice(list("xyz"), n), "b": rng.choice(list("pq"), n, p=[0.3, 0.7]),
+                       "c": rng.choice(list("klmn"), n), "w": rng.uniform(0.5, 2.0, n),
+                       "y": rng.normal(size=n), "h": rng.choice(list("AB"), n)})
+    tot = df["w"].sum() * 1.3
+    margins = {"a": {"x": tot * 0.25, "y": tot * 0.35, "z": tot * 0.4},
+               "b": {"p": tot * 0.45, "q": tot * 0.55}, "c": {k: tot * s for k, s in zip("klmn", [.1, .2, .3, .4])}}
+    return df, margins
+
+
+@pytest.mark.parametrize("seed,bounds", [(0, None), (1, None), (2, None), (0, (0.32, 2.8)), (1, (0.3, 3.0))])
+def test_cell_and_row_routes_give_the_same_raking_and_variance(seed, bounds):
+    df, margins = _route_data(seed, 500)
+    d = Design(df, weights="w", strata="h")
+    by_cells = d.rake(margins, bounds=bounds)
+    with row_route():
+        by_rows = d.rake(margins, bounds=bounds)
+    if bounds is not None:  # the bounds bind, so the clipping is exercised
+        free = d.rake(margins).rake_report.weight_ratio
+        assert free[0] < bounds[0] or free[1] > bounds[1]
+        assert bounds[0] - 1e-12 <= by_cells.rake_report.weight_ratio[0]
+        assert by_cells.rake_report.weight_ratio[1] <= bounds[1] + 1e-12
+    np.testing.assert_allclose(by_cells.weights, by_rows.weights, rtol=1e-12)
+    assert by_cells.rake_report.iterations == by_rows.rake_report.iterations
+    np.testing.assert_allclose(by_cells.rake_report.margins[["before", "after"]],
+                               by_rows.rake_report.margins[["before", "after"]], rtol=1e-12)
+    np.testing.assert_allclose(by_cells.rake_report.weight_ratio, by_rows.rake_report.weight_ratio,
+                               rtol=1e-12)
+    z = by_cells.mean_influence(df[["y"]].assign(y2=df["y"] ** 2).to_numpy())[1]
+    np.testing.assert_allclose(by_cells.covariance(z), by_rows.covariance(z), rtol=1e-10)
+    # a second raking on top of the first, again by both routes
+    second = {"h": {"A": by_cells.weights.sum() * 0.6, "B": by_cells.weights.sum() * 0.4}}
+    twice_cells = by_cells.rake(second)
+    with row_route():
+        twice_rows = by_rows.rake(second)
+    assert twice_cells.mean("y").se == pytest.approx(twice_rows.mean("y").se, rel=1e-10)
+
+
+def test_many_margin_cells_take_the_row_route_and_still_meet_the_margins():
+    # 5 margins of 7 categories: 16,807 cells for 300 respondents, more cells than rows
+    rng = np.random.default_rng(5)
+    n = 300
+    df = pd.DataFrame({f"m{j}": pd.Categorical(np.r_[np.arange(7), rng.integers(0, 7, n - 7)])
+                       for j in range(5)})
+    df["w"] = rng.uniform(0.5, 2.0, n)
+    df["y"] = rng.normal(size=n)
+    margins = {f"m{j}": {k: 1000.0 / 7 for k in range(7)} for j in range(5)}
+    r = Design(df, weights="w").rake(margins)
+    assert isinstance(r._calibration[-1], _raking.RowRakingStep)
+    for j in range(5):
+        np.testing.assert_allclose(r.weights.groupby(df[f"m{j}"], observed=True).sum(), 1000.0 / 7, rtol=1e-8)
+    assert np.isfinite(r.mean("y").se)
+
+
+@pytest.mark.parametrize("route", ["cells", "rows"])
+def test_a_zero_base_weight_does_not_make_the_raked_se_nan(route):
+    # R divides the influence values by the weights and turns every SE into NaN; here a respondent
+    # with weight 0 keeps weight 0 and no influence
+    df, margins = _route_data(4, 200)
+    df.loc[7, "w"] = 0.0
+    d = Design(df, weights="w")
+    if route == "rows":
+        with row_route():
+            r = d.rake(margins)
+    else:
+        r = d.rake(margins)
+    assert r.weights[7] == 0.0
+    se = r.mean("y").se
+    assert np.isfinite(se) and se > 0
+
+
+def test_rake_bounds_are_checked_and_need_not_straddle_one():
+    # starting weights that add up to a tenth of the population: every ratio is about 13, and
+    # bounds ten times larger must give exactly the raking of the full-scale weights
+    df, margins = _route_data(0, 500)
+    full = Design(df, weights="w").rake(margins, bounds=(0.32, 2.8))
+    small = Design(df.assign(w=df["w"] / 10), weights="w").rake(margins, bounds=(3.2, 28.0))
+    assert small.rake_report.weight_ratio[0] > 1
+    np.testing.assert_allclose(small.weights, full.weights, rtol=1e-9)
+    assert small.mean("y").se == pytest.approx(full.mean("y").se, rel=1e-9)
+    for bad in [(2.0, 1.0), (float("nan"), 2.0), (-0.1, 2.0), (0.5, float("inf"))]:
+        with pytest.raises(ValueError, match="bounds"):
+            full.rake(margins, bounds=bad)

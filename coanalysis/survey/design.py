@@ -15,12 +15,12 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem
+from . import _raking
+from ._raking import group_sum as _group_sum
 
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates"]
 
 _DATA = "<data>"
-#: R's survey package cycles the raking residuals over the margins this many times.
-_RAKING_BACKFIT_CYCLES = 10
 
 
 # --------------------------------------------------------------------------- results
@@ -133,22 +133,16 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
-    """Position of each value in ``categories`` (-1 when absent or missing)."""
+    """Position of each value in ``categories`` (-1 when absent or missing), as a signed integer
+    array (a categorical's own codes, not copied, when its categories are the margin's)."""
     index = pd.Index(categories)
     if isinstance(values.dtype, pd.CategoricalDtype):
         positions = index.get_indexer(values.cat.categories)
         codes = values.cat.codes.to_numpy()
         if np.array_equal(positions, np.arange(len(index))) and codes.min(initial=0) >= 0:
-            return codes.astype(np.intp)
+            return codes
         return np.append(positions, -1)[codes].astype(np.intp, copy=False)
     return index.get_indexer(values.to_numpy()).astype(np.intp, copy=False)
-
-
-def _group_sum(codes: np.ndarray, z: np.ndarray, size: int) -> np.ndarray:
-    """Column sums of ``z`` (n x k) within groups given by integer ``codes``."""
-    return np.column_stack(
-        [np.bincount(codes, weights=z[:, j], minlength=size) for j in range(z.shape[1])]
-    ) if z.shape[1] else np.zeros((size, 0))
 
 
 def _quantile(level: float, df: float) -> float:
@@ -360,7 +354,7 @@ class Design:
                                 "invalid weights")
         self._w = np.ascontiguousarray(w, dtype=float)
         # raking steps: each a list of (codes, n_categories, factors applied after it)
-        self._calibration: list[dict] = []
+        self._calibration: list[_raking.RakingStep] = []
         self.rake_report: RakeReport | None = None
 
     # ------------------------------------------------------------------ basics
@@ -400,7 +394,7 @@ class Design:
         if self.spec["fpc"]:
             parts.append("fpc")
         if self._calibration:
-            parts.append(f"raked on {', '.join(self._calibration[-1]['columns'])}")
+            parts.append(f"raked on {', '.join(self._calibration[-1].columns)}")
         return f"Design({'; '.join(parts)}; sum of weights {self._w.sum():.6g})"
 
     # ------------------------------------------------------------------ variance
@@ -411,30 +405,17 @@ class Design:
         -----
         R back-fits: for each margin ``m`` in turn (10 cycles), ``z ← z - p_m ∘ ū_m[c_m]``
         where ``p_m`` are the weights after margin ``m``'s step, ``c_m`` the categories and
-        ``ū_m`` the unweighted category means of ``z / p_m``. Every update subtracts
-        ``p_m ∘ a[c_m]`` for some per-category vector ``a``, so after any number of cycles
-        ``z = z₀ - Σ_m p_m ∘ A_m[c_m]``. The category sums of ``z / p_m`` are then
-        ``S_m - Σ_l X_ml A_l`` with ``S_m`` the sums of ``z₀ / p_m`` and the cross-tables
-        ``X_ml[c, d] = Σ_{i: c_m(i)=c, c_l(i)=d} p_l,i / p_m,i`` (computed once per raking and
-        cached): the cycles run on category-sized arrays and ``z`` is touched once per margin
-        at the start and at the end. Same result as the row-level back-fitting, in exact
-        arithmetic.
+        ``ū_m`` the unweighted category means of ``z / p_m``. Each raking step does it on what
+        it factorises over: the cells of the margins' cross-classification (``p_l / p_m`` is
+        constant within a cell) or, when there are more cells than rows, per-margin cross-tables; either way
+        the cycles run on small arrays and ``z`` is read and written once. Same result as the
+        row-level back-fitting, in exact arithmetic (see :mod:`coanalysis.survey._raking`).
+        Zero-weight respondents get 0 for ``z / p_m`` where R would propagate NaN.
         """
         if self._calibration:
             z = z.copy()  # updated in place below; the caller's array is left alone
         for step in self._calibration:
-            psws = step["psw"]()
-            margins = step["margins"]
-            cross = _cross_tables(step, psws)
-            counts = [step["counts"][id(codes)][:, None] for codes, _ in margins]
-            sums0 = [_group_sum(codes, z / psw[:, None], size) for (codes, size), psw in zip(margins, psws)]
-            coef = [np.zeros_like(s) for s in sums0]
-            for _ in range(_RAKING_BACKFIT_CYCLES):
-                for m in range(len(margins)):
-                    sums = sums0[m] - sum(cross[m][j] @ coef[j] for j in range(len(margins)))
-                    coef[m] = coef[m] + sums / counts[m]
-            for (codes, _), psw, a in zip(margins, psws, coef):
-                z -= psw[:, None] * a[codes]
+            step.residualise(z)
         return z
 
     def covariance(self, z: np.ndarray) -> np.ndarray:
@@ -465,12 +446,12 @@ class Design:
         else:
             totals = _group_sum(self._psu, z, self._n_psu)
         h = self._psu_stratum
-        means = _group_sum(h, totals, len(self._n_psu_h)) / self._n_psu_h[:, None]
         scale = (1 - self._f_h) * self._n_psu_h / (self._n_psu_h - 1)
         if len(self._n_psu_h) == 1:
-            # one stratum: broadcast its mean and scale instead of indexing n-row copies
-            dev = totals - means[0]
+            # one stratum: its mean and scale broadcast, no grouping or n-row indexing
+            dev = totals - totals.mean(axis=0)
             return (dev * scale[0]).T @ dev
+        means = _group_sum(h, totals, len(self._n_psu_h)) / self._n_psu_h[:, None]
         dev = totals - means[h]
         return (dev * scale[h][:, None]).T @ dev
 
@@ -521,15 +502,20 @@ class Design:
         keep = ~np.isnan(values).any(axis=1)
         if mask is not None:
             keep &= mask
-        w = np.where(keep, self._w, 0.0)
+        used = int(np.count_nonzero(keep))
+        if used == len(keep):
+            w, y = self._w, values  # nobody left out: no masked copies
+        else:
+            w = np.where(keep, self._w, 0.0)
+            y = np.where(keep[:, None], values, 0.0)
         wsum = w.sum()
         if wsum <= 0:
             k = values.shape[1]
-            return np.full(k, np.nan), np.zeros_like(values), int(keep.sum())
-        y = np.where(keep[:, None], values, 0.0)
-        est = (w[:, None] * y).sum(axis=0) / wsum
-        z = w[:, None] * (y - est) / wsum
-        return est, z, int(keep.sum())
+            return np.full(k, np.nan), np.zeros_like(values), used
+        est = (w[:, None] * y).sum(axis=0) / wsum  # not BLAS dot: same sums on every machine
+        z = y - est
+        z *= (w / wsum)[:, None]
+        return est, z, used
 
     # ------------------------------------------------------------------ estimates
     def mean(self, column: str, *, level: float = 0.95, df: float | None = None,
@@ -735,7 +721,10 @@ class Design:
             Maximum number of sweeps; :class:`~coanalysis.errors.ConvergenceError` if reached.
         bounds : (float, float), optional
             Lower and upper limits of the ratio raked / starting weight (clipped after each
-            step). With bounds the variance residuals use the final weights (approximation).
+            step). When the starting weights already add up to about the population size the
+            limits straddle 1 (e.g. ``(0.5, 2)``); when they add up to the sample size, scale
+            them by population / sample (all ratios are then large). The variance then back-fits on the clipped weights of the last sweep, as
+            without bounds; R's ``rake`` has no bounds, so this part is not checked against R.
 
         Returns
         -------
@@ -749,6 +738,11 @@ class Design:
         ``T_mc / Σ_{i in c} w_i``. Variance: influence values are replaced by residuals from
         per-margin cell means, cycled 10 times over the margins (Deville & Särndal's raking
         ratio estimator linearised as in R's ``survey::rake``).
+
+        Both the fitting and the variance run on the cells of the margins' cross-classification
+        (every respondent of a cell shares its ratio raked / starting weight), so the rows are
+        read a fixed number of times whatever the number of sweeps; with more cells than rows
+        they run over the rows instead. The two routes agree to about 1e-15 relative (tested).
 
         References
         ----------
@@ -765,12 +759,11 @@ class Design:
             raise ValueError(f"tol must be positive, got {tol!r}")
         if bounds is not None:
             lo, hi = bounds
-            if not (0 <= lo < 1 < hi):
-                raise ValueError(f"bounds must satisfy 0 <= low < 1 < high, got {bounds!r}")
+            if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo < hi):
+                raise ValueError(f"bounds must be two finite numbers with 0 <= low < high, got "
+                                 f"{bounds!r} (they limit the ratio raked / starting weight)")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
-        before: list[np.ndarray] = []  # starting weighted totals, also used for the report
-        grand: list[float] = []
         for col, margin in margins.items():
             if col not in self.data.columns:
                 raise KeyError(f"margin {col!r} is not a column of the design's data")
@@ -789,14 +782,8 @@ class Design:
                                              f"{cnt} respondent(s); add a population total "
                                              "for it or recode"))
                 continue
-            present = np.bincount(codes, weights=self._w, minlength=len(cats))
-            for c, t in zip(cats, present):
-                if t <= 0:
-                    problems.append(_problem(col, c, "at least one respondent with positive weight "
-                                             "in every margin category", "merge categories"))
             parsed.append((col, codes, target, cats))
-            before.append(present)
-            grand.append(target.sum())
+        grand = [target.sum() for _, _, target, _ in parsed]
         if grand and max(grand) - min(grand) > 1e-9 * max(grand):
             problems.append(_problem(None, {c: g for (c, *_), g in zip(parsed, grand)},
                                      "margins that add up to the same population size"))
@@ -804,110 +791,43 @@ class Design:
             raise DataError(problems, "cannot rake to these margins")
 
         w0 = self._w
-        w = w0.copy()
-        factors: list[np.ndarray] = []
-        snapshots: list[np.ndarray] = []
-        converged = False
-        it = 0
-        for it in range(1, max_iter + 1):
-            change = 0.0
-            factors = []
-            snapshots = []
-            for _, codes, target, _ in parsed:
-                f = target / np.bincount(codes, weights=w, minlength=target.size)
-                change = max(change, float(np.max(np.abs(f - 1))))
-                w *= f[codes]
-                if bounds is not None:
-                    np.clip(w, bounds[0] * w0, bounds[1] * w0, out=w)
-                    snapshots.append(w.copy())
-                factors.append(f)
-            if change < tol:
-                converged = True
-                break
-        after = [np.bincount(c, weights=w, minlength=len(t)) for _, c, t, _ in parsed]
-        err = max(float(np.max(np.abs(a / t - 1))) for a, (_, _, t, _) in zip(after, parsed))
+        columns = [p[0] for p in parsed]
+        codes_list = [p[1] for p in parsed]
+        targets = [p[2] for p in parsed]
+        sizes = [t.size for t in targets]
+        cells = _raking.Cells.build(codes_list, sizes, w0) if _raking.use_cells(
+            sizes, self.n) else None
+        before = _raking.margin_totals(codes_list, sizes, w0, cells)
+        for (col, _, _, cats), present in zip(parsed, before):
+            for c, t in zip(cats, present):
+                if t <= 0:
+                    problems.append(_problem(col, c, "at least one respondent with positive weight "
+                                             "in every margin category", "merge categories"))
+        if problems:
+            raise DataError(problems, "cannot rake to these margins")
+
+        if cells is not None:
+            fit = _raking.ipf_cells(columns, codes_list, targets, w0, cells, tol, max_iter, bounds)
+        else:
+            fit = _raking.ipf_rows(columns, codes_list, targets, w0, before, tol, max_iter, bounds)
+        err = max(float(np.max(np.abs(a / t - 1))) for a, t in zip(fit.after, targets))
         rows = []
-        for (col, _, target, cats), b, a in zip(parsed, before, after):
-            for c, t, bb, aa in zip(cats, target, b, a):
+        for (col, _, target, cats), bb_, aa_ in zip(parsed, fit.before, fit.after):
+            for c, t, bb, aa in zip(cats, target, bb_, aa_):
                 rows.append({"margin": col, "category": c, "population": t,
                              "before": bb, "after": aa})
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = w / w0
-        if not (w0 > 0).all():
-            ratio[w0 <= 0] = np.nan
-        report = RakeReport(converged, it, err, tol, pd.DataFrame(rows),
-                            (float(np.nanmin(ratio)), float(np.nanmax(ratio))))
-        if not converged:
+        report = RakeReport(fit.converged, fit.iterations, err, tol, pd.DataFrame(rows),
+                            fit.ratio_range)
+        if not fit.converged:
             raise ConvergenceError(f"{report.summary()}; raise max_iter, loosen bounds, or merge "
                                    "sparse categories")
 
         new = object.__new__(Design)
         new.__dict__.update(self.__dict__)
-        new._w = w
-        margins_codes = [(codes, target.size) for _, codes, target, _ in parsed]
-        counts = _LazyCounts(margins_codes)
-        if bounds is not None:
-            psw_list = snapshots
-
-            def psw():
-                return psw_list
-        else:
-            last = factors
-            psw_cache: list[list[np.ndarray]] = []
-
-            def psw():
-                # weights right after each margin's step of the last sweep (R's attr "weights"),
-                # rebuilt once and kept for later variances
-                if psw_cache:
-                    return psw_cache[0]
-                out = [None] * len(margins_codes)
-                cur = w
-                for i in range(len(margins_codes) - 1, -1, -1):
-                    out[i] = cur
-                    cur = cur / last[i][margins_codes[i][0]]
-                psw_cache.append(out)
-                return out
-        new._calibration = self._calibration + [{
-            "columns": [p[0] for p in parsed], "margins": margins_codes, "counts": counts,
-            "psw": psw}]
+        new._w = fit.weights
+        new._calibration = self._calibration + [fit.step]
         new.rake_report = report
         return new
-
-
-def _cross_tables(step: dict, psws: list[np.ndarray]) -> list[list[np.ndarray]]:
-    """``X[m][l][c, d] = Σ_{i: c_m(i)=c, c_l(i)=d} p_l,i / p_m,i`` for every pair of margins of a
-    raking step (``X[m][m]`` is the diagonal of category counts); computed once, then cached."""
-    if "cross" not in step:
-        margins = step["margins"]
-        k = len(margins)
-        cross: list[list[np.ndarray]] = [[np.empty(0)] * k for _ in range(k)]
-        for m, (cm, sm) in enumerate(margins):
-            cross[m][m] = np.diag(step["counts"][id(cm)])
-            for j in range(m + 1, k):
-                cj, sj = margins[j]
-                joint = cm * sj  # codes are already intp; in-place steps avoid n-row temporaries
-                joint += cj
-                ratio = psws[j] / psws[m]
-                cross[m][j] = np.bincount(joint, weights=ratio, minlength=sm * sj).reshape(sm, sj)
-                np.divide(1.0, ratio, out=ratio)
-                cross[j][m] = np.bincount(joint, weights=ratio,
-                                          minlength=sm * sj).reshape(sm, sj).T
-        step["cross"] = cross
-    return step["cross"]
-
-
-class _LazyCounts:
-    """Number of respondents per margin category, computed when a variance first needs it."""
-
-    def __init__(self, margins_codes):
-        self._margins = {id(c): (c, size) for c, size in margins_codes}
-        self._cache: dict[int, np.ndarray] = {}
-
-    def __getitem__(self, key: int) -> np.ndarray:
-        if key not in self._cache:
-            codes, size = self._margins[key]
-            self._cache[key] = np.bincount(codes, minlength=size).astype(float)
-        return self._cache[key]
 
 
 class DomainEstimates:
