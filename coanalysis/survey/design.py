@@ -21,6 +21,8 @@ from ._raking import group_sum as _group_sum
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates"]
 
 _DATA = "<data>"
+#: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
+_ROUNDING_FLOOR = 1e-12
 
 
 # --------------------------------------------------------------------------- results
@@ -112,9 +114,13 @@ class RakeReport:
 
     def summary(self) -> str:
         state = "converged" if self.converged else "did NOT converge"
+        # below 1e-12 the error is floating-point rounding, which differs from machine to machine
+        # in its last digits: say so instead of printing noise (the exact value stays in the field)
+        err = self.max_relative_error
+        error = f"< {_ROUNDING_FLOOR:g}" if err < _ROUNDING_FLOOR else f"{err:.3g}"
         return (
             f"raking {state} after {self.iterations} sweep(s); max relative margin error "
-            f"{self.max_relative_error:.3g} (tolerance {self.tolerance:g}); weight ratios in "
+            f"{error} (tolerance {self.tolerance:g}); weight ratios in "
             f"[{self.weight_ratio[0]:.4g}, {self.weight_ratio[1]:.4g}]"
         )
 
