@@ -835,6 +835,25 @@ class Design:
         new.rake_report = report
         return new
 
+    # ------------------------------------------------------------------ models
+    def ordinal(self, outcome: str, predictors: Sequence[str], **kw) -> Any:
+        """Design-based ordinal regression on this design's data, as R ``svyolr``.
+
+        Calls :func:`coanalysis.survey.ordinal_regression` with ``data=self.data`` and
+        ``design=self``; keyword arguments (``distr``, ``level``) are passed on.
+
+        Returns
+        -------
+        OrdinalResult
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 6.
+        """
+        from .ordinal import ordinal_regression
+
+        return ordinal_regression(self.data, outcome, predictors, design=self, **kw)
+
 
 class DomainEstimates:
     """Estimates in each category of a grouping column (returned by :meth:`Design.by`)."""
