@@ -14,7 +14,8 @@ import pandas as pd
 
 from .errors import DataError, Problem, require_columns
 
-__all__ = ["krippendorff_alpha", "exact_agreement", "reliability_matrix", "coder_agreement"]
+__all__ = ["krippendorff_alpha", "exact_agreement", "reliability_matrix", "coder_agreement",
+           "participation_agreement"]
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -304,12 +305,94 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     return out
 
 
+def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFrame:
+    """Agreement of the two independent codings of participation levels.
+
+    Parameters
+    ----------
+    casebase : CaseBase
+        A loaded case base whose ``codings`` hold ``coder_a_participation`` and
+        ``coder_b_participation`` (the same case × actor × stage units).
+    level : {"ordinal", "interval", "nominal", "ratio"}
+        Level of measurement for alpha; the codebook asks for ordinal (IAP2 levels 0-5).
+
+    Returns
+    -------
+    DataFrame
+        One row per actor, then one per stage (units: the case × stage, or case × actor,
+        cells of that actor or stage), then ``"(all)"`` (units: case × actor × stage),
+        with ``table`` = ``"participation"``, ``by`` (``"actor"``, ``"stage"`` or
+        ``"(all)"``), ``variable`` (the actor or stage slug), the counts of
+        :func:`exact_agreement`, ``within_one`` (share of pairable units whose levels
+        differ by at most one step) and ``alpha``.
+
+    Notes
+    -----
+    Actors and stages are two views of the same units, so their rows overlap; only
+    ``"(all)"`` summarises the table. ``within_one`` is reported because adjacent IAP2
+    levels (consult / involve, involve / collaborate) are where coders of documents most
+    often part; ordinal alpha already weighs a one-step disagreement less than a larger one.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    International Association for Public Participation (2018). *IAP2 Spectrum of Public
+    Participation*.
+
+    Examples
+    --------
+    >>> from coanalysis.loaders import load_casebase
+    >>> table = participation_agreement(load_casebase())              # doctest: +SKIP
+    >>> table.set_index("variable").loc["(all)", "alpha"]              # doctest: +SKIP
+    """
+    codings = getattr(casebase, "codings", None)
+    if not isinstance(codings, dict):
+        raise TypeError("casebase must be a CaseBase (with a .codings dict)")
+    names = sorted(n for n in codings if n.startswith("coder_") and n.endswith("_participation"))
+    if len(names) < 2:
+        raise ValueError(f"need two codings of the participation levels, found {names}")
+    units = ["case_id", "actor", "stage"]
+    frames = [codings[n][[*units, "level"]] for n in names]
+    rows = []
+    for by, other in (("actor", "stage"), ("stage", "actor")):
+        column = frames[0][by]
+        order = (list(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype)
+                 else sorted(column.unique()))
+        for slug in order:
+            parts = [f[f[by] == slug] for f in frames]
+            if all(len(p) == 0 for p in parts):
+                continue
+            rows.append({"by": by, **_agreement_row("participation", slug, parts,
+                                                    ["case_id", other], level, value="level")})
+    rows.append({"by": "(all)", **_agreement_row("participation", "(all)", frames, units, level,
+                                                 value="level")})
+    out = pd.DataFrame(rows)[["table", "by", "variable", "n_units", "n_pairable", "n_na_all",
+                              "n_na_some", "n_exact", "exact", "within_one", "alpha"]]
+    for col in ("n_units", "n_pairable", "n_na_all", "n_na_some", "n_exact"):
+        out[col] = out[col].astype("Int64")
+    for col in ("exact", "within_one", "alpha"):
+        out[col] = out[col].astype("Float64")
+    return out
+
+
+def _within_one(frames: list[pd.DataFrame], units: list[str], value: str) -> float:
+    matrix = reliability_matrix(*frames, units=units, value=value).to_numpy(dtype=float)
+    both = ~np.isnan(matrix).any(axis=0)
+    if not both.any():
+        return float("nan")
+    spread = matrix[:, both].max(axis=0) - matrix[:, both].min(axis=0)
+    return float(np.mean(spread <= 1 + 1e-9))
+
+
 def _agreement_row(table: str, variable: str, frames: list[pd.DataFrame], units: list[str],
-                   level: Level) -> dict:
-    counts = exact_agreement(*frames, units=units)
-    return {
+                   level: Level, value: str = "score") -> dict:
+    counts = exact_agreement(*frames, units=units, value=value)
+    row = {
         "table": table,
         "variable": variable,
         **counts.to_dict(),
-        "alpha": krippendorff_alpha(*frames, units=units, level=level),
+        "alpha": krippendorff_alpha(*frames, units=units, value=value, level=level),
     }
+    if value == "level":
+        row["within_one"] = _within_one(frames, units, value)
+    return row

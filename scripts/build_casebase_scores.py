@@ -1,12 +1,14 @@
-"""Build the reconciled condition and outcome tables of the case base.
+"""Build the reconciled condition, outcome and participation tables of the case base.
 
 Reads the two independent codings (``data/cases/codings/coder_a`` and ``coder_b``),
-the reconciliation of their disagreements (``data/cases/codings/reconciliation.csv``),
-``cases.csv`` and ``sources.csv``, and writes ``conditions.csv`` and ``outcomes.csv``:
+the reconciliation of their disagreements (``data/cases/codings/reconciliation.csv``
+for conditions and outcomes, ``reconciliation_participation.csv`` for participation
+levels), ``cases.csv`` and ``sources.csv``, and writes ``conditions.csv``,
+``outcomes.csv`` and ``participation.csv``:
 
-* where the coders agree (same score, or both NA), the common score with coder A's
-  evidence and source, and an empty note;
-* where they disagree (different scores, or one NA and the other not), the score,
+* where the coders agree (same score or level, or both NA), the common value with
+  coder A's evidence and source, and an empty note;
+* where they disagree (different values, or one NA and the other not), the value,
   evidence, source and note of the reconciliation row.
 
 The input files are read and checked by the case-base loader
@@ -20,8 +22,9 @@ log and every log row is a disagreement, and every source URL is listed in
 :class:`coanalysis.errors.DataError` listing every one of them.
 
 Before writing, the script prints the agreement of the two codings (Krippendorff's
-alpha, interval metric, per variable, per table and overall; units; exact
-agreement), and rewrites the agreement figures and table of ``data/README.md``
+alpha, interval metric for the fuzzy scores, per variable, per table and overall;
+ordinal metric for the participation levels, per actor, per stage and overall; units;
+exact agreement), and rewrites the agreement figures and tables of ``data/README.md``
 between the markers ``<!-- agreement:begin -->`` and ``<!-- agreement:end -->``.
 
 Usage::
@@ -31,7 +34,8 @@ Usage::
     python scripts/build_casebase_scores.py --out /tmp/x --readme data/README.md   # tables elsewhere, README updated
 
 The output is deterministic: rows in the case order of ``cases.csv`` then codebook
-order; scores written as 0, 0.33, 0.67, 1 or empty.
+order (actor, then stage, for participation); scores written as 0, 0.33, 0.67, 1 or
+empty, levels as integers or empty.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from coanalysis import codebook
-from coanalysis.agreement import coder_agreement
+from coanalysis.agreement import coder_agreement, participation_agreement
 from coanalysis.codebook import Lang, check_lang
 from coanalysis.errors import DataError, Problem
 from coanalysis.figures import format_number, format_percent
@@ -62,6 +66,9 @@ TABLES: dict[str, tuple[str, codebook.Vocabulary]] = {
 }
 CODERS = ("coder_a", "coder_b")
 RECONCILIATION = "codings/reconciliation.csv"
+PARTICIPATION_LOG = "codings/reconciliation_participation.csv"
+PARTICIPATION_KEY = ("case_id", "actor", "stage")
+PARTICIPATION_COLUMNS = [*PARTICIPATION_KEY, "level", "evidence", "source_id", "coder", "note"]
 RECONCILED_CODER = "A+B"
 #: Resources the build reads (the reconciled tables are what it writes).
 INPUTS: tuple[str, ...] = ("cases", "sources", *CODING_RESOURCES)
@@ -145,6 +152,64 @@ def reconcile_table(table: str, frames: dict[str, pd.DataFrame], urls: dict[str,
                                        "coder", "note"])
 
 
+def _level(value) -> str:
+    return "" if value is None else str(int(value))
+
+
+def reconcile_participation(frames: dict[str, pd.DataFrame],
+                            problems: list[Problem]) -> pd.DataFrame:
+    """The reconciled participation table: coder A's units, in case, actor, stage order.
+
+    The loader has checked that both codings hold the same units with valid levels and
+    source ids; here every disagreement must have a log row and every log row must be one.
+    """
+    def by_unit(frame: pd.DataFrame) -> dict[tuple, dict]:
+        out = {}
+        for line, row in frame.iterrows():
+            record = {k: _value(v) for k, v in row.items()}
+            record["line"] = int(line)
+            out[tuple(str(row[k]) for k in PARTICIPATION_KEY)] = record
+        return out
+
+    coded = {coder: by_unit(frames[f"{coder}_participation"]) for coder in CODERS}
+    log = by_unit(frames["reconciliation_participation"])
+    case_rank = {c: i for i, c in enumerate(frames["cases"]["case_id"].astype(str))}
+    actor_rank = {a: i for i, a in enumerate(codebook.ACTORS.slugs)}
+    stage_rank = {s: i for i, s in enumerate(codebook.STAGES.slugs)}
+    order = sorted(coded["coder_a"], key=lambda u: (case_rank.get(u[0], len(case_rank)),
+                                                      actor_rank[u[1]], stage_rank[u[2]]))
+    rows = []
+    for unit in order:
+        a, b = coded["coder_a"][unit], coded["coder_b"].get(unit)
+        if b is None:
+            continue  # the loader reports a unit coded by one coder only
+        entry = log.get(unit)
+        label = "/".join(unit)
+        if a["level"] == b["level"]:
+            chosen = {**a, "note": None}
+            if entry is not None:
+                problems.append(Problem(PARTICIPATION_LOG, entry["line"], "case_id,actor,stage",
+                                        label, "a unit where the coders disagree",
+                                        "the coders agree here: remove this row"))
+        elif entry is None:
+            problems.append(Problem(PARTICIPATION_LOG, None, "case_id,actor,stage", label,
+                                    "a reconciliation row for this disagreement",
+                                    f"coder A {_level(a['level']) or 'NA'}, "
+                                    f"coder B {_level(b['level']) or 'NA'}"))
+            continue
+        else:
+            chosen = entry
+        rows.append({
+            **dict(zip(PARTICIPATION_KEY, unit)),
+            "level": _level(chosen["level"]),
+            "evidence": chosen["evidence"] or "",
+            "source_id": chosen["source_id"] or "",
+            "coder": RECONCILED_CODER,
+            "note": chosen["note"] or "",
+        })
+    return pd.DataFrame(rows, columns=PARTICIPATION_COLUMNS)
+
+
 def agreement_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Agreement of the two codings before reconciliation, via :func:`coanalysis.agreement.coder_agreement`."""
     codings = {f"{coder}_{table}": frames[f"{coder}_{table}"].reset_index(drop=True)
@@ -152,15 +217,79 @@ def agreement_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return coder_agreement(SimpleNamespace(codings=codings), level="interval")
 
 
+def _cell(value, width: int, percent: bool = False) -> str:
+    """A number of the text tables: 3 decimals, or a percentage with one; "n/a" for NA."""
+    if pd.isna(value):
+        return "n/a".rjust(width)
+    return f"{100 * value:{width - 1}.1f}%" if percent else f"{value:{width}.3f}"
+
+
 def format_agreement(table: pd.DataFrame) -> str:
     """The agreement table as aligned text (alpha to 3 decimals, exact agreement in %)."""
     lines = [f"{'table':<11} {'variable':<22} {'units':>5} {'pair':>5} {'NA both':>7} "
              f"{'NA one':>6} {'exact':>5} {'% exact':>7} {'alpha':>7}"]
     for _, r in table.iterrows():
-        alpha = "   n/a" if pd.isna(r["alpha"]) else f"{r['alpha']:7.3f}"
-        exact = "    n/a" if pd.isna(r["exact"]) else f"{100 * r['exact']:6.1f}%"
+        alpha, exact = _cell(r["alpha"], 7), _cell(r["exact"], 7, percent=True)
         lines.append(f"{r['table']:<11} {r['variable']:<22} {r['n_units']:>5} {r['n_pairable']:>5} "
                      f"{r['n_na_all']:>7} {r['n_na_some']:>6} {r['n_exact']:>5} {exact:>7} {alpha}")
+    return "\n".join(lines)
+
+
+def format_participation_agreement(table: pd.DataFrame) -> str:
+    """The participation agreement table as aligned text."""
+    lines = [f"{'by':<6} {'variable':<16} {'units':>5} {'pair':>5} {'NA one':>6} {'exact':>5} "
+             f"{'% exact':>7} {'% within 1':>10} {'alpha':>7}"]
+    for _, r in table.iterrows():
+        alpha, exact = _cell(r["alpha"], 7), _cell(r["exact"], 7, percent=True)
+        within = _cell(r["within_one"], 10, percent=True)
+        lines.append(f"{r['by']:<6} {r['variable']:<16} {r['n_units']:>5} {r['n_pairable']:>5} "
+                     f"{r['n_na_some']:>6} {r['n_exact']:>5} {exact:>7} {within:>10} {alpha}")
+    return "\n".join(lines)
+
+
+_PARTICIPATION_TEXT = {
+    "fr": {
+        "bullet": "- **niveaux de participation** (alpha ordinal) : α = {alpha} ({units} unités cas × "
+                  "acteur × étape, {pair} notées par les deux codeurs, {na_some} niveau contre NA ; "
+                  "accord exact {exact}, à un niveau près {within}).",
+        "header": "| Acteur ou étape | Unités notées par les deux | Niveau contre NA | Accord exact | "
+                  "À un niveau près | α ordinal |",
+        "total": "Tous les niveaux",
+    },
+    "en": {
+        "bullet": "- **participation levels** (ordinal alpha): α = {alpha} ({units} case × actor × "
+                  "stage units, {pair} scored by both coders, {na_some} a level against NA; exact "
+                  "agreement {exact}, within one level {within}).",
+        "header": "| Actor or stage | Units scored by both | Level against NA | Exact agreement | "
+                  "Within one level | ordinal α |",
+        "total": "All levels",
+    },
+}
+
+
+def participation_markdown(table: pd.DataFrame, lang: Lang = "fr") -> str:
+    """The participation agreement of ``data/README.md`` as Markdown: one bullet, then one row
+    per actor, per stage and overall (codebook labels)."""
+    check_lang(lang)
+    text = _PARTICIPATION_TEXT[lang]
+
+    def alpha(r):
+        return "—" if pd.isna(r["alpha"]) else format_number(r["alpha"], 2, lang=lang)
+
+    def share(v):
+        return "—" if pd.isna(v) else format_percent(v, 0, lang=lang)
+
+    overall = table[table["by"] == "(all)"].iloc[0]
+    lines = [text["bullet"].format(alpha=alpha(overall), units=int(overall["n_units"]),
+                                   pair=int(overall["n_pairable"]), na_some=int(overall["n_na_some"]),
+                                   exact=share(overall["exact"]), within=share(overall["within_one"])),
+             "", text["header"], "|---|---:|---:|---:|---:|---:|"]
+    vocab = {"actor": codebook.ACTORS, "stage": codebook.STAGES}
+    for _, r in table.iterrows():
+        label = (f"**{text['total']}**" if r["by"] == "(all)"
+                 else f"{vocab[r['by']].label(r['variable'], lang)} (`{r['variable']}`)")
+        lines.append(f"| {label} | {int(r['n_pairable'])} | {int(r['n_na_some'])} | "
+                     f"{share(r['exact'])} | {share(r['within_one'])} | {alpha(r)} |")
     return "\n".join(lines)
 
 
@@ -266,6 +395,7 @@ class Reconciled:
 
     tables: dict[str, pd.DataFrame]
     agreement: pd.DataFrame
+    participation_agreement: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{t}: {len(f)} rows, {int((f['note'] != '').sum())} reconciled"
@@ -276,6 +406,10 @@ class Reconciled:
         """Agreement table and counts as text."""
         lines = ["Agreement of the two independent codings before reconciliation "
                  "(Krippendorff's alpha, interval metric):", format_agreement(self.agreement)]
+        if self.participation_agreement is not None:
+            lines += ["Participation levels (Krippendorff's alpha, ordinal metric; "
+                      "'within 1' = levels at most one step apart):",
+                      format_participation_agreement(self.participation_agreement)]
         for table, frame in self.tables.items():
             n_notes = int((frame["note"] != "").sum())
             lines.append(f"{table}: {len(frame)} rows, {n_notes} settled by reconciliation")
@@ -296,13 +430,18 @@ def build(data: Path = DEFAULT_DATA) -> Reconciled:
     urls = source_ids(frames["sources"])
     problems: list[Problem] = []
     tables = {table: reconcile_table(table, frames, urls, problems) for table in TABLES}
+    tables["participation"] = reconcile_participation(frames, problems)
     if problems:
         raise DataError(problems, summary=f"{len(problems)} problem(s) stop the reconciliation")
-    return Reconciled(tables, agreement_table(frames))
+    return Reconciled(tables, agreement_table(frames),
+                      participation_agreement(SimpleNamespace(codings={
+                          f"{coder}_participation": frames[f"{coder}_participation"]
+                          .reset_index(drop=True) for coder in CODERS})))
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write ``<out>/conditions.csv`` and ``<out>/outcomes.csv`` (UTF-8, LF, minimal quoting)."""
+    """Write ``<out>/conditions.csv``, ``outcomes.csv`` and ``participation.csv`` (UTF-8, LF,
+    minimal quoting)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for table, frame in tables.items():
@@ -312,10 +451,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return paths
 
 
-def write_readme(agreement: pd.DataFrame, readme: Path) -> bool:
+def write_readme(agreement: pd.DataFrame, readme: Path,
+                 participation: pd.DataFrame | None = None) -> bool:
     """Rewrite the agreement block of ``readme``; True when the file changed."""
     text = readme.read_text(encoding="utf-8")
-    new = replace_between_markers(text, agreement_markdown(agreement, "fr"), file=str(readme))
+    block = agreement_markdown(agreement, "fr")
+    if participation is not None:
+        block += "\n\n" + participation_markdown(participation, "fr")
+    new = replace_between_markers(text, block, file=str(readme))
     if new != text:
         readme.write_text(new, encoding="utf-8")
     return new != text
@@ -326,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="case-base folder to read (default: data/cases)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="folder to write conditions.csv and outcomes.csv (default: --data)")
+                        help="folder to write conditions.csv, outcomes.csv and participation.csv (default: --data)")
     parser.add_argument("--readme", type=Path, default=None,
                         help="README whose agreement block is rewritten (default: the README.md "
                              "next to --data when --out is not given; none otherwise)")
@@ -335,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         result = build(args.data)
         readme = args.readme or (args.data.parent / "README.md" if args.out is None else None)
         if readme is not None:
-            changed = write_readme(result.agreement, readme)
+            changed = write_readme(result.agreement, readme, result.participation_agreement)
     except DataError as error:
         print(error, file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ from coanalysis.agreement import (
     coder_agreement,
     exact_agreement,
     krippendorff_alpha,
+    participation_agreement,
     reliability_matrix,
 )
 from coanalysis.errors import DataError
@@ -243,3 +244,55 @@ def test_public_functions_document_parameters_returns_and_examples():
     assert "\\frac{" in exact  # the formula of the share
     notes = inspect.getdoc(coder_agreement).split("Notes\n-----")[1]
     assert "n_{\\text{exact}} / n_{\\text{pairable}}" in notes
+
+
+def _participation_codings(a_levels, b_levels):
+    """Two codings of the same five units (levels None = NA)."""
+    units = [("c1", "usagers", "diagnostic"), ("c1", "usagers", "conception"),
+             ("c1", "agents", "conception"), ("c2", "usagers", "conception"),
+             ("c2", "elus", "decision")]
+
+    def frame(levels):
+        df = pd.DataFrame([(*u, lv) for u, lv in zip(units, levels)],
+                          columns=["case_id", "actor", "stage", "level"])
+        df["actor"] = pd.Categorical(df["actor"], dtype=codebook.ACTORS.dtype())
+        df["stage"] = pd.Categorical(df["stage"], dtype=codebook.STAGES.dtype())
+        df["level"] = pd.array(levels, dtype="Int64")
+        return df
+
+    empty = pd.DataFrame()
+    codings = {"coder_a_participation": frame(a_levels), "coder_b_participation": frame(b_levels),
+               "reconciliation_participation": frame([None] * 5)}  # must not be taken for a coder
+    return CaseBase(cases=empty, participation=empty, conditions=empty, outcomes=empty,
+                    flows=empty, sources=empty, codings=codings, path=None)
+
+
+def test_participation_agreement_counts_and_ordinal_alpha():
+    cb = _participation_codings([2, 4, 3, 4, 5], [3, 4, 3, 1, None])
+    table = participation_agreement(cb)
+    assert list(table["by"].unique()) == ["actor", "stage", "(all)"]
+    overall = table.set_index("by").loc["(all)"]
+    # pairable: 4 units (the last is NA for B); exact: 2 (4/4, 3/3); within one step: 3 (2/3 too)
+    assert (overall["n_units"], overall["n_pairable"], overall["n_na_some"], overall["n_exact"]) == (5, 4, 1, 2)
+    assert overall["exact"] == pytest.approx(0.5) and overall["within_one"] == pytest.approx(0.75)
+    # ordinal alpha by hand (Krippendorff 2011): values 2,3 | 4,4 | 3,3 | 4,1 -> n_1=1, n_2=1,
+    # n_3=3, n_4=3; n = 8; delta²(c,k) = (sum_{g=c..k} n_g - (n_c + n_k)/2)²
+    n = {1: 1, 2: 1, 3: 3, 4: 3}
+
+    def d2(c, k):
+        c, k = min(c, k), max(c, k)
+        return (sum(n[g] for g in range(c, k + 1)) - (n[c] + n[k]) / 2) ** 2
+    pairs = [(2, 3), (4, 4), (3, 3), (4, 1)]
+    observed = sum(2 * d2(a, b) for a, b in pairs)  # each unit of 2 values: o_ck from both orders, /(m-1)=1
+    values = [v for pair in pairs for v in pair]
+    expected = sum(d2(a, b) for i, a in enumerate(values) for j, b in enumerate(values) if i != j) / (8 - 1)
+    assert overall["alpha"] == pytest.approx(1 - observed / expected, rel=1e-9)
+    usagers = table[(table["by"] == "actor") & (table["variable"] == "usagers")].iloc[0]
+    assert usagers["n_units"] == 3 and usagers["n_exact"] == 1
+
+
+def test_participation_agreement_needs_two_codings():
+    cb = _participation_codings([1] * 5, [1] * 5)
+    del cb.codings["coder_b_participation"]
+    with pytest.raises(ValueError, match="two codings"):
+        participation_agreement(cb)

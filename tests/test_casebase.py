@@ -53,6 +53,21 @@ FLOWS = [
 
 RECONCILIATION_HEADER = ["table", "case_id", "variable", "score_a", "score_b", "score", "evidence",
                          "source_url", "note"]
+PARTICIPATION_LOG_HEADER = ["case_id", "actor", "stage", "level_a", "level_b", "level", "evidence",
+                            "source_id", "note"]
+
+
+def _participation_as(rows: list[list[str]], coder: str) -> list[list[str]]:
+    """Participation rows (7 columns, coder A) as coded by ``coder``; "A+B" adds the note column."""
+    header = rows[0] + (["note"] if coder == "A+B" else [])
+    coder_at = rows[0].index("coder")
+    out = [header]
+    for row in rows[1:]:
+        row = list(row)
+        if row[coder_at]:
+            row[coder_at] = coder
+        out.append(row + ([""] if coder == "A+B" else []))
+    return out
 
 
 def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool) -> list[list[str]]:
@@ -82,12 +97,20 @@ def _read(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def write_package(folder: Path, participation=PARTICIPATION) -> Path:
-    """Write a small valid case base (descriptor and every CSV) into ``folder``."""
+def write_package(folder: Path, participation=PARTICIPATION, codings=None) -> Path:
+    """Write a small valid case base (descriptor and every CSV) into ``folder``.
+
+    ``participation``: rows in coder A's 7 columns; the reconciled table gets coder "A+B" and an
+    empty note, and both coders the same levels (or those of ``codings``, same format).
+    """
     write_casebase_datapackage(folder)
     _write(folder / "sources.csv", SOURCES)
     _write(folder / "cases.csv", CASES)
-    _write(folder / "participation.csv", participation)
+    _write(folder / "participation.csv", _participation_as(participation, "A+B"))
+    coded = participation if codings is None else codings
+    _write(folder / "codings" / "coder_a" / "participation.csv", _participation_as(coded, "A"))
+    _write(folder / "codings" / "coder_b" / "participation.csv", _participation_as(coded, "B"))
+    _write(folder / "codings" / "reconciliation_participation.csv", [PARTICIPATION_LOG_HEADER])
     _write(folder / "flows.csv", FLOWS)
     _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
     _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
@@ -634,3 +657,63 @@ def test_codings_attribute_documents_every_resource_it_holds(package):
     doc = CaseBase.__doc__.split("codings : dict")[1].split("path : Path")[0]
     for name in cb.codings:
         assert f"``{name}``" in doc, name
+
+
+# -- participation: two codings, reconciled table, log ---------------------------------------
+# Fixture units: alpha/usagers/diagnostic (line 2, level 4, evidence on two lines, so the next
+# record starts on line 4), alpha/agents/conception (line 4, level 3), beta/usagers/decision (5).
+PART = "participation.csv"
+PART_B = "codings/coder_b/participation.csv"
+PART_LOG = "codings/reconciliation_participation.csv"
+
+
+def test_participation_disagreement_needs_a_note_and_a_copied_log(package):
+    _set(package, PART_B, 4, "level", "4")  # coder B: 4 where A (and the table) have 3
+    problems = validate_casebase(package)
+    assert _where(problems) == [(PART, 4, "note")]
+    assert "coder_a 3, coder_b 4" in problems[0].expected
+    _set(package, PART, 4, "note", "A retenu : les agents travaillent aux côtés des designers.")
+    assert validate_casebase(package) == []
+    log = [PARTICIPATION_LOG_HEADER,
+           ["alpha", "agents", "conception", "3", "4", "3", "Binômes.", "S001", "A retenu."],
+           ["alpha", "usagers", "diagnostic", "4", "4", "5", "Ateliers.", "S001", "Pas un désaccord."]]
+    _write(package / PART_LOG, log)
+    problems = validate_casebase(package)
+    # alpha/usagers/diagnostic: the table says 4, not 5
+    assert _where(problems) == [(PART_LOG, 3, "level")]
+    assert "(4)" in problems[0].expected and "participation.csv" in problems[0].expected
+    _write(package / PART_LOG, log[:2])
+    assert validate_casebase(package) == []
+    cb = load_casebase(package)
+    assert cb.codings["reconciliation_participation"]["level_b"].tolist() == [4]
+    assert cb.codings["coder_b_participation"]["coder"].unique().tolist() == ["B"]
+
+
+def test_participation_keeps_the_level_the_coders_agree_on(package):
+    _set(package, PART, 5, "level", "4")
+    _set(package, PART, 5, "note", "Changé sans désaccord.")
+    problems = validate_casebase(package)
+    assert _where(problems) == [(PART, 5, "level")]
+    assert "(5)" in problems[0].expected
+
+
+def test_participation_table_and_codings_hold_the_same_units(package):
+    rows = _read(package / PART)
+    _write(package / PART, rows[:-1])  # beta/usagers/decision dropped from the reconciled table
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.found) for p in problems] == [
+        (PART, None, "beta / usagers / decision"), (PART, None, "beta / usagers / decision")]
+    assert {p.expected for p in problems} == {
+        "a row for every unit of codings/coder_a/participation.csv",
+        "a row for every unit of codings/coder_b/participation.csv"}
+    _write(package / PART, rows)
+    coder_rows = _read(package / PART_B)
+    _write(package / PART_B, coder_rows[:-1])  # coder B did not code it
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.column) for p in problems] == [(PART, 5, "case_id,actor,stage")]
+
+
+def test_an_invalid_level_in_a_coding_is_one_problem(package):
+    _set(package, PART_B, 2, "level", "6")
+    problems = validate_casebase(package)
+    assert _where(problems) == [(PART_B, 2, "level")]

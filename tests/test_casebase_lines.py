@@ -24,14 +24,16 @@ def test_line_of_a_bad_level_counts_embedded_newlines(texts, data):
     stages = codebook.STAGES.slugs
     actors = codebook.ACTORS.slugs
     rows = [["case_id", "actor", "stage", "level", "evidence", "source_id", "coder"]]
+    coded = [rows[0]]
     for i, text in enumerate(texts):
         level = "9" if i == bad else str(i % 6)
-        rows.append(["alpha", actors[i // len(stages)], stages[i % len(stages)], level, text,
-                     "S001", "A"])
+        unit = ["alpha", actors[i // len(stages)], stages[i % len(stages)]]
+        rows.append([*unit, level, text, "S001", "A"])
+        coded.append([*unit, str(i % 6), text, "S001", "A"])  # the coders gave valid levels
     # independent count of the physical line where the bad record starts
     expected = 2 + sum(1 + t.count("\n") for t in texts[:bad])
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_package(Path(tmp), participation=rows)
+        folder = write_package(Path(tmp), participation=rows, codings=coded)
         with (folder / "participation.csv").open(newline="", encoding="utf-8") as handle:
             assert len(list(csv.reader(handle))) == len(texts) + 1
         problems = validate_casebase(folder)

@@ -1,4 +1,5 @@
-"""Reconciliation of the two independent codings into conditions.csv and outcomes.csv.
+"""Reconciliation of the two independent codings into conditions.csv, outcomes.csv and
+participation.csv.
 
 Checks, on the shipped data: the reconciled tables are exactly what
 ``scripts/build_casebase_scores.py`` produces (round trip through a rebuild in a
@@ -84,7 +85,7 @@ def url_to_id() -> dict[str, str]:
 def test_rebuild_round_trip(script, tmp_path):
     """Rebuilding from the codings reproduces the shipped tables byte for byte."""
     assert script.main(["--data", str(DATA), "--out", str(tmp_path)]) == 0
-    for table in TABLES:
+    for table in [*TABLES, "participation"]:
         assert (tmp_path / f"{table}.csv").read_bytes() == (DATA / f"{table}.csv").read_bytes(), table
 
 
@@ -226,8 +227,20 @@ def _fr_number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+PARTICIPATION_BULLET = "- **niveaux de participation**"
+
+
+def _scores_block() -> str:
+    """The conditions-and-outcomes part of the agreement block (before the participation part)."""
+    block = _readme_block()
+    assert block.count(PARTICIPATION_BULLET) == 1
+    return block[:block.index(PARTICIPATION_BULLET)].rstrip("\n")
+
+
 def test_readme_agreement_block_is_the_script_output(script):
-    assert _readme_block() == script.agreement_markdown(script.build(DATA).agreement, "fr")
+    built = script.build(DATA)
+    assert _readme_block() == (script.agreement_markdown(built.agreement, "fr") + "\n\n"
+                               + script.participation_markdown(built.participation_agreement, "fr"))
 
 
 def test_readme_agreement_table_matches_an_independent_computation():
@@ -237,7 +250,7 @@ def test_readme_agreement_table_matches_an_independent_computation():
     expected = _raw_units()
     seen = set()
     row_re = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \| (.+?) \| (.+?) \|$")
-    for line in _readme_block().splitlines():
+    for line in _scores_block().splitlines():
         match = row_re.match(line)
         if not match or match.group(1) == "Variable":
             continue
@@ -443,3 +456,180 @@ def test_main_rewrites_the_readme_block(script, tmp_path):
     assert script.main(["--data", str(DATA), "--out", str(tmp_path / "out"),
                         "--readme", str(readme)]) == 0
     assert readme.read_text(encoding="utf-8") == shipped
+
+
+# ---- participation levels -----------------------------------------------------------------
+PART_KEY = ["case_id", "actor", "stage"]
+PART_LOG = DATA / "codings" / "reconciliation_participation.csv"
+
+
+def _level_pairs() -> pd.DataFrame:
+    a = _text(DATA / "codings" / "coder_a" / "participation.csv")
+    b = _text(DATA / "codings" / "coder_b" / "participation.csv")
+    assert list(zip(*(a[k] for k in PART_KEY))) == list(zip(*(b[k] for k in PART_KEY))), \
+        "the two coders code the same units in the same order"
+    return a.merge(b, on=PART_KEY, suffixes=("_a", "_b"), validate="one_to_one")
+
+
+@pytest.fixture(scope="module")
+def participation_log() -> pd.DataFrame:
+    return _text(PART_LOG)
+
+
+def test_participation_table_columns_order_and_units():
+    built = _text(DATA / "participation.csv")
+    assert list(built.columns) == ["case_id", "actor", "stage", "level", "evidence", "source_id",
+                                   "coder", "note"]
+    assert set(built["coder"]) == {"A+B"}
+    cases = {c: i for i, c in enumerate(_text(DATA / "cases.csv")["case_id"])}
+    actors = {a: i for i, a in enumerate(codebook.ACTORS.slugs)}
+    stages = {st: i for i, st in enumerate(codebook.STAGES.slugs)}
+    keys = [(cases[c], actors[a], stages[st]) for c, a, st in zip(*(built[k] for k in PART_KEY))]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    pairs = _level_pairs()
+    assert set(zip(*(built[k] for k in PART_KEY))) == set(zip(*(pairs[k] for k in PART_KEY)))
+    assert set(built["level"]) <= {"", "0", "1", "2", "3", "4", "5"}
+
+
+def test_each_participation_disagreement_has_exactly_one_log_row(participation_log):
+    pairs = _level_pairs()
+    disagreeing = {tuple(r[k] for k in PART_KEY) for _, r in pairs.iterrows()
+                   if r["level_a"] != r["level_b"]}
+    keys = [tuple(r[k] for k in PART_KEY) for _, r in participation_log.iterrows()]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == disagreeing
+    indexed = pairs.set_index(PART_KEY)
+    for _, r in participation_log.iterrows():
+        pair = indexed.loc[tuple(r[k] for k in PART_KEY)]
+        assert (r["level_a"], r["level_b"]) == (pair["level_a"], pair["level_b"])
+        assert r["note"] != ""
+        if r["level"] != "":
+            assert r["evidence"] != "" and r["source_id"] != ""
+
+
+def test_participation_agreements_carried_and_disagreements_settled(participation_log):
+    built = _text(DATA / "participation.csv").set_index(PART_KEY)
+    log = participation_log.set_index(PART_KEY)
+    for _, r in _level_pairs().iterrows():
+        unit = tuple(r[k] for k in PART_KEY)
+        row = built.loc[unit]
+        if r["level_a"] == r["level_b"]:
+            assert (row["level"], row["evidence"], row["source_id"], row["note"]) == (
+                r["level_a"], r["evidence_a"], r["source_id_a"], "")
+        else:
+            settled = log.loc[unit]
+            assert (row["level"], row["evidence"], row["source_id"], row["note"]) == (
+                settled["level"], settled["evidence"], settled["source_id"], settled["note"])
+
+
+def _independent_ordinal(pairs: list[tuple[str, str]]) -> dict:
+    a = np.array([_as_float(x) for x, _ in pairs])
+    b = np.array([_as_float(y) for _, y in pairs])
+    both = ~np.isnan(a) & ~np.isnan(b)
+    values = np.unique(np.concatenate([a[both], b[both]]))
+    return {
+        "pair": int(both.sum()), "na_some": int((np.isnan(a) != np.isnan(b)).sum()),
+        "exact": float(np.mean(a[both] == b[both])) if both.any() else None,
+        "within": float(np.mean(np.abs(a[both] - b[both]) <= 1)) if both.any() else None,
+        "alpha": (krippendorff.alpha(reliability_data=np.vstack([a, b]),
+                                     level_of_measurement="ordinal")
+                  if both.any() and len(values) > 1 else None),
+    }
+
+
+def test_readme_participation_table_matches_an_independent_computation():
+    pairs = _level_pairs()
+    expected = {("(all)", "(all)"): list(zip(pairs["level_a"], pairs["level_b"]))}
+    for by, vocab in (("actor", codebook.ACTORS), ("stage", codebook.STAGES)):
+        for slug in vocab.slugs:
+            rows = pairs[pairs[by] == slug]
+            if len(rows):
+                expected[(by, slug)] = list(zip(rows["level_a"], rows["level_b"]))
+    block = _readme_block()
+    part = block[block.index(PARTICIPATION_BULLET):]
+    row_re = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \| (.+?) \| (.+?) \| (.+?) \|$")
+    seen = set()
+    for line in part.splitlines():
+        match = row_re.match(line)
+        if not match or match.group(1).startswith("Acteur"):
+            continue
+        label, pair, na_some, exact, within, alpha = match.groups()
+        slug = re.search(r"`([a-z_]+)`", label)
+        if slug is None:
+            assert label == "**Tous les niveaux**"
+            key = ("(all)", "(all)")
+        else:
+            by = "actor" if slug.group(1) in codebook.ACTORS else "stage"
+            key = (by, slug.group(1))
+            vocab = codebook.ACTORS if by == "actor" else codebook.STAGES
+            assert label == f"{vocab.label(slug.group(1))} (`{slug.group(1)}`)"
+        seen.add(key)
+        ref = _independent_ordinal(expected[key])
+        assert (int(pair), int(na_some)) == (ref["pair"], ref["na_some"]), key
+        for text, value in ((exact, ref["exact"]), (within, ref["within"])):
+            if value is None:
+                assert text == "—", key
+            else:
+                assert abs(_fr_number(text[:-2]) - 100 * value) <= 0.5, key
+        if ref["alpha"] is None:
+            assert alpha == "—", key
+        else:
+            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key
+    assert seen == set(expected)
+    overall = _independent_ordinal(expected[("(all)", "(all)")])
+    bullet = part.splitlines()[0]
+    assert f"α = {format(round(overall['alpha'], 2), '.2f').replace('.', ',')}" in bullet
+
+
+def test_missing_participation_log_row_is_reported(script, data_copy, participation_log):
+    first = participation_log.iloc[0]
+    _rewrite(data_copy / "codings" / "reconciliation_participation.csv", lambda f: f.drop(index=0))
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    label = "/".join(first[k] for k in PART_KEY)
+    assert any(p.found == label and p.expected == "a reconciliation row for this disagreement"
+               for p in info.value.problems)
+
+
+def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
+    pairs = _level_pairs()
+    agreed = pairs[pairs["level_a"] == pairs["level_b"]].iloc[0]
+
+    def add(frame):
+        frame.loc[len(frame)] = [agreed["case_id"], agreed["actor"], agreed["stage"], agreed["level_a"],
+                                 agreed["level_b"], agreed["level_a"], "x", agreed["source_id_a"] or "S001",
+                                 "not a disagreement"]
+    _rewrite(data_copy / "codings" / "reconciliation_participation.csv", add)
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    assert [p.expected for p in info.value.problems] == ["a unit where the coders disagree"]
+
+
+def test_readme_prose_quotes_the_participation_figures(participation_log):
+    """The hand-written sentences on participation levels (French and English)."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    pairs = _level_pairs()
+    ref = _independent_ordinal(list(zip(pairs["level_a"], pairs["level_b"])))
+    by_actor = {a: _independent_ordinal(list(zip(g["level_a"], g["level_b"])))
+                for a, g in pairs.groupby("actor")}
+    design = _independent_ordinal(list(zip(*(pairs.loc[pairs["stage"] == "conception", c]
+                                              for c in ("level_a", "level_b")))))
+    kept_a = int((participation_log["level"] == participation_log["level_a"]).sum())
+    kept_b = int((participation_log["level"] == participation_log["level_b"]).sum())
+    na = int((participation_log["level"] == "").sum())
+
+    def fr(x):
+        return f"{x:.2f}".replace(".", ",")
+    fr_text = (f"alpha ordinal {fr(ref['alpha'])} ({ref['pair']} unités notées par les deux, accord exact "
+               f"{round(100 * ref['exact'])} %, à un niveau près {round(100 * ref['within'])} %) ; l'accord "
+               f"est le plus faible pour l'encadrement ({fr(by_actor['encadrement']['alpha'])}) et les agents "
+               f"({fr(by_actor['agents']['alpha'])}), et à l'étape de conception ({fr(design['alpha'])})")
+    assert fr_text in text
+    assert f"Les {len(participation_log)} désaccords" in text
+    assert f"(niveau de A retenu {kept_a} fois, de B {kept_b} fois ; un désaccord finit en NA)" in text and na == 1
+    en_text = (f"ordinal alpha {ref['alpha']:.2f} over {ref['pair']} units scored by both coders "
+               f"({round(100 * ref['exact'])}% exact agreement, {round(100 * ref['within'])}% within one "
+               f"level); weakest for managers ({by_actor['encadrement']['alpha']:.2f}), agents "
+               f"({by_actor['agents']['alpha']:.2f}) and the design stage ({design['alpha']:.2f})")
+    assert en_text in text
+    assert f"A's level kept {kept_a} times, B's {kept_b}; one ended as NA" in text

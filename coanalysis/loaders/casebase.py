@@ -49,8 +49,9 @@ CASEBASE_TABLES: tuple[str, ...] = (
 CODING_RESOURCES: dict[str, str] = {
     **{f"{coder}_{table}": f"codings/{coder}/{table}.csv"
        for coder in ("coder_a", "coder_b")
-       for table in ("conditions", "outcomes")},
+       for table in ("conditions", "outcomes", "participation")},
     "reconciliation": "codings/reconciliation.csv",
+    "reconciliation_participation": "codings/reconciliation_participation.csv",
 }
 
 DESCRIPTOR = "datapackage.json"
@@ -172,6 +173,79 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
     )
 
 
+_PARTICIPATION_KEY = ["case_id", "actor", "stage"]
+
+
+def _level(name: str = "level", description: str = "participation level 0-5 (codebook); empty = NA"
+           ) -> dict:
+    return _int(name, description, minimum=0, maximum=5,
+                enum=[int(s) for s in codebook.LEVELS.slugs])
+
+
+def _participation_unit_fields() -> list[dict]:
+    """The fields naming a participation unit: case, actor, stage."""
+    return [
+        _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+        _vocab("actor", codebook.ACTORS, "actor type"),
+        _vocab("stage", codebook.STAGES, "stage of the policy cycle"),
+    ]
+
+
+def _participation_table(name: str, path: str, *, reconciled: bool, title: str) -> dict:
+    """Participation levels: the reconciled table, or one coder's independent coding."""
+    fields = [
+        *_participation_unit_fields(),
+        _level(),
+        *_evidence_fields(),
+        _str("coder", "who coded the value (\"A+B\" once reconciled)"),
+    ]
+    if reconciled:
+        fields.append(_str("note", "how a disagreement between the two coders was settled; "
+                                   "empty when they agreed"))
+    return _resource(
+        name, path, title,
+        schema={
+            "fields": fields,
+            "missingValues": [""],
+            "primaryKey": list(_PARTICIPATION_KEY),
+            "foreignKeys": [_fk("case_id", "cases", "case_id"),
+                            _fk("source_id", "sources", "source_id")],
+            _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id", "coder"])],
+            **({_EXT + "reconciles": {
+                "codings": [f"{coder}_{name}" for coder in ("coder_a", "coder_b")],
+                "value": "level", "note": "note", "sameUnits": True}} if reconciled else {}),
+        },
+    )
+
+
+def _participation_reconciliation_resource(path: str) -> dict:
+    return _resource(
+        "reconciliation_participation", path,
+        "How each disagreement between the two codings of participation levels was settled",
+        schema={
+            "fields": [
+                *_participation_unit_fields(),
+                _level("level_a", "coder A's level (empty = NA)"),
+                _level("level_b", "coder B's level (empty = NA)"),
+                _level("level", "the reconciled level (empty = NA)"),
+                *_evidence_fields(),
+                _str("note", "which level was retained and why", required=True),
+            ],
+            "missingValues": [""],
+            "primaryKey": list(_PARTICIPATION_KEY),
+            "foreignKeys": [_fk("case_id", "cases", "case_id"),
+                            _fk("source_id", "sources", "source_id")],
+            _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id"])],
+            _EXT + "matches": {
+                "keyFields": list(_PARTICIPATION_KEY),
+                "targetField": "level",
+                "values": {"level_a": "coder_a_participation", "level_b": "coder_b_participation",
+                           "level": "participation"},
+            },
+        },
+    )
+
+
 def _reconciliation_resource(path: str) -> dict:
     score = _score()
     return _resource(
@@ -232,13 +306,16 @@ def casebase_datapackage() -> dict:
     * ``coanalysis:allCombinations``: the table has one row for every case ×
       every term of the vocabulary (conditions and outcomes are coded for all
       cases, NA included);
-    * ``coanalysis:reconciles`` on the reconciled conditions and outcomes: where
-      the two independent codings give different scores (or one gives NA), the
-      reconciled row must carry a ``note`` saying how it was settled; where they
-      give the same score (or both NA), the reconciled score is that score;
-    * ``coanalysis:matches`` on the reconciliation log: its ``score_a``,
-      ``score_b`` and ``score`` equal the scores of coder A, coder B and the
-      reconciled table for the same case and variable.
+    * ``coanalysis:reconciles`` on the reconciled conditions, outcomes and
+      participation levels: where the two independent codings give different
+      values (or one gives NA), the reconciled row must carry a ``note`` saying
+      how it was settled; where they give the same value (or both NA), the
+      reconciled value is that value. With ``sameUnits`` (participation, whose
+      units are a list of case × actor × stage rather than every combination),
+      the reconciled table and both codings hold exactly the same units;
+    * ``coanalysis:matches`` on the reconciliation logs: their ``score_a``,
+      ``score_b`` and ``score`` (``level_a``, ``level_b``, ``level``) equal the
+      values of coder A, coder B and the reconciled table for the same unit.
 
     ``source_ids`` of ``cases`` is a ``list`` field (Table Schema v2) of
     ``;``-separated ids; its foreign key is checked item by item.
@@ -319,26 +396,9 @@ def casebase_datapackage() -> dict:
             "primaryKey": ["source_id"],
         },
     )
-    participation = _resource(
-        "participation", "participation.csv",
-        "Participation level of each actor at each stage (IAP2 levels 0-5)",
-        schema={
-            "fields": [
-                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
-                _vocab("actor", codebook.ACTORS, "actor type"),
-                _vocab("stage", codebook.STAGES, "stage of the policy cycle"),
-                _int("level", "participation level 0-5 (codebook); empty = NA", minimum=0, maximum=5,
-                     enum=[int(s) for s in codebook.LEVELS.slugs]),
-                *_evidence_fields(),
-                _str("coder", "who coded the value"),
-            ],
-            "missingValues": [""],
-            "primaryKey": ["case_id", "actor", "stage"],
-            "foreignKeys": [_fk("case_id", "cases", "case_id"),
-                            _fk("source_id", "sources", "source_id")],
-            _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id", "coder"])],
-        },
-    )
+    participation = _participation_table(
+        "participation", "participation.csv", reconciled=True,
+        title="Participation level of each actor at each stage (IAP2 levels 0-5, reconciled coding)")
     flows = _resource(
         "flows", "flows.csv",
         "Information circuits: directed channels between actor types",
@@ -379,7 +439,15 @@ def casebase_datapackage() -> dict:
         if name == "reconciliation":
             codings.append(_reconciliation_resource(path))
             continue
+        if name == "reconciliation_participation":
+            codings.append(_participation_reconciliation_resource(path))
+            continue
         coder, table = name.rsplit("_", 1)
+        if table == "participation":
+            codings.append(_participation_table(
+                name, path, reconciled=False,
+                title=f"Independent coding of the participation levels by {coder.replace('_', ' ')}"))
+            continue
         item, vocab = (("condition", codebook.CONDITIONS) if table == "conditions"
                        else ("outcome", codebook.OUTCOMES))
         codings.append(_scored_table(
@@ -591,6 +659,8 @@ class _Table:
     lines: list[int] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     readable: bool = False
+    #: (line, field) of the cells that failed their own checks (already reported)
+    invalid: set = field(default_factory=set)
 
     def has(self, *names: str) -> bool:
         """True when the file was read and its header holds every column of ``names``.
@@ -681,6 +751,7 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
                     _check_constraints(value, text, fdef)
             except _CellError as err:
                 problems.append(Problem(label, line, name, text, err.expected, err.hint))
+                table.invalid.add((line, name))
                 value = None
             row[name] = value
         table.rows.append(row)
@@ -876,10 +947,31 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
         return
     value, note = spec["value"], spec["note"]
     coded = [{tuple(r.get(k) for k in key): r.get(value) for r in c.rows} for c in codings]
+    unreadable = {tuple(r.get(k) for k in key) for c in codings
+                  for r, line in zip(c.rows, c.lines) if (line, value) in c.invalid}
+    bad_key = any((line, k) in t.invalid for t in (table, *codings) for line in t.lines for k in key)
+    if spec.get("sameUnits") and not bad_key:  # an invalid key is reported once, not as lost units
+        # the coders coded a given list of units: the reconciled table has exactly those units
+        have = {tuple(r.get(k) for k in key) for r in table.rows}
+        for name, c in zip(spec["codings"], coded):
+            label = tables[name].label
+            for unit in [u for u in c if u not in have]:
+                problems.append(Problem(
+                    table.label, None, ",".join(key), " / ".join(map(str, unit)),
+                    f"a row for every unit of {label}",
+                    "rebuild the reconciled table with scripts/build_casebase_scores.py"))
+            for row, line in zip(table.rows, table.lines):
+                unit = tuple(row.get(k) for k in key)
+                if unit not in c:
+                    problems.append(Problem(
+                        table.label, line, ",".join(key), " / ".join(map(str, unit)),
+                        f"a unit that {label} codes too",
+                        "both coders code the same units: add it to the codings or remove it"))
     for row, line in zip(table.rows, table.lines):
         unit = tuple(row.get(k) for k in key)
-        if any(unit not in c for c in coded):
-            continue  # a unit missing from a coding is reported by the completeness check
+        if (any(unit not in c for c in coded) or (line, value) in table.invalid
+                or unit in unreadable):
+            continue  # reported already: a unit missing from a coding, or an invalid value
         scores = [c[unit] for c in coded]
         agree = all(_same(scores[0], s) for s in scores[1:])
         if agree and not _same(row.get(value), scores[0]):
@@ -901,16 +993,17 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
 def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:
     """Values of a log table must equal those of the rows it refers to in other tables."""
     spec = table.schema.get(_EXT + "matches")
-    if not spec or not table.has(spec["resourceField"], *spec["keyFields"], *spec["values"]):
+    field = spec.get("resourceField") if spec else None  # absent: the targets are fixed names
+    if not spec or not table.has(*([field] if field else []), *spec["keyFields"], *spec["values"]):
         return
     lookups: dict[str, dict[tuple, Any] | None] = {}
     for row, line in zip(table.rows, table.lines):
-        selector = row.get(spec["resourceField"])
+        selector = row.get(field) if field else ""
         key = tuple(row.get(k) for k in spec["keyFields"])
         if selector is None or any(k is None for k in key):
             continue
         for fname, template in spec["values"].items():
-            target_name = template.format(**{spec["resourceField"]: selector})
+            target_name = template.format(**{field: selector}) if field else template
             if target_name not in lookups:
                 target = tables.get(target_name)
                 usable = target is not None and target.has(*target.schema["primaryKey"],
@@ -926,13 +1019,16 @@ def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Prob
                 problems.append(Problem(table.label, line, ",".join(spec["keyFields"]),
                                         " / ".join(map(str, key)),
                                         f"a unit of {target_label}",
-                                        f"check the {spec['resourceField']} and the variable"))
+                                        f"check the {field} and the variable" if field
+                                        else f"check {', '.join(spec['keyFields'])}"))
                 break
+            if (line, fname) in table.invalid:
+                continue  # an invalid value is reported once, by its own check
             if not _same(row.get(fname), lookup[key]):
                 expected = "NA" if lookup[key] is None else _fmt(lookup[key])
                 problems.append(Problem(table.label, line, fname, row.get(fname),
-                                        f"the score of {target_label} ({expected})",
-                                        "the log must copy the scores it reconciles"))
+                                        f"the {spec['targetField']} of {target_label} ({expected})",
+                                        f"the log must copy the {spec['targetField']}s it reconciles"))
 
 
 def same_score(a: Any, b: Any) -> bool:
@@ -1121,7 +1217,9 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     ``end_year >= start_year``; a flow's ``direct`` is true exactly when it skips
     a link of the classic chain); one row per case × condition (or outcome); a
     reconciliation note wherever the two codings disagree, and the common score
-    wherever they agree.
+    (or level) wherever they agree; the same participation units in the
+    reconciled table and in both codings; reconciliation logs that copy the
+    values they reconcile.
 
     A file that cannot be read (not UTF-8 — the problem gives the line of the
     first bad byte —, separated by ``;`` or tabs, broken quotes) gets one problem
@@ -1157,9 +1255,11 @@ class CaseBase:
         ``direct`` ``boolean``; ids and text ``string``; ``accessed`` a datetime.
     codings : dict of str to DataFrame
         The resources of ``codings/``, keyed by resource name: the two independent
-        codings (``coder_a_conditions``, ``coder_a_outcomes``, ``coder_b_conditions``,
-        ``coder_b_outcomes``) and ``reconciliation``, the log of how each
-        disagreement between them was settled (one row per disagreement).
+        codings (``coder_a_conditions``, ``coder_a_outcomes``, ``coder_a_participation``,
+        ``coder_b_conditions``, ``coder_b_outcomes``, ``coder_b_participation``),
+        ``reconciliation``, the log of how each disagreement on conditions and outcomes
+        was settled, and ``reconciliation_participation``, the same for participation
+        levels (one row per disagreement).
     path : Path
         Folder the package was read from.
     """
@@ -1198,7 +1298,7 @@ class CaseBase:
         rows = []
         for name in (*CASEBASE_TABLES, *self.codings):
             df = self.table(name)
-            value = "level" if name == "participation" else (
+            value = "level" if "level" in df.columns else (
                 "score" if "score" in df.columns else None)
             rows.append({
                 "resource": name,
