@@ -2,7 +2,6 @@
 9-14): UTF-16 files, wrong separator, wrong decimal mark, unnamed trailing columns, empty files,
 original cell text in range errors."""
 
-import pandas as pd
 import pytest
 
 from coanalysis.errors import DataError

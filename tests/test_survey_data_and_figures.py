@@ -4,7 +4,6 @@ long Likert tables and the survey figures."""
 import importlib.util
 import re
 import json
-from pathlib import Path
 
 import matplotlib
 

@@ -439,7 +439,7 @@ def membership_matrix(data: pd.DataFrame, *, row: str = "case_id", column: str =
 # --------------------------------------------------------------------------- circuits
 def _as_bool(values: pd.Series, column: str) -> np.ndarray:
     truth = {True: True, False: False, "true": True, "false": False, "True": True,
-             "False": False, 1: True, 0: False}
+             "False": False}  # 1 and 0 find True and False (equal keys in a dict)
     out, problems = [], []
     for index, value in values.astype(object).items():
         key = value.strip().lower() if isinstance(value, str) else value
