@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+from coanalysis.errors import ConvergenceError
 from coanalysis.survey import Design, OrdinalResult, ordinal_regression
 
 REF_DIR = Path(__file__).parent / "reference"
@@ -252,3 +253,41 @@ def test_collinear_predictors_and_zero_weight_categories_are_refused(des):
     d["w0"] = np.where(d["sat"] == 1, 0.0, d["w"])
     with pytest.raises(ValueError, match="zero total weight"):
         Design(d, weights="w0", strata="stratum", psu="psu").ordinal("sat", ["y"])
+
+
+# ------------------------------------------------------------------ no finite maximum, bad predictors
+@pytest.mark.parametrize("distr", ["logit", "probit"])
+@pytest.mark.parametrize("weighted", [True, False])
+def test_a_separating_predictor_raises_instead_of_a_finite_estimate(des, distr, weighted):
+    # sep = 1 exactly when sat >= 3: the likelihood rises for ever with sep's coefficient (R's
+    # svyolr stops with "system is computationally singular")
+    d = _strclus()
+    d["sep"] = (d["sat"].astype(int) >= 3).astype(float)
+    design = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc") if weighted else None
+    with pytest.raises(ConvergenceError, match="separate"):
+        ordinal_regression(d, "sat", ["y", "sep"], distr=distr, design=design)
+
+
+def test_predictor_problems_are_named():
+    d = _strclus()
+    d["g_unused_ref"] = pd.Categorical(d["grp"], categories=["nobody", *sorted(d["grp"].unique())])
+    d["y_inf"] = d["y"].fillna(0.0)
+    d.loc[0, "y_inf"] = np.inf
+    design = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(ValueError, match="reference category"):
+        design.ordinal("sat", ["g_unused_ref"])
+    with pytest.raises(ValueError, match=r"\['y_inf'\] hold infinite"):
+        design.ordinal("sat", ["y_inf"])
+    # a category used only by rows that do not enter the fit
+    d["g_extra"] = pd.Categorical(d["grp"], categories=[*sorted(d["grp"].unique()), "vide"])
+    with pytest.raises(ValueError, match=r"g_extra\[vide\]"):
+        ordinal_regression(d, "sat", ["g_extra"])
+    # a predictor that varies only on zero-weight respondents is constant in the fit: collinear,
+    # said in words (not a raw LinAlgError)
+    d["w0"] = d["w"]
+    d["x_zero"] = 1.0
+    d.loc[:4, "w0"] = 0.0
+    d.loc[:4, "x_zero"] = [2.0, 3.0, 4.0, 5.0, 6.0]
+    zero = Design(d, weights="w0", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(ValueError, match="collinear"):
+        zero.ordinal("sat", ["x_zero"])

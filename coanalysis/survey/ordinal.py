@@ -10,6 +10,8 @@ table and thresholds in the ``polr``/``svyolr`` parametrisation.
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from ..errors import ConvergenceError
 
@@ -267,6 +270,40 @@ def _fit_weighted(model: _WeightedCumulativeLink, start: np.ndarray, max_iter: i
     return params, max_iter, False
 
 
+#: Largest acceptable condition number of the information matrix scaled to unit diagonal.
+_MAX_CONDITION = 1e10
+
+
+def _scaled_condition(information: np.ndarray) -> float:
+    """Condition number of ``D^-1/2 A D^-1/2`` (``D`` the diagonal of ``A``): invariant to the units
+    of the predictors, large only when the information is (nearly) singular."""
+    d = np.sqrt(np.abs(np.diag(information)))
+    if not (d > 0).all():
+        return float("inf")
+    return float(np.linalg.cond(information / d[:, None] / d[None, :]))
+
+
+def _check_predictor_matrix(exog: pd.DataFrame, used: np.ndarray) -> None:
+    """Refuse what makes the model unidentified, naming the predictor: non-finite values, a
+    category with nobody among the rows used (``used``: the rows that enter the fit with a
+    positive weight), and collinearity among those rows."""
+    x = exog.to_numpy(dtype=float)
+    bad = [c for c, ok in zip(exog.columns, np.isfinite(x).all(axis=0)) if not ok]
+    if bad:
+        raise ValueError(f"predictor column(s) {bad} hold infinite values: recode or drop them")
+    x = x[used]
+    if x.shape[1] and not used.any():
+        raise ValueError("no respondent with a positive weight enters the fit")
+    empty = [c for c, col in zip(exog.columns, x.T) if "[" in c and not col.any()]
+    if empty:
+        raise ValueError(f"categories {empty} have no respondent (with positive weight) among those "
+                         "fitted: drop the category (Series.cat.remove_unused_categories()) or merge it")
+    if x.shape[1] and np.linalg.matrix_rank(np.column_stack([np.ones(len(x)), x])) < x.shape[1] + 1:
+        raise ValueError(f"the predictors {list(exog.columns)} are collinear (with each other or the "
+                         "thresholds) among the respondents used: drop or merge some; a categorical "
+                         "predictor whose reference category (the first) has nobody is collinear too")
+
+
 def _start_values(y: np.ndarray, w: np.ndarray, k: int, q: int, distr: str) -> np.ndarray:
     """β = 0 and the thresholds of the weighted marginal distribution of the outcome."""
     share = np.bincount(y, weights=w, minlength=q + 1) / w.sum()
@@ -322,7 +359,12 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     -----
     Same parametrisation and sign as R ``MASS::polr`` and ``survey::svyolr``: a positive
     coefficient moves answers towards the higher categories; ``exp(β)`` is the cumulative odds
-    ratio. Rows with a missing outcome or predictor are left out of the fit.
+    ratio. Rows with a missing outcome or predictor are left out of the fit. Outcome categories
+    that nobody chose among the rows fitted are dropped, so a threshold may join two
+    non-adjacent categories (``"3|5"``). To fit the model in a domain (a subpopulation) with a
+    design, set the outcome to NA outside the domain: the other rows keep their place in the
+    design (the design's rows cannot be subset). A predictor or category that separates the
+    outcome perfectly has no finite estimate: :class:`~coanalysis.errors.ConvergenceError`.
 
     *Unweighted* (no ``design``): maximum likelihood by BFGS then Newton polishing (statsmodels'
     ``OrderedModel``); coefficients are associations in the sample.
@@ -385,9 +427,14 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     q_norm = stats.norm.ppf(1 - (1 - level) / 2)
     k = exog.shape[1]
     if design is None:
+        _check_predictor_matrix(exog, np.ones(len(exog), dtype=bool))
         model = OrderedModel(y, exog, distr=distr)
-        start = model.fit(method="bfgs", disp=False, maxiter=2000)
-        fit = model.fit(method="newton", disp=False, maxiter=100, start_params=start.params)
+        with warnings.catch_warnings():
+            # statsmodels warns when the maximum is not finite; the check below says it in words
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", HessianInversionWarning)
+            start = model.fit(method="bfgs", disp=False, maxiter=2000)
+            fit = model.fit(method="newton", disp=False, maxiter=100, start_params=start.params)
         coef, se = fit.params.iloc[:k], fit.bse.iloc[:k]
         cuts = model.transform_threshold_params(fit.params.to_numpy())[1:-1]
         # delta method from statsmodels' (first threshold, log increments) to the thresholds
@@ -397,6 +444,15 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
         jac[k:, k:] = np.tril(np.ones((len(cuts), len(cuts)))) * inc[None, :]
         vcov = jac @ np.asarray(fit.cov_params()) @ jac.T
         loglik, converged = float(fit.llf), bool(fit.mle_retvals.get("converged", True))
+        condition = _scaled_condition(-np.asarray(model.hessian(fit.params.to_numpy())))
+        if not converged or condition > _MAX_CONDITION or not np.isfinite(fit.params).all():
+            big = [name for name, b in zip(exog.columns, coef) if abs(b) > 10]
+            raise ConvergenceError(
+                f"the ordinal model has no finite maximum (Newton converged: {converged}; scaled "
+                f"condition number of the information {condition:.3g}): a predictor or category "
+                "may separate the outcome perfectly"
+                + (f" (coefficients running away: {big})" if big else "")
+                + "; drop that predictor, merge categories of the outcome or of the predictor")
     else:
         fit, cuts, vcov, loglik = _design_fit(design, exog, y, keep.to_numpy(), distr)
         coef = pd.Series(fit.params.to_numpy()[:k], index=exog.columns)
@@ -430,9 +486,7 @@ def _design_fit(design: "Design", exog: pd.DataFrame, y: pd.Series, keep: np.nda
              if t <= 0]
     if empty:
         raise ValueError(f"outcome categories {empty} have zero total weight: merge or drop them")
-    if k and np.linalg.matrix_rank(np.column_stack([np.ones(len(x)), x])) < k + 1:
-        raise ValueError(f"the predictors {list(exog.columns)} are collinear (with each other or the "
-                         "thresholds) among the respondents used: drop or merge some")
+    _check_predictor_matrix(exog, w > 0)
     scale = w.mean()  # fit on weights of mean 1 (same estimate, better-scaled tolerances)
     model = _WeightedCumulativeLink(x, codes, w / scale, q, distr)
     params, iterations, converged = _fit_weighted(model, _start_values(codes, w, k, q, distr))
@@ -443,6 +497,19 @@ def _design_fit(design: "Design", exog: pd.DataFrame, y: pd.Series, keep: np.nda
             f"the weighted ordinal model did not converge after {iterations} Newton steps "
             f"(largest score {max_score:.3g}); a category or predictor may separate the outcome "
             "perfectly: merge sparse categories or drop the predictor")
+    condition = _scaled_condition(-hess)
+    if condition > _MAX_CONDITION:
+        # Newton stops when its steps shrink, which also happens on the flat ridge of a likelihood
+        # with no maximum: a (quasi-)separated outcome drives some coefficients towards infinity
+        # and the information matrix towards singularity (R's svyolr then fails with "system is
+        # computationally singular"); reporting a finite estimate and SE would be wrong.
+        big = [name for name, b in zip(exog.columns, params[:k]) if abs(b) > 10]
+        raise ConvergenceError(
+            f"the weighted ordinal model has no finite maximum: its information matrix is singular "
+            f"(scaled condition number {condition:.3g}), which happens when a predictor or category "
+            "separates the outcome perfectly"
+            + (f" (coefficients running away: {big})" if big else "")
+            + "; drop that predictor, merge categories of the outcome or of the predictor")
     information = -hess * scale                      # A for the design's own weights
     scores = s * w[:, None]                          # U_i = w_i ∂ log p_i / ∂θ
     influence = np.zeros((design.n, k + q))
