@@ -300,13 +300,17 @@ def test_raking_meets_random_margins_and_keeps_weight_order_within_cells(seed, n
 
 
 def _backfit_rowwise(design, z):
-    """R's row-level back-fitting (svyrecvar), written out independently of Design._residualise."""
+    """R's row-level back-fitting (svyrecvar), written out independently of Design._residualise;
+    respondents of weight 0 are left out of it (R would give NaN)."""
     z = np.asarray(z, float)[:, None]
     for step in design._calibration:
         for _ in range(10):
             for (codes, size), psw in zip(step.margins, step.psw()):
-                counts = np.bincount(codes, minlength=size)
-                means = np.bincount(codes, weights=z[:, 0] / psw, minlength=size) / counts
+                inside = psw > 0
+                counts = np.bincount(codes[inside], minlength=size)
+                ratio = np.zeros(len(psw))
+                ratio[inside] = z[inside, 0] / psw[inside]
+                means = np.bincount(codes, weights=ratio, minlength=size) / counts
                 z = z - psw[:, None] * means[codes][:, None]
     return z[:, 0]
 
@@ -407,21 +411,24 @@ def test_many_margin_cells_take_the_row_route_and_still_meet_the_margins():
     assert np.isfinite(r.mean("y").se)
 
 
-@pytest.mark.parametrize("route", ["cells", "rows"])
-def test_a_zero_base_weight_does_not_make_the_raked_se_nan(route):
-    # R divides the influence values by the weights and turns every SE into NaN; here a respondent
-    # with weight 0 keeps weight 0 and no influence
+@pytest.mark.parametrize("n_zero", [1, 20, 80])
+def test_zero_base_weights_are_left_out_of_the_raking_variance_by_both_routes(n_zero):
+    # R divides by the zero weights and turns every SE into NaN; here a respondent with weight 0
+    # keeps weight 0 and is left out of the back-fitting, the same way by both routes
     df, margins = _route_data(4, 200)
-    df.loc[7, "w"] = 0.0
+    df.loc[: n_zero - 1, "w"] = 0.0
     d = Design(df, weights="w")
-    if route == "rows":
-        with row_route():
-            r = d.rake(margins)
-    else:
-        r = d.rake(margins)
-    assert r.weights[7] == 0.0
-    se = r.mean("y").se
-    assert np.isfinite(se) and se > 0
+    by_cells = d.rake(margins)
+    with row_route():
+        by_rows = d.rake(margins)
+    assert (by_cells.weights[:n_zero] == 0).all()
+    second = {"h": {"A": by_cells.weights.sum() * 0.6, "B": by_cells.weights.sum() * 0.4}}
+    for design in (by_cells, by_rows, by_cells.rake(second)):
+        z = design.mean_influence(df["y"].to_numpy())[1]
+        np.testing.assert_allclose(design._residualise(z)[:, 0], _backfit_rowwise(design, z[:, 0]),
+                                   rtol=1e-9, atol=1e-15)
+    assert by_cells.mean("y").se == pytest.approx(by_rows.mean("y").se, rel=1e-10)
+    assert np.isfinite(by_cells.mean("y").se) and by_cells.mean("y").se > 0
 
 
 def test_rake_bounds_are_checked_and_need_not_straddle_one():
@@ -436,3 +443,16 @@ def test_rake_bounds_are_checked_and_need_not_straddle_one():
     for bad in [(2.0, 1.0), (float("nan"), 2.0), (-0.1, 2.0), (0.5, float("inf"))]:
         with pytest.raises(ValueError, match="bounds"):
             full.rake(margins, bounds=bad)
+
+
+def test_rake_names_only_the_values_found_outside_the_margin():
+    # NA in a categorical margin column: the problem names NA (and its count), not every unused
+    # category of the categorical
+    df, margins = _route_data(5, 100)
+    df["a"] = pd.Categorical(df["a"], categories=["x", "y", "z", "unused"])
+    df.loc[3, "a"] = np.nan
+    with pytest.raises(DataError) as info:
+        Design(df, weights="w").rake(margins)
+    found = [p.found for p in info.value.problems]
+    assert len(found) == 1 and pd.isna(found[0])
+    assert "1 respondent(s)" in info.value.problems[0].hint

@@ -10,7 +10,7 @@ Two routes give the same numbers (in exact arithmetic; in floating point they ag
   starting weights: the rows are read once to build the cells and once to write the raked
   weights back, whatever the number of sweeps. R's back-fitting of the influence values
   (``svyrecvar``) factorises the same way, with one pass over the rows at each end.
-* **over the rows**, when the cross-classification has more cells than the design has rows
+* **over the rows**, when the cross-classification has more than ``max(n, MIN_CELLS)`` cells
   (many margins with many categories), where cell-level arrays would outgrow the data.
 
 References
@@ -42,8 +42,13 @@ def group_sum(codes: np.ndarray, z: np.ndarray, size: int) -> np.ndarray:
 
 
 def _divide_by_weights(z: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """``z / p`` row-wise, 0 where the weight is 0 (a zero-weight respondent has no influence:
-    R divides and propagates NaN into every standard error)."""
+    """``z / p`` row-wise, 0 where the weight is 0.
+
+    A respondent whose starting weight is 0 keeps weight 0 and has no influence: the back-fitting
+    leaves it out altogether (its ``z / p`` is 0 and it is not counted in the category means), as
+    if it were not in the sample. R divides by the zero weight and propagates NaN into every
+    standard error.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         out = z / p[:, None]
     zero = p == 0
@@ -210,7 +215,7 @@ class RakingStep:
 
 @dataclass
 class RowRakingStep(RakingStep):
-    """A raking done over the rows (more cells than rows)."""
+    """A raking done over the rows (more than ``max(n, MIN_CELLS)`` cells)."""
 
     weights: np.ndarray
     factors: list[np.ndarray]
@@ -233,8 +238,10 @@ class RowRakingStep(RakingStep):
         return self._psw
 
     def counts(self) -> list[np.ndarray]:
+        """Respondents with a positive weight per margin category (see :func:`_divide_by_weights`)."""
         if self._counts is None:
-            self._counts = [np.bincount(c, minlength=s).astype(float) for c, s in self.margins]
+            positive = (self.psw()[0] > 0).astype(float)
+            self._counts = [np.bincount(c, weights=positive, minlength=s) for c, s in self.margins]
         return self._counts
 
     def cross_tables(self) -> list[list[np.ndarray]]:
@@ -302,9 +309,10 @@ class CellRakingStep(RakingStep):
         return [self.w0 * g[self.joint] for g in self.factors]
 
     def cell_counts(self) -> np.ndarray:
-        """Respondents per cell (zero-weight ones included, as R's unweighted means)."""
+        """Respondents with a positive weight per cell (see :func:`_divide_by_weights`)."""
         if self._counts is None:
-            self._counts = np.bincount(self.joint, minlength=self.cats[0].size).astype(float)
+            self._counts = np.bincount(self.joint, weights=(self.w0 > 0).astype(float),
+                                       minlength=self.cats[0].size)
         return self._counts
 
     def residualise(self, z: np.ndarray) -> None:
