@@ -70,7 +70,7 @@ def _participation_as(rows: list[list[str]], coder: str) -> list[list[str]]:
     return out
 
 
-def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool) -> list[list[str]]:
+def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool, coder: str = "A") -> list[list[str]]:
     source = "source_id" if reconciled else "source_url"
     header = ["case_id", item, "score", "evidence", source, "coder"] + (["note"] if reconciled else [])
     rows = [header]
@@ -81,7 +81,7 @@ def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool) -> list[
             else:
                 score = ("0", "0.33", "0.67", "1")[i % 4]
                 src = "S001" if reconciled else "https://example.org/a"
-                row = [case, term, score, f"Preuve pour {term}.", src, "A+B" if reconciled else "A"]
+                row = [case, term, score, f"Preuve pour {term}.", src, "A+B" if reconciled else coder]
             rows.append(row + ([""] if reconciled else []))
     return rows
 
@@ -115,10 +115,11 @@ def write_package(folder: Path, participation=PARTICIPATION, codings=None) -> Pa
     _write(folder / "conditions.csv", _scored("condition", codebook.CONDITIONS, reconciled=True))
     _write(folder / "outcomes.csv", _scored("outcome", codebook.OUTCOMES, reconciled=True))
     for coder in ("coder_a", "coder_b"):
+        letter = coder[-1].upper()
         _write(folder / "codings" / coder / "conditions.csv",
-               _scored("condition", codebook.CONDITIONS, reconciled=False))
+               _scored("condition", codebook.CONDITIONS, reconciled=False, coder=letter))
         _write(folder / "codings" / coder / "outcomes.csv",
-               _scored("outcome", codebook.OUTCOMES, reconciled=False))
+               _scored("outcome", codebook.OUTCOMES, reconciled=False, coder=letter))
     _write(folder / "codings" / "reconciliation.csv", [RECONCILIATION_HEADER])
     return folder
 
@@ -576,6 +577,16 @@ def test_disagreement_needs_a_reconciliation_note(package):
     _single(validate_casebase(package), "outcomes.csv", 3, "note")
     _set(package, "conditions.csv", 2, "note", "B retenu : la source parle d'un portage tardif.")
     _set(package, "outcomes.csv", 3, "note", "A n'avait pas vu la page du bilan.")
+    # with the notes written, what is missing is the log's row for each disagreement
+    problems = validate_casebase(package)
+    assert _where(problems) == [("codings/reconciliation.csv", None, "case_id,variable")] * 2
+    conditions, outcomes = _read(package / "conditions.csv"), _read(package / "outcomes.csv")
+    log = [RECONCILIATION_HEADER,
+           ["conditions", *conditions[1][:2], "0", "0.33", *conditions[1][2:4], "https://example.org/a",
+            conditions[1][-1]],
+           ["outcomes", *outcomes[2][:2], "", outcomes[2][2], *outcomes[2][2:4], "https://example.org/a",
+            outcomes[2][-1]]]
+    _write(package / "codings" / "reconciliation.csv", log)
     assert validate_casebase(package) == []
 
 
@@ -622,6 +633,7 @@ def test_reconciliation_log_must_copy_the_scores(package):
     # alpha / portage_politique is 0 for everyone in the fixture
     _set(package, "codings/coder_b/conditions.csv", 2, "score", "0.33")
     _set(package, "conditions.csv", 2, "note", "A retenu.")
+    _set(package, "conditions.csv", 2, "evidence", "Preuve.")
     log = [RECONCILIATION_HEADER,
            ["conditions", "alpha", "portage_politique", "0", "0.33", "0", "Preuve.",
             "https://example.org/a", "A retenu."],
@@ -631,9 +643,10 @@ def test_reconciliation_log_must_copy_the_scores(package):
     _write(package / "codings" / "reconciliation.csv", log)
     problems = validate_casebase(package)
     file = "codings/reconciliation.csv"
-    # everyone coded 0.33 for alpha / portage_administratif: score_a and score are wrong
-    assert _where(problems) == [(file, 3, "score_a"), (file, 3, "score"),
-                                (file, 4, "case_id,variable")]
+    # everyone coded 0.33 for alpha / portage_administratif: score_a and score are wrong, and the
+    # coders agree there, so the row is not a disagreement either
+    assert sorted(_where(problems)) == [(file, 3, "case_id,variable"), (file, 3, "score"),
+                                        (file, 3, "score_a"), (file, 4, "case_id,variable")]
     p = _single(problems, file, 3, "score_a")
     assert p.found == 1.0 and "(0.33)" in p.expected  # coder A coded 0.33 for this unit
     _write(package / "codings" / "reconciliation.csv", log[:2])
@@ -673,15 +686,21 @@ def test_participation_disagreement_needs_a_note_and_a_copied_log(package):
     assert _where(problems) == [(PART, 4, "note")]
     assert "coder_a 3, coder_b 4" in problems[0].expected
     _set(package, PART, 4, "note", "A retenu : les agents travaillent aux côtés des designers.")
-    assert validate_casebase(package) == []
+    problems = validate_casebase(package)
+    assert _where(problems) == [(PART_LOG, None, "case_id,actor,stage")]  # the log lacks its row
+    assert problems[0].found == "alpha / agents / conception"
+    _set(package, PART, 4, "evidence", "Binômes.")
     log = [PARTICIPATION_LOG_HEADER,
-           ["alpha", "agents", "conception", "3", "4", "3", "Binômes.", "S001", "A retenu."],
+           ["alpha", "agents", "conception", "3", "4", "3", "Binômes.", "S001",
+            "A retenu : les agents travaillent aux côtés des designers."],
            ["alpha", "usagers", "diagnostic", "4", "4", "5", "Ateliers.", "S001", "Pas un désaccord."]]
     _write(package / PART_LOG, log)
     problems = validate_casebase(package)
-    # alpha/usagers/diagnostic: the table says 4, not 5
-    assert _where(problems) == [(PART_LOG, 3, "level")]
-    assert "(4)" in problems[0].expected and "participation.csv" in problems[0].expected
+    # alpha/usagers/diagnostic: the table says 4, not 5; and the coders agree on it
+    assert sorted(_where(problems)) == [(PART_LOG, 3, "case_id,actor,stage"), (PART_LOG, 3, "level")]
+    level = _single(problems, PART_LOG, 3, "level")
+    assert "(4)" in level.expected and "participation.csv" in level.expected
+    assert _single(problems, PART_LOG, 3, "case_id,actor,stage").expected == "a unit where the coders disagree"
     _write(package / PART_LOG, log[:2])
     assert validate_casebase(package) == []
     cb = load_casebase(package)

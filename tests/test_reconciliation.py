@@ -633,3 +633,65 @@ def test_readme_prose_quotes_the_participation_figures(participation_log):
                f"({by_actor['agents']['alpha']:.2f}) and the design stage ({design['alpha']:.2f})")
     assert en_text in text
     assert f"A's level kept {kept_a} times, B's {kept_b}; one ended as NA" in text
+
+
+# ---- validate_casebase on corrupted copies: one problem, in the right file ----------------
+def _one_problem(data_copy):
+    from coanalysis import validate_casebase
+    problems = validate_casebase(data_copy)
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def test_validation_sees_a_participation_log_row_missing(data_copy, participation_log):
+    first = participation_log.iloc[0]
+    _rewrite(data_copy / "codings" / "reconciliation_participation.csv", lambda f: f.drop(index=0))
+    p = _one_problem(data_copy)
+    assert p.file == "codings/reconciliation_participation.csv" and p.line is None
+    assert p.found == " / ".join(first[k] for k in PART_KEY)
+
+
+def test_validation_sees_a_log_row_for_an_agreement(data_copy):
+    pairs = _level_pairs()
+    agreed = pairs[pairs["level_a"] == pairs["level_b"]].iloc[0]
+
+    def add(frame):
+        frame.loc[len(frame)] = [agreed["case_id"], agreed["actor"], agreed["stage"], agreed["level_a"],
+                                 agreed["level_b"], agreed["level_a"], "x", agreed["source_id_a"] or "S001",
+                                 "not a disagreement"]
+    _rewrite(data_copy / "codings" / "reconciliation_participation.csv", add)
+    p = _one_problem(data_copy)
+    assert (p.file, p.expected) == ("codings/reconciliation_participation.csv",
+                                    "a unit where the coders disagree")
+
+
+@pytest.mark.parametrize("column", ["note", "evidence", "source_id"])
+def test_validation_sees_a_reconciled_row_that_does_not_copy_its_log(data_copy, participation_log, column):
+    unit = tuple(participation_log.iloc[0][k] for k in PART_KEY)
+    path = data_copy / "participation.csv"
+    frame = _text(path)
+    row = frame.index[(frame["case_id"] == unit[0]) & (frame["actor"] == unit[1]) & (frame["stage"] == unit[2])][0]
+    frame.loc[row, column] = "S001" if column == "source_id" and frame.loc[row, column] != "S001" else "S002" \
+        if column == "source_id" else frame.loc[row, column] + " (edited)"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    p = _one_problem(data_copy)
+    assert (p.file, p.line, p.column) == ("participation.csv", row + 2, column)
+
+
+def test_validation_sees_a_wrong_coder_label(data_copy):
+    _rewrite(data_copy / "participation.csv", lambda f: f.assign(coder=["A"] + list(f["coder"][1:])))
+    p = _one_problem(data_copy)
+    assert (p.file, p.line, p.column, p.found) == ("participation.csv", 2, "coder", "A")
+
+
+def test_a_repeated_or_unknown_key_in_a_coding_is_one_problem(data_copy):
+    path = data_copy / "codings" / "coder_b" / "participation.csv"
+    frame = _text(path)
+    clash = frame.iloc[[0]].assign(level="0" if frame.loc[0, "level"] != "0" else "1")
+    pd.concat([frame, clash]).to_csv(path, index=False, lineterminator="\n")
+    p = _one_problem(data_copy)
+    assert (p.file, p.column) == ("codings/coder_b/participation.csv", "case_id,actor,stage")
+    frame.loc[0, "case_id"] = frame.loc[0, "case_id"] + "x"  # a well-formed slug that is no case
+    frame.to_csv(path, index=False, lineterminator="\n")
+    p = _one_problem(data_copy)
+    assert (p.file, p.line, p.column) == ("codings/coder_b/participation.csv", 2, "case_id")

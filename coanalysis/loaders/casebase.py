@@ -140,6 +140,27 @@ def _resource(name: str, path: str, title: str, *, schema: dict) -> dict:
     }
 
 
+def _coder_field(name: str) -> dict:
+    """The ``coder`` column: "A" or "B" in a coder's own file, "A+B" in a reconciled table."""
+    who = _RECONCILED_CODER if not name.startswith("coder_") else name.split("_")[1].upper()
+    return _str("coder", f"who coded the value: {who!r} in this file", enum=[who])
+
+
+_RECONCILED_CODER = "A+B"
+
+
+def _reconciliation_log(name: str) -> dict:
+    """Where the reconciled table ``name`` finds the log of its disagreements, and what it copies."""
+    if name == "participation":
+        return {"resource": "reconciliation_participation",
+                "key": {k: k for k in _PARTICIPATION_KEY},
+                "copied": {f: f for f in ("level", "evidence", "source_id", "note")}}
+    item = "condition" if name == "conditions" else "outcome"
+    return {"resource": "reconciliation", "where": {"table": name},
+            "key": {"case_id": "case_id", item: "variable"},
+            "copied": {f: f for f in ("score", "evidence", "note")}}
+
+
 def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabulary,
                   *, reconciled: bool, title: str) -> dict:
     source_field = "source_id" if reconciled else "source_url"
@@ -148,7 +169,7 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
         _vocab(item, vocabulary, f"{vocabulary.name} slug of the codebook"),
         _score(),
         *_evidence_fields(source_field),
-        _str("coder", "who coded the value (\"A+B\" once reconciled)"),
+        _coder_field(name),
     ]
     if reconciled:
         fields.append(_str("note", "how a disagreement between the two coders was settled; "
@@ -168,7 +189,8 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
             _EXT + "allCombinations": ["case_id", item],
             **({_EXT + "reconciles": {
                 "codings": [f"{coder}_{name}" for coder in ("coder_a", "coder_b")],
-                "value": "score", "note": "note"}} if reconciled else {}),
+                "value": "score", "note": "note", "log": _reconciliation_log(name)}}
+               if reconciled else {}),
         },
     )
 
@@ -197,7 +219,7 @@ def _participation_table(name: str, path: str, *, reconciled: bool, title: str) 
         *_participation_unit_fields(),
         _level(),
         *_evidence_fields(),
-        _str("coder", "who coded the value (\"A+B\" once reconciled)"),
+        _coder_field(name),
     ]
     if reconciled:
         fields.append(_str("note", "how a disagreement between the two coders was settled; "
@@ -213,7 +235,8 @@ def _participation_table(name: str, path: str, *, reconciled: bool, title: str) 
             _EXT + "rules": [_evidence_rule("level", ["evidence", "source_id", "coder"])],
             **({_EXT + "reconciles": {
                 "codings": [f"{coder}_{name}" for coder in ("coder_a", "coder_b")],
-                "value": "level", "note": "note", "sameUnits": True}} if reconciled else {}),
+                "value": "level", "note": "note", "sameUnits": True,
+                "log": _reconciliation_log(name)}} if reconciled else {}),
         },
     )
 
@@ -310,9 +333,12 @@ def casebase_datapackage() -> dict:
       participation levels: where the two independent codings give different
       values (or one gives NA), the reconciled row must carry a ``note`` saying
       how it was settled; where they give the same value (or both NA), the
-      reconciled value is that value. With ``sameUnits`` (participation, whose
-      units are a list of case × actor × stage rather than every combination),
-      the reconciled table and both codings hold exactly the same units;
+      reconciled value is that value, with no note. Its ``log`` names the
+      reconciliation log: one row per disagreement and none elsewhere, and the
+      reconciled row copies the log's ``copied`` fields. With ``sameUnits``
+      (participation, whose units are a list of case × actor × stage rather than
+      every combination), the reconciled table and both codings hold exactly the
+      same units;
     * ``coanalysis:matches`` on the reconciliation logs: their ``score_a``,
       ``score_b`` and ``score`` (``level_a``, ``level_b``, ``level``) equal the
       values of coder A, coder B and the reconciled table for the same unit.
@@ -822,6 +848,8 @@ def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
                     table.label, line, ",".join(key), found,
                     f"a unique {' + '.join(key)} (already on line {seen[value]})",
                     "remove the duplicate row or fix the key"))
+                # both rows of a repeated key are ambiguous for the checks between tables
+                table.invalid.update((at, k) for at in (line, seen[value]) for k in key)
             else:
                 seen[value] = line
 
@@ -847,6 +875,7 @@ def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
                         table.label, line, fname, item,
                         f"a {target_field} listed in {target.label}",
                         f"add it to {target.label} or correct the id"))
+                    table.invalid.add((line, fname))
 
 
 def _check_rules(table: _Table, problems: list[Problem]) -> None:
@@ -859,7 +888,8 @@ def _check_rules(table: _Table, problems: list[Problem]) -> None:
             if kind == "required_with":
                 for other in rule["requires"]:
                     # a column missing from the header is reported once, on line 1
-                    if other in table.columns and row.get(other) is None:
+                    if (other in table.columns and row.get(other) is None
+                            and (line, other) not in table.invalid):  # an invalid cell: reported
                         problems.append(Problem(
                             table.label, line, other, None,
                             f"{other} for the coded {fname} {_fmt(value)}",
@@ -935,9 +965,28 @@ def _check_all_combinations(table: _Table, tables: dict[str, _Table],
                 "add the missing rows with an empty score if there is no evidence"))
 
 
+def _keyed(table: _Table, key: list[str], value: str) -> tuple[dict[tuple, Any], set, bool]:
+    """``{unit: value}`` of a table, the units whose row is unreliable (an invalid or repeated key,
+    or an invalid value: reported already), and whether some row's key could not be read at all."""
+    out: dict[tuple, Any] = {}
+    unreliable: set = set()
+    unknown = False
+    for row, line in zip(table.rows, table.lines):
+        unit = tuple(row.get(k) for k in key)
+        if any((line, k) in table.invalid for k in key) or any(u is None for u in unit):
+            unreliable.add(unit)
+            unknown = True  # this row stands for some unit we cannot name
+            continue
+        if (line, value) in table.invalid:
+            unreliable.add(unit)
+        out[unit] = row.get(value)
+    return out, unreliable, unknown
+
+
 def _check_reconciliation(table: _Table, tables: dict[str, _Table],
                           problems: list[Problem]) -> None:
-    """Where the independent codings disagree, the reconciled row must say how it was settled."""
+    """Where the independent codings disagree, the reconciled row must say how it was settled,
+    and copy the log's row; where they agree, it keeps their common value and no note."""
     spec = table.schema.get(_EXT + "reconciles")
     key = table.schema["primaryKey"] if spec else []
     if not spec or not table.has(*key, spec["value"], spec["note"]):
@@ -946,32 +995,38 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
     if any(c is None or not c.has(*key, spec["value"]) for c in codings):
         return
     value, note = spec["value"], spec["note"]
-    coded = [{tuple(r.get(k) for k in key): r.get(value) for r in c.rows} for c in codings]
-    unreadable = {tuple(r.get(k) for k in key) for c in codings
-                  for r, line in zip(c.rows, c.lines) if (line, value) in c.invalid}
-    bad_key = any((line, k) in t.invalid for t in (table, *codings) for line in t.lines for k in key)
-    if spec.get("sameUnits") and not bad_key:  # an invalid key is reported once, not as lost units
+    keyed = [_keyed(c, key, value) for c in codings]
+    coded = [k[0] for k in keyed]
+    unreliable = set().union(*(k[1] for k in keyed))
+    own, own_unreliable, own_unknown = _keyed(table, key, value)
+    unreliable |= own_unreliable
+    if spec.get("sameUnits"):
         # the coders coded a given list of units: the reconciled table has exactly those units
-        have = {tuple(r.get(k) for k in key) for r in table.rows}
-        for name, c in zip(spec["codings"], coded):
+        for name, c, (_, _, c_unknown) in zip(spec["codings"], coded, keyed):
             label = tables[name].label
-            for unit in [u for u in c if u not in have]:
-                problems.append(Problem(
-                    table.label, None, ",".join(key), " / ".join(map(str, unit)),
-                    f"a row for every unit of {label}",
-                    "rebuild the reconciled table with scripts/build_casebase_scores.py"))
-            for row, line in zip(table.rows, table.lines):
-                unit = tuple(row.get(k) for k in key)
-                if unit not in c:
+            if not own_unknown:  # a row of the table with an unreadable key may be the missing unit
+                for unit in [u for u in c if u not in own and u not in unreliable]:
                     problems.append(Problem(
-                        table.label, line, ",".join(key), " / ".join(map(str, unit)),
-                        f"a unit that {label} codes too",
-                        "both coders code the same units: add it to the codings or remove it"))
+                        table.label, None, ",".join(key), " / ".join(map(str, unit)),
+                        f"a row for every unit of {label}",
+                        "rebuild the reconciled table with scripts/build_casebase_scores.py"))
+            if not c_unknown:
+                for row, line in zip(table.rows, table.lines):
+                    unit = tuple(row.get(k) for k in key)
+                    if unit in own and unit not in c and unit not in unreliable:
+                        problems.append(Problem(
+                            table.label, line, ",".join(key), " / ".join(map(str, unit)),
+                            f"a unit that {label} codes too",
+                            "both coders code the same units: add it to the codings or remove it"))
+    disagreements: dict[tuple, int] = {}
+    unsettled: set = set()  # disagreements reported for their missing note (one problem each)
+    log_name = spec["log"]["resource"] if spec.get("log") else "the reconciliation log"
+    classified: set = set()  # the units compared with the codings below
     for row, line in zip(table.rows, table.lines):
         unit = tuple(row.get(k) for k in key)
-        if (any(unit not in c for c in coded) or (line, value) in table.invalid
-                or unit in unreadable):
-            continue  # reported already: a unit missing from a coding, or an invalid value
+        if unit not in own or unit in unreliable or any(unit not in c for c in coded):
+            continue  # reported already: a unit missing from a coding, an invalid key or value
+        classified.add(unit)
         scores = [c[unit] for c in coded]
         agree = all(_same(scores[0], s) for s in scores[1:])
         if agree and not _same(row.get(value), scores[0]):
@@ -979,15 +1034,76 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
             problems.append(Problem(
                 table.label, line, value, row.get(value),
                 f"the {value} every coding gives ({both})",
-                "where the coders agree the reconciled table keeps their common score "
+                "where the coders agree the reconciled table keeps their common value "
                 "(scripts/build_casebase_scores.py rebuilds it from the codings)"))
-        elif not agree and row.get(note) is None:
-            said = ", ".join(f"{name.rsplit('_', 1)[0]} {'NA' if s is None else _fmt(s)}"
-                             for name, s in zip(spec["codings"], scores))
+        elif agree and row.get(note) is not None:
             problems.append(Problem(
-                table.label, line, note, None,
-                f"a note on how the disagreement ({said}) was settled",
-                "every disagreement between the coders needs a reconciliation note"))
+                table.label, line, note, row.get(note),
+                "an empty note (the coders agree on this unit)",
+                "a note says how a disagreement was settled: remove it, or record the "
+                "disagreement in the codings"))
+        elif not agree:
+            disagreements[unit] = line
+            if row.get(note) is None:
+                said = ", ".join(f"{name.rsplit('_', 1)[0]} {'NA' if s is None else _fmt(s)}"
+                                 for name, s in zip(spec["codings"], scores))
+                problems.append(Problem(
+                    table.label, line, note, None,
+                    f"a note on how the disagreement ({said}) was settled",
+                    f"every disagreement between the coders needs a reconciliation note: settle it "
+                    f"in {log_name} and rebuild with scripts/build_casebase_scores.py"))
+                unsettled.add(unit)
+    _check_log(table, tables, spec, key, disagreements, classified, unsettled, problems)
+
+
+def _check_log(table: _Table, tables: dict[str, _Table], spec: dict, key: list[str],
+               disagreements: dict[tuple, int], checked: set, unsettled: set,
+               problems: list[Problem]) -> None:
+    """The log of a reconciled table holds one row per disagreement, and the table copies it.
+
+    ``disagreements``: unit -> line in the table; ``checked``: the table's units whose key and value
+    could be read (a log row for any other unit is reported by the log's own ``matches`` check);
+    ``unsettled``: disagreements already reported for their missing note (not reported twice)."""
+    log_spec = spec.get("log")
+    log = tables.get(log_spec["resource"]) if log_spec else None
+    where = log_spec.get("where", {}) if log_spec else {}
+    log_key = [log_spec["key"][k] for k in key] if log_spec else []
+    if log is None or not log.has(*where, *log_key, *log_spec["copied"].values()):
+        return  # a missing or unreadable log is reported once, by its own checks
+    rows: dict[tuple, tuple[dict, int]] = {}
+    for row, line in zip(log.rows, log.lines):
+        if any(row.get(f) != v for f, v in where.items()):
+            continue
+        if any((line, f) in log.invalid for f in (*where, *log_key)):
+            return  # an invalid or repeated key in the log is reported already
+        rows[tuple(row.get(f) for f in log_key)] = (row, line)
+    by_line = dict(zip(table.lines, table.rows))
+    for unit, line in disagreements.items():
+        if unit not in rows:
+            if unit in unsettled:
+                continue
+            problems.append(Problem(
+                log.label, None, ",".join(log_key), " / ".join(map(str, unit)),
+                "a reconciliation row for this disagreement",
+                f"add the row that settles it ({table.label}, line {line})"))
+            continue
+        entry, _ = rows[unit]
+        for field_, log_field in log_spec["copied"].items():
+            if field_ == spec["note"] and unit in unsettled:
+                continue  # the missing note is reported already
+            mine, theirs = by_line[line].get(field_), entry.get(log_field)
+            if not _same(mine, theirs):
+                problems.append(Problem(
+                    table.label, line, field_, mine,
+                    f"the {log_field} of {log.label} ({'NA' if theirs is None else _fmt(theirs)})",
+                    "the reconciled table copies the log: rebuild it with "
+                    "scripts/build_casebase_scores.py"))
+    for unit, (entry, line) in rows.items():
+        if unit in checked and unit not in disagreements:
+            problems.append(Problem(
+                log.label, line, ",".join(log_key), " / ".join(map(str, unit)),
+                "a unit where the coders disagree",
+                "the coders agree here (or the unit is not coded): remove this row"))
 
 
 def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:
@@ -1008,7 +1124,11 @@ def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Prob
                 target = tables.get(target_name)
                 usable = target is not None and target.has(*target.schema["primaryKey"],
                                                            spec["targetField"])
-                lookups[target_name] = None if not usable else {
+                blurred = usable and any((ln, k) in target.invalid for ln in target.lines
+                                         for k in target.schema["primaryKey"])
+                # a target with an unreadable or repeated key: a unit that seems missing from it may
+                # be on that row, and the key problem is reported already
+                lookups[target_name] = None if not usable or blurred else {
                     tuple(r.get(k) for k in target.schema["primaryKey"]): r.get(spec["targetField"])
                     for r in target.rows}
             lookup = lookups[target_name]
@@ -1114,8 +1234,11 @@ def _is_na(value: Any) -> bool:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Both NA, or equal: numbers within 1e-9, anything else exactly."""
     if a is None or b is None:
         return a is None and b is None
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
     return math.isclose(a, b, abs_tol=1e-9)
 
 
@@ -1174,10 +1297,11 @@ def _check_package(path: str | Path | None,
     for resource in descriptor.get("resources", []):
         if names is None or resource["name"] in names:
             tables[resource["name"]] = _check_table(folder, resource, problems)
-    for table in tables.values():
+    for table in tables.values():  # each table's own rules first: they mark the invalid cells
         _check_unique_keys(table, problems)
         _check_foreign_keys(table, tables, problems)
         _check_rules(table, problems)
+    for table in tables.values():  # then the rules between tables, which skip those cells
         _check_all_combinations(table, tables, problems)
         _check_reconciliation(table, tables, problems)
         _check_matches(table, tables, problems)
