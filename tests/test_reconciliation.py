@@ -591,7 +591,8 @@ def test_missing_participation_log_row_is_reported(script, data_copy, participat
                for p in info.value.problems)
 
 
-def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
+def _add_log_row_for_an_agreement(data_copy) -> None:
+    """Append to the copy's participation log a row for the first unit the coders agree on."""
     pairs = _level_pairs()
     agreed = pairs[pairs["level_a"] == pairs["level_b"]].iloc[0]
 
@@ -600,6 +601,10 @@ def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
                                  agreed["level_b"], agreed["level_a"], "x", agreed["source_id_a"] or "S001",
                                  "not a disagreement"]
     _rewrite(data_copy / "codings" / "reconciliation_participation.csv", add)
+
+
+def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
+    _add_log_row_for_an_agreement(data_copy)
     with pytest.raises(DataError) as info:
         script.build(data_copy)
     assert [p.expected for p in info.value.problems] == ["a unit where the coders disagree"]
@@ -652,14 +657,7 @@ def test_validation_sees_a_participation_log_row_missing(data_copy, participatio
 
 
 def test_validation_sees_a_log_row_for_an_agreement(data_copy):
-    pairs = _level_pairs()
-    agreed = pairs[pairs["level_a"] == pairs["level_b"]].iloc[0]
-
-    def add(frame):
-        frame.loc[len(frame)] = [agreed["case_id"], agreed["actor"], agreed["stage"], agreed["level_a"],
-                                 agreed["level_b"], agreed["level_a"], "x", agreed["source_id_a"] or "S001",
-                                 "not a disagreement"]
-    _rewrite(data_copy / "codings" / "reconciliation_participation.csv", add)
+    _add_log_row_for_an_agreement(data_copy)
     p = _one_problem(data_copy)
     assert (p.file, p.expected) == ("codings/reconciliation_participation.csv",
                                     "a unit where the coders disagree")
