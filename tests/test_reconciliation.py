@@ -638,6 +638,11 @@ def test_readme_prose_quotes_the_participation_figures(participation_log):
                f"({by_actor['agents']['alpha']:.2f}) and the design stage ({design['alpha']:.2f})")
     assert en_text in text
     assert f"A's level kept {kept_a} times, B's {kept_b}; one ended as NA" in text
+    testing = _independent_ordinal(list(zip(*(pairs.loc[pairs["stage"] == "experimentation", c]
+                                              for c in ("level_a", "level_b")))))
+    assert (f"({testing['pair']} à l'étape d'expérimentation, {by_actor['encadrement']['pair']} pour "
+            "l'encadrement)") in text
+    assert f"({testing['pair']} at the testing stage, {by_actor['encadrement']['pair']} for managers)" in text
 
 
 # ---- validate_casebase on corrupted copies: one problem, in the right file ----------------
