@@ -16,6 +16,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 @pytest.mark.parametrize("script,expected", [
     ("bench_rake.py", ["ratio to floor, rake + first SE", "max relative weight difference vs floor"]),
     ("bench_qca.py", ["parsimonious"]),
+    ("bench_read_survey.py", ["ratio to floor", "numbers agree with pandas where it parsed them: yes"]),
 ])
 def test_benchmark_quick_run(script, expected):
     done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True,

@@ -11,6 +11,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
@@ -263,7 +265,10 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise fail(exc, "UTF-8 or cp1252", "re-export the file as 'CSV UTF-8' and pass "
                            "encoding= if it is something else") from None
-    c1 = re.search(r"[\u0080-\u009f]", text)
+    # U+0080-U+009F are the only characters whose UTF-8 form is C2 80-9F: one byte search
+    # over the encoded text tells when the (slower) character search can be skipped
+    c1 = (re.search(r"[\u0080-\u009f]", text) if not text.isascii() and re.search(
+        rb"\xc2[\x80-\x9f]", text.encode("utf-8", "surrogatepass")) else None)
     if c1:
         line = text[: c1.start()].count("\n") + 1
         raise DataError(Problem(path, line, None, c1.group(), "no C1 control character",
@@ -280,12 +285,16 @@ def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
                                 "the path names the export, not a placeholder"), "empty file")
     text, used = _decode(raw, path, encoding)
     if sep is None:
-        sample = "\n".join(text.splitlines()[:20])
+        sample = "\n".join(_first_lines(text, 20))
         try:
             sep = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
         except csv.Error:
-            header = text.splitlines()[0]
+            header = _first_lines(text, 1)[0]
             sep = max(";,\t|", key=header.count)
+    notes = [f"encoding: {used}", f"separator: {sep!r}"]
+    plain = _plain_lines(text, sep)
+    if plain is not None:
+        return [h.strip() for h in _split_line(plain[0], sep)], _TextLines(plain[1:], sep), notes, sep
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header = None
     rows: list[tuple[int, list[str]]] = []
@@ -297,8 +306,82 @@ def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
             header = [h.strip() for h in rec]
             continue
         rows.append((start, rec))
-    notes = [f"encoding: {used}", f"separator: {sep!r}"]
     return header, rows, notes, sep
+
+
+def _first_lines(text: str, k: int) -> list[str]:
+    """``text.splitlines()[:k]`` without splitting the whole text: the first ``k`` lines of a
+    prefix are those of the text once the prefix holds more than ``k`` lines."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > k:
+            return lines[:k]
+        size *= 4
+    return text.splitlines()[:k]
+
+
+class _TextLines(NamedTuple):
+    """The data lines of a CSV text that needs no csv parser, quotes removed: line ``i`` of the
+    list is line ``i + 2`` of the file (the header is line 1) and holds one record, its fields
+    separated by ``sep``."""
+
+    lines: list[str]
+    sep: str
+
+
+def _plain_lines(text: str, sep: str) -> list[str] | None:
+    """The physical lines of ``text``, quotes removed, when the csv module would read each of them
+    as one record split at every ``sep`` (see :func:`_unquote`; no NUL, no field over the csv size
+    limit, a one-character separator that is no quote or line break); None otherwise, and the
+    csv module reads the text.
+
+    Line breaks are those of ``io.StringIO(newline="")``: "\\r\\n", "\\r" or "\\n".
+    """
+    if not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n\0' or "\0" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if '"' in text:
+        text = _unquote(text, sep)
+        if text is None:
+            return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if not lines or max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _unquote(text: str, sep: str) -> str | None:
+    """``text`` without its quotes when every quote opens or closes a whole field ("a";"b c")
+    holding no quote, separator or line break: the csv module then reads each such field as
+    its content, so the text without quotes splits into the same records and fields. None for
+    anything else (escaped quotes "", separators or line breaks inside quotes, text around
+    quotes, a line that is just ""), which the csv module reads itself.
+    """
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an odd number of quotes
+        return None
+    inside = "".join(parts[1::2])
+    if sep in inside or "\n" in inside:
+        return None
+    ends = (sep, "\n")
+    first, last = parts[0], parts[-1]
+    if (first and not first.endswith(ends)) or (last and not last.startswith(ends)):
+        return None
+    for between in set(parts[2:-2:2]):  # from a closing quote to the next opening one
+        if not (between.startswith(ends) and between.endswith(ends)):
+            return None  # also "" (an escaped quote) and text glued to a quote
+    if '\n""\n' in f"\n{text}\n":  # one empty quoted field: the csv module gives [""], not []
+        return None
+    return "".join(parts)
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    """The fields of one unquoted line as the csv module reads them (an empty line has none)."""
+    return line.split(sep) if line else []
 
 
 def _read_xlsx_rows(path: str, sheet: int | str):
@@ -435,7 +518,7 @@ def _sav_scale_code(scale: LikertScale, sav: _SavColumn, value: Any
 
 
 def _sav_labelled(path: str, col: str, sav: _SavColumn, cells: pd.Series,
-                  problems: list[Problem], recoded: list[dict]) -> pd.Categorical:
+                  problems: list[Problem], recoded: _Recoded) -> pd.Categorical:
     """Ordered categorical of value labels for an SPSS variable with no declared scale.
 
     Codes the file declares user-missing, or whose label names a missing reason, become NA
@@ -449,7 +532,7 @@ def _sav_labelled(path: str, col: str, sav: _SavColumn, cells: pd.Series,
             continue
         reason = sav.missing_reason(v)
         if reason is not None:
-            recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+            recoded.add(int(ln), col, v, reason)
             labels.append(None)
         elif v in sav.labels:
             labels.append(sav.labels[v])
@@ -493,6 +576,267 @@ def _number_hint(cell: Any, dec: str) -> str:
     except ValueError:
         return "remove units or text from the cell"
     return f"the cell is a number written with the decimal mark {other!r}: pass decimal={other!r}"
+
+
+# --------------------------------------------------------------------------- fast paths
+# A CSV's cells are all text, so each column is checked value by value on its *distinct* values
+# (pd.factorize) and the rows take the result by integer indexing. Every rule stays the one
+# above: LikertScale.parse on each distinct answer, parse_number on each number that is not
+# plainly written, the same Problem for each offending cell, in the same order. Columns holding
+# anything but str (XLSX numbers, SPSS values) go through the same rules one cell at a time.
+
+#: Numbers that parse_number reads as ``float(text)`` once the spaces are removed and the decimal
+#: comma is a point: ASCII digits, an optional sign, an optional decimal part. Every other cell
+#: (exponent, dot thousands, Unicode digits, text...) is given to parse_number itself.
+_PLAIN_NUMBER = {",": re.compile(r"[+-]?[0-9]+(?:,[0-9]+)?"),
+                 ".": re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")}
+_SPACE_CHARS = (" ", "\u00a0", "\u202f", "\t")  # what _SPACES removes
+_EMPTY_ROW = "ligne vide / empty row"
+
+
+def _is_text(cells: np.ndarray) -> bool:
+    """Whether every cell of a non-empty object array is a str."""
+    return len(cells) > 0 and pd.api.types.infer_dtype(cells, skipna=False) == "string"
+
+
+def _blank_text(cells: np.ndarray) -> np.ndarray:
+    """``str(c).strip() == ""`` for each cell of an array of str (``str.strip`` and
+    ``str.isspace`` share Python's definition of whitespace)."""
+    return (cells == "") | np.fromiter(map(str.isspace, cells), bool, count=len(cells))
+
+
+def _exact_float(bound: Any) -> bool:
+    """Whether numpy compares floats with ``bound`` as Python does (it converts it to a float)."""
+    if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+        return False
+    try:
+        return float(bound) == bound
+    except OverflowError:
+        return False
+
+
+class _Recoded:
+    """The cells turned into NA, in the order they are found (report.recoded)."""
+
+    COLUMNS = ["line", "column", "value", "reason"]
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+        self.columns: list[str] = []
+        self.values: list[Any] = []
+        self.reasons: list[str] = []
+        self.text = True  # every value a str: the frame can be built from columns
+
+    def add(self, line: int, column: str, value: Any, reason: str) -> None:
+        self.extend([line], column, [value], [reason])
+
+    def extend(self, lines: list[int], column: str, values: list, reasons: list[str],
+               text: bool = False) -> None:
+        """Add cells; ``text=True`` says that every value is a str."""
+        self.lines += lines
+        self.columns += [column] * len(lines)
+        self.values += values
+        self.reasons += reasons
+        self.text = self.text and (text or all(isinstance(v, str) for v in values))
+
+    def frame(self) -> pd.DataFrame:
+        if self.lines and self.text:  # the same frame as from the records, built faster
+            return pd.DataFrame(dict(zip(self.COLUMNS, (self.lines, self.columns, self.values,
+                                                        self.reasons))), columns=self.COLUMNS)
+        return pd.DataFrame([dict(zip(self.COLUMNS, rec)) for rec in
+                             zip(self.lines, self.columns, self.values, self.reasons)],
+                            columns=self.COLUMNS)
+
+
+def _check_rows(path: str, rows: Iterable[tuple[int, list]], ncol: int, dropped: int):
+    """The row checks, one row at a time: ``(kept, rejected, problems)`` with kept
+    ``[(line, cells)]``, rejected ``[(line, record)]`` and problems ``[(line, Problem)]``."""
+    kept, rejected, problems = [], [], []
+    for line, rec in rows:
+        cells = ["" if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in rec]
+        if all(str(c).strip() == "" for c in cells):
+            rejected.append((line, {"line": line, "reason": _EMPTY_ROW}))
+            continue
+        if len(cells) != ncol:
+            if len(cells) > ncol and all(str(c).strip() == "" for c in cells[ncol:]):
+                cells = cells[:ncol]
+            else:
+                problems.append((line, _ragged(path, line, len(cells), ncol, dropped)))
+                continue
+        kept.append((line, cells))
+    return kept, rejected, problems
+
+
+def _ragged(path: str, line: int, n: int, ncol: int, dropped: int) -> Problem:
+    """The problem of a row of ``n`` fields under a header of ``ncol`` names."""
+    if dropped and ncol < n <= ncol + dropped:
+        hint = "this line has data in a column without a name in the header: name that column"
+    else:
+        hint = "check the separator and quoting of this line"
+    return Problem(path, line, None, f"{n} fields", f"{ncol} fields as in the header", hint)
+
+
+def _widths(ncol: int, dropped: int) -> list[int]:
+    """Field counts handled by blocks: the header's, with and without its unnamed trailing columns."""
+    return sorted({ncol, ncol + dropped}) if ncol >= 1 else []
+
+
+def _text_blocks(text: _TextLines, ncol: int, dropped: int):
+    """Rows of an unquoted CSV as blocks ``[(lines, cells)]`` of equal field counts (``cells`` a
+    2-D object array, split in one ``str.split`` per block) and the other rows ``[(line, fields)]``."""
+    lines, sep = text.lines, text.sep
+    n = len(lines)
+    widths = _widths(ncol, dropped)
+    fields = np.fromiter(map(methodcaller("count", sep), lines), np.int64, count=n) + 1
+    if 1 in widths:  # an empty line has no field, not one empty field
+        fields[np.fromiter(map(len, lines), np.int64, count=n) == 0] = 0
+    numbers = np.arange(2, n + 2)
+    blocks = []
+    for w in widths:
+        idx = np.flatnonzero(fields == w)
+        if len(idx):
+            flat = sep.join(map(lines.__getitem__, idx.tolist())).split(sep)
+            blocks.append((numbers[idx], np.array(flat, dtype=object).reshape(len(idx), w)))
+    other = [(int(numbers[i]), _split_line(lines[i], sep))
+             for i in np.flatnonzero(~np.isin(fields, widths)).tolist()]
+    return blocks, other
+
+
+def _record_blocks(rows: list[tuple[int, list[str]]], ncol: int, dropped: int):
+    """The same as :func:`_text_blocks` for records already split by the csv module."""
+    n = len(rows)
+    fields = np.fromiter((len(rec) for _, rec in rows), np.int64, count=n)
+    numbers = np.fromiter((ln for ln, _ in rows), np.int64, count=n)
+    blocks = []
+    widths = _widths(ncol, dropped)
+    for w in widths:
+        idx = np.flatnonzero(fields == w)
+        if len(idx):
+            cells = np.empty((len(idx), w), dtype=object)
+            for k, i in enumerate(idx.tolist()):
+                cells[k] = rows[i][1]
+            blocks.append((numbers[idx], cells))
+    other = [rows[i] for i in np.flatnonzero(~np.isin(fields, widths)).tolist()]
+    return blocks, other
+
+
+def _check_blocks(path: str, blocks: list[tuple[np.ndarray, np.ndarray]], ncol: int, dropped: int):
+    """The checks of :func:`_check_rows` on blocks of text rows of equal field counts:
+    ``(kept lines, kept cells, rejected, problems)``, the last two as in :func:`_check_rows`."""
+    kept_lines, kept_cells, rejected, problems = [], [], [], []
+    for numbers, cells in blocks:
+        k, w = cells.shape
+        blank = _blank_text(cells[:, 0])  # a blank row starts with a blank cell
+        cand = np.flatnonzero(blank)
+        if len(cand):
+            blank[cand] = _blank_text(cells[cand].ravel()).reshape(len(cand), w).all(axis=1)
+        rejected += [(ln, {"line": ln, "reason": _EMPTY_ROW}) for ln in numbers[blank].tolist()]
+        keep = ~blank
+        if w > ncol:
+            extra_blank = _blank_text(cells[:, ncol:].ravel()).reshape(k, w - ncol).all(axis=1)
+            for ln in numbers[keep & ~extra_blank].tolist():
+                problems.append((ln, _ragged(path, ln, w, ncol, dropped)))
+            keep &= extra_blank
+        kept_lines.append(numbers[keep])
+        kept_cells.append(cells[keep][:, :ncol])
+    return kept_lines, kept_cells, rejected, problems
+
+
+def _frame_from_blocks(header: list[str], kept_lines: list[np.ndarray],
+                       kept_cells: list[np.ndarray], kept: list[tuple[int, list]]) -> pd.DataFrame:
+    """The frame of the kept rows, in file order, from the blocks and the rows checked one by one."""
+    if kept:
+        rest = np.empty((len(kept), len(header)), dtype=object)
+        for k, (_, cells) in enumerate(kept):
+            rest[k] = cells
+        kept_lines = kept_lines + [np.array([ln for ln, _ in kept], dtype=np.int64)]
+        kept_cells = kept_cells + [rest]
+    if len(kept_lines) == 1:  # one block: already in file order
+        lines, cells = kept_lines[0], kept_cells[0]
+    else:
+        lines = np.concatenate(kept_lines)
+        order = np.argsort(lines, kind="stable")
+        lines, cells = lines[order], np.concatenate(kept_cells)[order]
+    return pd.DataFrame(cells, columns=header, dtype=object, index=pd.Index(lines, name="line"))
+
+
+def _scale_column_text(path: str, col: str, scale: LikertScale, cells: np.ndarray,
+                       lines: np.ndarray, problems: list[Problem], recoded: _Recoded
+                       ) -> pd.Categorical:
+    """A Likert column of text cells: :meth:`LikertScale.parse` once per distinct answer."""
+    rows, answers = pd.factorize(cells)
+    position = {c: i for i, c in enumerate(scale.codes)}
+    cat = np.full(len(answers), -1, dtype=np.int64)
+    reasons = np.full(len(answers), None, dtype=object)
+    unknown = np.zeros(len(answers), dtype=bool)
+    for j, answer in enumerate(answers.tolist()):
+        try:
+            code, reason = scale.parse(answer)
+        except KeyError:
+            unknown[j] = True
+            continue
+        if code is not None:
+            cat[j] = position[code]
+        reasons[j] = reason
+    bad = np.flatnonzero(unknown[rows])
+    if len(bad):
+        expected = scale.describe()
+        for ln, v in zip(lines[bad].tolist(), cells[bad].tolist()):
+            problems.append(Problem(path, ln, col, v, expected,
+                                    "fix the answer, or declare the code in the scale's "
+                                    "missing= if it means no answer"))
+    missing = np.flatnonzero(np.not_equal(reasons, None)[rows])
+    if len(missing):
+        recoded.extend(lines[missing].tolist(), col, cells[missing].tolist(),
+                       reasons[rows[missing]].tolist(), text=True)
+    return pd.Categorical.from_codes(cat[rows], dtype=scale.dtype())
+
+
+def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(numbers, failed)``: :func:`parse_number` of each str, NaN and True where it raises.
+
+    Plainly written numbers (see :data:`_PLAIN_NUMBER`) are read together: spaces removed from
+    one joined string, one regular expression per value, ``float`` of the text with a point.
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    failed = np.zeros(n, dtype=bool)
+    joined = "\n".join(values)
+    if joined.count("\n") == n - 1:  # no value holds a line break: the join splits back
+        for ch in _SPACE_CHARS:
+            if ch in joined:
+                joined = joined.replace(ch, "")
+        texts = joined.split("\n")
+        plain = np.fromiter(map(bool, map(_PLAIN_NUMBER[dec].fullmatch, texts)), bool, count=n)
+        if plain.any():
+            if dec == ",":
+                texts = joined.replace(",", ".").split("\n")
+            out[plain] = np.fromiter(map(float, compress(texts, plain)), float, count=int(plain.sum()))
+        empty = np.fromiter(map(len, texts), np.int64, count=n) == 0  # parse_number gives NaN
+        rest = np.flatnonzero(~plain & ~empty).tolist()
+    else:
+        rest = range(n)
+    for j in rest:
+        try:
+            out[j] = parse_number(values[j], dec)
+        except ValueError:
+            failed[j] = True
+    return out, failed
+
+
+def _number_column_text(path: str, col: str, cells: np.ndarray, lines: np.ndarray, dec: str,
+                        problems: list[Problem]) -> np.ndarray:
+    """A numeric column of text cells: each distinct value parsed once."""
+    rows, values = pd.factorize(cells)
+    numbers, failed = _parse_text_numbers(values.tolist(), dec)
+    bad = np.flatnonzero(failed[rows])
+    if len(bad):
+        hints: dict[str, str] = {}
+        for ln, v in zip(lines[bad].tolist(), cells[bad].tolist()):
+            if v not in hints:
+                hints[v] = _number_hint(v, dec)
+            problems.append(Problem(path, ln, col, v, f"a number (decimal mark {dec!r})", hints[v]))
+    return numbers[rows]
 
 
 # --------------------------------------------------------------------------- main
@@ -557,6 +901,13 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     pandas' C parser ignores ``thousands="\\u00a0"``; numbers are therefore parsed here, from
     text, by :func:`parse_number`. cp1252 is preferred to latin-1 because latin-1 decodes
     Windows bytes 0x80-0x9F (€, œ, ’) into invisible control characters.
+
+    Text columns are checked on their distinct values, not cell by cell:
+    :meth:`LikertScale.parse` runs once per distinct answer, numbers written plainly (digits, a
+    sign, one decimal mark, once the spaces are removed) are read by ``float`` and every other
+    cell by :func:`parse_number`, so values and messages are those of the per-cell rules. A CSV
+    without quotes, or whose quotes surround whole fields holding no quote, separator or line
+    break, is split without the csv module, which reads any other.
 
     SPSS files carry their own declarations, which are obeyed: a code the file declares
     user-missing (``meta.missing_ranges``), or whose value label names a missing reason
@@ -625,50 +976,53 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     if problems:
         raise DataError(problems, f"{Path(path).name}: header does not match the declaration")
 
-    rejected, kept = [], []
     ncol = len(header)
-    for line, rec in rows:
-        cells = ["" if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in rec]
-        if all(str(c).strip() == "" for c in cells):
-            rejected.append({"line": line, "reason": "ligne vide / empty row"})
-            continue
-        if len(cells) != ncol:
-            if len(cells) > ncol and all(str(c).strip() == "" for c in cells[ncol:]):
-                cells = cells[:ncol]
-            elif dropped and ncol < len(cells) <= ncol + dropped:
-                problems.append(Problem(path, line, None, f"{len(cells)} fields",
-                                        f"{ncol} fields as in the header",
-                                        "this line has data in a column without a name in the "
-                                        "header: name that column"))
-                continue
-            else:
-                problems.append(Problem(path, line, None, f"{len(cells)} fields",
-                                        f"{ncol} fields as in the header",
-                                        "check the separator and quoting of this line"))
-                continue
-        kept.append((line, cells))
+    if isinstance(rows, _TextLines):
+        rows_read = len(rows.lines)
+        blocks, other = _text_blocks(rows, ncol, dropped)
+    elif suffix not in (".xlsx", ".xlsm", ".sav"):  # CSV read by the csv module: every cell is text
+        rows_read = len(rows)
+        blocks, other = _record_blocks(rows, ncol, dropped)
+    else:
+        rows_read = len(rows)
+        blocks, other = [], rows
+    kept_lines, kept_cells, rejected, row_problems = _check_blocks(path, blocks, ncol, dropped)
+    kept, more_rejected, more_problems = _check_rows(path, other, ncol, dropped)
+    rejected = [r for _, r in sorted(rejected + more_rejected, key=lambda t: t[0])]
+    problems = [p for _, p in sorted(row_problems + more_problems, key=lambda t: t[0])]
     if problems:
         raise DataError(problems, f"{Path(path).name}: ragged rows")
-    rows_read = len(rows)
-    if not kept:
+    if not kept and not any(len(ln) for ln in kept_lines):
         raise DataError(Problem(path, None, None, f"{rows_read} row(s), none with data",
                                 "at least one data row",
                                 "the file has a header but no answers: export the responses "
                                 "(not only the questionnaire), and check the export's filters "
                                 "(date, completed responses only)"), "empty file")
-    frame = pd.DataFrame([c for _, c in kept], columns=header, dtype=object,
-                         index=pd.Index([ln for ln, _ in kept], name="line"))
+    if blocks:
+        frame = _frame_from_blocks(header, kept_lines, kept_cells, kept)
+    else:
+        frame = pd.DataFrame([c for _, c in kept], columns=header, dtype=object,
+                             index=pd.Index([ln for ln, _ in kept], name="line"))
     if incomplete_column:
-        blank = frame[incomplete_column].map(lambda v: str(v).strip() == "")
+        cells = frame[incomplete_column].to_numpy(dtype=object)
+        if _is_text(cells):
+            blank = _blank_text(cells)
+        else:
+            blank = frame[incomplete_column].map(lambda v: str(v).strip() == "").to_numpy(dtype=bool)
         for ln in frame.index[blank]:
             rejected.append({"line": int(ln), "reason": f"réponse incomplète / incomplete response "
                                                         f"({incomplete_column} vide)"})
         frame = frame.loc[~blank]
 
     out: dict[str, Any] = {}
-    recoded = []
+    recoded = _Recoded()
+    lines = frame.index.to_numpy()
     if id_column:
-        ids = frame[id_column].map(lambda v: _norm(v) if not isinstance(v, str) else v.strip())
+        cells = frame[id_column].to_numpy(dtype=object)
+        if _is_text(cells):
+            ids = pd.Series(list(map(str.strip, cells)), index=frame.index, dtype=object)
+        else:
+            ids = frame[id_column].map(lambda v: _norm(v) if not isinstance(v, str) else v.strip())
         for ln in ids.index[ids == ""]:
             problems.append(Problem(path, int(ln), id_column, "", "a respondent id",
                                     "every row needs an id"))
@@ -682,6 +1036,10 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
             else:
                 first[v] = int(ln)
     for col, scale in scales.items():
+        cells = frame[col].to_numpy(dtype=object)
+        if meta is None and _is_text(cells):
+            out[col] = _scale_column_text(path, col, scale, cells, lines, problems, recoded)
+            continue
         codes = []
         sav = _SavColumn(meta, col) if meta is not None else None
         for ln, v in frame[col].items():
@@ -700,28 +1058,38 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                                         "missing= if it means no answer"))
                 code, reason = None, None
             if reason is not None:
-                recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+                recoded.add(int(ln), col, v, reason)
             codes.append(code)
         out[col] = scale.categorical(codes)
     for col in numeric + [c for c in ranges if c not in numeric]:
-        vals = []
-        sav = _SavColumn(meta, col) if meta is not None else None
-        for ln, v in frame[col].items():
-            reason = sav.missing_reason(v) if sav is not None else None
-            if reason is not None:
-                recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
-                vals.append(np.nan)
-                continue
-            try:
-                vals.append(parse_number(v, dec))
-            except ValueError:
-                problems.append(Problem(path, int(ln), col, v, f"a number (decimal mark {dec!r})",
-                                        _number_hint(v, dec)))
-                vals.append(np.nan)
-        arr = np.asarray(vals, dtype=float)
+        cells = frame[col].to_numpy(dtype=object)
+        if meta is None and _is_text(cells):
+            arr = _number_column_text(path, col, cells, lines, dec, problems)
+        else:
+            vals = []
+            sav = _SavColumn(meta, col) if meta is not None else None
+            for ln, v in frame[col].items():
+                reason = sav.missing_reason(v) if sav is not None else None
+                if reason is not None:
+                    recoded.add(int(ln), col, v, reason)
+                    vals.append(np.nan)
+                    continue
+                try:
+                    vals.append(parse_number(v, dec))
+                except ValueError:
+                    problems.append(Problem(path, int(ln), col, v, f"a number (decimal mark {dec!r})",
+                                            _number_hint(v, dec)))
+                    vals.append(np.nan)
+            arr = np.asarray(vals, dtype=float)
         if col in ranges:
             lo, hi = ranges[col]
-            for ln, x, cell in zip(frame.index, arr, frame[col]):
+            if _exact_float(lo) and _exact_float(hi):
+                # numpy compares with float(lo) and float(hi), which here equal lo and hi exactly
+                outside = np.flatnonzero(np.isfinite(arr) & ~((lo <= arr) & (arr <= hi)))
+                checks = zip(lines[outside], arr[outside], cells[outside])
+            else:
+                checks = zip(frame.index, arr, frame[col])
+            for ln, x, cell in checks:
                 if np.isfinite(x) and not lo <= x <= hi:
                     problems.append(Problem(path, int(ln), col, cell, f"a value from {lo:g} to {hi:g}",
                                             "check the value or the declared range"))
@@ -742,7 +1110,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
             for ln, v in frame[col].items():
                 reason = sav.missing_reason(v)
                 if reason is not None:
-                    recoded.append({"line": int(ln), "column": col, "value": v, "reason": reason})
+                    recoded.add(int(ln), col, v, reason)
                 cells.append(np.nan if reason is not None else v)
             data[col] = pd.Series(cells, index=frame.index, dtype=object).replace("", np.nan)
             if pd.api.types.is_object_dtype(data[col].dtype):
@@ -751,10 +1119,11 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                 except (TypeError, ValueError):
                     data[col] = data[col].astype("str")
         else:
-            data[col] = pd.Series([str(v).strip() if not isinstance(v, str) else v
-                                   for v in frame[col]], index=frame.index, dtype="str")
+            cells = frame[col].to_numpy(dtype=object)
+            if not _is_text(cells):
+                cells = [str(v).strip() if not isinstance(v, str) else v for v in cells]
+            data[col] = pd.Series(cells, index=frame.index, dtype="str")
     report = LoadReport(path, rows_read, len(data),
                         pd.DataFrame(rejected, columns=["line", "reason"]),
-                        pd.DataFrame(recoded, columns=["line", "column", "value", "reason"]),
-                        notes)
+                        recoded.frame(), notes)
     return SurveyLoad(data, report)
