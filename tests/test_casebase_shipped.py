@@ -82,3 +82,23 @@ def test_every_disagreement_is_in_the_reconciliation_log(cb):
         differ = (a.isna() != b.isna()) | ((a - b).abs() > 1e-9).fillna(False)
         expected = {(tbl, c, str(v)) for c, v in differ[differ].index}
         assert expected == {u for u in units if u[0] == tbl}
+
+
+def test_as_coded_by_swaps_in_one_coders_tables(cb):
+    from coanalysis import metrics
+    for coder in ("coder_a", "coder_b"):
+        coded = cb.as_coded_by(coder)
+        for table in ("conditions", "outcomes", "participation"):
+            assert getattr(coded, table) is cb.codings[f"{coder}_{table}"]
+        assert coded.cases is cb.cases and coded.flows is cb.flows
+    a, b = cb.as_coded_by("coder_a"), cb.as_coded_by("coder_b")
+    # where both coders give the same four principles, the index is the same under both codings
+    pa, pb = metrics.principle_profile(a), metrics.principle_profile(b)
+    same = [c for c in pa.index if pa.loc[c].fillna(-1).equals(pb.loc[c].fillna(-1))]
+    assert 0 < len(same) < len(pa)
+    ia, ib = metrics.coconstruction_index(a, "mean"), metrics.coconstruction_index(b, "mean")
+    assert ia.loc[same].equals(ib.loc[same])
+    # and the reconciled index too, where the coders agree on every principle
+    assert metrics.coconstruction_index(cb, "mean").loc[same].equals(ia.loc[same])
+    with pytest.raises(KeyError, match="coder_a"):
+        cb.as_coded_by("coder_c")

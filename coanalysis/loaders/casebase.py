@@ -15,7 +15,7 @@ import datetime as _dt
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -1435,6 +1435,42 @@ class CaseBase:
         for col in ("cases", "coded", "na"):
             out[col] = out[col].astype("Int64")
         return out
+
+    def as_coded_by(self, coder: str) -> "CaseBase":
+        """The case base as one coder coded it, before reconciliation.
+
+        Parameters
+        ----------
+        coder : {"coder_a", "coder_b"}
+            Whose independent coding replaces the reconciled ``conditions``, ``outcomes`` and
+            ``participation`` tables.
+
+        Returns
+        -------
+        CaseBase
+            The same cases, sources, flows and codings; the three coded tables are that
+            coder's (with the coder's ``evidence`` and, for conditions and outcomes, the
+            ``source_url`` as written in the dossier instead of ``source_id``). Every metric
+            runs on it unchanged, so a result can be recomputed under each coding to see how
+            far it depends on the coders' disagreements (a sensitivity analysis).
+
+        Raises
+        ------
+        KeyError
+            Naming the coders available when ``coder`` has no coding.
+
+        Examples
+        --------
+        >>> cb = load_casebase()                                   # doctest: +SKIP
+        >>> metrics.coconstruction_index(cb.as_coded_by("coder_b"))  # doctest: +SKIP
+        """
+        tables = ("conditions", "outcomes", "participation")
+        coders = sorted({n.rsplit("_", 1)[0] for n in self.codings
+                         if n.startswith("coder_") and n.rsplit("_", 1)[1] in tables})
+        missing = [t for t in tables if f"{coder}_{t}" not in self.codings]
+        if missing:
+            raise KeyError(f"{coder!r} has no coding of {missing}; coders available: {coders}")
+        return replace(self, **{t: self.codings[f"{coder}_{t}"] for t in tables})
 
     def labelled(self, name: str, lang: Lang = "fr") -> pd.DataFrame:
         """A copy of a resource with codebook slugs replaced by French or English labels.
