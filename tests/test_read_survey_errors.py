@@ -130,3 +130,12 @@ def test_range_error_shows_the_cell_as_written(tmp_path):
     found = [pr.found for pr in e.value.problems]
     assert found == ["340,0", "1\u202f250"]
     assert "np.float64" not in str(e.value) and "found '340,0'" in str(e.value)
+
+
+def test_a_file_of_byte_order_marks_only_is_an_empty_file(tmp_path):
+    # found by fuzzing: decoded, the text is empty; it used to crash with IndexError / TypeError
+    path = tmp_path / "boms.csv"
+    path.write_bytes(b"\xff\xfe\xff\xfe")
+    for sep in (None, ";"):
+        with pytest.raises(DataError, match="empty file"):
+            read_survey(path, encoding="utf-16", sep=sep)

@@ -279,11 +279,14 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
 
 def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
     raw = Path(path).read_bytes()
+    empty = DataError(Problem(path, None, None, "empty file", "a header line and data rows",
+                              "the file holds no text: check that the export finished and that "
+                              "the path names the export, not a placeholder"), "empty file")
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise DataError(Problem(path, None, None, "empty file", "a header line and data rows",
-                                "the file holds no text: check that the export finished and that "
-                                "the path names the export, not a placeholder"), "empty file")
+        raise empty
     text, used = _decode(raw, path, encoding)
+    if not text.strip().strip("\ufeff"):  # e.g. a UTF-16 file holding only byte-order marks
+        raise empty
     if sep is None:
         sample = "\n".join(_first_lines(text, 20))
         try:
