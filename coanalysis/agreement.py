@@ -14,8 +14,8 @@ import pandas as pd
 
 from .errors import DataError, Problem, require_columns
 
-__all__ = ["krippendorff_alpha", "exact_agreement", "reliability_matrix", "coder_agreement",
-           "participation_agreement"]
+__all__ = ["krippendorff_alpha", "alpha_interval", "exact_agreement", "reliability_matrix",
+           "coder_agreement", "participation_agreement"]
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -165,6 +165,172 @@ def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = Non
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
 
 
+def _pairable_data(*codings: pd.DataFrame, units: Sequence[str] | None,
+                   value: str) -> np.ndarray:
+    """Coders × pairable units (coded by at least two coders) as a float array."""
+    matrix = reliability_matrix(*codings, units=units, value=value).to_numpy(dtype=float)
+    return matrix[:, np.sum(~np.isnan(matrix), axis=0) >= 2]
+
+
+def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray, level: Level) -> np.ndarray:
+    """Alpha of each resample of the units (columns) of ``data``, vectorised.
+
+    ``data`` is coders × pairable units; ``resamples`` is (B, N) integer indices of
+    columns, one row per replicate. Each unit's coincidences are computed once; a
+    replicate's coincidence matrix is the sum of those of its drawn units (with
+    multiplicity), from which alpha is computed as by :func:`krippendorff.alpha`:
+    :math:`1 - (n - 1) \\sum o_{ck}\\delta^2_{ck} / \\sum n_c n_k \\delta^2_{ck}`, the
+    ordinal metric being recomputed from each replicate's margins. NaN where the
+    replicate has no expected disagreement (a single value drawn).
+    """
+    resamples = np.atleast_2d(np.asarray(resamples, dtype=np.intp))
+    domain = np.unique(data[~np.isnan(data)])
+    n_units, n_values = data.shape[1], domain.size
+    if n_units == 0 or n_values == 0:
+        return np.full(resamples.shape[0], np.nan)
+    # value counts per unit (N, V) and per-unit coincidences (N, V*V)
+    counts = np.stack([np.sum(data == v, axis=0) for v in domain], axis=1).astype(float)
+    m_u = counts.sum(axis=1)
+    per_unit = (counts[:, :, None] * counts[:, None, :]
+                - counts[:, :, None] * np.eye(n_values)[None]) / (m_u - 1)[:, None, None]
+    # how many times each unit is drawn in each replicate (B, N)
+    n_boot = resamples.shape[0]
+    offsets = (np.arange(n_boot, dtype=np.intp) * n_units)[:, None]
+    weights = np.bincount((resamples + offsets).ravel(),
+                          minlength=n_boot * n_units).reshape(n_boot, n_units).astype(float)
+    o = (weights @ per_unit.reshape(n_units, -1)).reshape(n_boot, n_values, n_values)
+    n_c = o.sum(axis=2)                                   # (B, V) margins
+    n = n_c.sum(axis=1)                                   # (B,) pairable values
+    if level == "ordinal":
+        cum = np.cumsum(n_c, axis=1)
+        idx = np.arange(n_values)
+        lo, hi = np.minimum.outer(idx, idx), np.maximum.outer(idx, idx)
+        between = cum[:, hi] - cum[:, lo] + n_c[:, lo]     # sum_{g=lo..hi} n_g
+        delta = (between - (n_c[:, :, None] + n_c[:, None, :]) / 2) ** 2
+    else:
+        c, k = domain[:, None], domain[None, :]
+        if level == "interval":
+            d = (c - k) ** 2
+        elif level == "ratio":
+            total = c + k
+            d = np.divide(c - k, total, out=np.zeros_like(total), where=total != 0) ** 2
+        else:
+            d = (c != k).astype(float)
+        delta = np.broadcast_to(d, (n_boot, n_values, n_values))
+    observed = np.sum(o * delta, axis=(1, 2))
+    expected = np.sum(n_c[:, :, None] * n_c[:, None, :] * delta, axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alphas = 1 - (n - 1) * observed / expected
+    return np.where(expected > 0, alphas, np.nan)
+
+
+def alpha_interval(*codings: pd.DataFrame, units: Sequence[str] | None = None,
+                   value: str = "score", level: Level = "interval", confidence: float = 0.95,
+                   n_boot: int = 1000, seed: int = 20261126) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of Krippendorff's alpha, resampling units.
+
+    Parameters
+    ----------
+    *codings : DataFrame
+        The codings, as for :func:`krippendorff_alpha`.
+    units : sequence of str, optional
+        Unit columns (default as in :func:`reliability_matrix`).
+    value : str
+        Column of the coded values.
+    level : {"interval", "ordinal", "nominal", "ratio"}
+        Level of measurement, as for :func:`krippendorff_alpha`.
+    confidence : float, default 0.95
+        Coverage of the interval, strictly between 0 and 1.
+    n_boot : int, default 1000
+        Number of bootstrap replicates.
+    seed : int, default 20261126
+        Seed of the :class:`numpy.random.Generator`; the same seed gives the same
+        interval (the function is deterministic).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; ``(nan, nan)`` when alpha itself is undefined, when fewer
+        than two units are pairable, or when no replicate has a defined alpha.
+
+    Notes
+    -----
+    Let the :math:`N` pairable units be the columns of the reliability matrix coded
+    by at least two coders (the only ones alpha uses). Each replicate
+    :math:`b = 1, \\dots, B` draws :math:`N` of them with replacement and computes
+
+    .. math:: \\alpha^*_b = 1 - (n^*_b - 1)\\frac{\\sum_{c,k} o^*_{ck}\\, \\delta^2_{ck}}
+                                              {\\sum_{c,k} n^*_c n^*_k\\, \\delta^2_{ck}}
+
+    from the coincidences :math:`o^*` of the drawn units (a unit drawn twice counts
+    twice), exactly the estimator of :func:`krippendorff_alpha` (both the observed
+    and the expected disagreement are recomputed; for the ordinal level the metric
+    :math:`\\delta^2` is recomputed from the replicate's margins :math:`n^*_c`). The
+    interval is the :math:`(1 - \\text{confidence})/2` and
+    :math:`(1 + \\text{confidence})/2` quantiles of the :math:`\\alpha^*_b`
+    (percentile method, Efron & Tibshirani 1993, ch. 13). Replicates whose alpha is
+    undefined (every drawn value the same, so no expected disagreement) are
+    skipped: the quantiles are taken over the defined replicates only, which can
+    leave the interval slightly optimistic when such replicates are frequent (very
+    few units or values).
+
+    Hayes & Krippendorff (2007) bootstrap the *coincidences*: they resample
+    pairable values (pairs of judgements), holding the expected disagreement fixed.
+    This is the simpler and more conventional *unit* bootstrap: the units are what
+    was sampled (cases, or case × variable cells), a unit's judgements are resampled
+    together so that their dependence is kept, and each replicate is an ordinary
+    alpha on a resampled reliability matrix, which can be checked against
+    ``krippendorff.alpha`` (the tests do). Caveat: case × variable units of the
+    same case are treated as independent, so where cases differ the interval can be
+    too narrow; a bootstrap over cases would be wider.
+
+    Computation: each unit's coincidence matrix is computed once, and all
+    replicates are one matrix product (replicate × unit draw counts) × (unit ×
+    coincidences). 1000 replicates on 500 units take about 10 ms in all, matrix
+    building included (two coders; interval with four values or ordinal with six
+    alike), measured on the development machine.
+
+    References
+    ----------
+    Hayes, A. F. & Krippendorff, K. (2007). Answering the call for a standard
+    reliability measure for coding data. *Communication Methods and Measures*
+    1(1), 77-89.
+
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    Annenberg School for Communication Departmental Papers 43.
+
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"case_id": list("abcdefgh"), "score": [0, 0.33, 0.67, 1, 0, 0.33, 0.67, 1]})
+    >>> b = pd.DataFrame({"case_id": list("abcdefgh"), "score": [0, 0.33, 0.67, 1, 0.33, 0.33, 0.67, 0.67]})
+    >>> low, high = alpha_interval(a, b)
+    >>> bool(low <= krippendorff_alpha(a, b) <= high <= 1)
+    True
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+    if int(n_boot) != n_boot or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    data = _pairable_data(*codings, units=units, value=value)
+    n_units = data.shape[1]
+    if n_units < 2 or np.unique(data[~np.isnan(data)]).size < 2:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    resamples = rng.integers(0, n_units, size=(int(n_boot), n_units))
+    alphas = _bootstrap_alphas(data, resamples, level)
+    alphas = alphas[~np.isnan(alphas)]
+    if alphas.size == 0:
+        return float("nan"), float("nan")
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(alphas, [tail, 1 - tail])
+    return float(low), float(high)
+
+
 def exact_agreement(*codings: pd.DataFrame, units: Sequence[str] | None = None,
                     value: str = "score") -> pd.Series:
     """Counts and share of units on which all codings give the same value.
@@ -250,9 +416,12 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
         One row per variable (each condition, then each outcome), then one row
         ``"(all)"`` per table and one for everything, with columns ``table``,
         ``variable``, ``n_units``, ``n_pairable``, ``n_na_all``, ``n_na_some``,
-        ``n_exact``, ``exact`` (share of pairable units with the same score) and
+        ``n_exact``, ``exact`` (share of pairable units with the same score),
         ``alpha`` (Krippendorff's alpha at ``level``; per variable, the units are
-        the cases; for a table or overall, the units are case × variable).
+        the cases; for a table or overall, the units are case × variable) and
+        ``alpha_low``, ``alpha_high`` (95 % percentile bootstrap interval of alpha
+        over units, :func:`alpha_interval` with its default seed and 1000
+        replicates), on the ``"(all)"`` rows only, ``<NA>`` per variable.
 
     Notes
     -----
@@ -261,11 +430,17 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     :func:`exact_agreement`); ``alpha`` is :math:`1 - D_o / D_e` (see
     :func:`krippendorff_alpha`). Alpha per variable rests on few cases and is
     often undefined (NaN) when the coders used a single score; read it with
-    ``n_pairable``.
+    ``n_pairable``. The interval is not computed per variable: with a few dozen
+    cases (and often only two or three score values) a bootstrap interval would
+    rest on too few units to be meaningful (many replicates undefined), and it
+    would cost a bootstrap per variable; it is computed for each table and overall.
 
     References
     ----------
     Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+
+    Hayes, A. F. & Krippendorff, K. (2007). Answering the call for a standard
+    reliability measure for coding data. *Communication Methods and Measures* 1(1), 77-89.
 
     Examples
     --------
@@ -300,8 +475,9 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     out = pd.DataFrame(rows)
     for col in ("n_units", "n_pairable", "n_na_all", "n_na_some", "n_exact"):
         out[col] = out[col].astype("Int64")
-    for col in ("exact", "alpha"):
+    for col in ("exact", "alpha", "alpha_low", "alpha_high"):
         out[col] = out[col].astype("Float64")
+    out.loc[out["variable"] != "(all)", ["alpha_low", "alpha_high"]] = pd.NA
     return out
 
 
@@ -324,7 +500,9 @@ def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFra
         with ``table`` = ``"participation"``, ``by`` (``"actor"``, ``"stage"`` or
         ``"(all)"``), ``variable`` (the actor or stage slug), the counts of
         :func:`exact_agreement`, ``within_one`` (share of pairable units whose levels
-        differ by at most one step) and ``alpha``.
+        differ by at most one step), ``alpha`` and ``alpha_low``, ``alpha_high`` (95 %
+        percentile bootstrap interval of alpha over units, :func:`alpha_interval`) on the
+        ``"(all)"`` row only, ``<NA>`` on the actor and stage rows.
 
     Notes
     -----
@@ -332,10 +510,14 @@ def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFra
     ``"(all)"`` summarises the table. ``within_one`` is reported because adjacent IAP2
     levels (consult / involve, involve / collaborate) are where coders of documents most
     often part; ordinal alpha already weighs a one-step disagreement less than a larger one.
+    The bootstrap interval is left out of the actor and stage rows: too few units for a
+    meaningful interval, and a bootstrap per row for overlapping views of the same units.
 
     References
     ----------
     Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    Hayes, A. F. & Krippendorff, K. (2007). Answering the call for a standard reliability
+    measure for coding data. *Communication Methods and Measures* 1(1), 77-89.
     International Association for Public Participation (2018). *IAP2 Spectrum of Public
     Participation*.
 
@@ -367,11 +549,13 @@ def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFra
     rows.append({"by": "(all)", **_agreement_row("participation", "(all)", frames, units, level,
                                                  value="level")})
     out = pd.DataFrame(rows)[["table", "by", "variable", "n_units", "n_pairable", "n_na_all",
-                              "n_na_some", "n_exact", "exact", "within_one", "alpha"]]
+                              "n_na_some", "n_exact", "exact", "within_one", "alpha",
+                              "alpha_low", "alpha_high"]]
     for col in ("n_units", "n_pairable", "n_na_all", "n_na_some", "n_exact"):
         out[col] = out[col].astype("Int64")
-    for col in ("exact", "within_one", "alpha"):
+    for col in ("exact", "within_one", "alpha", "alpha_low", "alpha_high"):
         out[col] = out[col].astype("Float64")
+    out.loc[out["by"] != "(all)", ["alpha_low", "alpha_high"]] = pd.NA
     return out
 
 
@@ -387,11 +571,15 @@ def _within_one(frames: list[pd.DataFrame], units: list[str], value: str) -> flo
 def _agreement_row(table: str, variable: str, frames: list[pd.DataFrame], units: list[str],
                    level: Level, value: str = "score") -> dict:
     counts = exact_agreement(*frames, units=units, value=value)
+    low, high = (alpha_interval(*frames, units=units, value=value, level=level)
+                 if variable == "(all)" else (float("nan"), float("nan")))
     row = {
         "table": table,
         "variable": variable,
         **counts.to_dict(),
         "alpha": krippendorff_alpha(*frames, units=units, value=value, level=level),
+        "alpha_low": low,
+        "alpha_high": high,
     }
     if value == "level":
         row["within_one"] = _within_one(frames, units, value)

@@ -247,6 +247,29 @@ def format_participation_agreement(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+_INTERVAL_TEXT = {"fr": "{alpha} (IC à {confidence} {low}–{high})",
+                  "en": "{alpha} ({confidence} CI {low}–{high})"}
+
+
+def alpha_with_interval(row, lang: Lang = "fr", confidence: float = 0.95) -> str:
+    """Alpha of an agreement row with its bootstrap interval, e.g. "0,91 (IC à 95 % 0,88–0,94)".
+
+    ``row`` has ``alpha``, ``alpha_low`` and ``alpha_high`` (the ``"(all)"`` rows of
+    :func:`coanalysis.agreement.coder_agreement` and ``participation_agreement``, whose
+    interval is :func:`coanalysis.agreement.alpha_interval` at 95 %); "—" when alpha is
+    undefined, alpha alone when the interval is.
+    """
+    check_lang(lang)
+    if pd.isna(row["alpha"]):
+        return "—"
+    alpha = format_number(row["alpha"], 2, lang=lang)
+    if pd.isna(row["alpha_low"]) or pd.isna(row["alpha_high"]):
+        return alpha
+    return _INTERVAL_TEXT[lang].format(alpha=alpha, confidence=format_percent(confidence, 0, lang=lang),
+                                       low=format_number(row["alpha_low"], 2, lang=lang),
+                                       high=format_number(row["alpha_high"], 2, lang=lang))
+
+
 _PARTICIPATION_TEXT = {
     "fr": {
         "bullet": "- **niveaux de participation** (alpha ordinal) : α = {alpha} ({units} unités cas × "
@@ -268,8 +291,8 @@ _PARTICIPATION_TEXT = {
 
 
 def participation_markdown(table: pd.DataFrame, lang: Lang = "fr") -> str:
-    """The participation agreement of ``data/README.md`` as Markdown: one bullet, then one row
-    per actor, per stage and overall (codebook labels)."""
+    """The participation agreement of ``data/README.md`` as Markdown: one bullet (alpha with its
+    95 % bootstrap interval), then one row per actor, per stage and overall (codebook labels)."""
     check_lang(lang)
     text = _PARTICIPATION_TEXT[lang]
 
@@ -280,7 +303,7 @@ def participation_markdown(table: pd.DataFrame, lang: Lang = "fr") -> str:
         return "—" if pd.isna(v) else format_percent(v, 0, lang=lang)
 
     overall = table[table["by"] == "(all)"].iloc[0]
-    lines = [text["bullet"].format(alpha=alpha(overall), units=int(overall["n_units"]),
+    lines = [text["bullet"].format(alpha=alpha_with_interval(overall, lang), units=int(overall["n_units"]),
                                    pair=int(overall["n_pairable"]), na_some=int(overall["n_na_some"]),
                                    exact=share(overall["exact"]), within=share(overall["within_one"])),
              "", text["header"], "|---|---:|---:|---:|---:|---:|"]
@@ -330,7 +353,8 @@ def agreement_markdown(agreement: pd.DataFrame, lang: Lang = "fr") -> str:
     Returns
     -------
     str
-        One bullet per table and one overall (alpha, units, units scored by both
+        One bullet per table and one overall (alpha with its 95 % bootstrap
+        interval, see :func:`alpha_with_interval`, units, units scored by both
         coders, exact agreement; disagreements = different scores + score against
         NA), then a table with one row per variable, per table and overall:
         units scored by both coders (``n_pairable``), score against NA
@@ -349,12 +373,13 @@ def agreement_markdown(agreement: pd.DataFrame, lang: Lang = "fr") -> str:
     lines = []
     for table in TABLES:
         r = rows.loc[(table, "(all)")]
-        lines.append(text["bullet"].format(label=text["table"][table], alpha=alpha(r),
+        lines.append(text["bullet"].format(label=text["table"][table],
+                                           alpha=alpha_with_interval(r, lang),
                                            units=int(r["n_units"]), pair=int(r["n_pairable"]),
                                            exact=exact(r)))
     r = rows.loc[("(all)", "(all)")]
     different = int(r["n_pairable"] - r["n_exact"])
-    lines.append(text["overall"].format(alpha=alpha(r), disagree=different + int(r["n_na_some"]),
+    lines.append(text["overall"].format(alpha=alpha_with_interval(r, lang), disagree=different + int(r["n_na_some"]),
                                         units=int(r["n_units"]), different=different,
                                         na_some=int(r["n_na_some"])))
     lines += ["", text["header"], "|---|---:|---:|---:|---:|"]

@@ -10,6 +10,8 @@ import pytest
 
 from coanalysis import codebook
 from coanalysis.agreement import (
+    _bootstrap_alphas,
+    alpha_interval,
     coder_agreement,
     exact_agreement,
     krippendorff_alpha,
@@ -147,9 +149,18 @@ def test_coder_agreement_table():
     cb = _casebase_with_codings(a_cond, b_cond, a_out, b_out)
     table = coder_agreement(cb)
     assert list(table.columns) == ["table", "variable", "n_units", "n_pairable", "n_na_all",
-                                   "n_na_some", "n_exact", "exact", "alpha"]
+                                   "n_na_some", "n_exact", "exact", "alpha", "alpha_low",
+                                   "alpha_high"]
     assert len(table) == 13 + 1 + 5 + 1 + 1
+    assert str(table["alpha_low"].dtype) == str(table["alpha_high"].dtype) == "Float64"
+    per_variable = table["variable"] != "(all)"
+    assert table.loc[per_variable, ["alpha_low", "alpha_high"]].isna().all().all()
     rows = table.set_index(["table", "variable"])
+    # conditions agree everywhere: every replicate has alpha 1
+    assert (rows.loc[("conditions", "(all)"), "alpha_low"],
+            rows.loc[("conditions", "(all)"), "alpha_high"]) == (pytest.approx(1.0), pytest.approx(1.0))
+    for key in (("outcomes", "(all)"), ("(all)", "(all)")):
+        assert rows.loc[key, "alpha_low"] <= rows.loc[key, "alpha"] <= rows.loc[key, "alpha_high"], key
     cond_all = rows.loc[("conditions", "(all)")]
     assert cond_all["n_units"] == 26
     assert cond_all["n_na_some"] == 1 and cond_all["n_na_all"] == 1
@@ -289,6 +300,9 @@ def test_participation_agreement_counts_and_ordinal_alpha():
     assert overall["alpha"] == pytest.approx(1 - observed / expected, rel=1e-9)
     usagers = table[(table["by"] == "actor") & (table["variable"] == "usagers")].iloc[0]
     assert usagers["n_units"] == 3 and usagers["n_exact"] == 1
+    assert list(table.columns[-3:]) == ["alpha", "alpha_low", "alpha_high"]
+    assert table.loc[table["by"] != "(all)", ["alpha_low", "alpha_high"]].isna().all().all()
+    assert overall["alpha_low"] <= overall["alpha"] <= overall["alpha_high"]
 
 
 def test_participation_agreement_needs_two_codings():
@@ -296,3 +310,126 @@ def test_participation_agreement_needs_two_codings():
     del cb.codings["coder_b_participation"]
     with pytest.raises(ValueError, match="two codings"):
         participation_agreement(cb)
+
+
+# ------------------------------------------------------------- bootstrap interval of alpha
+TOY_A = [0, 0.33, 0.67, 1, 0, 0.33, 0.67, 1, 0.33, 0.67, 1, 0, NA, 1, 0.67, 0.33]
+TOY_B = [0, 0.33, 0.33, 1, 0.33, 0.33, 0.67, 0.67, 0.33, 0.67, 1, 0, 0.33, NA, 0.67, 0]
+
+
+def _toy(copies: int = 1):
+    a = pd.concat([_coding(TOY_A)] * copies, ignore_index=True)
+    b = pd.concat([_coding(TOY_B)] * copies, ignore_index=True)
+    ids = [f"k{i:04d}" for i in range(len(a))]
+    return a.assign(case_id=ids), b.assign(case_id=ids)
+
+
+def test_alpha_interval_contains_alpha_on_a_toy_case():
+    a, b = _toy()
+    low, high = alpha_interval(a, b)
+    alpha = krippendorff_alpha(a, b)
+    assert 0.5 < alpha < 1
+    assert low <= alpha <= high <= 1
+    assert high - low > 0.05  # 14 pairable units: a wide interval
+    for level in ("ordinal", "nominal", "ratio"):
+        low, high = alpha_interval(a, b, level=level)
+        assert low <= krippendorff_alpha(a, b, level=level) <= high, level
+
+
+def test_alpha_interval_contains_alpha_on_the_shipped_data():
+    from coanalysis.loaders import load_casebase
+
+    cb = load_casebase()
+    scores = coder_agreement(cb)
+    participation = participation_agreement(cb)
+    totals = pd.concat([scores[scores["variable"] == "(all)"], participation[participation["by"] == "(all)"]])
+    assert len(totals) == 4
+    for _, r in totals.iterrows():
+        assert r["alpha_low"] < r["alpha"] < r["alpha_high"] <= 1, (r["table"], r["variable"])
+        assert r["alpha_high"] - r["alpha_low"] < 0.25
+
+
+def test_alpha_interval_is_deterministic_and_narrows_with_more_units():
+    a, b = _toy()
+    assert alpha_interval(a, b) == alpha_interval(a, b)
+    assert alpha_interval(a, b, seed=1) == alpha_interval(a, b, seed=1)
+    assert alpha_interval(a, b, seed=1) != alpha_interval(a, b, seed=2)
+    big_a, big_b = _toy(copies=4)
+    assert krippendorff_alpha(big_a, big_b) == pytest.approx(krippendorff_alpha(a, b), abs=0.02)
+    low, high = alpha_interval(a, b)
+    big_low, big_high = alpha_interval(big_a, big_b)
+    assert big_high - big_low < 0.75 * (high - low)  # about half: width ~ 1/sqrt(N)
+    assert big_low <= krippendorff_alpha(big_a, big_b) <= big_high
+    low90, high90 = alpha_interval(a, b, confidence=0.90)
+    assert low <= low90 <= high90 <= high
+
+
+def test_alpha_interval_is_nan_when_alpha_is_undefined():
+    one_value = _coding([0.67] * 6)
+    assert all(math.isnan(x) for x in alpha_interval(one_value, one_value.copy()))
+    one_unit = (_coding([0, NA, NA]), _coding([1, 0.33, NA]))  # a single pairable unit
+    assert all(math.isnan(x) for x in alpha_interval(*one_unit))
+    nothing = _coding([NA, NA])
+    assert all(math.isnan(x) for x in alpha_interval(nothing, nothing.copy()))
+
+
+def test_alpha_interval_checks_its_arguments():
+    a, b = _toy()
+    for kwargs in ({"confidence": 1.0}, {"confidence": 0}, {"n_boot": 0}, {"n_boot": 2.5},
+                   {"level": "cardinal"}):
+        with pytest.raises(ValueError):
+            alpha_interval(a, b, **kwargs)
+
+
+@pytest.mark.parametrize("level", ["interval", "ordinal", "nominal", "ratio"])
+def test_bootstrap_replicate_is_krippendorff_alpha_of_the_resampled_matrix(level):
+    """Independent check: each replicate = krippendorff.alpha on the resampled columns."""
+    import krippendorff
+
+    rng = np.random.default_rng(7)
+    values = np.array([0, 0.33, 0.67, 1]) if level != "ordinal" else np.arange(6.0)
+    a = rng.choice(values, 60)
+    b = np.where(rng.random(60) < 0.7, a, rng.choice(values, 60))
+    c = np.where(rng.random(60) < 0.5, np.nan, rng.choice(values, 60))  # a third, partial coder
+    b[:5] = np.nan
+    for data in (np.vstack([a, b]), np.vstack([a, b, c])):
+        data = data[:, np.sum(~np.isnan(data), axis=0) >= 2]
+        resamples = rng.integers(0, data.shape[1], size=(20, data.shape[1]))
+        got = _bootstrap_alphas(data, resamples, level)
+        expected = [krippendorff.alpha(reliability_data=data[:, idx], level_of_measurement=level)
+                    for idx in resamples]
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        whole = _bootstrap_alphas(data, np.arange(data.shape[1])[None, :], level)[0]
+        assert whole == pytest.approx(krippendorff.alpha(reliability_data=data,
+                                                         level_of_measurement=level), rel=1e-10)
+
+
+def test_alpha_interval_is_the_percentile_of_krippendorff_on_seeded_resamples():
+    """The whole procedure redone by hand: same draws, krippendorff.alpha, percentiles."""
+    import krippendorff
+
+    a, b = _toy()
+    data = reliability_matrix(a, b).to_numpy(dtype=float)
+    data = data[:, np.sum(~np.isnan(data), axis=0) >= 2]
+    draws = np.random.default_rng(123).integers(0, data.shape[1], size=(200, data.shape[1]))
+    alphas = []
+    for idx in draws:
+        sample = data[:, idx]
+        if np.unique(sample[~np.isnan(sample)]).size > 1:
+            alphas.append(krippendorff.alpha(reliability_data=sample, level_of_measurement="interval"))
+    expected = np.quantile(alphas, [0.05, 0.95])
+    got = alpha_interval(a, b, confidence=0.90, n_boot=200, seed=123)
+    assert got == pytest.approx(tuple(expected), rel=1e-10)
+
+
+def test_alpha_interval_is_fast():
+    import time
+
+    rng = np.random.default_rng(3)
+    values = rng.choice([0, 0.33, 0.67, 1], 500)
+    noisy = np.where(rng.random(500) < 0.8, values, rng.choice([0, 0.33, 0.67, 1], 500))
+    a, b = _coding(list(values)), _coding(list(noisy))
+    start = time.perf_counter()
+    low, high = alpha_interval(a, b, n_boot=1000)
+    assert time.perf_counter() - start < 1.0  # ~10 ms measured; generous for slow CI machines
+    assert low < high

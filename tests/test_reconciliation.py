@@ -243,6 +243,50 @@ def test_readme_agreement_block_is_the_script_output(script):
                                + script.participation_markdown(built.participation_agreement, "fr"))
 
 
+ALPHA_WITH_INTERVAL = re.compile(r"α = (−?\d,\d\d) \(IC à 95\u202f% (−?\d,\d\d)–(−?\d,\d\d)\)")
+
+
+def test_readme_bullets_quote_an_interval_containing_alpha(script):
+    """Each bullet quotes alpha, then its 95 % bootstrap interval, which contains it; alpha is the
+    independent computation and the bounds are those of the agreement tables."""
+    bullets = [line for line in _readme_block().splitlines() if line.startswith("- ")]
+    assert len(bullets) == 4
+    built = script.build(DATA)
+    scores = built.agreement.set_index(["table", "variable"])
+    part = built.participation_agreement
+    rows = [scores.loc[("conditions", "(all)")], scores.loc[("outcomes", "(all)")],
+            scores.loc[("(all)", "(all)")], part[part["by"] == "(all)"].iloc[0]]
+    units = _raw_units()
+    pairs = _level_pairs()
+    independent = [_independent_agreement(units[("conditions", "(all)")])["alpha"],
+                   _independent_agreement(units[("outcomes", "(all)")])["alpha"],
+                   _independent_agreement(units[("(all)", "(all)")])["alpha"],
+                   _independent_ordinal(list(zip(pairs["level_a"], pairs["level_b"])))["alpha"]]
+    for bullet, row, ref in zip(bullets, rows, independent):
+        found = ALPHA_WITH_INTERVAL.findall(bullet)
+        assert len(found) == 1, bullet
+        alpha, low, high = (_fr_number(x.replace("−", "-")) for x in found[0])
+        assert alpha == pytest.approx(ref, abs=0.005), bullet
+        assert low <= alpha <= high <= 1, bullet
+        assert (low, high) == (pytest.approx(row["alpha_low"], abs=0.005),
+                               pytest.approx(row["alpha_high"], abs=0.005)), bullet
+        assert row["alpha_low"] <= ref <= row["alpha_high"], bullet
+
+
+def test_agreement_markdown_quotes_the_interval_in_english(script):
+    built = script.build(DATA)
+    en = script.agreement_markdown(built.agreement, "en") + "\n" + script.participation_markdown(
+        built.participation_agreement, "en")
+    bullets = [line for line in en.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 4
+    for bullet in bullets:
+        assert re.search(r"α = \d\.\d\d \(95% CI \d\.\d\d–\d\.\d\d\)", bullet), bullet
+    row = built.agreement.iloc[0].copy()  # a per-variable row: no interval, alpha alone
+    assert pd.isna(row["alpha_low"]) and script.alpha_with_interval(row, "en") == f"{row['alpha']:.2f}"
+    row["alpha"] = np.nan
+    assert script.alpha_with_interval(row, "fr") == "—"
+
+
 def test_readme_agreement_table_matches_an_independent_computation():
     """Every row of the per-variable table, recomputed from the raw codings."""
     totals = {"Toutes les conditions": ("conditions", "(all)"),
