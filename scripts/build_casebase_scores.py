@@ -247,12 +247,12 @@ def format_participation_agreement(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-_INTERVAL_TEXT = {"fr": "{alpha} (IC à {confidence} {low}–{high})",
-                  "en": "{alpha} ({confidence} CI {low}–{high})"}
+_INTERVAL_TEXT = {"fr": "{alpha}, IC à {confidence} {low}–{high}",
+                  "en": "{alpha}, {confidence} CI {low}–{high}"}
 
 
 def alpha_with_interval(row, lang: Lang = "fr", confidence: float = 0.95) -> str:
-    """Alpha of an agreement row with its bootstrap interval, e.g. "0,91 (IC à 95 % 0,88–0,94)".
+    """Alpha of an agreement row with its bootstrap interval, e.g. "0,91, IC à 95 % 0,88–0,94".
 
     ``row`` has ``alpha``, ``alpha_low`` and ``alpha_high`` (the ``"(all)"`` rows of
     :func:`coanalysis.agreement.coder_agreement` and ``participation_agreement``, whose

@@ -243,7 +243,7 @@ def test_readme_agreement_block_is_the_script_output(script):
                                + script.participation_markdown(built.participation_agreement, "fr"))
 
 
-ALPHA_WITH_INTERVAL = re.compile(r"α = (−?\d,\d\d) \(IC à 95\u202f% (−?\d,\d\d)–(−?\d,\d\d)\)")
+ALPHA_WITH_INTERVAL = re.compile(r"α = (−?\d,\d\d), IC à 95\u202f% (−?\d,\d\d)–(−?\d,\d\d)")
 
 
 def test_readme_bullets_quote_an_interval_containing_alpha(script):
@@ -280,7 +280,7 @@ def test_agreement_markdown_quotes_the_interval_in_english(script):
     bullets = [line for line in en.splitlines() if line.startswith("- ")]
     assert len(bullets) == 4
     for bullet in bullets:
-        assert re.search(r"α = \d\.\d\d \(95% CI \d\.\d\d–\d\.\d\d\)", bullet), bullet
+        assert re.search(r"α = \d\.\d\d, 95% CI \d\.\d\d–\d\.\d\d", bullet), bullet
     row = built.agreement.iloc[0].copy()  # a per-variable row: no interval, alpha alone
     assert pd.isna(row["alpha_low"]) and script.alpha_with_interval(row, "en") == f"{row['alpha']:.2f}"
     row["alpha"] = np.nan
