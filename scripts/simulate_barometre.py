@@ -95,19 +95,29 @@ def ordinal_answers(rng, p_top2, person_effect, n_items_shape):
     return np.digitize(latent, [-1.0, 0.0, 1.0]) + 1
 
 
+def _stratum(rng: np.random.Generator, wave: str, population: str, zone: str, n: int, big_n: int,
+             *, sex_p: list[float], profile: tuple[str, list[str], list[float]]
+             ) -> tuple[pd.DataFrame, np.ndarray]:
+    """One stratum's respondents (sex, then the profile column, drawn in that order), its fpc,
+    stratum label and design weight N/n, and each respondent's person effect (sd 0.6)."""
+    column, levels, probs = profile
+    df = pd.DataFrame({"vague": wave, "population": population, "zone": zone,
+                       "sexe": rng.choice(["F", "H"], n, p=sex_p),
+                       column: rng.choice(levels, n, p=probs),
+                       "fpc": big_n})
+    df["strate"] = f"{wave}-{population}-{zone}"
+    df["poids"] = big_n / n
+    return df, rng.normal(0, 0.6, n)
+
+
 def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     parts, margins = [], []
     for w, wave in enumerate(WAVES):
         for zone, share in ZONES.items():
             n, big_n = USERS_PER_ZONE[zone], round(INHABITANTS_2021 * ADULT_SHARE * share)
-            df = pd.DataFrame({"vague": wave, "population": "usagers", "zone": zone,
-                               "sexe": rng.choice(["F", "H"], n, p=[0.58, 0.42]),
-                               "age": rng.choice(list(USER_AGE), n, p=[0.18, 0.40, 0.42]),
-                               "fpc": big_n})
-            df["strate"] = f"{wave}-usagers-{zone}"
-            df["poids"] = big_n / n
-            person = rng.normal(0, 0.6, n)
+            df, person = _stratum(rng, wave, "usagers", zone, n, big_n, sex_p=[0.58, 0.42],
+                                  profile=("age", list(USER_AGE), [0.18, 0.40, 0.42]))
             for svc, _ in SERVICES.items():
                 p = PUBLISHED_BY_SERVICE[svc]
                 if isinstance(p, list):
@@ -118,13 +128,8 @@ def simulate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
             parts.append(df)
         for area, big_n in AGENTS.items():
             n = AGENTS_PER_AREA[area]
-            df = pd.DataFrame({"vague": wave, "population": "agents", "zone": area,
-                               "sexe": rng.choice(["F", "H"], n, p=[0.55, 0.45]),
-                               "categorie": rng.choice(list(AGENT_CAT), n, p=[0.22, 0.18, 0.60]),
-                               "fpc": big_n})
-            df["strate"] = f"{wave}-agents-{area}"
-            df["poids"] = big_n / n
-            person = rng.normal(0, 0.6, n)
+            df, person = _stratum(rng, wave, "agents", area, n, big_n, sex_p=[0.55, 0.45],
+                                  profile=("categorie", list(AGENT_CAT), [0.22, 0.18, 0.60]))
             for svc in SERVICES:
                 p = PUBLISHED_BY_SERVICE[svc]
                 p = ((np.mean(p) if isinstance(p, list) else p) + AGENT_SHIFT[svc]

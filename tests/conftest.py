@@ -5,6 +5,7 @@ examples every time; locally it explores new examples on each run.
 """
 
 import os
+from pathlib import Path
 
 import matplotlib
 from hypothesis import settings
@@ -75,3 +76,11 @@ def make_casebase():
                         sources=pd.DataFrame(), codings={}, path=None)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def ref() -> pd.Series:
+    """R survey reference values (tests/reference/survey_reference_values.csv, made once by
+    make_survey_reference.R), indexed by name."""
+    path = Path(__file__).parent / "reference" / "survey_reference_values.csv"
+    return pd.read_csv(path, comment="#").set_index("name")["value"]

@@ -259,11 +259,15 @@ def test_bad_level_is_reported_on_its_line(package):
     assert len(problems) == 1
 
 
-def test_unknown_actor(package):
-    _set(package, "participation.csv", 5, "actor", "martiens")
-    p = _single(validate_casebase(package), "participation.csv", 5, "actor")
-    assert p.found == "martiens"
-    assert "usagers" in p.expected
+@pytest.mark.parametrize("line,column,value,expected", [
+    (5, "actor", "martiens", "usagers"),           # not a codebook slug: the slugs are listed
+    (4, "source_id", "S999", "sources.csv"),       # a source that sources.csv does not hold
+])
+def test_unknown_value_in_participation(package, line, column, value, expected):
+    _set(package, "participation.csv", line, column, value)
+    p = _single(validate_casebase(package), "participation.csv", line, column)
+    assert p.found == value
+    assert expected in p.expected
 
 
 def test_unknown_channel(package):
@@ -309,13 +313,6 @@ def test_score_with_decimal_comma(package):
     _set(package, "outcomes.csv", 2, "score", "0,67")
     p = _single(validate_casebase(package), "outcomes.csv", 2, "score")
     assert "decimal point" in p.hint
-
-
-def test_unknown_source_id(package):
-    _set(package, "participation.csv", 4, "source_id", "S999")
-    p = _single(validate_casebase(package), "participation.csv", 4, "source_id")
-    assert p.found == "S999"
-    assert "sources.csv" in p.expected
 
 
 def test_unknown_source_in_source_ids_list(package):

@@ -391,13 +391,19 @@ def _rewrite(path: Path, edit) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
+def _build_problems(script, data_copy) -> list:
+    """The problems with which the build refuses the corrupted copy (it must refuse it)."""
+    with pytest.raises(DataError) as info:
+        script.build(data_copy)
+    return info.value.problems
+
+
 def test_missing_reconciliation_row_is_reported(script, data_copy, reconciliation):
     first = reconciliation.iloc[0]
     _rewrite(data_copy / "codings" / "reconciliation.csv", lambda f: f.drop(index=0))
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
+    problems = _build_problems(script, data_copy)
     assert any(first["case_id"] in str(p.found) and first["variable"] in str(p.found)
-               for p in info.value.problems)
+               for p in problems)
 
 
 def test_reconciliation_row_for_an_agreement_is_reported(script, data_copy):
@@ -406,18 +412,16 @@ def test_reconciliation_row_for_an_agreement_is_reported(script, data_copy):
                                  "x", "https://www.labodemocratieouverte.org/budgetparticipatifparis/",
                                  "not a disagreement"]
     _rewrite(data_copy / "codings" / "reconciliation.csv", add)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert any(p.expected == "a unit where the coders disagree" for p in info.value.problems)
+    problems = _build_problems(script, data_copy)
+    assert any(p.expected == "a unit where the coders disagree" for p in problems)
 
 
 def test_unknown_url_is_reported_with_its_line(script, data_copy):
     def edit(frame):
         frame.loc[0, "source_url"] = "https://example.org/not-in-sources"
     _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    [problem] = [p for p in info.value.problems if p.column == "source_url"]
+    problems = _build_problems(script, data_copy)
+    [problem] = [p for p in problems if p.column == "source_url"]
     assert problem.found == "https://example.org/not-in-sources"
     assert problem.line == 2
 
@@ -426,27 +430,24 @@ def test_half_score_is_rejected(script, data_copy):
     def edit(frame):
         frame.loc[3, "score"] = "0.5"
     _rewrite(data_copy / "codings" / "coder_b" / "conditions.csv", edit)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert any(p.found == "0.5" and p.line == 5 for p in info.value.problems)
+    problems = _build_problems(script, data_copy)
+    assert any(p.found == "0.5" and p.line == 5 for p in problems)
 
 
 def test_missing_note_is_reported(script, data_copy):
     def edit(frame):
         frame.loc[1, "note"] = ""
     _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert any(p.column == "note" and p.line == 3 for p in info.value.problems)
+    problems = _build_problems(script, data_copy)
+    assert any(p.column == "note" and p.line == 3 for p in problems)
 
 
 def test_repeated_coding_row_is_reported(script, data_copy):
     path = data_copy / "codings" / "coder_a" / "outcomes.csv"
     frame = _text(path)
     pd.concat([frame, frame.iloc[[0]]]).to_csv(path, index=False, lineterminator="\n")
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    [problem] = info.value.problems  # the loader's key check, and nothing cascading from it
+    problems = _build_problems(script, data_copy)
+    [problem] = problems  # the loader's key check, and nothing cascading from it
     assert (problem.file, problem.line, problem.column) == (
         "codings/coder_a/outcomes.csv", len(frame) + 2, "case_id,outcome")
     assert "already on line 2" in problem.expected
@@ -459,9 +460,8 @@ def test_url_with_an_extra_trailing_dot_is_unknown(script, data_copy, url_to_id)
     _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
     url = _text(data_copy / "codings" / "reconciliation.csv").loc[0, "source_url"]
     assert url.rstrip(".") in url_to_id and url not in url_to_id
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert [(p.line, p.column, p.found) for p in info.value.problems] == [(2, "source_url", url)]
+    problems = _build_problems(script, data_copy)
+    assert [(p.line, p.column, p.found) for p in problems] == [(2, "source_url", url)]
 
 
 def test_build_checks_its_inputs_with_the_loader(script, data_copy):
@@ -475,20 +475,18 @@ def test_build_checks_its_inputs_with_the_loader(script, data_copy):
     def edit(frame):
         frame.loc[0, "score_b"] = "0" if frame.loc[0, "score_b"] != "0" else "1"
     _rewrite(data_copy / "codings" / "reconciliation.csv", edit)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
+    problems = _build_problems(script, data_copy)
     from coanalysis import validate_casebase
     expected = [p for p in validate_casebase(data_copy) if p.file == "codings/reconciliation.csv"]
-    assert info.value.problems == expected
+    assert problems == expected
     assert [(p.line, p.column) for p in expected] == [(2, "score_b")]
 
 
 def test_unreadable_cases_file_stops_the_build_with_one_problem(script, data_copy):
     path = data_copy / "cases.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert [(p.file, p.column) for p in info.value.problems] == [("cases.csv", None)]
+    problems = _build_problems(script, data_copy)
+    assert [(p.file, p.column) for p in problems] == [("cases.csv", None)]
 
 
 def test_main_rewrites_the_readme_block(script, tmp_path):
@@ -628,11 +626,10 @@ def test_readme_participation_table_matches_an_independent_computation():
 def test_missing_participation_log_row_is_reported(script, data_copy, participation_log):
     first = participation_log.iloc[0]
     _rewrite(data_copy / "codings" / "reconciliation_participation.csv", lambda f: f.drop(index=0))
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
+    problems = _build_problems(script, data_copy)
     label = "/".join(first[k] for k in PART_KEY)
     assert any(p.found == label and p.expected == "a reconciliation row for this disagreement"
-               for p in info.value.problems)
+               for p in problems)
 
 
 def _add_log_row_for_an_agreement(data_copy) -> None:
@@ -649,9 +646,8 @@ def _add_log_row_for_an_agreement(data_copy) -> None:
 
 def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
     _add_log_row_for_an_agreement(data_copy)
-    with pytest.raises(DataError) as info:
-        script.build(data_copy)
-    assert [p.expected for p in info.value.problems] == ["a unit where the coders disagree"]
+    problems = _build_problems(script, data_copy)
+    assert [p.expected for p in problems] == ["a unit where the coders disagree"]
 
 
 def test_readme_prose_quotes_the_participation_figures(participation_log):

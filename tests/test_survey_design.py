@@ -18,11 +18,6 @@ TOL = dict(rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
-def ref() -> pd.Series:
-    return pd.read_csv(REF_DIR / "survey_reference_values.csv", comment="#").set_index("name")["value"]
-
-
-@pytest.fixture(scope="module")
 def strclus() -> pd.DataFrame:
     d = pd.read_csv(REF_DIR / "survey_strclus.csv")
     for col in ("sat", "sat_na"):

@@ -16,11 +16,6 @@ REF_DIR = Path(__file__).parent / "reference"
 RTOL = 1e-6
 
 
-@pytest.fixture(scope="module")
-def ref() -> pd.Series:
-    return pd.read_csv(REF_DIR / "survey_reference_values.csv", comment="#").set_index("name")["value"]
-
-
 def _strclus() -> pd.DataFrame:
     d = pd.read_csv(REF_DIR / "survey_strclus.csv")
     d["sat"] = pd.Categorical(d["sat"], categories=[1, 2, 3, 4], ordered=True)

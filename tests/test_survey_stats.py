@@ -17,11 +17,6 @@ TOL = dict(rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
-def ref() -> pd.Series:
-    return pd.read_csv(REF_DIR / "survey_reference_values.csv", comment="#").set_index("name")["value"]
-
-
-@pytest.fixture(scope="module")
 def des() -> Design:
     d = pd.read_csv(REF_DIR / "survey_strclus.csv")
     d["sat"] = pd.Categorical(d["sat"], categories=[1, 2, 3, 4], ordered=True)

@@ -81,6 +81,19 @@ def _typeset(rounded: Decimal, decimals: int, lang: str, sign: bool) -> str:
     return text
 
 
+def _checked(value, decimals, lang: str, what: str) -> tuple[str, int, str | None]:
+    """Checked ``lang`` and ``decimals``, and the text of a value that is not typeset as a
+    number: the NA label for a missing value, the infinity sign for ±inf, else None."""
+    lang = check_lang(lang)
+    decimals = _check_decimals(decimals)
+    if is_missing(value):
+        return lang, decimals, NA_LABEL[lang]
+    _check_number(value, what)
+    if math.isinf(float(value)):
+        return lang, decimals, _infinity(value, lang)
+    return lang, decimals, None
+
+
 def _infinity(value, lang: str) -> str:
     if value < 0:
         return "\u2212∞" if lang == "fr" else "-inf"
@@ -117,13 +130,9 @@ def format_number(value, decimals: int = 0, lang: str = "fr", *, sign: bool = Fa
     >>> format_number(float("nan"))
     'NA'
     """
-    lang = check_lang(lang)
-    decimals = _check_decimals(decimals)
-    if is_missing(value):
-        return NA_LABEL[lang]
-    _check_number(value, "format_number")
-    if math.isinf(float(value)):
-        return _infinity(value, lang)
+    lang, decimals, special = _checked(value, decimals, lang, "format_number")
+    if special is not None:
+        return special
     return _typeset(_round_half_up(value, decimals), decimals, lang, sign)
 
 
@@ -139,15 +148,11 @@ def format_percent(value, decimals: int = 0, lang: str = "fr", *, sign: bool = F
     >>> format_percent(0.4567, 1, lang="en")
     '45.7%'
     """
-    lang = check_lang(lang)
-    decimals = _check_decimals(decimals)
-    if is_missing(value):
-        return NA_LABEL[lang]
-    _check_number(value, "format_percent")
-    if math.isinf(float(value)):
-        number = _infinity(value, lang)
-    else:
-        number = _typeset(_round_half_up(value, decimals, scale=100), decimals, lang, sign)
+    lang, decimals, special = _checked(value, decimals, lang, "format_percent")
+    if special == NA_LABEL[lang]:
+        return special
+    number = special if special is not None else _typeset(
+        _round_half_up(value, decimals, scale=100), decimals, lang, sign)
     return number + (NNBSP + "%" if lang == "fr" else "%")
 
 

@@ -7,7 +7,7 @@ where to draw (stacking offsets).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +22,14 @@ from .formatting import format_number, format_percent
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 
 __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
+
+
+def _share_axes(data: pd.DataFrame, *, ax=None, **columns) -> tuple[pd.DataFrame, list[str], Any]:
+    """:func:`_share_table` of ``data`` and the axes to draw on (a new figure when ``ax`` is None)."""
+    table, labels = _share_table(data, **columns)
+    if ax is None:
+        _, ax = plt.subplots()
+    return table, labels, ax
 
 
 def _share_table(data: pd.DataFrame, *, y: str, category: str, share: str, categories: Sequence,
@@ -157,10 +165,8 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
         (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    table, labels = _share_table(data, y=y, category=category, share=share,
-                                 categories=categories, labels=labels)
-    if ax is None:
-        _, ax = plt.subplots()
+    table, labels, ax = _share_axes(data, y=y, category=category, share=share,
+                                    categories=categories, labels=labels, ax=ax)
     items = list(table.index)
     k = len(labels)
     cmap = colormaps[DIVERGING]
@@ -218,10 +224,8 @@ def stacked_bars(data: pd.DataFrame, *, y: str, category: str, share: str,
         (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    table, labels = _share_table(data, y=y, category=category, share=share,
-                                 categories=categories, labels=labels)
-    if ax is None:
-        _, ax = plt.subplots()
+    table, labels, ax = _share_axes(data, y=y, category=category, share=share,
+                                    categories=categories, labels=labels, ax=ax)
     groups = list(table.index)
     k = len(labels)
     if colors is None:

@@ -70,13 +70,19 @@ _YEAR = {"minimum": 1900, "maximum": 2100}
 # The descriptor
 # --------------------------------------------------------------------------------------
 
-def _str(name: str, description: str, *, required: bool = False, **constraints: Any) -> dict:
+def _field(name: str, ftype: str, description: str, *, required: bool = False,
+           **constraints: Any) -> dict:
+    """A Table Schema field of type ``ftype``, its constraints only when there are some."""
     cons = {"required": True} if required else {}
     cons.update(constraints)
-    out: dict[str, Any] = {"name": name, "type": "string", "description": description}
+    out: dict[str, Any] = {"name": name, "type": ftype, "description": description}
     if cons:
         out["constraints"] = cons
     return out
+
+
+def _str(name: str, description: str, *, required: bool = False, **constraints: Any) -> dict:
+    return _field(name, "string", description, required=required, **constraints)
 
 
 def _vocab(name: str, vocabulary: codebook.Vocabulary, description: str,
@@ -87,12 +93,7 @@ def _vocab(name: str, vocabulary: codebook.Vocabulary, description: str,
 
 
 def _int(name: str, description: str, *, required: bool = False, **constraints: Any) -> dict:
-    cons = {"required": True} if required else {}
-    cons.update(constraints)
-    out: dict[str, Any] = {"name": name, "type": "integer", "description": description}
-    if cons:
-        out["constraints"] = cons
-    return out
+    return _field(name, "integer", description, required=required, **constraints)
 
 
 def _score(name: str = "score") -> dict:
