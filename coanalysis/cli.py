@@ -33,9 +33,12 @@ def main() -> None:
 @click.option("--html", is_flag=True, help="Render each executed notebook to build/html/.")
 @click.option("--notebooks", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of numbered notebooks (default: the project's notebooks/).")
+@click.option("--figures", "figures", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the notebooks export their figures and the gallery is written "
+                   "(default: the project's figures/, or figures/ beside a folder of your own).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, folder: Path | None,
-              quiet: bool) -> None:
+              figures: Path | None, quiet: bool) -> None:
     """Run every notebook in numeric order (fresh kernel each) and rebuild figures/."""
     from .paths import project_root
     from .reproduce import NotebookFailure, reproduce as run
@@ -43,7 +46,7 @@ def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, fol
     html_dir = project_root() / "build" / "html" if html else None
     try:
         report = run(folder, only=only, lang=lang, save_notebooks=save_notebooks, html_dir=html_dir,
-                     progress=not quiet, echo=click.echo)
+                     figures=figures, progress=not quiet, echo=click.echo)
     except NotebookFailure as exc:
         click.echo(f"ERREUR / ERROR — {exc}", err=True)
         sys.exit(1)
@@ -77,9 +80,9 @@ def validate(path: Path | None) -> None:
 def figures(outdir: Path | None) -> None:
     """Regenerate the gallery figures/README.md and list the exported figures."""
     from .figures import read_sidecar, write_gallery
-    from .paths import figures_dir
+    from .paths import gallery_dir
 
-    outdir = outdir or figures_dir()
+    outdir = outdir or gallery_dir()
     gallery = write_gallery(outdir)
     for txt in sorted(outdir.glob("*.txt")):
         click.echo(f"{txt.stem}: {read_sidecar(txt)['title']}")

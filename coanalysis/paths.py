@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "data_dir", "figures_dir", "notebooks_dir", "default_lang"]
+__all__ = ["project_root", "data_dir", "figures_dir", "gallery_dir", "notebooks_dir", "default_lang"]
 
 
 def project_root() -> Path:
@@ -34,14 +34,25 @@ def default_lang() -> str:
 
 
 def figures_dir() -> Path:
-    """Where :func:`coanalysis.figures.export_figure` writes: ``figures/`` (``figures/en/`` in English).
+    """Where :func:`coanalysis.figures.export_figure` writes when given no ``outdir``.
 
-    Override with ``COANALYSIS_FIGURES``.
+    ``COANALYSIS_FIGURES`` when set — ``coanalysis reproduce`` sets it to the
+    project's gallery (:func:`gallery_dir`) for the notebooks it runs —, else the
+    current directory: a user's own script or notebook never writes into the
+    project's ``figures/``.
     """
-    if "COANALYSIS_FIGURES" in os.environ:
+    if os.environ.get("COANALYSIS_FIGURES"):
         return Path(os.environ["COANALYSIS_FIGURES"])
+    return Path.cwd()
+
+
+def gallery_dir(lang: str | None = None) -> Path:
+    """The project's versioned gallery: ``figures/`` (``figures/en/`` for English figures).
+
+    Only ``coanalysis reproduce`` and ``coanalysis figures`` write there.
+    """
     root = project_root() / "figures"
-    return root / "en" if default_lang() == "en" else root
+    return root / "en" if (lang or default_lang()) == "en" else root
 
 
 def notebooks_dir() -> Path:

@@ -20,7 +20,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from .codebook import check_lang
 from .errors import CoanalysisError
-from .paths import notebooks_dir
+from .paths import gallery_dir, notebooks_dir
 
 __all__ = [
     "NotebookFailure",
@@ -133,9 +133,12 @@ def run_notebook(
     lang: str = "fr",
     timeout: int = 1200,
     kernel_name: str = "python3",
+    figures: str | Path | None = None,
 ) -> tuple[nbformat.NotebookNode, float]:
     """Execute one notebook in a fresh kernel, its own folder as working directory.
 
+    ``figures`` is where the notebook's ``export_figure`` calls write (passed as
+    ``COANALYSIS_FIGURES``; default: the notebook's working directory).
     Returns the executed notebook (not written to disk) and the time taken.
     Raises :class:`NotebookFailure` naming the notebook and the code cell
     (1-based, counting code cells only) whose execution failed.
@@ -152,7 +155,10 @@ def run_notebook(
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     start = time.perf_counter()
-    with _env(COANALYSIS_LANG=check_lang(lang), PYTHONHASHSEED="0"):
+    env = {"COANALYSIS_LANG": check_lang(lang), "PYTHONHASHSEED": "0"}
+    if figures is not None:
+        env["COANALYSIS_FIGURES"] = str(Path(figures).resolve())
+    with _env(**env):
         try:
             client.execute()
         except CellTimeoutError as exc:
@@ -180,10 +186,11 @@ def reproduce(
     lang: str = "fr",
     save_notebooks: bool = False,
     html_dir: str | Path | None = None,
+    figures: str | Path | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = print,
 ) -> ReproduceReport:
-    """Execute the numbered notebooks of ``folder`` in numeric order.
+    """Execute the numbered notebooks of ``folder`` in numeric order, then write the gallery.
 
     Parameters
     ----------
@@ -197,6 +204,11 @@ def reproduce(
         Write the executed notebooks back in place (otherwise nothing is rewritten).
     html_dir : path, optional
         Render each executed notebook to HTML there.
+    figures : path, optional
+        Where the notebooks export their figures, and where the gallery
+        (``README.md``) is regenerated at the end. Defaults to the project's
+        ``figures/`` (``figures/en/`` in English) for the project's notebooks, and
+        to ``figures/`` beside the folder for a folder of one's own.
     progress : bool
         Show a progress bar (on stderr).
 
@@ -212,12 +224,17 @@ def reproduce(
         raise FileNotFoundError(
             f"no numbered notebook (NN_name.ipynb) matching {only!r} in {folder or notebooks_dir()}"
         )
+    if figures is None:
+        own = folder is not None and Path(folder).resolve() != notebooks_dir().resolve()
+        figures = Path(folder).resolve().parent / "figures" if own else gallery_dir(lang)
+    figures = Path(figures)
+    figures.mkdir(parents=True, exist_ok=True)
     report = ReproduceReport()
     bar = tqdm(paths, unit="notebook", disable=not progress, dynamic_ncols=True)
     for path in bar:
         bar.set_description(path.name)
         try:
-            nb, seconds = run_notebook(path, lang=lang)
+            nb, seconds = run_notebook(path, lang=lang, figures=figures)
         except NotebookFailure as failure:
             failure.report = report
             bar.close()
@@ -230,4 +247,7 @@ def reproduce(
         if html_dir is not None:
             _write_html(nb, Path(html_dir) / (path.stem + ".html"))
     bar.close()
+    from .figures.export import write_gallery  # plotting is loaded only once the notebooks ran
+
+    write_gallery(figures)
     return report

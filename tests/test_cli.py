@@ -49,7 +49,7 @@ def test_figures_subcommand_lists_and_writes_gallery(tmp_path):
     export_figure(fig, "essai", data=pd.DataFrame({"x": [0, 1]}), title="Titre d'essai", alt="A",
                   source="S", outdir=tmp_path)
     plt.close(fig)
-    (tmp_path / "README.md").unlink()
+    assert not (tmp_path / "README.md").exists()  # an export alone never writes a gallery
     run = _cli("figures", "--dir", str(tmp_path))
     assert run.returncode == 0
     assert "essai: Titre d'essai" in run.stdout

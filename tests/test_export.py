@@ -49,7 +49,7 @@ def test_writes_every_format(tmp_path):
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert paths["pdf"].read_bytes()[:5] == b"%PDF-"
     assert b"<svg" in paths["svg"].read_bytes()[:2000]
-    assert (tmp_path / "README.md").exists()
+    assert not (tmp_path / "README.md").exists()  # the gallery is written by reproduce, not by each export
 
 
 def test_png_is_300_dpi(tmp_path):
@@ -77,6 +77,7 @@ def test_double_export_is_byte_identical_across_processes(tmp_path):
         fig, ax = plt.subplots(); ax.bar(data["service"], data["part"]); ax.set_title("Satisfaction")
         export_figure(fig, "essai", data=data, title="T", alt="A", source="S", simulated=True,
                       outdir=sys.argv[1])
+        from coanalysis.figures import write_gallery; write_gallery(sys.argv[1])
         """
     )
     digests = []
@@ -121,7 +122,10 @@ def test_sidecar_text(tmp_path):
     assert meta["source"] == "Source : test"
     assert meta["notebook"] == "00_prise_en_main.ipynb"
     assert meta["simulated"] == "non"
-    gallery = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert meta["digits"] == "6"
+    from coanalysis.figures import write_gallery
+
+    gallery = write_gallery(tmp_path).read_text(encoding="utf-8")
     assert "## Titre" in gallery and "(essai.png)" in gallery and "00_prise_en_main.ipynb" in gallery
     assert "- Source : test" in gallery and "Source : Source" not in gallery
 
@@ -134,7 +138,9 @@ def test_simulated_is_written_on_the_figure(tmp_path, lang):
     assert SIMULATED_LABEL[lang] in svg
     meta = read_sidecar(paths["txt"])
     assert meta["simulated"] in ("oui", "yes")
-    assert "simulated data" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    from coanalysis.figures import write_gallery
+
+    assert "simulated data" in write_gallery(tmp_path).read_text(encoding="utf-8")
 
 
 def test_export_leaves_the_figure_as_it_was(tmp_path):
@@ -183,3 +189,105 @@ def test_no_break_spaces_survive_in_the_sidecar(tmp_path):
     assert meta["title"] == "Part des satisfaits\u00a0: 45\u202f%"
     assert meta["source"] == "Source\u00a0: test"
     assert meta["alt"] == "A B"
+
+
+# ---------------------------------------------------------------- stable numbers, safe text cells
+import numpy as np  # noqa: E402
+
+
+def _ulps(values, k, seed):
+    """``values`` moved by up to ``k`` units in the last place, as another CPU or summation order would."""
+    rng = np.random.default_rng(seed)
+    out = np.asarray(values, dtype=float).copy()
+    for _ in range(k):
+        out = np.nextafter(out, np.where(rng.random(out.shape) < 0.5, -np.inf, np.inf))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_figure_data_is_the_same_bytes_when_floats_move_by_a_few_ulps(tmp_path, lang):
+    """Last-bit differences (CPU dispatch, BLAS kernel, summation order) never change the CSV."""
+    rng = np.random.default_rng(20261207)
+    values = np.concatenate([rng.random(400), rng.normal(0, 1e4, 100), rng.random(100) * 1e-5,
+                             [0.7897933683327913, 0.8378426963419484, 1 / 3, 2 / 3, 0.1 + 0.2, 1.0, 0.0]])
+    contents = []
+    for seed in range(4):
+        data = pd.DataFrame({"x": _ulps(values, 4, seed) if seed else values})
+        fig = _draw(DATA)
+        export_figure(fig, "ulps", data=data, title="T", alt="A", source="S", lang=lang,
+                      outdir=tmp_path / str(seed))
+        plt.close(fig)
+        contents.append((tmp_path / str(seed) / "ulps.csv").read_bytes())
+    assert all(c == contents[0] for c in contents[1:])
+
+
+def test_figure_data_keeps_six_significant_digits(tmp_path):
+    """The stated precision: 6 significant digits, half away from zero on the decimal value."""
+    data = pd.DataFrame({"x": [0.7897933683327913, 1234567.891, -0.000123456789, 0.1234565],
+                         "y": [2.5e-9, 1e-9, 3.25e-17, 4e-9],
+                         "z": [1.0, 1e-17, -2e-13, 0.5]})
+    fig = _draw()
+    paths = export_figure(fig, "digits", data=data, title="T", alt="A", source="S", lang="en", outdir=tmp_path)
+    plt.close(fig)
+    assert paths["csv"].read_text(encoding="utf-8").splitlines()[1:] == [
+        "0.789793,2.5E-9,1", "1234570,1E-9,0", "-0.000123457,3.25E-17,0", "0.123457,4E-9,0.5"]
+    back = read_figure_data("digits", tmp_path)
+    np.testing.assert_allclose(back[["x", "y"]], data[["x", "y"]], rtol=5e-6)  # half a unit in the 6th digit
+    # z: what lies under 1e-12 of the column's largest value is the residue of a zero, written 0
+
+
+_HOSTILE = ["=HYPERLINK(\"http://exemple.org\",\"clic\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+            "\tonglet", "\rretour", "'déjà protégé", "''deux", "Eau potable", "", "- tiret"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_text_cells_cannot_run_as_formulas_and_read_back_as_written(tmp_path, lang):
+    data = pd.DataFrame({"libellé": _HOSTILE, "valeur": np.linspace(-0.125, 1, len(_HOSTILE))})
+    data.loc[len(data) - 1, "libellé"] = None
+    fig = _draw()
+    paths = export_figure(fig, "hostile", data=data, title="T", alt="A", source="S", lang=lang, outdir=tmp_path)
+    plt.close(fig)
+    sep = ";" if lang == "fr" else ","
+    frame = pd.read_csv(paths["csv"], sep=sep, dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig" if lang == "fr" else "utf-8")
+    for cell in frame["libellé"]:
+        assert not cell or cell[0] not in "=+-@\t\r", cell  # what a spreadsheet would evaluate
+    assert frame["valeur"][0] == ("-0,125" if lang == "fr" else "-0.125")  # numbers stay numbers
+    back = read_figure_data("hostile", tmp_path)
+    assert back["libellé"].iloc[:-1].tolist() == [t if t else np.nan for t in _HOSTILE[:-1]]
+    assert pd.isna(back["libellé"].iloc[-1])
+    np.testing.assert_allclose(back["valeur"], data["valeur"], rtol=5e-6)
+
+
+def test_a_column_name_cannot_run_as_a_formula(tmp_path):
+    fig = _draw()
+    paths = export_figure(fig, "entete", data=pd.DataFrame({"=1+1": [1]}), title="T", alt="A", source="S",
+                          lang="en", outdir=tmp_path)
+    plt.close(fig)
+    assert paths["csv"].read_text(encoding="utf-8").splitlines()[0] == "'=1+1"
+    assert list(read_figure_data("entete", tmp_path).columns) == ["=1+1"]
+
+
+def test_a_text_that_is_a_number_is_left_as_written():
+    from coanalysis.spreadsheet import neutralise_text
+
+    assert [neutralise_text(t) for t in ("-0,125", "+3", "-1e-3", "-,5")] == ["-0,125", "+3", "-1e-3", "-,5"]
+    assert neutralise_text("-1,5 point") == "'-1,5 point"
+
+
+def test_an_infinite_value_is_refused_with_a_fix(tmp_path):
+    fig = _draw()
+    with pytest.raises(ValueError, match="infinite value"):
+        export_figure(fig, "inf", data=pd.DataFrame({"x": [np.inf]}), title="T", alt="A", source="S",
+                      outdir=tmp_path)
+    plt.close(fig)
+
+
+def test_a_one_column_table_keeps_its_empty_rows(tmp_path):
+    """A record of one empty cell is not a blank line: rows written = rows read."""
+    from coanalysis.spreadsheet import read_csv, write_csv
+
+    frame = pd.DataFrame({"note": ["a", "", None, "\rb", 'c "d"; e']})
+    back = read_csv(write_csv(frame, tmp_path / "t.csv", lang="fr"), lang="fr")
+    assert len(back) == len(frame)
+    assert back["note"].tolist() == ["a", np.nan, np.nan, "\rb", 'c "d"; e']

@@ -38,7 +38,7 @@ def test_notebooks_are_found_in_numeric_order(two_good):
 
 def test_success_runs_all_in_order_without_rewriting(two_good):
     before = (two_good / "01_first.ipynb").read_bytes()
-    report = reproduce(two_good, lang="en", progress=False, echo=lambda s: None)
+    report = reproduce(two_good, figures=two_good / "figures", lang="en", progress=False, echo=lambda s: None)
     assert [r.path.name for r in report.runs] == ["01_first.ipynb", "02_second.ipynb", "10_tenth.ipynb"]
     assert all(r.seconds > 0 for r in report.runs)
     assert (two_good / "01_first.ipynb").read_bytes() == before
@@ -46,7 +46,7 @@ def test_success_runs_all_in_order_without_rewriting(two_good):
 
 
 def test_save_notebooks_stores_outputs(two_good):
-    reproduce(two_good, save_notebooks=True, progress=False, echo=lambda s: None)
+    reproduce(two_good, figures=two_good / "figures", save_notebooks=True, progress=False, echo=lambda s: None)
     nb = nbformat.read(two_good / "02_second.ipynb", as_version=4)
     assert nb.cells[1].outputs[0]["text"].strip() == "ok-fr"
     assert "execution" not in nb.cells[1].metadata  # no timestamps to churn in version control
@@ -57,7 +57,7 @@ def test_failure_names_notebook_and_cell(tmp_path):
     _write(tmp_path, "02_broken.ipynb", "b = 2", "c = 3", "raise ValueError('colonne manquante')", "d = 4")
     _write(tmp_path, "03_never.ipynb", "open('ran.txt', 'w').write('x')")
     with pytest.raises(NotebookFailure) as info:
-        reproduce(tmp_path, progress=False, echo=lambda s: None)
+        reproduce(tmp_path, figures=tmp_path / "figures", progress=False, echo=lambda s: None)
     err = info.value
     assert err.notebook.name == "02_broken.ipynb"
     assert err.cell == 3
@@ -94,7 +94,7 @@ def test_cli_exit_codes(tmp_path):
 def test_html_rendering(tmp_path):
     _write(tmp_path, "01_ok.ipynb", "print('bonjour')")
     out = tmp_path / "html"
-    reproduce(tmp_path, html_dir=out, progress=False, echo=lambda s: None)
+    reproduce(tmp_path, figures=tmp_path / "figures", html_dir=out, progress=False, echo=lambda s: None)
     html = (out / "01_ok.html").read_text(encoding="utf-8")
     assert "bonjour" in html
 
@@ -112,8 +112,8 @@ def test_english_run_of_the_getting_started_notebook(tmp_path, monkeypatch):
     from coanalysis.figures import read_sidecar
     from coanalysis.paths import notebooks_dir
 
-    monkeypatch.setenv("COANALYSIS_FIGURES", str(tmp_path))
-    report = reproduce(notebooks_dir(), only="00_prise_en_main", lang="en", progress=False, echo=lambda s: None)
+    report = reproduce(notebooks_dir(), only="00_prise_en_main", lang="en", figures=tmp_path, progress=False,
+                       echo=lambda s: None)
     assert [r.path.name for r in report.runs] == ["00_prise_en_main.ipynb"]
     meta = read_sidecar(tmp_path / "00_indice_coconstruction.txt")
     assert meta["lang"] == "en"
@@ -121,3 +121,41 @@ def test_english_run_of_the_getting_started_notebook(tmp_path, monkeypatch):
     assert meta["source"].startswith("Source: ")
     header = (tmp_path / "00_indice_coconstruction.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "," in header and ";" not in header
+
+
+_EXPORT = (
+    "import matplotlib; matplotlib.use('Agg')\n"
+    "import matplotlib.pyplot as plt, pandas as pd\n"
+    "from coanalysis.figures import export_figure\n"
+    "fig, ax = plt.subplots(); ax.plot([0, 1], [0, 1])\n"
+    "export_figure(fig, 'ma_figure', data=pd.DataFrame({'x': [0.0, 1.0]}), title='T', alt='A', source='S')"
+)
+
+
+def test_own_notebooks_export_beside_their_folder_and_get_a_gallery(tmp_path):
+    """A folder of one's own: figures and gallery go to figures/ beside it, never into the project."""
+    from coanalysis.paths import gallery_dir
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _write(folder, "01_export.ipynb", _EXPORT)
+    reproduce(folder, progress=False, echo=lambda s: None)
+    assert (tmp_path / "figures" / "ma_figure.svg").exists()
+    assert "ma_figure.png" in (tmp_path / "figures" / "README.md").read_text(encoding="utf-8")
+    assert not (gallery_dir("fr") / "ma_figure.svg").exists()
+
+
+def test_a_script_outside_the_project_writes_where_it_runs_and_no_gallery(tmp_path):
+    """export_figure with no outdir, from a user's script: the current directory, no README.md written."""
+    import os
+
+    from coanalysis.paths import gallery_dir
+
+    gallery = gallery_dir("fr") / "README.md"
+    before = gallery.read_bytes()
+    env = {k: v for k, v in os.environ.items() if k != "COANALYSIS_FIGURES"}
+    out = subprocess.run([sys.executable, "-c", _EXPORT], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"ma_figure.{e}" for e in ("csv", "pdf", "png", "svg", "txt")]
+    assert not (gallery_dir("fr") / "ma_figure.svg").exists()
+    assert gallery.read_bytes() == before

@@ -1,7 +1,11 @@
 """Export of a published figure: SVG, PDF, 300-dpi PNG, the data drawn, and a text sidecar.
 
-Exports are byte-identical from one run to the next (fixed SVG hash salt, no
-dates in the metadata), and ``figures/README.md`` is regenerated as a gallery.
+Exports are byte-identical from one run to the next and from one machine to
+another (fixed SVG hash salt, no dates in the metadata, figure data written at
+a stated precision by :mod:`coanalysis.spreadsheet`). A figure goes where the
+user is — the current directory, or ``outdir`` —; only ``coanalysis
+reproduce`` writes the project's ``figures/`` and its gallery ``README.md``
+(:func:`write_gallery`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pandas as pd
 
 from ..codebook import check_lang
 from ..paths import figures_dir
+from ..spreadsheet import DEFAULT_DIGITS, read_csv, write_csv
 
 __all__ = [
     "export_figure",
@@ -26,20 +31,13 @@ __all__ = [
 
 FIGURE_FORMATS = ("svg", "pdf", "png")
 SIMULATED_LABEL = {"fr": "Données simulées", "en": "Simulated data"}
-_SIDECAR_KEYS = ("title", "alt", "source", "notebook", "simulated", "lang")
+_SIDECAR_KEYS = ("title", "alt", "source", "notebook", "simulated", "lang", "digits")
 _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
     "png": {"Software": None},
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
-
-
-def _csv_options(lang: str) -> dict:
-    # French spreadsheets expect ';' and a decimal comma; the BOM lets Excel detect UTF-8.
-    if lang == "fr":
-        return {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
-    return {"sep": ",", "decimal": ".", "encoding": "utf-8"}
 
 
 def _one_line(text: str, what: str) -> str:
@@ -73,14 +71,18 @@ def export_figure(
     notebook: str | None = None,
     outdir: str | Path | None = None,
     caption: bool = True,
+    digits: int = DEFAULT_DIGITS,
 ) -> dict[str, Path]:
     """Write a figure for publication, with the data it draws and its description.
 
     Writes ``<outdir>/<name>.svg``, ``.pdf``, ``.png`` (300 dpi), ``<name>.csv``
-    (exactly ``data``; French CSV — ``;``, decimal comma, UTF-8 with BOM — when
-    ``lang="fr"``, plain CSV otherwise) and ``<name>.txt`` (title, alt text,
-    source line, notebook, simulated flag), then regenerates
-    ``<outdir>/README.md``, the gallery of every exported figure.
+    (``data``, its floats at ``digits`` significant digits and its text cells safe
+    from formula injection — see :mod:`coanalysis.spreadsheet`; French CSV —
+    ``;``, decimal comma, UTF-8 with BOM — when ``lang="fr"``, plain CSV
+    otherwise) and ``<name>.txt`` (title, alt text, source line, notebook,
+    simulated flag, language, digits). The gallery is not touched: call
+    :func:`write_gallery` (``coanalysis reproduce`` does, for the project's
+    ``figures/``).
 
     Parameters
     ----------
@@ -98,9 +100,14 @@ def export_figure(
     notebook : str, optional
         The notebook that made the figure (shown in the gallery).
     outdir : path, optional
-        Defaults to :func:`coanalysis.paths.figures_dir`.
+        Defaults to :func:`coanalysis.paths.figures_dir`: the current directory,
+        or the project's ``figures/`` when run by ``coanalysis reproduce``.
     caption : bool, default True
         Print the source line under the figure.
+    digits : int, default 6
+        Significant digits of the floats in ``<name>.csv``: enough to redraw the
+        figure and recompute what it prints, and no more, so that last-bit
+        differences between machines never change a byte.
 
     Returns
     -------
@@ -145,8 +152,7 @@ def export_figure(
         for artist in added:
             artist.remove()
 
-    paths["csv"] = outdir / f"{name}.csv"
-    data.to_csv(paths["csv"], index=False, lineterminator="\n", **_csv_options(lang))
+    paths["csv"] = write_csv(data, outdir / f"{name}.csv", lang=lang, digits=digits)
 
     sidecar = {
         "title": title,
@@ -155,10 +161,10 @@ def export_figure(
         "notebook": notebook or "",
         "simulated": "oui" if simulated and lang == "fr" else ("yes" if simulated else ("non" if lang == "fr" else "no")),
         "lang": lang,
+        "digits": str(digits),
     }
     paths["txt"] = outdir / f"{name}.txt"
     paths["txt"].write_text("".join(f"{k}: {sidecar[k]}\n" for k in _SIDECAR_KEYS), encoding="utf-8")
-    write_gallery(outdir)
     return paths
 
 
@@ -176,14 +182,19 @@ def read_sidecar(path: str | Path) -> dict[str, str]:
 
 
 def read_figure_data(name: str, outdir: str | Path | None = None) -> pd.DataFrame:
-    """Read back the CSV written by :func:`export_figure`, with the right separator and decimal."""
+    """Read back the CSV written by :func:`export_figure`: separator and decimal of its language,
+    and every text cell as it was given (the apostrophe that neutralised a formula removed)."""
     outdir = Path(outdir) if outdir is not None else figures_dir()
     meta = read_sidecar(outdir / f"{name}.txt")
-    return pd.read_csv(outdir / f"{name}.csv", **_csv_options(meta.get("lang", "fr")))
+    return read_csv(outdir / f"{name}.csv", lang=meta.get("lang", "fr"))
 
 
 def write_gallery(outdir: str | Path | None = None) -> Path:
-    """Regenerate ``README.md`` in ``outdir``: one entry per exported figure, sorted by name."""
+    """Regenerate ``README.md`` in ``outdir``: one entry per exported figure, sorted by name.
+
+    ``coanalysis reproduce`` calls it for the project's ``figures/`` after the notebooks ran;
+    ``export_figure`` never does, so a user's own export leaves every README where it is.
+    """
     outdir = Path(outdir) if outdir is not None else figures_dir()
     lines = [
         "# Figures",
