@@ -210,7 +210,7 @@ def reproduce(
         ``figures/`` (``figures/en/`` in English) for the project's notebooks, and
         to ``figures/`` beside the folder for a folder of one's own.
     progress : bool
-        Show a progress bar (on stderr).
+        Show a progress bar (on stderr, when it is a terminal).
 
     Raises
     ------
@@ -230,7 +230,8 @@ def reproduce(
     figures = Path(figures)
     figures.mkdir(parents=True, exist_ok=True)
     report = ReproduceReport()
-    bar = tqdm(paths, unit="notebook", disable=not progress, dynamic_ncols=True)
+    # disable=None: the bar only shows on a terminal, so a log (CI, `make … > log`) gets clean lines
+    bar = tqdm(paths, unit="notebook", disable=None if progress else True, dynamic_ncols=True)
     for path in bar:
         bar.set_description(path.name)
         try:
@@ -241,7 +242,8 @@ def reproduce(
             raise
         code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
         report.runs.append(NotebookRun(path, seconds, code_cells))
-        echo(f"✓ {path.name} ({seconds:.1f} s)")
+        with bar.external_write_mode():  # the line is printed above the bar, never run into it
+            echo(f"✓ {path.name} ({seconds:.1f} s)")
         if save_notebooks:
             nbformat.write(nb, path)
         if html_dir is not None:

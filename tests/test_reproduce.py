@@ -159,3 +159,15 @@ def test_a_script_outside_the_project_writes_where_it_runs_and_no_gallery(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"ma_figure.{e}" for e in ("csv", "pdf", "png", "svg", "txt")]
     assert not (gallery_dir("fr") / "ma_figure.svg").exists()
     assert gallery.read_bytes() == before
+
+
+def test_a_log_gets_one_clean_line_per_notebook(two_good):
+    """Piped to a log (CI, `make … > log`), the progress bar stays out and each ✓ line starts a line."""
+    cli = [sys.executable, "-m", "coanalysis.cli", "reproduce", "--notebooks", str(two_good),
+           "--figures", str(two_good / "figures")]
+    out = subprocess.run(cli, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    log = out.stdout + out.stderr
+    assert "notebook/s" not in log  # no tqdm bar when the stream is not a terminal
+    assert [line for line in log.splitlines() if "✓" in line] == [
+        line for line in log.splitlines() if line.startswith("✓ ")] and log.count("✓") == 3
