@@ -45,6 +45,7 @@ __all__ = [
     "write_csv",
     "read_csv",
     "csv_options",
+    "check_digits",
 ]
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV Injection).
@@ -104,8 +105,7 @@ def stable_number(value: float, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     >>> stable_number(0.1 + 0.2), stable_number(2.5e-7), stable_number(1234567.0)
     (Decimal('0.3'), Decimal('2.5E-7'), Decimal('1.23457E+6'))
     """
-    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= 15:
-        raise ValueError(f"digits must be a whole number from 1 to 15, got {digits!r}")
+    check_digits(digits)
     x = float(value)
     if math.isnan(x):
         return None
@@ -117,6 +117,16 @@ def stable_number(value: float, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     exponent = guarded.adjusted()  # position of the first significant digit
     rounded = guarded.quantize(Decimal(1).scaleb(exponent - digits + 1), rounding=ROUND_HALF_UP)
     return rounded.normalize()
+
+
+def check_digits(digits) -> int:
+    """``digits`` if it is a whole number of significant digits a table can carry (1 to 12).
+
+    Above 12, the last digits would be the machine's rounding noise again (see ``_GUARD_DIGITS``).
+    """
+    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= _GUARD_DIGITS:
+        raise ValueError(f"digits must be a whole number from 1 to {_GUARD_DIGITS}, got {digits!r}")
+    return int(digits)
 
 
 def _plain(d: Decimal, decimal: str) -> str:
@@ -182,6 +192,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, lang: str = "fr",
     otherwise; ``\\n`` line ends. :func:`read_csv` reads it back.
     """
     options = csv_options(check_lang(lang))
+    digits = check_digits(digits)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"write_csv needs a DataFrame, got {type(frame).__name__}")
     if frame.columns.duplicated().any():

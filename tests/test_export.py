@@ -291,3 +291,22 @@ def test_a_one_column_table_keeps_its_empty_rows(tmp_path):
     back = read_csv(write_csv(frame, tmp_path / "t.csv", lang="fr"), lang="fr")
     assert len(back) == len(frame)
     assert back["note"].tolist() == ["a", np.nan, np.nan, "\rb", 'c "d"; e']
+
+
+@pytest.mark.parametrize("digits", [0, 13, 2.5, True, "6"])
+def test_a_precision_no_table_can_carry_is_refused_before_anything_is_written(tmp_path, digits):
+    fig = _draw()
+    with pytest.raises(ValueError, match="digits must be a whole number from 1 to 12"):
+        export_figure(fig, "prec", data=pd.DataFrame({"x": ["a"]}), title="T", alt="A", source="S",
+                      outdir=tmp_path, digits=digits)
+    plt.close(fig)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_notebook_name_with_a_line_break_cannot_break_the_sidecar(tmp_path):
+    fig = _draw()
+    paths = export_figure(fig, "nbname", data=pd.DataFrame({"x": [1]}), title="T", alt="A", source="S",
+                          outdir=tmp_path, notebook="01_x.ipynb\ntitle: piège")
+    plt.close(fig)
+    meta = read_sidecar(paths["txt"])
+    assert meta["title"] == "T" and meta["notebook"] == "01_x.ipynb title: piège"

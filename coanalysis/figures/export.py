@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..codebook import check_lang
 from ..paths import figures_dir
-from ..spreadsheet import DEFAULT_DIGITS, read_csv, write_csv
+from ..spreadsheet import DEFAULT_DIGITS, check_digits, read_csv, write_csv
 
 __all__ = [
     "export_figure",
@@ -128,6 +128,8 @@ def export_figure(
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be the DataFrame the figure draws, got {type(data).__name__}")
     title, alt, source = (_one_line(t, w) for t, w in ((title, "title"), (alt, "alt text"), (source, "source")))
+    notebook = _one_line(notebook, "notebook") if notebook else ""
+    digits = check_digits(digits)  # before anything is written
     outdir = Path(outdir) if outdir is not None else figures_dir()
     outdir.mkdir(parents=True, exist_ok=True)
 
@@ -158,7 +160,7 @@ def export_figure(
         "title": title,
         "alt": alt,
         "source": source,
-        "notebook": notebook or "",
+        "notebook": notebook,
         "simulated": "oui" if simulated and lang == "fr" else ("yes" if simulated else ("non" if lang == "fr" else "no")),
         "lang": lang,
         "digits": str(digits),
