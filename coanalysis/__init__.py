@@ -11,15 +11,10 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
     __version__ = "0.0.0+unknown"
 
-from . import codebook, errors  # noqa: E402,F401
-from .errors import DataError  # noqa: E402,F401
+from . import codebook, errors  # noqa: E402
+from .errors import DataError  # noqa: E402
+from .loaders.casebase import CaseBase, load_casebase, validate_casebase  # noqa: E402
+from .text import default_lang  # noqa: E402
 
-__all__ = ["__version__", "codebook", "errors", "DataError"]
-
-from .paths import default_lang  # noqa: E402,F401
-
-__all__ += ["default_lang"]
-
-from .loaders.casebase import CaseBase, load_casebase, validate_casebase  # noqa: E402,F401
-
-__all__ += ["CaseBase", "load_casebase", "validate_casebase"]
+__all__ = ["__version__", "codebook", "errors", "DataError", "default_lang",
+           "CaseBase", "load_casebase", "validate_casebase"]

@@ -10,11 +10,11 @@ and the channels of the information circuits. Each vocabulary is an ordered
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Literal, Sequence
+from typing import Iterator, Sequence
 
 import pandas as pd
 
-Lang = Literal["fr", "en"]
+from .text import Lang, check_lang
 
 __all__ = [
     "Term",
@@ -32,15 +32,8 @@ __all__ = [
     "FUZZY_SCORES",
     "CLASSIC_CHAIN",
     "VOCABULARIES",
-    "check_lang",
 ]
 
-
-def check_lang(lang: str) -> Lang:
-    """Return ``lang`` if it is ``"fr"`` or ``"en"``; raise a clear ValueError otherwise."""
-    if lang not in ("fr", "en"):
-        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
-    return lang  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Term:
     en: str
     description: str = ""
 
-    def label(self, lang: Lang = "fr") -> str:
+    def label(self, lang: Lang | None = None) -> str:
         return self.fr if check_lang(lang) == "fr" else self.en
 
 
@@ -96,15 +89,15 @@ class Vocabulary(Sequence[Term]):
     def slugs(self) -> tuple[str, ...]:
         return tuple(t.slug for t in self._terms)
 
-    def labels(self, lang: Lang = "fr") -> tuple[str, ...]:
+    def labels(self, lang: Lang | None = None) -> tuple[str, ...]:
         """Labels in vocabulary order, in French (default) or English."""
         return tuple(t.label(lang) for t in self._terms)
 
-    def label(self, slug: str, lang: Lang = "fr") -> str:
+    def label(self, slug: str, lang: Lang | None = None) -> str:
         """The label of one slug."""
         return self[slug].label(lang)
 
-    def mapping(self, lang: Lang = "fr") -> dict[str, str]:
+    def mapping(self, lang: Lang | None = None) -> dict[str, str]:
         """``{slug: label}`` in vocabulary order."""
         return {t.slug: t.label(lang) for t in self._terms}
 

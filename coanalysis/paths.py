@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "data_dir", "figures_dir", "gallery_dir", "notebooks_dir", "default_lang"]
+from .text import check_lang
+
+__all__ = ["project_root", "data_dir", "figures_dir", "gallery_dir", "notebooks_dir"]
 
 
 def project_root() -> Path:
@@ -24,13 +26,6 @@ def data_dir() -> Path:
     """The project's ``data/`` folder (override with ``COANALYSIS_DATA``)."""
     return Path(os.environ.get("COANALYSIS_DATA", project_root() / "data"))
 
-
-def default_lang() -> str:
-    """Language of labels: ``COANALYSIS_LANG`` (set by ``coanalysis reproduce --lang``), else ``"fr"``."""
-    lang = os.environ.get("COANALYSIS_LANG", "fr")
-    if lang not in ("fr", "en"):
-        raise ValueError(f"COANALYSIS_LANG must be 'fr' or 'en', got {lang!r}")
-    return lang
 
 
 def figures_dir() -> Path:
@@ -52,7 +47,7 @@ def gallery_dir(lang: str | None = None) -> Path:
     Only ``coanalysis reproduce`` and ``coanalysis figures`` write there.
     """
     root = project_root() / "figures"
-    return root / "en" if (lang or default_lang()) == "en" else root
+    return root / "en" if check_lang(lang) == "en" else root
 
 
 def notebooks_dir() -> Path:

@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from .codebook import check_lang
+from .text import check_lang
 from .errors import CoanalysisError
 from .paths import gallery_dir, notebooks_dir
 

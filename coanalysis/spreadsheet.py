@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codebook import check_lang
+from .text import check_lang
 
 __all__ = [
     "FORMULA_TRIGGERS",

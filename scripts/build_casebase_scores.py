@@ -50,9 +50,9 @@ import pandas as pd
 
 from coanalysis import codebook
 from coanalysis.agreement import coder_agreement, participation_agreement
-from coanalysis.codebook import Lang, check_lang
+from coanalysis.text import Lang, check_lang
 from coanalysis.errors import DataError, Problem
-from coanalysis.figures import format_number, format_percent
+from coanalysis.text import format_number, format_percent
 from coanalysis.loaders.casebase import (CODING_RESOURCES, format_score, read_resources,
                                          same_score)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coanalysis.figures import NNBSP, format_month, format_number, format_percent
+from coanalysis.text import NNBSP, format_month, format_number, format_percent
 
 NBSP_PCT = NNBSP + "%"
 
@@ -88,10 +88,21 @@ def test_months():
     assert format_month("2019-12-01", year=False) == "décembre"
 
 
-@pytest.mark.parametrize("bad", ["de", "FR", None])
+@pytest.mark.parametrize("bad", ["de", "FR", ""])
 def test_bad_lang_is_named(bad):
     with pytest.raises(ValueError, match="lang must be 'fr' or 'en'"):
         format_number(1, lang=bad)
+
+
+def test_no_lang_means_the_default_language(monkeypatch):
+    """lang=None is default_lang(): COANALYSIS_LANG, else French."""
+    monkeypatch.delenv("COANALYSIS_LANG", raising=False)
+    assert format_number(1234.5, 1) == format_number(1234.5, 1, lang="fr")
+    monkeypatch.setenv("COANALYSIS_LANG", "en")
+    assert format_number(1234.5, 1) == "1,234.5"
+    monkeypatch.setenv("COANALYSIS_LANG", "de")
+    with pytest.raises(ValueError, match="COANALYSIS_LANG must be 'fr' or 'en'"):
+        format_number(1)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5])

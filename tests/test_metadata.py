@@ -14,7 +14,7 @@ def test_version_and_licence_agree_across_files():
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(rf"^version: {re.escape(project['version'])}$", citation, re.M)
     assert coanalysis.__version__ == project["version"]
-    assert re.search(r"^license: MIT$", citation, re.M) and project["license"]["text"] == "MIT"
+    assert re.search(r"^license: MIT$", citation, re.M) and project["license"] == "MIT"  # SPDX expression (PEP 639)
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     # the README's citation line names the same version
     assert f"version {project['version']}" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""House style, French/English formatting and deterministic export of published figures.
+"""House style, axis formatters and deterministic export of published figures.
 
 Plot functions for each kind of figure live in submodules (``casebase``, ``survey``…);
 this package holds what all of them share.
@@ -13,10 +13,6 @@ from .export import (  # noqa: F401
     write_gallery,
 )
 from .formatting import (  # noqa: F401
-    NNBSP,
-    format_month,
-    format_number,
-    format_percent,
     number_axis,
     number_formatter,
     percent_axis,
@@ -36,8 +32,8 @@ from .style import (  # noqa: F401
 
 __all__ = [
     "export_figure", "read_figure_data", "read_sidecar", "write_gallery", "FIGURE_FORMATS",
-    "SIMULATED_LABEL", "format_number", "format_percent", "format_month", "number_axis",
-    "percent_axis", "number_formatter", "percent_formatter", "NNBSP", "use_house_style",
+    "SIMULATED_LABEL", "number_axis",
+    "percent_axis", "number_formatter", "percent_formatter", "use_house_style",
     "house_rc", "PALETTE", "SEQUENTIAL", "DIVERGING", "NA_COLOR", "FIG_COLUMN", "FIG_PAGE",
     "FIG_PAGE_TALL",
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib as mpl
 import pandas as pd
 
-from ..codebook import check_lang
+from ..text import check_lang
 from ..paths import figures_dir
 from ..spreadsheet import DEFAULT_DIGITS, check_digits, read_csv, write_csv
 

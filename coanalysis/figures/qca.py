@@ -20,9 +20,9 @@ from matplotlib.patches import Patch, Rectangle
 
 from matplotlib import colormaps
 
-from ..codebook import FUZZY_SCORES, check_lang
+from ..codebook import FUZZY_SCORES
 from ..errors import DataError, Problem, require_columns
-from .formatting import format_number
+from ..text import check_lang, format_number
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
 __all__ = ["xy_plot", "xy_points", "score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID", "BASE_AREA"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import seaborn as sns
 
-from ..codebook import check_lang
+from ..text import check_lang
 
 __all__ = [
     "PALETTE",

@@ -16,9 +16,9 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.ticker import FuncFormatter
 
-from ..codebook import check_lang
+from ..text import check_lang
 from ..errors import DataError, Problem, require_columns
-from .formatting import format_number, format_percent
+from ..text import format_number, format_percent
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 
 __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..codebook import CONDITIONS, OUTCOMES, check_lang
-from ..paths import default_lang
+from ..codebook import CONDITIONS, OUTCOMES
+from ..text import check_lang
 from .calibrate import calibrate_codebook
 
 __all__ = ["CaseMemberships", "from_casebase", "drop_reason"]
@@ -169,7 +169,7 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
     >>> cm.dropped["reason"].tolist()
     ['NA ou non codé\xa0: Expérimenter']
     """
-    lang = check_lang(default_lang() if lang is None else lang)
+    lang = check_lang(lang)
     if isinstance(conditions, str) or not conditions:
         raise ValueError(f"conditions must be a non-empty list of condition slugs, got {conditions!r}")
     conditions = list(conditions)

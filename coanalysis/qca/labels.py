@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..codebook import CONDITIONS, OUTCOMES, check_lang
+from ..codebook import CONDITIONS, OUTCOMES
+from ..text import check_lang
 
 __all__ = ["set_label"]
 

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..codebook import check_lang
+from ..text import check_lang, format_number
 from ..errors import DataError
 from ._boolean import QCAWarning
 from .calibrate import calibrate
@@ -108,10 +108,8 @@ class Robustness:
         ...            n_cutoffs=[1, 2]).run_labels("fr")
         ['0,75 / n ≥ 1', '0,75 / n ≥ 2', '0,80 / n ≥ 1', '0,80 / n ≥ 2']
         """
-        from ..figures.formatting import format_number
-        from ..paths import default_lang
 
-        lang = check_lang(default_lang() if lang is None else lang)
+        lang = check_lang(lang)
         cols = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff")
                 if c in self.table and self.table[c].astype(object).map(repr).nunique() > 1]
         if not cols:
