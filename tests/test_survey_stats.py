@@ -43,7 +43,8 @@ def test_net_and_mean_relate_to_shares(des):
 
 def test_item_statistics_by_group_layout(des):
     t = item_statistics(des, ["sat"], "satisfaction", by="grp")
-    assert list(t.columns) == ["item", "grp", "statistic", "estimate", "se", "ci_low", "ci_high", "n"]
+    assert list(t.columns) == ["item", "grp", "statistic", "estimate", "se", "ci_low", "ci_high", "n",
+                               "method"]
     assert set(t["grp"]) == {"agents", "usagers"}
 
 

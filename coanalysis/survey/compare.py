@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import Design, _check_level
+from .design import Design, _check_level, _plain
 from .estimates import _values_hint, _where_mask, item_values
 
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
@@ -38,7 +38,8 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     top : int, default 2
     level : float, default 0.95
     df : float, optional
-        Degrees of freedom of the t quantile and test; default the design's (PSUs - strata).
+        Degrees of freedom of the t quantile and test; default, as R's ``svyttest``, the
+        degrees of freedom of the respondents compared minus one (see Notes).
     where : dict, optional
         ``{column: value}`` restricting both groups to a subpopulation (e.g. users only when
         comparing waves); still a domain of the whole design.
@@ -47,13 +48,19 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     -------
     pandas.DataFrame
         One row per item: ``item``, ``first``, ``second`` (the two estimates), ``gap``, ``se``,
-        ``ci_low``, ``ci_high``, ``t``, ``p_value``, ``n_first``, ``n_second``.
+        ``ci_low``, ``ci_high``, ``t``, ``p_value``, ``n_first``, ``n_second``, ``df``.
 
     Notes
     -----
     With influence values ``z^(1)``, ``z^(2)`` of the two domain means, the gap has influence
     ``z^(1) - z^(2)`` and variance ``Var(z^(1) - z^(2))`` from the design; ``t = gap / se``
-    with a two-sided p-value on ``df`` degrees of freedom (Wald test, as R ``svyttest``).
+    with a two-sided p-value and interval ``gap ± t_{df} · se``. The default ``df`` is R's
+    ``svyttest(y ~ group, subset(design, group %in% c(first, second) & where))``: the slope of a
+    design-based regression on the group, with the regression's residual degrees of freedom
+    ``degf - 1``, where ``degf`` counts PSUs minus strata among the respondents compared who
+    have a value of the item (R drops the others), so ``df`` can differ from item to item. A gap
+    with standard error 0 (both groups unanimous) has no t statistic: ``t`` and ``p_value`` are
+    NaN, as in R.
 
     References
     ----------
@@ -69,14 +76,15 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     for name, value in (("first", first), ("second", second)):
         m = (design.data[group] == value).to_numpy(dtype=bool, na_value=False)
         if not m.any():
-            raise ValueError(f"{name}={value!r} does not occur: "
+            raise ValueError(f"{name}={_plain(value)!r} does not occur: "
                              f"{_values_hint(design.data[group], value)}")
         if within is not None:
             m = m & within
             if not m.any():
-                raise ValueError(f"{name}={value!r} has no respondent within where={where!r}")
+                raise ValueError(f"{name}={_plain(value)!r} has no respondent within "
+                                 f"where={_plain(where)!r}")
         masks[name] = m
-    d = design.degrees_of_freedom() if df is None else float(df)
+    compared = masks["first"] | masks["second"]
     rows = []
     for item in items:
         s = design.data[item] if item in design.data.columns else None
@@ -86,6 +94,8 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
             values = item_values(design, item, statistic, top=top)
         e1, z1, n1 = design.mean_influence(values, masks["first"])
         e2, z2, n2 = design.mean_influence(values, masks["second"])
+        d = (design.degrees_of_freedom(compared & ~np.isnan(values)) - 1 if df is None
+             else float(df))
         gap = float(e1[0] - e2[0])
         se = float(np.sqrt(design.covariance(z1 - z2)[0, 0]))
         q = stats.t.ppf(1 - (1 - level) / 2, d) if np.isfinite(d) else stats.norm.ppf(1 - (1 - level) / 2)
@@ -93,10 +103,12 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
         p = float(2 * stats.t.sf(abs(t), d)) if np.isfinite(t) else np.nan
         rows.append({"item": item, "first": float(e1[0]), "second": float(e2[0]), "gap": gap,
                      "se": se, "ci_low": gap - q * se, "ci_high": gap + q * se, "t": t,
-                     "p_value": p, "n_first": n1, "n_second": n2})
+                     "p_value": p, "n_first": n1, "n_second": n2, "df": d})
     out = pd.DataFrame(rows)
+    dfs = sorted(set(out["df"]))
     out.attrs.update({"group": group, "first": first, "second": second, "statistic": statistic,
-                      "level": level, "df": d, "where": dict(where or {})})
+                      "level": level, "df": dfs[0] if len(dfs) == 1 else dfs,
+                      "where": dict(where or {})})
     return out
 
 
@@ -127,7 +139,7 @@ def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str =
     Notes
     -----
     ``gap = θ̂_users - θ̂_agents``, influence ``z^(u) - z^(a)``, ``se = √Var(z^(u) - z^(a))``
-    on the whole design; ``t = gap / se`` on the design's degrees of freedom.
+    on the whole design; ``t = gap / se`` on R ``svyttest``'s degrees of freedom (:func:`group_gap`).
 
     References
     ----------

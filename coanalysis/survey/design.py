@@ -18,11 +18,15 @@ from ..errors import ConvergenceError, DataError, Problem
 from . import _raking
 from ._raking import group_sum as _group_sum
 
-__all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates"]
+__all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates", "proportion_interval",
+           "clopper_pearson", "BOUNDARY_METHOD"]
 
 _DATA = "<data>"
 #: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
 _ROUNDING_FLOOR = 1e-12
+#: The note of an estimate over a domain without respondents (see :meth:`Design.mean`).
+_EMPTY_DOMAIN = ("no respondent (with a positive weight and an answer) in the domain: no estimate, "
+                 "no standard error")
 
 
 # --------------------------------------------------------------------------- results
@@ -47,7 +51,10 @@ class Estimate:
     df : float
         Degrees of freedom of the quantile used for the interval (``inf`` = normal).
     method : str
-        How the interval was built (``"wald"``, ``"logit"``, ``"beta"``).
+        How the interval was built (``"wald"``, ``"logit"``, ``"beta"``, ``"clopper-pearson"``).
+    note : str
+        Why the estimate or its interval is not the usual one (e.g. an empty domain), or ``""``;
+        :meth:`summary` prints it.
     """
 
     statistic: str
@@ -59,6 +66,7 @@ class Estimate:
     n: int
     df: float
     method: str
+    note: str = ""
 
     @property
     def table(self) -> pd.DataFrame:
@@ -67,7 +75,7 @@ class Estimate:
             [{
                 "statistic": self.statistic, "column": self.column, "estimate": self.estimate,
                 "se": self.se, "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
-                "n": self.n, "df": self.df, "method": self.method,
+                "n": self.n, "df": self.df, "method": self.method, "note": self.note,
             }]
         )
 
@@ -75,10 +83,11 @@ class Estimate:
         """A readable one-paragraph account of the estimate."""
         pct = f"{self.level:.0%}"
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
-        return (
+        text = (
             f"{self.statistic} of {self.column}: {self.estimate:.6g} (SE {self.se:.6g})\n"
             f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
         )
+        return text + (f"\n  note: {self.note}" if self.note else "")
 
     def __repr__(self) -> str:
         return (
@@ -129,8 +138,20 @@ class RakeReport:
 
 
 # --------------------------------------------------------------------------- helpers
+def _plain(value: Any) -> Any:
+    """``value`` as it should read in a message: numpy scalars become Python numbers (``-1.5``,
+    not ``np.float64(-1.5)``), also inside lists, tuples and dicts."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
 def _problem(column: str | None, found: Any, expected: str, hint: str = "") -> Problem:
-    return Problem(_DATA, None, column, found, expected, hint)
+    return Problem(_DATA, None, column, _plain(found), expected, hint)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -158,12 +179,44 @@ def _quantile(level: float, df: float) -> float:
 
 def _check_level(level: float) -> float:
     if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+        raise ValueError(f"level must be a number strictly between 0 and 1, got {_plain(level)!r}")
     return float(level)
 
 
+#: The interval of a proportion of exactly 0 or 1, whatever the method asked (see
+#: :func:`proportion_interval`); tables and estimates name it in their ``method``.
+BOUNDARY_METHOD = "clopper-pearson"
+_METHODS = ("logit", "beta", "wald")
+
+
+def interval_method(p: float, method: str) -> str:
+    """The interval :func:`proportion_interval` builds for ``p``: ``method``, or
+    :data:`BOUNDARY_METHOD` when ``p`` is exactly 0 or 1."""
+    return BOUNDARY_METHOD if p in (0.0, 1.0) else method
+
+
+def clopper_pearson(successes: int, n: int, level: float) -> tuple[float, float]:
+    """Clopper-Pearson (exact binomial) interval for ``successes`` out of ``n``.
+
+    ``(Beta_{α/2}(x, n - x + 1), Beta_{1-α/2}(x + 1, n - x))``, with 0 as the lower bound when
+    ``x = 0`` and 1 as the upper bound when ``x = n``; so ``[0, 1 - (α/2)^(1/n)]`` for ``x = 0``
+    and ``[(α/2)^(1/n), 1]`` for ``x = n``. NaN for ``n < 1``.
+
+    References
+    ----------
+    Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated in
+    the case of the binomial. *Biometrika* 26, 404-413.
+    """
+    if n < 1:
+        return (np.nan, np.nan)
+    alpha = 1 - level
+    low = 0.0 if successes <= 0 else float(stats.beta.ppf(alpha / 2, successes, n - successes + 1))
+    high = 1.0 if successes >= n else float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes))
+    return (low, high)
+
+
 def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
-                        method: str) -> tuple[float, float]:
+                        method: str, respondents: int | None = None) -> tuple[float, float]:
     """Confidence interval for a design-based proportion.
 
     Parameters
@@ -182,6 +235,9 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         ``"logit"``: Wald interval on the logit scale, back-transformed (R ``svyciprop``
         default). ``"beta"``: Korn-Graubard (Clopper-Pearson on the design-effective sample
         size). ``"wald"``: ``p ± t·se``.
+    respondents : int, optional
+        Respondents behind ``p`` (answers in the domain): the sample size of the interval at
+        ``p = 0`` or ``1`` (see Notes). Default ``n``.
 
     Returns
     -------
@@ -191,19 +247,38 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
     -----
     logit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
     beta: ``n* = p(1-p)/se² · (t_{n-1} / t_{df})²``; bounds ``Beta_{α/2}(n*p, n*(1-p)+1)`` and
-    ``Beta_{1-α/2}(n*p+1, n*(1-p))``. When ``se = 0`` (e.g. a raked margin, or p in {0, 1}) the
-    interval collapses to ``(p, p)``.
+    ``Beta_{1-α/2}(n*p+1, n*(1-p))``.
+
+    **p = 0 or 1** (nobody, or everybody, in the domain gave the answer): the linearised variance
+    is 0 and no design effect can be estimated, so, following Korn & Graubard's rule with the
+    nominal sample size in place of the effective one, the interval is Clopper-Pearson's for 0 or
+    ``respondents`` successes out of ``respondents`` (:func:`clopper_pearson`):
+    ``[0, 1 - (α/2)^(1/m)]`` or ``[(α/2)^(1/m), 1]``, whatever ``method``; the tables call it
+    ``"clopper-pearson"`` in their ``method`` column. This is a deliberate difference from R:
+    ``svyciprop`` returns NaN there (``method = "beta"``, ``"asin"``, ``"xlogit"``), an interval
+    about 1e-12 wide (``"logit"``) or ``(p, p)`` (``"mean"``), which would publish "100 %" with no
+    uncertainty for 9 respondents out of 9.
+
+    A proportion strictly between 0 and 1 with ``se = 0`` is known exactly (a share raked to a
+    population margin): its interval is ``(p, p)``.
 
     References
     ----------
     Korn, E. L. & Graubard, B. I. (1998). Confidence intervals for proportions with small
     expected number of positive counts estimated from survey data. *Survey Methodology* 24, 193-201.
+    Clopper, C. J. & Pearson, E. S. (1934). *Biometrika* 26, 404-413.
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
     """
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {_plain(method)!r}")
     alpha = 1 - level
     if not np.isfinite(p):
         return (np.nan, np.nan)
-    if se == 0 or p in (0.0, 1.0):
+    p = min(max(float(p), 0.0), 1.0)  # last guard: the estimators give p in [0, 1] exactly
+    if interval_method(p, method) == BOUNDARY_METHOD:
+        m = int(n if respondents is None else respondents)
+        return clopper_pearson(round(p * m), m, level)
+    if se == 0:
         return (p, p)
     if method == "logit":
         centre = np.log(p / (1 - p))
@@ -215,10 +290,8 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         return (float(low), float(high))
-    if method == "wald":
-        half = _quantile(level, df) * se
-        return (p - half, p + half)
-    raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {method!r}")
+    half = _quantile(level, df) * se
+    return (p - half, p + half)
 
 
 # --------------------------------------------------------------------------- the design
@@ -286,7 +359,7 @@ class Design:
 
         for col in (strata, psu):
             if col is not None and data[col].isna().any():
-                rows = list(data.index[data[col].isna()][:10])
+                rows = _plain(list(data.index[data[col].isna()][:10]))
                 problems.append(_problem(col, "NA", "no missing value in a design column",
                                          f"rows {rows} have none"))
         if problems:
@@ -323,13 +396,13 @@ class Design:
             bad = ~np.isfinite(values) | (values <= 0)
             if bad.any():
                 raise DataError([_problem(fpc, data[fpc].iloc[i], "a positive number",
-                                          f"row {data.index[i]!r}") for i in np.flatnonzero(bad)[:20]],
+                                          f"row {_plain(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
                                 "invalid fpc")
             for h in range(n_strata):
                 vals = np.unique(values[self._strata == h])
                 if vals.size > 1:
                     problems.append(_problem(fpc, list(vals), "one fpc value per stratum",
-                                             f"stratum {self._strata_labels[h]!r}"))
+                                             f"stratum {_plain(self._strata_labels[h])!r}"))
                     continue
                 v = vals[0]
                 if v <= 1:
@@ -337,7 +410,7 @@ class Design:
                 else:
                     if v < self._n_psu_h[h]:
                         problems.append(_problem(fpc, v, f"a population size >= the {int(self._n_psu_h[h])} "
-                                                 "PSUs sampled", f"stratum {self._strata_labels[h]!r}"))
+                                                 "PSUs sampled", f"stratum {_plain(self._strata_labels[h])!r}"))
                         continue
                     self._f_h[h] = self._n_psu_h[h] / v
             if problems:
@@ -356,7 +429,7 @@ class Design:
             bad = ~np.isfinite(w) | (w < 0)
             if bad.any():
                 raise DataError([_problem(weights, data[weights].iloc[i], "a finite weight >= 0",
-                                          f"row {data.index[i]!r}") for i in np.flatnonzero(bad)[:20]],
+                                          f"row {_plain(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
                                 "invalid weights")
         self._w = np.ascontiguousarray(w, dtype=float)
         # raking steps: each a list of (codes, n_categories, factors applied after it)
@@ -499,9 +572,21 @@ class Design:
         -------
         estimates : numpy.ndarray (k,)
         z : numpy.ndarray (n, k)
-            ``z_i = w_i (y_i - ȳ) / Σ w`` inside the domain, 0 outside.
+            ``z_i = w_i (y_i - ȳ) / Σ w`` inside the domain, 0 outside; NaN everywhere when the
+            domain has no respondent with a positive weight (its mean is NaN, and so are the
+            standard errors built on it).
         n : int
             Respondents used.
+
+        Notes
+        -----
+        Every numerator ``Σ w_i y_i`` and the denominator ``Σ w_i`` are summed by the same
+        (pairwise) reduction over the same positions, so a column equal to 1 for every respondent
+        sums to exactly ``Σ w_i``: a share of everyone is exactly 1 and a share of nobody exactly
+        0, never ``1 + 2e-16``, and a 0/1 column's mean never exceeds 1 (each partial sum of a
+        subset of the weights is at most the same partial sum of all of them). A column that is
+        constant among the respondents with a positive weight has that constant as its mean, and
+        influence values exactly 0 (standard error 0, as R).
         """
         values = np.asarray(values, dtype=float)
         if values.ndim == 1:
@@ -515,11 +600,16 @@ class Design:
         else:
             w = np.where(keep, self._w, 0.0)
             y = np.where(keep[:, None], values, 0.0)
-        wsum = w.sum()
-        if wsum <= 0:
-            k = values.shape[1]
-            return np.full(k, np.nan), np.zeros_like(values), used
-        est = (w[:, None] * y).sum(axis=0) / wsum  # not BLAS dot: same sums on every machine
+        k = values.shape[1]
+        # np.add.reduce on contiguous 1-d arrays: pairwise sums, the same on every machine (no BLAS
+        # dot), and the same additions for w and for every w * y_j (see Notes)
+        wsum = float(np.add.reduce(w))
+        if not wsum > 0:
+            return np.full(k, np.nan), np.full(values.shape, np.nan), used
+        est = np.array([np.add.reduce(w * y[:, j]) for j in range(k)]) / wsum
+        inside = y[w > 0]  # not empty: wsum > 0
+        constant = inside.min(axis=0) == inside.max(axis=0)
+        est[constant] = inside[0, constant]
         z = y - est
         z *= (w / wsum)[:, None]
         return est, z, used
@@ -547,6 +637,10 @@ class Design:
         ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
         :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
 
+        A domain with no respondent (or only weights 0) has no mean: estimate, standard error and
+        interval are NaN and ``note`` says so (R's ``svymean`` on an empty subset returns 0 with
+        standard error 0 in survey 4.1.1).
+
         References
         ----------
         Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
@@ -566,7 +660,7 @@ class Design:
         d = np.inf if df is None else float(df)
         q = _quantile(level, d)
         return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
-                        level, n, d, "wald")
+                        level, n, d, "wald", _EMPTY_DOMAIN if np.isnan(est[0]) else "")
 
     def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None) -> Estimate:
         """Weighted (Horvitz-Thompson) total of a numeric column, missing values left out.
@@ -590,7 +684,8 @@ class Design:
         -----
         ``T̂ = Σ_i w_i y_i`` over rows with a value (and in the domain); its influence values
         are ``z_i = w_i y_i`` and its variance comes from :meth:`covariance`. Equals R
-        ``svytotal(~y, design, na.rm = TRUE)``.
+        ``svytotal(~y, design, na.rm = TRUE)``; a domain without respondents has total 0 with
+        standard error 0, as in R (a total, unlike a mean, is defined there).
 
         References
         ----------
@@ -647,12 +742,18 @@ class Design:
         Returns
         -------
         pandas.DataFrame
-            Indexed by category: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+            Indexed by category: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``method``
+            (the interval built: ``method``, or ``"clopper-pearson"`` for a share of exactly 0
+            or 1).
 
         Notes
         -----
         Each share is the mean of the category's indicator (R ``svymean(~factor)``); intervals
-        as R ``svyciprop(method=)`` with ``df`` = PSUs - strata of the domain.
+        as R ``svyciprop(method=)`` with ``df`` = PSUs - strata of the domain. When every
+        respondent of the domain gave the same answer, its share is exactly 1 with standard error
+        exactly 0 and the other categories' exactly 0 (as R); their interval is then the exact
+        binomial one on the domain's respondents, where R gives NaN: see
+        :func:`proportion_interval`. A domain without answers has NaN shares and intervals.
 
         References
         ----------
@@ -669,13 +770,15 @@ class Design:
         level = _check_level(level)
         x, cats = self.indicators(column)
         est, z, n = self.mean_influence(x, mask)
+        est = np.clip(est, 0.0, 1.0)  # a last guard only: mean_influence keeps 0/1 means in [0, 1]
         se = np.sqrt(np.clip(np.diag(self.covariance(z)), 0, None))
         df = self.degrees_of_freedom(mask)
         rows = self.rows(mask)
-        cis = [proportion_interval(p, s, level=level, df=df, n=rows, method=method)
+        cis = [proportion_interval(p, s, level=level, df=df, n=rows, method=method, respondents=n)
                for p, s in zip(est, se)]
         out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
-                            "ci_high": [c[1] for c in cis], "n": n}, index=cats)
+                            "ci_high": [c[1] for c in cis], "n": n,
+                            "method": [interval_method(p, method) for p in est]}, index=cats)
         return out
 
     def by(self, group: str) -> "DomainEstimates":
@@ -763,14 +866,14 @@ class Design:
         if not margins:
             raise ValueError("margins must name at least one column")
         if not (isinstance(max_iter, int) and max_iter >= 1):
-            raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+            raise ValueError(f"max_iter must be a positive integer, got {_plain(max_iter)!r}")
         if not (tol > 0):
-            raise ValueError(f"tol must be positive, got {tol!r}")
+            raise ValueError(f"tol must be positive, got {_plain(tol)!r}")
         if bounds is not None:
             lo, hi = bounds
             if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo < hi):
                 raise ValueError(f"bounds must be two finite numbers with 0 <= low < high, got "
-                                 f"{bounds!r} (they limit the ratio raked / starting weight)")
+                                 f"{_plain(bounds)!r} (they limit the ratio raked / starting weight)")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
         for col, margin in margins.items():
@@ -788,8 +891,8 @@ class Design:
             if missing.any():
                 counts = pd.Series(s[missing]).value_counts(dropna=False)
                 for v, cnt in counts[counts > 0].items():  # not a categorical's unused categories
-                    problems.append(_problem(col, v, f"one of the margin's categories {cats}",
-                                             f"{cnt} respondent(s); add a population total "
+                    problems.append(_problem(col, v, f"one of the margin's categories {_plain(cats)}",
+                                             f"{int(cnt)} respondent(s); add a population total "
                                              "for it or recode"))
                 continue
             parsed.append((col, codes, target, cats))
@@ -929,7 +1032,8 @@ class DomainEstimates:
         Returns
         -------
         pandas.DataFrame
-            Indexed by (domain, category): ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+            Indexed by (domain, category): ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+            ``method`` (as :meth:`Design.share`).
 
         Notes
         -----

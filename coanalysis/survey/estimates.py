@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .design import Design, _check_level, _quantile, proportion_interval
+from .design import Design, _check_level, _plain, _quantile, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -33,11 +33,11 @@ def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
 
 def _values_hint(s: pd.Series, value) -> str:
     """Values present in ``s`` and, when ``value`` matches one only as text, the fix."""
-    present = list(pd.unique(s.dropna()))
+    present = _plain(list(pd.unique(s.dropna())))
     text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
     as_text = [v for v in present if str(v) == str(value)]
     if as_text and not (s == value).any():
-        text += (f"; {value!r} ({type(value).__name__}) matches {as_text[0]!r} "
+        text += (f"; {_plain(value)!r} ({type(_plain(value)).__name__}) matches {as_text[0]!r} "
                  f"({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
     return text
 
@@ -58,7 +58,7 @@ def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
         mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
     if not mask.any():
         hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())
-        raise ValueError(f"where={where!r} selects no respondent: {hints}")
+        raise ValueError(f"where={_plain(where)!r} selects no respondent: {hints}")
     return mask
 
 
@@ -88,7 +88,7 @@ def item_values(design: Design, column: str, statistic: str, *, top: int = 2) ->
     k = len(cats)
     if not (isinstance(top, (int, np.integer)) and 1 <= top <= k // 2):
         raise ValueError(f"top must be an integer between 1 and {k // 2} for the {k}-point "
-                         f"scale of {column!r}, got {top!r}")
+                         f"scale of {column!r}, got {_plain(top)!r}")
     missing = codes < 0
     if statistic == "satisfaction":
         vals = (codes >= k - top).astype(float)
@@ -108,12 +108,15 @@ def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
     p = float(est[0])
     se = float(np.sqrt(design.covariance(z)[0, 0]))
     if statistic == "satisfaction":
+        p = min(max(p, 0.0), 1.0) if np.isfinite(p) else p  # last guard: a 0/1 mean is in [0, 1]
         df = design.degrees_of_freedom(mask)
-        lo, hi = proportion_interval(p, se, level=level, df=df, n=design.rows(mask), method=method)
+        lo, hi = proportion_interval(p, se, level=level, df=df, n=design.rows(mask), method=method,
+                                     respondents=n)
+        used = interval_method(p, method)
     else:
         q = _quantile(level, np.inf)
-        lo, hi = p - q * se, p + q * se
-    return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n}
+        lo, hi, used = p - q * se, p + q * se, "wald"
+    return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n, "method": used}
 
 
 def item_statistics(design: Design, items: Sequence[str] | str, statistic: str = "satisfaction",
@@ -140,13 +143,21 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     Returns
     -------
     pandas.DataFrame
-        Columns ``item``, (``by``), ``statistic``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+        Columns ``item``, (``by``), ``statistic``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+        ``method`` (the interval built: ``"wald"`` for net and mean; for the satisfaction rate
+        ``method``, or ``"clopper-pearson"`` when the rate is exactly 0 or 1).
 
     Notes
     -----
     The statistic is the weighted mean ``Σ w_i v_i / Σ w_i`` of the recoded values ``v_i``; its
     variance is the design's linearised variance (:meth:`Design.covariance`). Missing answers
-    ("ne sait pas", "sans réponse") are left out of each item's base.
+    ("ne sait pas", "sans réponse") are left out of each item's base; a group without answers
+    gets NaN (estimate, standard error, interval).
+
+    A satisfaction rate of exactly 0 or 1 (nobody, or everybody, satisfied) has standard error
+    exactly 0, and its interval is the exact binomial (Clopper-Pearson) interval on the ``n``
+    respondents, a deliberate difference from R's ``svyciprop``, which gives NaN there: see
+    :func:`~coanalysis.survey.design.proportion_interval`.
 
     Examples
     --------
@@ -304,7 +315,8 @@ def likert_shares(design: Design, items: Sequence[str] | str, *, by: str | None 
     -------
     pandas.DataFrame
         Columns ``item``, (``by``), ``category``, ``estimate``, ``se``, ``ci_low``, ``ci_high``,
-        ``n``; categories in scale order. This is what :func:`coanalysis.figures.survey.
+        ``n``, ``method`` (as :meth:`Design.share`: ``"clopper-pearson"`` for a share of exactly
+        0 or 1, whose interval R gives as NaN); categories in scale order. This is what :func:`coanalysis.figures.survey.
         diverging_likert` draws.
 
     Notes

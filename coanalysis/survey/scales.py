@@ -15,6 +15,7 @@ from scipy import stats
 
 from ..codebook import Term, Vocabulary
 from ..errors import DataError, Problem
+from .design import _plain
 
 __all__ = ["ReliabilityResult", "cronbach_alpha", "WHO5_ITEMS", "WHO5_LEVELS", "who5_score"]
 
@@ -203,9 +204,9 @@ def who5_score(data: pd.DataFrame, items: Sequence[str] = WHO5_ITEMS.slugs, *,
         for idx in v.index[bad][:20]:
             # read_survey indexes rows by their file line: report it as the line, not in the hint
             on_line = data.index.name == "line"
-            problems.append(Problem(file, int(idx) if on_line else None, c, data.at[idx, c],
+            problems.append(Problem(file, int(idx) if on_line else None, c, _plain(data.at[idx, c]),
                                     "an integer from 0 to 5",
-                                    ("" if on_line else f"row {idx!r}: ")
+                                    ("" if on_line else f"row {_plain(idx)!r}: ")
                                     + "WHO-5 items are coded 0 (at no time) to 5 (all "
                                     "of the time); recode a 1-6 coding by subtracting 1"))
     if problems:

@@ -123,7 +123,8 @@ put("strclus.glm_gap_y.usagers_minus_agents.est", coef(g)[2]); put("strclus.glm_
 
 ## ---------------------------------------------------------------- R's api data (published peers)
 data(api)
-api_cols <- c("cds", "stype", "dnum", "pw", "fpc", "api00", "api99", "enroll", "sch.wide", "awards")
+api_cols <- c("cds", "stype", "dnum", "pw", "fpc", "api00", "api99", "enroll", "sch.wide", "awards",
+              "comp.imp", "yr.rnd")
 write.csv(apistrat[, api_cols], file.path(out_dir, "api_strat.csv"), row.names = FALSE)
 write.csv(apiclus1[, api_cols], file.path(out_dir, "api_clus1.csv"), row.names = FALSE)
 dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat, fpc = ~fpc)
@@ -138,6 +139,36 @@ pop_sw <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))
 rc <- rake(dclus1, list(~stype, ~sch.wide), list(pop_stype, pop_sw), control = list(maxit = 200, epsilon = 1e-12))
 record_mean("apiclus1.rake.mean_api00", svymean(~api00, rc))
 record_mean("apiclus1.rake.total_enroll", svytotal(~enroll, rc))
+# two-group t-test (svyttest: the slope of a svyglm, on its residual df = degf - 1), on the whole
+# design, on a subset, and with missing values (R drops those rows: degf of the rows with a value)
+record_ttest <- function(prefix, t) {
+  put(paste0(prefix, ".diff"), t$estimate); put(paste0(prefix, ".t"), t$statistic)
+  put(paste0(prefix, ".df"), t$parameter); put(paste0(prefix, ".p"), t$p.value)
+  put(paste0(prefix, ".ci_low"), t$conf.int[1]); put(paste0(prefix, ".ci_high"), t$conf.int[2])
+}
+record_ttest("apiclus1.ttest_enroll_compimp", svyttest(enroll ~ comp.imp, dclus1))
+record_ttest("apiclus1.ttest_enroll_compimp.not_H", svyttest(enroll ~ comp.imp, subset(dclus1, stype != "H")))
+a_na <- apiclus1; a_na$enroll[1:20] <- NA  # the first 20 rows of api_clus1.csv
+record_ttest("apiclus1.ttest_enroll_compimp.na20",
+             svyttest(enroll ~ comp.imp, svydesign(id = ~dnum, weights = ~pw, data = a_na, fpc = ~fpc)))
+# unanimous domains: every high and middle school of apiclus1 answers yr.rnd "No" (share 1, SE 0)
+b <- svyby(~yr.rnd, ~stype, dclus1, svymean)
+for (s in c("E", "H", "M")) for (l in c("No", "Yes")) {
+  put(paste0("apiclus1.by_stype.share_yrrnd.", s, ".", l, ".est"), b[s, paste0("yr.rnd", l)])
+  put(paste0("apiclus1.by_stype.share_yrrnd.", s, ".", l, ".se"), b[s, paste0("se.yr.rnd", l)])
+}
+# ... where svyciprop's Korn-Graubard interval is NaN (coanalysis gives Clopper-Pearson on n instead)
+b <- svyby(~I(yr.rnd == "No"), ~stype, dclus1, svyciprop, method = "beta", vartype = "ci")
+for (s in c("E", "H", "M")) for (k in c("ci_l", "ci_u"))
+  put(paste0("apiclus1.by_stype.ciprop_yrrnd_no.beta.", s, ".", k), b[s, k])
+# a category nobody has, without domains: no school scores above 950
+m <- svymean(~factor(api00 > 950, levels = c(FALSE, TRUE)), dclus1)
+put("apiclus1.share_api00_above950.FALSE.est", coef(m)[1]); put("apiclus1.share_api00_above950.FALSE.se", SE(m)[1])
+p <- svyciprop(~I(api00 > 950), dclus1, method = "beta")
+put("apiclus1.ciprop_api00_above950.beta.est", p)
+put("apiclus1.ciprop_api00_above950.beta.ci_low", attr(p, "ci")[1]); put("apiclus1.ciprop_api00_above950.beta.ci_high", attr(p, "ci")[2])
+# an empty domain: survey 4.1.1 returns mean 0 with SE 0 (coanalysis: NaN and NaN)
+record_mean("apiclus1.empty_domain.mean_api00", svymean(~api00, subset(dclus1, api00 > 5000)))
 
 ## ---------------------------------------------------------------- ordinal regression (MASS::polr)
 set.seed(7)
