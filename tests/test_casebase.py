@@ -399,6 +399,45 @@ def test_ranges_and_patterns(package):
     _single(problems, "sources.csv", 3, "source_id")
 
 
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://example.org/x","clic")',
+                                  "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tavec tab"])
+@pytest.mark.parametrize("file,line,column", [
+    ("cases.csv", 2, "summary_fr"),
+    ("sources.csv", 3, "title"),
+    ("codings/coder_b/conditions.csv", 2, "evidence"),
+    ("participation.csv", 4, "evidence"),
+])
+def test_a_text_cell_a_spreadsheet_would_run_is_one_problem(package, text, file, line, column):
+    _set(package, file, line, column, text)
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.column, p.found) for p in problems] == [(file, line, column, text)]
+    assert problems[0].expected.startswith("a text that does not begin with =, +, -, @")
+    assert "formula" in problems[0].hint
+
+
+def test_a_text_cell_beginning_with_a_carriage_return_is_reported(package):
+    rows = _read(package / "cases.csv")
+    rows[2][rows[0].index("summary_fr")] = "\r=1+1"
+    with (package / "cases.csv").open("w", newline="", encoding="utf-8") as handle:
+        # quoted, or the CR would end the record
+        csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.column, p.found) for p in problems] == [
+        ("cases.csv", 3, "summary_fr", "\r=1+1")]
+    assert "carriage return" in problems[0].hint
+
+
+def test_a_negative_number_in_a_numeric_column_is_no_formula(package):
+    dp = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    population = next(f for f in dp["resources"][0]["schema"]["fields"] if f["name"] == "population")
+    del population["constraints"]["minimum"]  # the range aside, -5 is a number, not a formula
+    (package / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    _set(package, "cases.csv", 3, "population", "-5")
+    _set(package, "cases.csv", 2, "summary_fr", "Résumé - avec un tiret, 5 = cinq, @ arobase.")
+    assert validate_casebase(package) == []
+    assert load_casebase(package).cases["population"].iloc[1] == -5
+
+
 def test_parent_case_must_be_a_case(package):
     _set(package, "cases.csv", 3, "parent_case", "omega")
     p = _single(validate_casebase(package), "cases.csv", 3, "parent_case")

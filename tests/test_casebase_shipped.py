@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
+
 import pytest
 
 from coanalysis import codebook, load_casebase, validate_casebase
@@ -25,6 +28,26 @@ def cb():
 def test_shipped_package_is_valid():
     problems = validate_casebase(SHIPPED)
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_no_text_cell_of_a_corrupted_copy_may_run_as_a_formula(tmp_path):
+    """A formula slipped into a copy of the shipped tables is reported where it is, and only it."""
+    copy = tmp_path / "cases"
+    shutil.copytree(SHIPPED, copy)
+    injected = {"sources.csv": (4, "title", '=HYPERLINK("http://example.org","S")'),
+                "flows.csv": (3, "evidence", "@SUM(1+1)*cmd|' /C calc'!A0"),
+                "codings/coder_a/outcomes.csv": (2, "evidence", "-1+2")}
+    for file, (line, column, text) in injected.items():
+        with (copy / file).open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        assert all("\n" not in cell for row in rows[:line] for cell in row)  # line = row index + 1
+        rows[line - 1][rows[0].index(column)] = text
+        with (copy / file).open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    problems = validate_casebase(copy)
+    assert sorted((p.file, p.line, p.column, p.found) for p in problems) == sorted(
+        (file, line, column, text) for file, (line, column, text) in injected.items())
+    assert all("formula" in p.hint for p in problems)
 
 
 def test_every_resource_has_its_file():

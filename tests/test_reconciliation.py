@@ -426,6 +426,21 @@ def test_unknown_url_is_reported_with_its_line(script, data_copy):
     assert problem.line == 2
 
 
+def test_a_formula_in_a_coding_stops_the_build_before_any_table_is_written(script, data_copy,
+                                                                            tmp_path):
+    """The reconciled tables copy the codings' text: a cell a spreadsheet would run never gets
+    into them, because the build's reader refuses it in the coding."""
+    def edit(frame):
+        frame.loc[0, "evidence"] = '=HYPERLINK("http://example.org/x","preuve")'
+    _rewrite(data_copy / "codings" / "coder_a" / "conditions.csv", edit)
+    problems = _build_problems(script, data_copy)
+    assert [(p.file, p.line, p.column) for p in problems] == [
+        ("codings/coder_a/conditions.csv", 2, "evidence")]
+    out = tmp_path / "out"
+    assert script.main(["--data", str(data_copy), "--out", str(out)]) == 1
+    assert not list(out.glob("*.csv"))
+
+
 def test_half_score_is_rejected(script, data_copy):
     def edit(frame):
         frame.loc[3, "score"] = "0.5"

@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import math
 import re
+import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,6 +26,7 @@ from .. import codebook
 from ..codebook import Lang, check_lang
 from ..errors import DataError, Problem
 from ..paths import data_dir
+from ._paths import resolve_inside
 
 __all__ = [
     "CaseBase",
@@ -316,7 +318,7 @@ def casebase_datapackage() -> dict:
 
     Notes
     -----
-    Besides standard Table Schema, five properties prefixed ``coanalysis:`` carry
+    Besides standard Table Schema, six properties prefixed ``coanalysis:`` carry
     the rules the standard cannot say, and the checker of this module applies them:
 
     * ``coanalysis:vocabulary`` on a field: the codebook vocabulary its ``enum``
@@ -342,10 +344,14 @@ def casebase_datapackage() -> dict:
       same units;
     * ``coanalysis:matches`` on the reconciliation logs: their ``score_a``,
       ``score_b`` and ``score`` (``level_a``, ``level_b``, ``level``) equal the
-      values of coder A, coder B and the reconciled table for the same unit.
-
-    ``source_ids`` of ``cases`` is a ``list`` field (Table Schema v2) of
-    ``;``-separated ids; its foreign key is checked item by item.
+      values of coder A, coder B and the reconciled table for the same unit;
+    * ``coanalysis:itemForeignKeys``: foreign keys of a ``list`` field, checked
+      item by item. ``source_ids`` of ``cases`` is a ``list`` field (Table
+      Schema v2) of ``;``-separated ids, each one a ``sources.source_id``. A
+      standard ``foreignKeys`` entry compares whole cells, and the reference
+      implementation (frictionless) stops on one that names a list field, so
+      this key is kept out of ``foreignKeys``: the descriptor stays a valid Data
+      Package for any standard reader (``tests/test_casebase_frictionless.py``).
 
     References
     ----------
@@ -394,10 +400,11 @@ def casebase_datapackage() -> dict:
             ],
             "missingValues": [""],
             "primaryKey": ["case_id"],
-            "foreignKeys": [
-                _fk("parent_case", "cases", "case_id"),
-                _fk("source_ids", "sources", "source_id"),
-            ],
+            "foreignKeys": [_fk("parent_case", "cases", "case_id")],
+            # a Table Schema foreign key compares whole cells: the items of a list field are
+            # checked one by one by the project's checker (the reference implementation,
+            # frictionless, cannot take a foreign key on a list field)
+            _EXT + "itemForeignKeys": [_fk("source_ids", "sources", "source_id")],
             _EXT + "rules": [
                 {"rule": "not_before", "field": "end_year", "other": "start_year"},
                 {"rule": "not_equal", "field": "parent_case", "other": "case_id"},
@@ -625,6 +632,30 @@ def _check_constraints(value: Any, text: str, fdef: dict) -> None:
         _check_partial_date(text)
 
 
+#: First characters that make a spreadsheet evaluate a cell as a formula (OWASP, CSV Injection).
+_FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _check_not_a_formula(text: str) -> None:
+    """Raise _CellError when a text cell would run as a formula in a spreadsheet.
+
+    Excel and LibreOffice evaluate a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and
+    strip a leading tab or carriage return before doing so), so a text such as
+    ``=HYPERLINK("http://…")`` or ``+cmd|' /C calc'!A0`` in a case-base CSV would run on the
+    machine of whoever opens it. Only text cells (``string`` and ``list`` fields) are checked:
+    a number in an ``integer`` or ``number`` field, ``-1`` included, is parsed as a number.
+
+    References
+    ----------
+    OWASP, *CSV Injection*, https://owasp.org/www-community/attacks/CSV_Injection
+    """
+    if text.startswith(_FORMULA_TRIGGERS):
+        first = {"\t": "a tab", "\r": "a carriage return"}.get(text[0], repr(text[0]))
+        raise _CellError("a text that does not begin with =, +, -, @, a tab or a carriage return",
+                         f"a spreadsheet would run this cell as a formula (it begins with "
+                         f"{first}): reword it so that it begins with a letter or a digit")
+
+
 def _pattern_hint(pattern: str) -> str:
     return {
         _SLUG: "a slug: lower-case letters, digits and '_', starting with a letter",
@@ -699,7 +730,9 @@ class _Table:
         return self.readable and all(n in self.columns for n in names)
 
 
-def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Table:
+def _check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
+    """Read and check the CSV file ``path`` of ``resource`` (a path already checked by
+    :func:`._paths.resolve_inside`) against the resource's Table Schema."""
     label = resource["path"]
     schema = resource["schema"]
     table = _Table(resource["name"], label, schema)
@@ -707,7 +740,6 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
     names = [f["name"] for f in fields]
     by_name = {f["name"]: f for f in fields}
     missing_values = set(schema.get("missingValues", [""]))
-    path = folder / label
     if not path.is_file():
         problems.append(Problem(label, None, None, None, "a CSV file for the resource "
                                 f"{resource['name']!r}", "the file does not exist"))
@@ -723,6 +755,10 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
         problems.append(Problem(label, err.line, None, None, "a well-formed CSV record",
                                 f"the csv reader stopped here ({err.message}); check the "
                                 "quotes of this record"))
+        return table
+    except OSError as err:
+        problems.append(Problem(label, None, None, None, "a readable file",
+                                f"{err.strerror or err}: check the file's permissions"))
         return table
     if not records:
         problems.append(Problem(label, 1, None, None, "a header row", "the file is empty"))
@@ -776,6 +812,8 @@ def _check_table(folder: Path, resource: dict, problems: list[Problem]) -> _Tabl
                 value = _parse_typed(text, fdef)
                 if fdef.get("type") != "list":
                     _check_constraints(value, text, fdef)
+                if fdef.get("type", "string") in ("string", "list"):
+                    _check_not_a_formula(text)
             except _CellError as err:
                 problems.append(Problem(label, line, name, text, err.expected, err.hint))
                 table.invalid.add((line, name))
@@ -831,9 +869,9 @@ def _required_hint(name: str) -> str:
 def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
     schema = table.schema
     keys: list[list[str]] = []
-    pk = schema.get("primaryKey")
+    pk = _names(schema.get("primaryKey", []))
     if pk:
-        keys.append([pk] if isinstance(pk, str) else list(pk))
+        keys.append(pk)
     for f in schema["fields"]:
         if f.get("constraints", {}).get("unique") and [f["name"]] not in keys:
             keys.append([f["name"]])
@@ -857,11 +895,12 @@ def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
 
 def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
                         problems: list[Problem]) -> None:
-    for fk in table.schema.get("foreignKeys", []):
-        fname = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+    schema = table.schema
+    for fk in (*schema.get("foreignKeys", []), *schema.get(_EXT + "itemForeignKeys", [])):
+        fname = _names(fk["fields"])[0]
         ref = fk["reference"]
         target_name = ref["resource"] or table.name
-        target_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
+        target_field = _names(ref["fields"])[0]
         target = tables.get(target_name)
         if target is None or not target.has(target_field):
             continue  # a missing or unreadable target is already reported
@@ -989,7 +1028,7 @@ def _check_reconciliation(table: _Table, tables: dict[str, _Table],
     """Where the independent codings disagree, the reconciled row must say how it was settled,
     and copy the log's row; where they agree, it keeps their common value and no note."""
     spec = table.schema.get(_EXT + "reconciles")
-    key = table.schema["primaryKey"] if spec else []
+    key = _names(table.schema.get("primaryKey", [])) if spec else []
     if not spec or not table.has(*key, spec["value"], spec["note"]):
         return
     codings = [tables.get(name) for name in spec["codings"]]
@@ -1123,14 +1162,14 @@ def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Prob
             target_name = template.format(**{field: selector}) if field else template
             if target_name not in lookups:
                 target = tables.get(target_name)
-                usable = target is not None and target.has(*target.schema["primaryKey"],
-                                                           spec["targetField"])
+                target_key = _names(target.schema.get("primaryKey", [])) if target else []
+                usable = bool(target_key) and target.has(*target_key, spec["targetField"])
                 blurred = usable and any((ln, k) in target.invalid for ln in target.lines
-                                         for k in target.schema["primaryKey"])
+                                         for k in target_key)
                 # a target with an unreadable or repeated key: a unit that seems missing from it may
                 # be on that row, and the key problem is reported already
                 lookups[target_name] = None if not usable or blurred else {
-                    tuple(r.get(k) for k in target.schema["primaryKey"]): r.get(spec["targetField"])
+                    tuple(r.get(k) for k in target_key): r.get(spec["targetField"])
                     for r in target.rows}
             lookup = lookups[target_name]
             if lookup is None:
@@ -1243,10 +1282,315 @@ def _same(a: Any, b: Any) -> bool:
     return math.isclose(a, b, abs_tol=1e-9)
 
 
-def _check_descriptor(descriptor: dict, problems: list[Problem]) -> None:
-    """The enums of the descriptor must be the codebook's vocabularies."""
-    for resource in descriptor.get("resources", []):
-        for f in resource.get("schema", {}).get("fields", []):
+# --------------------------------------------------------------------------------------
+# The descriptor: its structure, its paths, its vocabularies
+# --------------------------------------------------------------------------------------
+
+_REGENERATE = "regenerate the descriptor with write_casebase_datapackage()"
+
+#: The field types the checker parses (Table Schema types; others are reported).
+_SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date", "list")
+
+
+class _Either:
+    """A shape met by a value that meets any of ``shapes``."""
+
+    def __init__(self, *shapes: Any):
+        self.shapes = shapes
+
+
+class _MapOf:
+    """A JSON object whose keys are strings and whose values all have ``shape``."""
+
+    def __init__(self, shape: Any):
+        self.shape = shape
+
+
+_NUMBER = (int, float)
+_NAMES = _Either(str, [str])
+_FOREIGN_KEY = {"fields": _NAMES, "reference": {"resource": str, "fields": _NAMES}}
+_FIELD_SHAPE = {
+    "name": str, "type?": str, "delimiter?": str, "trueValues?": [str], "falseValues?": [str],
+    "constraints?": {"required?": bool, "unique?": bool, "enum?": list, "minimum?": _NUMBER,
+                     "maximum?": _NUMBER, "pattern?": str},
+    _EXT + "vocabulary?": str,
+}
+_SCHEMA_SHAPE = {
+    "fields": [_FIELD_SHAPE], "missingValues?": [str], "primaryKey?": _NAMES,
+    "foreignKeys?": [_FOREIGN_KEY], _EXT + "itemForeignKeys?": [_FOREIGN_KEY],
+    _EXT + "rules?": [{"rule": str, "field": str}],
+    _EXT + "allCombinations?": [str],
+    _EXT + "reconciles?": {"codings": [str], "value": str, "note": str, "sameUnits?": bool,
+                           "log?": {"resource": str, "key": _MapOf(str), "copied": _MapOf(str),
+                                    "where?": dict}},
+    _EXT + "matches?": {"keyFields": [str], "targetField": str, "values": _MapOf(str),
+                        "resourceField?": str},
+}
+#: What each kind of ``coanalysis:rules`` rule needs besides ``rule`` and ``field``.
+_RULE_SHAPES: dict[str, dict] = {
+    "required_with": {"requires": [str]},
+    "not_before": {"other": str},
+    "not_equal": {"other": str},
+    "skips_chain": {"from": str, "to": str, "chain": [str]},
+}
+
+
+def _json_found(value: Any) -> Any:
+    """A value of the descriptor as a problem shows it: scalars as they are, else short JSON."""
+    if isinstance(value, str) or (isinstance(value, _NUMBER) and not isinstance(value, bool)):
+        return value
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _shape_name(shape: Any) -> str:
+    """``shape`` in words, for the ``expected`` of a problem."""
+    if isinstance(shape, _Either):
+        return " or ".join(_shape_name(s) for s in shape.shapes)
+    if isinstance(shape, list):
+        return f"a list of {_shape_name(shape[0]).removeprefix('a ').removeprefix('an ')}s"
+    if isinstance(shape, (dict, _MapOf)) or shape is dict:
+        return "a JSON object"
+    if shape is _NUMBER:
+        return "a number"
+    return {str: "a string", bool: "true or false", list: "a list"}[shape]
+
+
+def _shape_problems(value: Any, shape: Any, where: str) -> list[tuple[str, Any, str]]:
+    """``(where, found, expected)`` for every place where ``value`` does not have ``shape``.
+
+    A shape is a type or a tuple of types (``bool`` is not a number), ``[shape]`` (a list of
+    items of that shape), ``{"key": shape, "key?": shape}`` (an object with those keys, the
+    ones ending in ``?`` optional, others allowed), :class:`_Either` or :class:`_MapOf`.
+    """
+    if isinstance(shape, _Either):
+        if any(not _shape_problems(value, s, where) for s in shape.shapes):
+            return []
+        return [(where, _json_found(value), _shape_name(shape))]
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return [(where, _json_found(value), _shape_name(shape))]
+        return [p for i, item in enumerate(value) for p in _shape_problems(item, shape[0],
+                                                                           f"{where}[{i}]")]
+    if isinstance(shape, (dict, _MapOf)):
+        if not isinstance(value, dict):
+            return [(where, _json_found(value), _shape_name(shape))]
+        if isinstance(shape, _MapOf):
+            return [p for k, v in value.items() for p in _shape_problems(v, shape.shape,
+                                                                         f"{where}.{k}")]
+        out = []
+        for key, sub in shape.items():
+            name = key.removesuffix("?")
+            if name in value:
+                out += _shape_problems(value[name], sub, f"{where}.{name}")
+            elif not key.endswith("?"):
+                out.append((f"{where}.{name}", None, f"{_shape_name(sub)} (required property)"))
+        return out
+    ok = isinstance(value, shape) and not (isinstance(value, bool) and shape in (_NUMBER, int))
+    return [] if ok else [(where, _json_found(value), _shape_name(shape))]
+
+
+def _names(value: str | list[str]) -> list[str]:
+    """A Table Schema field list (``primaryKey``, ``fields`` of a foreign key) as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _field_problems(fdef: dict, where: str) -> list[tuple[str, Any, str]]:
+    """What the checker cannot apply in a field of the right shape: type, pattern, ranges, enum."""
+    out = []
+    ftype = fdef.get("type", "string")
+    cons = fdef.get("constraints", {})
+    if ftype not in _SUPPORTED_TYPES:
+        return [(f"{where}.type", ftype,
+                 f"a type the checker reads ({', '.join(_SUPPORTED_TYPES)})")]
+    if fdef.get("delimiter") == "":
+        out.append((f"{where}.delimiter", "", "a non-empty delimiter"))
+    if "pattern" in cons:
+        try:
+            re.compile(cons["pattern"])
+        except re.error as err:
+            out.append((f"{where}.constraints.pattern", cons["pattern"],
+                        f"a valid regular expression ({err})"))
+    for bound in ("minimum", "maximum"):
+        if bound in cons and ftype not in ("integer", "number"):
+            out.append((f"{where}.constraints.{bound}", cons[bound],
+                        f"no {bound} on a {ftype} field (only integer and number fields have one)"))
+    enum = cons.get("enum", [])
+    if ftype in ("integer", "number") and any(
+            not isinstance(v, _NUMBER) or isinstance(v, bool) for v in enum):
+        out.append((f"{where}.constraints.enum", _json_found(enum),
+                    f"numbers only in the enum of a {ftype} field"))
+    return out
+
+
+def _schema_problems(schema: dict, where: str) -> list[tuple[str, Any, str]]:
+    """What is wrong in a schema of the right shape: unknown field names, unusable rules."""
+    out = []
+    fields = schema["fields"]
+    declared = [f["name"] for f in fields]
+    by_name = {f["name"]: f for f in fields}
+    for i, fdef in enumerate(fields):
+        if declared.index(fdef["name"]) != i:
+            out.append((f"{where}.fields[{i}].name", fdef["name"], "a field name used once"))
+        out += _field_problems(fdef, f"{where}.fields[{i}]")
+    refs: list[tuple[str, str]] = [(f"{where}.primaryKey", n)
+                                   for n in _names(schema.get("primaryKey", []))]
+    for prop in ("foreignKeys", _EXT + "itemForeignKeys"):
+        for i, fk in enumerate(schema.get(prop, [])):
+            at = f"{where}.{prop}[{i}].fields"
+            if len(_names(fk["fields"])) != 1 or len(_names(fk["reference"]["fields"])) != 1:
+                out.append((at, _json_found(fk["fields"]),
+                            "a foreign key on one field (composite keys are not checked)"))
+            refs += [(at, n) for n in _names(fk["fields"])]
+            first = by_name.get(_names(fk["fields"])[0], {})
+            if prop != "foreignKeys" and first.get("type") != "list":
+                out.append((at, _json_found(fk["fields"]), "a field of type list (its items are "
+                            "checked one by one; use foreignKeys for other fields)"))
+    for i, rule in enumerate(schema.get(_EXT + "rules", [])):
+        at = f"{where}.{_EXT}rules[{i}]"
+        kind_shape = _RULE_SHAPES.get(rule["rule"])
+        if kind_shape is None:
+            out.append((f"{at}.rule", rule["rule"], f"a known rule ({', '.join(_RULE_SHAPES)})"))
+            continue
+        problems = _shape_problems(rule, kind_shape, at)
+        out += problems
+        if not problems:
+            refs += [(f"{at}.field", rule["field"])]
+            refs += [(f"{at}.{k}", n) for k in ("requires", "other", "from", "to") if k in rule
+                     for n in _names(rule[k])]
+    combo = schema.get(_EXT + "allCombinations")
+    if combo is not None:
+        at = f"{where}.{_EXT}allCombinations"
+        if len(combo) != 2:
+            out.append((at, _json_found(combo), "two field names: the case and the item"))
+        else:
+            refs += [(at, n) for n in combo]
+            if combo[1] in by_name and "enum" not in by_name[combo[1]].get("constraints", {}):
+                out.append((at, combo[1], "an item field with an enum (the terms to cover)"))
+    spec = schema.get(_EXT + "reconciles")
+    if spec is not None:
+        at = f"{where}.{_EXT}reconciles"
+        refs += [(at, spec["value"]), (at, spec["note"])]
+        if not schema.get("primaryKey"):
+            out.append((f"{where}.primaryKey", None, "a primary key (the units reconciled)"))
+        log_key = spec.get("log", {}).get("key", {})
+        missing = [k for k in _names(schema.get("primaryKey", [])) if k not in log_key]
+        if "log" in spec and missing:
+            out.append((f"{at}.log.key", _json_found(spec["log"]["key"]),
+                        f"a log field for every primary-key field (missing: {', '.join(missing)})"))
+    spec = schema.get(_EXT + "matches")
+    if spec is not None:
+        at = f"{where}.{_EXT}matches"
+        selector = spec.get("resourceField")
+        refs += [(at, n) for n in (*spec["keyFields"], *spec["values"])]
+        refs += [(at, selector)] if selector else []
+        for fname, template in spec["values"].items():
+            try:
+                placeholders = {p for _, p, _, _ in string.Formatter().parse(template)
+                                if p is not None}
+            except ValueError:
+                placeholders = {"?"}
+            if placeholders - ({selector} if selector else set()):
+                out.append((f"{at}.values.{fname}", template,
+                            "a resource name, with {" + selector + "} as its only placeholder"
+                            if selector else "a resource name without placeholders"))
+    out += [(at, name, f"a field declared in the schema ({', '.join(declared)})")
+            for at, name in refs if name not in by_name]
+    return out
+
+
+def _references_problems(resources: list[tuple[int, dict]], names: set[str]) -> list[Problem]:
+    """Resources named by another resource (foreign keys, reconciliation) must exist.
+
+    ``resources``: the resources of a readable form, with their index; ``names``: the names of
+    all the resources of the descriptor (one of another form is reported already)."""
+    schemas = {r["name"]: r["schema"] for _, r in resources}
+    out = []
+    for i, resource in resources:
+        schema = resource["schema"]
+        at = _where(i, resource)
+        targets = [(f"{at}.schema.{prop}[{j}].reference",
+                    fk["reference"]["resource"] or resource["name"],
+                    _names(fk["reference"]["fields"])[0])
+                   for prop in ("foreignKeys", _EXT + "itemForeignKeys")
+                   for j, fk in enumerate(schema.get(prop, []))]
+        spec = schema.get(_EXT + "reconciles")
+        if spec is not None:
+            targets += [(f"{at}.schema.{_EXT}reconciles.codings", name, None)
+                        for name in spec["codings"]]
+            if "log" in spec:
+                targets.append((f"{at}.schema.{_EXT}reconciles.log", spec["log"]["resource"], None))
+        for where, target, target_field in targets:
+            if target not in names:
+                out.append(Problem(DESCRIPTOR, None, where, target,
+                                   "the name of a resource of the descriptor", _REGENERATE))
+            elif target in schemas and target_field is not None and target_field not in {
+                    f["name"] for f in schemas[target]["fields"]}:
+                out.append(Problem(DESCRIPTOR, None, where, target_field,
+                                   f"a field of the resource {target!r}", _REGENERATE))
+    return out
+
+
+def _where(index: int, resource: Any) -> str:
+    """A resource's place in the descriptor: ``resources[2] (participation)``."""
+    name = resource.get("name") if isinstance(resource, dict) else None
+    return f"resources[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+
+
+def _check_descriptor(descriptor: Any, folder: Path,
+                      problems: list[Problem]) -> list[tuple[dict, Path]]:
+    """The resources of ``descriptor`` that the checker can read, each with its file.
+
+    Anything the checker would trip on is reported instead (file ``datapackage.json``, the
+    property as ``resources[i] (name).schema...``, what was found and what was expected), and
+    the resource is left out: a descriptor that is not an object, ``resources`` that is not a
+    list, a resource that is not an object or lacks ``name``, ``path`` or ``schema``, a path
+    outside the package folder (checked by :func:`._paths.resolve_inside` before any file is
+    opened), fields, keys and ``coanalysis:`` properties of the wrong form or naming unknown
+    fields or resources; and the enums of the descriptor must be the codebook's vocabularies.
+    """
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        what = "resources" if isinstance(descriptor, dict) else None
+        found = descriptor if what is None else descriptor.get("resources")
+        found = None if found is None else _json_found(found)
+        problems.append(Problem(DESCRIPTOR, None, what, found,
+                                "a JSON object whose 'resources' is a list of resource objects"
+                                if what is None else "a list of resource objects", _REGENERATE))
+        return []
+    usable: list[tuple[int, dict, Path]] = []
+    seen: dict[str, int] = {}
+    for i, resource in enumerate(descriptor["resources"]):
+        at = _where(i, resource)
+        found = _shape_problems(resource, {"name": str, "schema": _SCHEMA_SHAPE}, at)
+        if isinstance(resource, dict) and "path" not in resource:
+            found.append((f"{at}.path", None, "the path of the resource's CSV file "
+                                               "(required property)"))
+        if not found:
+            found = _schema_problems(resource["schema"], f"{at}.schema")
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if isinstance(name, str):
+            if name in seen:
+                found.append((f"{at}.name", name, f"a resource name used once "
+                                                  f"(already resources[{seen[name]}])"))
+            seen.setdefault(name, i)
+        problems += [Problem(DESCRIPTOR, None, where, value, expected, _REGENERATE)
+                     for where, value, expected in found]
+        if found:
+            continue
+        try:
+            target = resolve_inside(folder, resource["path"], file=DESCRIPTOR,
+                                    column=f"{at}.path", resource=name)
+        except DataError as err:
+            problems += err.problems
+            continue
+        usable.append((i, resource, target))
+    for required in (*CASEBASE_TABLES, *CODING_RESOURCES):
+        if required not in seen:
+            problems.append(Problem(DESCRIPTOR, None, None, None,
+                                    f"a resource named {required!r}", _REGENERATE))
+    problems += _references_problems([(i, r) for i, r, _ in usable], set(seen))
+    for _, resource, _ in usable:
+        for f in resource["schema"]["fields"]:
             vocab_name = f.get(_EXT + "vocabulary")
             if vocab_name is None:
                 continue
@@ -1255,29 +1599,33 @@ def _check_descriptor(descriptor: dict, problems: list[Problem]) -> None:
             if vocab is None or list(vocab.slugs) != enum:
                 problems.append(Problem(
                     DESCRIPTOR, None, f"{resource['name']}.{f['name']}", enum,
-                    f"the slugs of the codebook vocabulary {vocab_name!r}",
-                    "regenerate the descriptor with write_casebase_datapackage()"))
+                    f"the slugs of the codebook vocabulary {vocab_name!r}", _REGENERATE))
+    return [(resource, target) for _, resource, target in usable]
 
 
-def _read_descriptor(folder: Path, problems: list[Problem]) -> dict | None:
+def _read_descriptor(folder: Path, problems: list[Problem]) -> Any:
+    """The parsed ``datapackage.json`` of ``folder`` (any JSON value), or None if unreadable."""
     path = folder / DESCRIPTOR
     if not path.is_file():
         problems.append(Problem(DESCRIPTOR, None, None, None, f"a {DESCRIPTOR} in {folder.name}/",
                                 "the folder is not a case-base data package"))
         return None
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        problems.append(Problem(DESCRIPTOR, getattr(err, "lineno", None), None, None,
-                                "valid JSON", str(err)))
-        return None
-    names = [r.get("name") for r in descriptor.get("resources", [])]
-    for required in (*CASEBASE_TABLES, *CODING_RESOURCES):
-        if required not in names:
-            problems.append(Problem(DESCRIPTOR, None, None, None,
-                                    f"a resource named {required!r}",
-                                    "regenerate the descriptor with write_casebase_datapackage()"))
-    return descriptor
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        problems.append(Problem(DESCRIPTOR, err.lineno, None, None, "valid JSON",
+                                f"{err.msg} at line {err.lineno}, column {err.colno}: correct the "
+                                f"JSON or {_REGENERATE}"))
+    except UnicodeDecodeError as err:
+        problems.append(Problem(DESCRIPTOR, None, None, None, "a file encoded in UTF-8",
+                                f"{err.reason}: {_REGENERATE}"))
+    except RecursionError:
+        problems.append(Problem(DESCRIPTOR, None, None, None, "valid JSON of a reasonable depth",
+                                f"the JSON is nested too deeply to be read: {_REGENERATE}"))
+    except OSError as err:
+        problems.append(Problem(DESCRIPTOR, None, None, None, "a readable file",
+                                f"{err.strerror or err}"))
+    return None
 
 
 def _check_package(path: str | Path | None,
@@ -1293,11 +1641,11 @@ def _check_package(path: str | Path | None,
     descriptor = _read_descriptor(folder, problems)
     if descriptor is None:
         return {}, None, problems
-    _check_descriptor(descriptor, problems)
+    resources = _check_descriptor(descriptor, folder, problems)
     tables: dict[str, _Table] = {}
-    for resource in descriptor.get("resources", []):
+    for resource, file in resources:
         if names is None or resource["name"] in names:
-            tables[resource["name"]] = _check_table(folder, resource, problems)
+            tables[resource["name"]] = _check_table(file, resource, problems)
     for table in tables.values():  # each table's own rules first: they mark the invalid cells
         _check_unique_keys(table, problems)
         _check_foreign_keys(table, tables, problems)
@@ -1332,11 +1680,22 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
 
     Notes
     -----
-    Checked, from ``datapackage.json`` and the codebook: the descriptor's enums
-    equal the codebook vocabularies; every file exists, is UTF-8 CSV and has the
-    declared columns in order; every row has as many fields as the header; field
-    types (integer, number, boolean, date, list), ``required``, ``enum`` (0.5 is
-    rejected with a hint), ``minimum``/``maximum``, ``pattern``; primary and
+    Checked, from ``datapackage.json`` and the codebook: the descriptor has the
+    form the checker reads (a JSON object whose ``resources`` is a list of
+    objects, each with a ``name``, a ``path`` and a ``schema`` whose fields, keys
+    and ``coanalysis:`` properties are well formed and name declared fields and
+    resources; anything else is a problem naming the property, e.g.
+    ``resources[0] (cases).path``, and that resource is not read); every
+    ``path`` is relative and stays inside the package folder (no ``..``, no
+    absolute or Windows path, no URL, no symbolic link leading out: see
+    :func:`._paths.resolve_inside`; checked before any file is opened); the
+    descriptor's enums equal the codebook vocabularies; every file exists, is
+    UTF-8 CSV and has the declared columns in order; every row has as many fields
+    as the header; field types (integer, number, boolean, date, list),
+    ``required``, ``enum`` (0.5 is rejected with a hint), ``minimum``/``maximum``,
+    ``pattern``; no text cell that a spreadsheet would run as a formula (one
+    beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return; numbers
+    of numeric fields are numbers, not text); primary and
     ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
     to ``cases``); row rules (a coded value needs evidence, source and coder;
     ``end_year >= start_year``; a flow's ``direct`` is true exactly when it skips
@@ -1352,7 +1711,8 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     so a wrong encoding of ``cases.csv`` is one problem, not one per case id of
     every other table. A column missing from a header is reported once, not on
     every row that would need it.
-    Nothing is raised: use :func:`load_casebase` to get an error.
+    Nothing is raised, whatever ``datapackage.json`` holds: use
+    :func:`load_casebase` to get an error.
 
     Examples
     --------
@@ -1508,9 +1868,9 @@ def _frame(table: _Table) -> pd.DataFrame:
         name = fdef["name"]
         values = [row.get(name) for row in table.rows]
         ftype = fdef.get("type", "string")
-        vocab_name = fdef.get(_EXT + "vocabulary")
-        if vocab_name is not None:
-            columns[name] = pd.Categorical(values, dtype=codebook.VOCABULARIES[vocab_name].dtype())
+        vocab = codebook.VOCABULARIES.get(fdef.get(_EXT + "vocabulary"))  # unknown: reported
+        if vocab is not None:
+            columns[name] = pd.Categorical(values, dtype=vocab.dtype())
         elif ftype == "integer":
             columns[name] = pd.array(values, dtype="Int64")
         elif ftype == "number":
