@@ -23,9 +23,10 @@ from typing import Any, Iterator
 import pandas as pd
 
 from .. import codebook
-from ..codebook import Lang, check_lang
+from ..text import Lang, check_lang
 from ..errors import DataError, Problem
 from ..paths import data_dir
+from ..spreadsheet import FORMULA_TRIGGERS
 from ._paths import resolve_inside
 
 __all__ = [
@@ -632,8 +633,6 @@ def _check_constraints(value: Any, text: str, fdef: dict) -> None:
         _check_partial_date(text)
 
 
-#: First characters that make a spreadsheet evaluate a cell as a formula (OWASP, CSV Injection).
-_FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _check_not_a_formula(text: str) -> None:
@@ -649,7 +648,7 @@ def _check_not_a_formula(text: str) -> None:
     ----------
     OWASP, *CSV Injection*, https://owasp.org/www-community/attacks/CSV_Injection
     """
-    if text.startswith(_FORMULA_TRIGGERS):
+    if text.startswith(FORMULA_TRIGGERS):
         first = {"\t": "a tab", "\r": "a carriage return"}.get(text[0], repr(text[0]))
         raise _CellError("a text that does not begin with =, +, -, @, a tab or a carriage return",
                          f"a spreadsheet would run this cell as a formula (it begins with "
