@@ -102,7 +102,7 @@ def test_every_disagreement_is_in_the_reconciliation_log(cb):
     for tbl, item in (("conditions", "condition"), ("outcomes", "outcome")):
         a = cb.codings[f"coder_a_{tbl}"].set_index(["case_id", item])["score"]
         b = cb.codings[f"coder_b_{tbl}"].set_index(["case_id", item])["score"].reindex(a.index)
-        differ = (a.isna() != b.isna()) | ((a - b).abs() > 1e-9).fillna(False)
+        differ = (a.isna() != b.isna()) | ((a - b).abs() > 1e-9).fillna(False)  # scores >= 0.33 apart
         expected = {(tbl, c, str(v)) for c, v in differ[differ].index}
         assert expected == {u for u in units if u[0] == tbl}
 

@@ -1,4 +1,8 @@
-"""Tests of the case-base figures: NA drawn as NA, one arrow per flow, labels in both languages."""
+"""Tests of the case-base figures: NA drawn as NA, one arrow per flow, labels in both languages.
+
+Tolerances: values read back from the artists are the plotted data themselves (copies or one
+operation): pytest.approx's default only absorbs decimal representation.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Tests of the QCA robustness grid: one cell per (run, term), kinds drawn as given, errors on bad input."""
+"""Tests of the QCA robustness grid: one cell per (run, term), kinds drawn as given, errors on bad input.
+
+Positions read back from the artists are rounded to the integer rows they are drawn on.
+"""
 
 from __future__ import annotations
 

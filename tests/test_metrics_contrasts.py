@@ -1,5 +1,9 @@
 """condition_contrasts, channel_counts, nearest_neighbours and cluster_summary on small
-hand-computed examples with NA."""
+hand-computed examples with NA.
+
+Tolerances: hand computations of the same closed forms on exact codebook scores agree to a few
+ulps; pytest.approx's default (rel 1e-6) only absorbs decimal representation.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Coverage metrics (NA rates, full participation grid, counts, sizes, mean scores) on a small
-hand-computed case base with NA, plus invariants on the shipped case base."""
+hand-computed case base with NA, plus invariants on the shipped case base.
+
+Tolerances: rates and means are ratios of small counts or of exact codebook scores, computed by
+hand the same way: a few ulps; pytest.approx's default (rel 1e-6) only absorbs representation.
+"""
 
 from __future__ import annotations
 

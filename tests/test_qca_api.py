@@ -1,5 +1,10 @@
 """QCA API: input checks, calibration schemes, cut-offs, model cap, case-base pivot,
-robustness grid and the XY plot."""
+robustness grid and the XY plot.
+
+Tolerances: expected values are the same closed forms by hand (set memberships, sums of
+minima, logistic calibration): a few ulps, so pytest.approx's and assert_allclose's defaults
+(rel 1e-6, rtol 1e-7) only absorb decimal representation.
+"""
 
 from __future__ import annotations
 

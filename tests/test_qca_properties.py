@@ -1,4 +1,9 @@
-"""Property-based tests of the QCA minimisation (hypothesis), with a brute-force oracle."""
+"""Property-based tests of the QCA minimisation (hypothesis), with a brute-force oracle.
+
+Tolerances: the oracle recomputes the same sums of minima: 1e-12 absorbs their rounding
+(~1e-16 for memberships in [0, 1]) on any example; cut-off comparisons allow 1e-8 so that a
+consistency equal to the cut-off in real arithmetic is not split by rounding.
+"""
 
 from __future__ import annotations
 

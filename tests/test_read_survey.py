@@ -29,7 +29,7 @@ def test_excel_french_csv_cp1252(tmp_path):
     assert data["q_accueil"].tolist()[0] == 4 and pd.isna(data["q_accueil"].iloc[1])
     assert data["q_accueil"].iloc[2] == 3
     assert data["q_proprete"].cat.ordered and list(data["q_proprete"].cat.categories) == [1, 2, 3, 4]
-    np.testing.assert_allclose(data["revenu"], [1234.5, 2000.0, 987.1])
+    np.testing.assert_allclose(data["revenu"], [1234.5, 2000.0, 987.1])  # float() of the decimal: exact
     assert list(data.index) == [2, 3, 4] and data.index.name == "line"
     assert report.rows_read == report.rows_kept == 3
     assert "encoding: cp1252" in report.notes and "separator: ';'" in report.notes
@@ -174,6 +174,8 @@ def test_scale_declaration_is_checked():
 @given(st.floats(-1e9, 1e9, allow_nan=False).map(lambda x: round(x, 2)))
 def test_parse_number_round_trips_french_formatting(x):
     text = f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
+    # float() of the printed decimal is the double nearest to it, which round(x, 2) is: equal
+    # (abs 1e-9 is below one ulp above 8e6, so this is exact equality there)
     assert parse_number(text, ",") == pytest.approx(x, abs=1e-9)
     assert parse_number(f"{x:.2f}", ".") == pytest.approx(x, abs=1e-9)
 

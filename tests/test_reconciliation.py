@@ -68,7 +68,7 @@ def _disagree(sa: str, sb: str) -> bool:
     a, b = _as_float(sa), _as_float(sb)
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) != math.isnan(b)
-    return abs(a - b) > 1e-9
+    return abs(a - b) > 1e-9  # scores are parsed decimals at least 0.33 apart: any epsilon does
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +176,7 @@ def test_agreement_matches_krippendorff_package(script):
         matrix = np.vstack([pairs["score_a"].map(_as_float), pairs["score_b"].map(_as_float)])
         expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
         got = agreement.loc[(table, "(all)"), "alpha"]
-        assert got == pytest.approx(expected, abs=1e-12)
+        assert got == pytest.approx(expected, abs=1e-12)  # the same sums in another order: ulps
         n_disagree = sum(_disagree(a, b) for a, b in zip(pairs["score_a"], pairs["score_b"]))
         row = agreement.loc[(table, "(all)")]
         assert row["n_units"] - row["n_na_all"] - row["n_exact"] == n_disagree
@@ -202,7 +202,7 @@ def _independent_agreement(units: list[tuple[str, str]]) -> dict:
     b = np.array([_as_float(y) for _, y in units])
     both = ~np.isnan(a) & ~np.isnan(b)
     one = np.isnan(a) != np.isnan(b)
-    exact = float(np.mean(np.abs(a[both] - b[both]) < 1e-9)) if both.any() else None
+    exact = float(np.mean(np.abs(a[both] - b[both]) < 1e-9)) if both.any() else None  # as _disagree
     values = np.unique(np.concatenate([a[both], b[both]]))
     alpha = (krippendorff.alpha(reliability_data=np.vstack([a, b]),
                                 level_of_measurement="interval")
@@ -266,6 +266,7 @@ def test_readme_bullets_quote_an_interval_containing_alpha(script):
         found = ALPHA_WITH_INTERVAL.findall(bullet)
         assert len(found) == 1, bullet
         alpha, low, high = (_fr_number(x.replace("−", "-")) for x in found[0])
+        # printed to 2 decimals: half a unit (the values here sit >= 2e-4 from a rounding boundary)
         assert alpha == pytest.approx(ref, abs=0.005), bullet
         assert low <= alpha <= high <= 1, bullet
         assert (low, high) == (pytest.approx(row["alpha_low"], abs=0.005),
@@ -314,11 +315,11 @@ def test_readme_agreement_table_matches_an_independent_computation():
             assert exact == "—", key
         else:
             assert exact.endswith("\u202f%"), key
-            assert abs(_fr_number(exact[:-2]) - 100 * ref["exact"]) <= 0.5, key
+            assert abs(_fr_number(exact[:-2]) - 100 * ref["exact"]) <= 0.5, key  # whole percent: half a unit
         if ref["alpha"] is None:
             assert alpha == "—", key
         else:
-            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key
+            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key  # 2 decimals: half a unit
     assert seen == set(expected)
 
 
@@ -327,6 +328,7 @@ def test_readme_prose_quotes_the_computed_figures(reconciliation):
     text = " ".join(README.read_text(encoding="utf-8").split())
     units = _raw_units()
     ref = {k: _independent_agreement(v) for k, v in units.items()}
+    # numbers printed to 2 decimals (or whole percents) are compared to half a unit of that digit
     weakest = re.search(r"satisfaction des usagers, (\d,\d\d) sur (\d+) cas ; "
                         r"expertise partagée, (\d,\d\d)", text)
     assert weakest
@@ -627,14 +629,16 @@ def test_readme_participation_table_matches_an_independent_computation():
             if value is None:
                 assert text == "—", key
             else:
-                assert abs(_fr_number(text[:-2]) - 100 * value) <= 0.5, key
+                assert abs(_fr_number(text[:-2]) - 100 * value) <= 0.5, key  # whole percent: half a unit
         if ref["alpha"] is None:
             assert alpha == "—", key
         else:
-            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key
+            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key  # 2 decimals: half a unit
     assert seen == set(expected)
     overall = _independent_ordinal(expected[("(all)", "(all)")])
     bullet = part.splitlines()[0]
+    # an independent value rounded as the text is: exact unless it sits within rounding noise
+    # (1e-15) of a half unit; the shipped alphas and percents are >= 2e-4 and 0.02 from one
     assert f"α = {format(round(overall['alpha'], 2), '.2f').replace('.', ',')}" in bullet
 
 

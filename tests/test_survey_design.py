@@ -14,6 +14,11 @@ from coanalysis.errors import ConvergenceError, DataError
 from coanalysis.survey import Design, _raking, proportion_interval
 
 REF_DIR = Path(__file__).parent / "reference"
+#: R survey reference values are stored with 17 significant digits (%.17g) and computed by the
+#: same closed forms (linearised variances, quantiles) or by raking to epsilon 1e-12: measured
+#: agreement <= 4e-13 relative, except R's logit intervals, fitted by svyglm's IRLS (epsilon 1e-8
+#: on the deviance; measured 4e-9). rtol 1e-6, the project's convention for R values, stays 250x
+#: above that; atol 1e-9 only for values that are 0 in exact arithmetic.
 TOL = dict(rtol=1e-6, atol=1e-9)
 
 
@@ -82,7 +87,7 @@ def test_shares_match_r_svymean_on_factor(des, ref, col):
     s = des.share(col)
     np.testing.assert_allclose(s["estimate"], [ref[f"strclus.share_{col}.{i}.est"] for i in range(1, 5)], **TOL)
     np.testing.assert_allclose(s["se"], [ref[f"strclus.share_{col}.{i}.se"] for i in range(1, 5)], **TOL)
-    assert s["estimate"].sum() == pytest.approx(1.0)
+    assert s["estimate"].sum() == pytest.approx(1.0)  # shares of one total: a few ulps
 
 
 def test_degrees_of_freedom_match_r(des, ref):
@@ -117,6 +122,7 @@ def test_korn_graubard_with_missing_answers_matches_r(des, raked, ref):
     top = des.share("sat_na", method="beta")
     lo, hi = proportion_interval(top.loc[4, "estimate"], top.loc[4, "se"], level=0.95,
                                  df=des.degrees_of_freedom(), n=74, method="beta")
+    # the same closed form called directly: rounding only
     assert (top.loc[4, "ci_low"], top.loc[4, "ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
 
 
@@ -132,6 +138,8 @@ def test_by_group_means_and_shares_match_r_svyby(des, ref):
 
 def test_raked_weights_match_r(raked):
     r = pd.read_csv(REF_DIR / "survey_strclus_raked_weights.csv")
+    # R's weights are stored with 15 digits and raked to epsilon 1e-12; these stop when a sweep
+    # changes no factor by 1e-10 (the tol): 10x that (measured 5e-15)
     np.testing.assert_allclose(raked.weights.to_numpy(), r["raked_weight"].to_numpy(), rtol=1e-9)
     assert raked.rake_report.converged
 
@@ -154,27 +162,28 @@ def test_raked_estimates_and_ses_match_r(raked, ref):
 def test_raked_margin_shares_are_exact_with_zero_se(raked, ref):
     s = raked.share("sex")
     np.testing.assert_allclose(s.loc["F", "estimate"], ref["strclus.rake.share_sex.F.est"], **TOL)
-    assert s.loc["F", "se"] < 1e-9
+    assert s.loc["F", "se"] < 1e-9  # 0 in exact arithmetic; rounding leaves ~3e-14 (SEs here ~0.05)
 
 
 def test_raking_changes_the_se_compared_with_fixed_weights(des, raked):
     """R's residual linearisation differs from treating raked weights as fixed."""
     fixed = Design(raked.data.assign(_w=raked.weights.to_numpy()), weights="_w", strata="stratum",
                    psu="psu", fpc="fpc")
-    assert fixed.mean("y").estimate == pytest.approx(raked.mean("y").estimate)
-    assert abs(fixed.mean("y").se - raked.mean("y").se) > 1e-4
+    assert fixed.mean("y").estimate == pytest.approx(raked.mean("y").estimate)  # same weights: ulps
+    assert abs(fixed.mean("y").se - raked.mean("y").se) > 1e-4  # they differ by 0.031 (of 0.33)
 
 
 def test_api_published_values(ref):
     """R's api data: the numbers printed in the survey package's documentation and re-run."""
     strat = pd.read_csv(REF_DIR / "api_strat.csv")
     d = Design(strat, weights="pw", strata="stype", fpc="fpc")
+    # printed to 5 decimals: half a unit (5e-6) is below rtol x value for values above 5
     np.testing.assert_allclose([d.mean("api00").estimate, d.mean("api00").se], [662.28736, 9.40894], rtol=1e-6)
     np.testing.assert_allclose(d.share("sch.wide").loc["Yes", "se"], ref["apistrat.share_schwide.Yes.se"], **TOL)
     np.testing.assert_allclose(d.total("enroll").se, ref["apistrat.total_enroll.se"], **TOL)
     clus = pd.read_csv(REF_DIR / "api_clus1.csv")
     c = Design(clus, weights="pw", psu="dnum", fpc="fpc")
-    np.testing.assert_allclose(c.mean("api00").se, 23.54224, rtol=1e-6)
+    np.testing.assert_allclose(c.mean("api00").se, 23.54224, rtol=1e-6)  # 5 decimals, as above
     rc = c.rake({"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}})
     np.testing.assert_allclose([rc.mean("api00").estimate, rc.mean("api00").se],
                                [ref["apiclus1.rake.mean_api00.est"], ref["apiclus1.rake.mean_api00.se"]], **TOL)
@@ -184,9 +193,13 @@ def test_api_published_values(ref):
 # ------------------------------------------------------------------ invariants and errors
 def test_rake_report_and_margins(raked, ref):
     rep = raked.rake_report
+    # raking stops when a sweep changes no factor by more than tol = 1e-10, so the margins are
+    # within ~tol; here IPF converges at 0.022 per sweep: the stopping sweep (change 3.7e-12; the
+    # one before changed 1.6e-10, far enough from tol that rounding cannot add or drop a sweep)
+    # leaves 8e-14, below the 1e-12 rounding floor of the summary
     assert rep.max_relative_error < 1e-9
     after = rep.margins.set_index(["margin", "category"])["after"]
-    assert after[("sex", "F")] == pytest.approx(ref["strclus.rake.margin.sex.F"], rel=1e-9)
+    assert after[("sex", "F")] == pytest.approx(ref["strclus.rake.margin.sex.F"], rel=1e-9)  # 10x tol
     assert "converged" in repr(rep)
     # rounding noise is not printed digit by digit (it differs between machines)
     assert rep.max_relative_error < 1e-12 and "margin error < 1e-12" in rep.summary()
@@ -198,8 +211,9 @@ def test_rake_bounds_are_respected(des, ref):
     assert (free.weights / des.weights).max() > 1.55  # so the upper bound below binds
     r = des.rake(margins, bounds=(0.5, 1.5))
     ratio = r.weights / des.weights
+    # the ratio is recomputed as (g w0) / w0 from the clipped g: a few ulps off the bound
     assert ratio.min() >= 0.5 - 1e-12 and ratio.max() <= 1.5 + 1e-12
-    assert r.rake_report.max_relative_error < 1e-9
+    assert r.rake_report.max_relative_error < 1e-9  # 10x the stopping tol
 
 
 def test_rake_not_converging_raises(des):
@@ -239,6 +253,7 @@ def test_srs_mean_equals_textbook_formula():
     y = rng.normal(10, 2, 50)
     df = pd.DataFrame({"y": y, "N": 400})
     m = Design(df, fpc="N").mean("y")
+    # the same closed forms written two ways: rounding only
     assert m.estimate == pytest.approx(y.mean())
     assert m.se == pytest.approx(np.sqrt((1 - 50 / 400) * y.var(ddof=1) / 50), rel=1e-12)
 
@@ -251,6 +266,7 @@ def test_scaling_weights_changes_nothing_in_a_mean(w, c):
                        "h": np.arange(n) % 2})
     a = Design(df, weights="w", strata="h").mean("y")
     b = Design(df, weights="w2", strata="h").mean("y")
+    # closed forms of ratios: the scale changes only the rounding (~1e-15); 1e-9 for any example
     assert a.estimate == pytest.approx(b.estimate, rel=1e-9)
     assert a.se == pytest.approx(b.se, rel=1e-9, abs=1e-12)
 
@@ -286,10 +302,13 @@ def test_raking_meets_random_margins_and_keeps_weight_order_within_cells(seed, n
     r = d.rake({"a": dict(zip("xyz", pa)), "b": dict(zip("uv", pb))})
     wa = r.weights.groupby(df["a"]).sum()
     wb = r.weights.groupby(df["b"]).sum()
+    # after the stopping sweep the last margin is met to rounding, the first to within the last
+    # factor change, below tol = 1e-10: 100x that (measured 4e-12)
     np.testing.assert_allclose(wa[list("xyz")], pa, rtol=1e-8)
     np.testing.assert_allclose(wb[list("uv")], pb, rtol=1e-8)
     # raking multiplies every weight of an (a, b) cell by the same factor
     ratio = (r.weights / d.weights).groupby([df["a"], df["b"]]).agg(["min", "max"])
+    # the same factors multiply every weight of a cell: rounding of ~2 products a sweep, 1e-9
     np.testing.assert_allclose(ratio["min"], ratio["max"], rtol=1e-9)
     assert r.mean("y").se > 0
 
@@ -326,6 +345,8 @@ def test_factorised_raking_residuals_equal_row_level_backfitting(bounds):
     r2 = r1.rake({"c": {k: tot / 4 for k in "klmn"}, "b": {"p": tot * 0.45, "q": tot * 0.55}})
     for design in (r1, r2):
         z = design.mean_influence(df["y"].to_numpy())[1][:, 0]
+        # the same 10 linear back-fitting cycles summed in another order: rounding, ~1e-16 of
+        # max|z| (~9e-3) a cycle; atol 1e-15 for residuals near 0, rtol 1e-9 for the others
         np.testing.assert_allclose(design._residualise(z[:, None])[:, 0], _backfit_rowwise(design, z),
                                    rtol=1e-9, atol=1e-15)
 
@@ -344,6 +365,7 @@ def test_one_respondent_per_psu_shortcut_equals_explicit_psu_column(strata):
     implicit = Design(df, weights="w", strata=strata).rake(margins)
     explicit = Design(df, weights="w", strata=strata, psu="id").rake(margins)
     z = implicit.mean_influence(df["y"].to_numpy())[1]
+    # one-row group sums are the values themselves: rounding only (measured 2e-16)
     np.testing.assert_allclose(implicit.covariance(z), explicit.covariance(z), rtol=1e-12)
     # the caller's influence values are not modified by the raking residuals
     np.testing.assert_array_equal(z, implicit.mean_influence(df["y"].to_numpy())[1])
@@ -372,8 +394,9 @@ def test_cell_and_row_routes_give_the_same_raking_and_variance(seed, bounds):
     if bounds is not None:  # the bounds bind, so the clipping is exercised
         free = d.rake(margins).rake_report.weight_ratio
         assert free[0] < bounds[0] or free[1] > bounds[1]
-        assert bounds[0] - 1e-12 <= by_cells.rake_report.weight_ratio[0]
+        assert bounds[0] - 1e-12 <= by_cells.rake_report.weight_ratio[0]  # ulps, as above
         assert by_cells.rake_report.weight_ratio[1] <= bounds[1] + 1e-12
+    # the same sweeps with sums grouped by cell or by row: rounding, ~1e-15 (measured 3e-15)
     np.testing.assert_allclose(by_cells.weights, by_rows.weights, rtol=1e-12)
     assert by_cells.rake_report.iterations == by_rows.rake_report.iterations
     np.testing.assert_allclose(by_cells.rake_report.margins[["before", "after"]],
@@ -381,13 +404,13 @@ def test_cell_and_row_routes_give_the_same_raking_and_variance(seed, bounds):
     np.testing.assert_allclose(by_cells.rake_report.weight_ratio, by_rows.rake_report.weight_ratio,
                                rtol=1e-12)
     z = by_cells.mean_influence(df[["y"]].assign(y2=df["y"] ** 2).to_numpy())[1]
-    np.testing.assert_allclose(by_cells.covariance(z), by_rows.covariance(z), rtol=1e-10)
+    np.testing.assert_allclose(by_cells.covariance(z), by_rows.covariance(z), rtol=1e-10)  # 5e-16 measured
     # a second raking on top of the first, again by both routes
     second = {"h": {"A": by_cells.weights.sum() * 0.6, "B": by_cells.weights.sum() * 0.4}}
     twice_cells = by_cells.rake(second)
     with row_route():
         twice_rows = by_rows.rake(second)
-    assert twice_cells.mean("y").se == pytest.approx(twice_rows.mean("y").se, rel=1e-10)
+    assert twice_cells.mean("y").se == pytest.approx(twice_rows.mean("y").se, rel=1e-10)  # both routes: rounding
 
 
 def test_many_margin_cells_take_the_row_route_and_still_meet_the_margins():
@@ -402,6 +425,7 @@ def test_many_margin_cells_take_the_row_route_and_still_meet_the_margins():
     r = Design(df, weights="w").rake(margins)
     assert isinstance(r._calibration[-1], _raking.RowRakingStep)
     for j in range(5):
+        # every margin within the stopping tol 1e-10 of its target: 100x that
         np.testing.assert_allclose(r.weights.groupby(df[f"m{j}"], observed=True).sum(), 1000.0 / 7, rtol=1e-8)
     assert np.isfinite(r.mean("y").se)
 
@@ -420,9 +444,10 @@ def test_zero_base_weights_are_left_out_of_the_raking_variance_by_both_routes(n_
     second = {"h": {"A": by_cells.weights.sum() * 0.6, "B": by_cells.weights.sum() * 0.4}}
     for design in (by_cells, by_rows, by_cells.rake(second)):
         z = design.mean_influence(df["y"].to_numpy())[1]
+        # as in test_factorised_raking_residuals_equal_row_level_backfitting
         np.testing.assert_allclose(design._residualise(z)[:, 0], _backfit_rowwise(design, z[:, 0]),
                                    rtol=1e-9, atol=1e-15)
-    assert by_cells.mean("y").se == pytest.approx(by_rows.mean("y").se, rel=1e-10)
+    assert by_cells.mean("y").se == pytest.approx(by_rows.mean("y").se, rel=1e-10)  # both routes: rounding
     assert np.isfinite(by_cells.mean("y").se) and by_cells.mean("y").se > 0
 
 
@@ -433,6 +458,7 @@ def test_rake_bounds_are_checked_and_need_not_straddle_one():
     full = Design(df, weights="w").rake(margins, bounds=(0.32, 2.8))
     small = Design(df.assign(w=df["w"] / 10), weights="w").rake(margins, bounds=(3.2, 28.0))
     assert small.rake_report.weight_ratio[0] > 1
+    # the same factors from sums a tenth as large: rounding only; 1e-9 is 10x the stopping tol
     np.testing.assert_allclose(small.weights, full.weights, rtol=1e-9)
     assert small.mean("y").se == pytest.approx(full.mean("y").se, rel=1e-9)
     for bad in [(2.0, 1.0), (float("nan"), 2.0), (-0.1, 2.0), (0.5, float("inf"))]:
