@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 __all__ = ["CoanalysisError", "DataError", "Problem", "LoadReport", "ConvergenceError",
-           "is_missing", "require_columns"]
+           "is_missing", "plain_scalar", "require_columns"]
 
 
 class CoanalysisError(Exception):
@@ -57,7 +57,7 @@ class Problem:
             where += f", line {self.line}"
         if self.column is not None:
             where += f", column {self.column!r}"
-        found = "<missing>" if is_missing(self.found) else repr(self.found)
+        found = "<missing>" if is_missing(self.found) else repr(plain_scalar(self.found))
         text = f"{where}: found {found}, expected {self.expected}"
         if self.hint:
             text += f" — {self.hint}"
@@ -72,6 +72,21 @@ class Problem:
             "expected": self.expected,
             "hint": self.hint,
         }
+
+
+def plain_scalar(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (``np.float64(-1.5)`` -> ``-1.5``), so that
+    messages print plain numbers; any other value unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [plain_scalar(v) for v in (np.float64(-1.5), np.int64(4), "4", 4)]
+    [-1.5, 4, '4', 4]
+    """
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
 
 
 def is_missing(value: Any) -> bool:
@@ -189,6 +204,12 @@ class LoadReport:
     columns ``line`` (line number in the file), ``reason``; ``recoded`` lists
     values turned into NA on purpose (e.g. "ne sait pas") with their reason,
     which are kept rows, not rejected ones.
+
+    For a text file, the rows are also accounted for against its physical lines:
+    ``lines_read`` (the lines after the header) equals ``rows_read`` plus the
+    extra lines of the rows that span several lines (quoted line breaks), listed
+    in ``spans`` (columns ``line``, the first line, and ``last_line``). ``sheet``
+    names the worksheet read from a workbook.
     """
 
     file: str
@@ -201,12 +222,21 @@ class LoadReport:
         default_factory=lambda: pd.DataFrame(columns=["line", "column", "value", "reason"])
     )
     notes: list[str] = field(default_factory=list)
+    lines_read: int | None = None
+    spans: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["line", "last_line"]))
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_kept + self.rows_rejected:
             raise CoanalysisError(
                 f"row accounting broken for {self.file}: read {self.rows_read}, "
                 f"kept {self.rows_kept}, rejected {self.rows_rejected}"
+            )
+        extra = int((self.spans["last_line"] - self.spans["line"]).sum()) if len(self.spans) else 0
+        if self.lines_read is not None and self.lines_read != self.rows_read + extra:
+            raise CoanalysisError(
+                f"line accounting broken for {self.file}: {self.lines_read} lines after the "
+                f"header, {self.rows_read} rows read spanning {extra} more line(s)"
             )
 
     @property
@@ -215,13 +245,20 @@ class LoadReport:
 
     def __repr__(self) -> str:
         return (
-            f"LoadReport({Path(self.file).name!r}: read {self.rows_read}, kept {self.rows_kept}, "
+            f"LoadReport({Path(self.file).name!r}"
+            + ("" if self.sheet is None else f", sheet {self.sheet!r}")
+            + f": read {self.rows_read}, kept {self.rows_kept}, "
             f"rejected {self.rows_rejected}, recoded to NA {len(self.recoded)})"
         )
 
     def summary(self) -> str:
         """A readable multi-line account of the load."""
         lines = [repr(self)]
+        if self.lines_read is not None and len(self.spans):
+            spans = "; ".join(f"lines {int(a)}-{int(b)}" for a, b in
+                              zip(self.spans["line"], self.spans["last_line"]))
+            lines.append(f"  {self.lines_read} lines after the header; rows on several lines "
+                         f"(quoted line breaks): {spans}")
         for note in self.notes:
             lines.append(f"  note: {note}")
         for _, row in self.rejected.iterrows():

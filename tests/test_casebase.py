@@ -772,3 +772,16 @@ def test_an_invalid_level_in_a_coding_is_one_problem(package):
     _set(package, PART_B, 2, "level", "6")
     problems = validate_casebase(package)
     assert _where(problems) == [(PART_B, 2, "level")]
+
+
+def test_numbers_beyond_the_machine_range_are_cell_errors(package):
+    # before: the 25-digit population passed validation and load_casebase crashed with a raw
+    # OverflowError (Int64), and 1e400 was read as inf
+    _set(package, "cases.csv", 2, "population", "9" * 25)
+    _set(package, "conditions.csv", 3, "score", "1e400")
+    problems = validate_casebase(package)
+    pop = _single(problems, "cases.csv", 2, "population")
+    assert pop.found == "9" * 25 and "64-bit" in pop.expected
+    assert "range of a float" in _single(problems, "conditions.csv", 3, "score").hint
+    with pytest.raises(DataError):
+        load_casebase(package)

@@ -55,7 +55,9 @@ NUMBERS = st.one_of(
     _grouped(),
     st.sampled_from(["", " ", "\u00a0", "\t", "  ", ",5", ".5", "5,", "5.", "1e5", "1,5e-3", "-0",
                      "+0,0", "1..2", "1,2,3", "--1", "inf", "nan", "1_000", "\u0663", "12 kg",
-                     "1.234,5", "1,234.5", "12.345.678", "0x10", "1 234 567,89"]),
+                     "1.234,5", "1,234.5", "12.345.678", "0x10", "1 234 567,89", "0.954", "1.310",
+                     "0,954", "1,310", "-2.500", "+1,000", "1.310,", "1e400", "-Infinity",
+                     "#DIV/0!", "1" + "0" * 400]),
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     _TEXT,
 )
@@ -72,10 +74,90 @@ ANSWERS = st.one_of(
 
 
 # --------------------------------------------------------------------------- the reference
+_BLANKS = " \u00a0\u202f\t"
+
+
+def _squeeze(cell):
+    return "".join(c for c in cell if c not in _BLANKS)
+
+
+def _grouping(cell, dec):
+    """How ``cell`` uses the other mark as a thousands separator, read from its pieces:
+    "sure" (two groups or more, or a group then the decimal mark), "single" (one group of three
+    digits, nothing after: 1310 or 1.31?) or None (no grouping)."""
+    other = "." if dec == "," else ","
+    def digits(text):
+        return text != "" and all(c in "0123456789" for c in text)
+    head, *groups = _squeeze(cell).split(other)
+    head = head[1:] if head[:1] in ("+", "-") else head
+    if not groups or not (1 <= len(head) <= 3 and digits(head) and head[0] != "0"):
+        return None
+    last, _, fraction = groups[-1].partition(dec)
+    if not all(len(g) == 3 and digits(g) for g in [*groups[:-1], last]):
+        return None
+    if dec in groups[-1]:
+        return "sure" if digits(fraction) else None
+    return "sure" if len(groups) > 1 else "single"
+
+
+def _column_groups(cells, dec):
+    """The documented column rule: the other mark groups thousands when one cell at least
+    groups beyond doubt and no cell writes its decimals with the other mark."""
+    other = "." if dec == "," else ","
+    def other_decimal(c):
+        s = _squeeze(c)
+        if s.count(other) != 1 or dec in s or _grouping(c, dec) == "single":
+            return False
+        try:
+            parse_number(s, other)
+            return True
+        except ValueError:
+            return False
+    return (any(_grouping(c, dec) == "sure" for c in cells)
+            and not any(other_decimal(c) for c in cells))
+
+
+def _parse_column(cells, dec):
+    """parse_number of each cell with the column's grouping: numbers (NaN where it raises) and
+    the failed flags."""
+    grouped = _column_groups(cells, dec)
+    numbers, failed = [], []
+    for c in cells:
+        try:
+            numbers.append(parse_number(c, dec, grouped=grouped))
+            failed.append(False)
+        except ValueError:
+            numbers.append(np.nan)
+            failed.append(True)
+    return numbers, failed
+
+
+def _reference_hint(cell, dec, switch):
+    """The part of the documented fix that the loader's hint must contain."""
+    other = "." if dec == "," else ","
+    s = _squeeze(cell)
+    if s.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        return "not a value"
+    if s.startswith("#") and s.endswith(("!", "A", "?")):  # #DIV/0!, #N/A, #NAME?
+        return "spreadsheet error"
+    try:
+        if math.isinf(float(s.replace(",", ".") if dec == "," else s)):
+            return "beyond the range"
+    except ValueError:
+        pass
+    if _grouping(cell, dec) == "single":
+        return "ambiguous"
+    try:
+        parse_number(cell, other)
+    except ValueError:
+        return "remove units"
+    return f"decimal={other!r}" if switch else "write it"
+
+
 def _reference_cells(rows, scale, dec):
     """Cell by cell, with the public functions only: kept lines, numbers, codes, recoded records,
     rejected records and problems ``(line, column, found, expected, hint contains)``."""
-    lines, numbers, codes, recoded, rejected = [], [], [], [], []
+    lines, codes, recoded, rejected, xs = [], [], [], [], []
     scale_problems, number_problems = [], []
     other = "." if dec == "," else ","
     for line, (ident, x, q) in enumerate(rows, start=2):
@@ -83,6 +165,7 @@ def _reference_cells(rows, scale, dec):
             rejected.append({"line": line, "reason": "ligne vide / empty row"})
             continue
         lines.append(line)
+        xs.append(x)
         try:
             code, reason = scale.parse(q)
         except KeyError:
@@ -91,16 +174,13 @@ def _reference_cells(rows, scale, dec):
         if reason is not None:
             recoded.append({"line": line, "column": "q", "value": q, "reason": reason})
         codes.append(code)
-        try:
-            numbers.append(parse_number(x, dec))
-        except ValueError:
-            try:
-                parse_number(x, other)
-                hint = f"decimal={other!r}"
-            except ValueError:
-                hint = "remove units"
-            number_problems.append((line, "x", x, f"a number (decimal mark {dec!r})", hint))
-            numbers.append(np.nan)
+    numbers, failed = _parse_column(xs, dec)
+    # decimal= is proposed only when the other mark keeps every number of the column a number
+    switch = not any(not a and b for a, b in zip(failed, _parse_column(xs, other)[1]))
+    for line, x, bad in zip(lines, xs, failed):
+        if bad:
+            number_problems.append((line, "x", x, f"a number (decimal mark {dec!r})",
+                                    _reference_hint(x, dec, switch)))
     return lines, numbers, codes, recoded, rejected, scale_problems + number_problems
 
 
@@ -179,9 +259,10 @@ def test_read_survey_equals_the_cell_by_cell_reference(tmp_path, rows, scale, de
 @given(values=st.lists(NUMBERS, max_size=40), dec=st.sampled_from([",", "."]))
 def test_text_numbers_equal_parse_number(values, dec):
     numbers, failed = _parse_text_numbers(values, dec)
+    grouped = _column_groups(values, dec)
     for v, x, bad in zip(values, numbers, failed):
         try:
-            ref = parse_number(v, dec)
+            ref = parse_number(v, dec, grouped=grouped)
         except ValueError:
             assert bad and math.isnan(x), v
             continue
@@ -239,6 +320,7 @@ def test_row_accounting_equals_the_row_by_row_rules(tmp_path, rows, trailing, qu
     assert data.to_numpy().tolist() == [c for _, c in kept]
     assert report.rejected["line"].tolist() == rejected
     assert report.rows_read == len(rows)
+    assert report.lines_read == len(rows) and report.spans.empty  # one line per row here
 
 
 def test_excel_export_with_trailing_separators_and_stray_rows(tmp_path):

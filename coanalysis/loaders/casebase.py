@@ -527,6 +527,7 @@ def write_casebase_datapackage(path: str | Path | None = None) -> Path:
 # --------------------------------------------------------------------------------------
 
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 _NUM_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
@@ -557,11 +558,19 @@ def _parse_typed(text: str, fdef: dict) -> Any:
         return text
     if ftype == "integer":
         if _INT_RE.match(text):
-            return int(text)
+            value = int(text)
+            if not _INT64_MIN <= value <= _INT64_MAX:  # the Int64 column could not hold it
+                raise _CellError("an integer within the 64-bit range (about ±9.2e18)",
+                                 "check the value (digits pasted together?)")
+            return value
         raise _numeric_error(text, "an integer", "write a whole number without decimals")
     if ftype == "number":
         if _NUM_RE.match(text):
-            return float(text)
+            value = float(text)
+            if math.isinf(value):  # float("1e400") is inf, not an error
+                raise _CellError("a finite number", "the number is beyond the range of a float "
+                                 "(about ±1.8e308): correct the cell")
+            return value
         raise _numeric_error(text, "a number", "use a decimal point, not a comma")
     if ftype == "boolean":
         true_values = fdef.get("trueValues", ["true", "True", "TRUE", "1"])

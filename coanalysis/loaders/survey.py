@@ -2,25 +2,28 @@
 
 French exports are handled as they come: sniffed separator, decimal comma, thousands written
 with a space, U+00A0 or U+202F, UTF-8 (with or without BOM) or cp1252. Nothing is guessed
-about scales and nothing is dropped silently.
+about scales and nothing is dropped silently; a cell that could be read two ways ("1.310" in a
+decimal-comma column), a quote that swallows rows, an uncomputed formula or a mixed encoding
+is an error naming file, line, column and value, with a fix.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import methodcaller
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..codebook import Lang, Term, Vocabulary, check_lang
-from ..errors import DataError, LoadReport, Problem
+from ..errors import DataError, LoadReport, Problem, plain_scalar
 
 __all__ = [
     "MISSING_REASONS", "LikertScale", "SATISFACTION_4", "SATISFACTION_5", "AGREEMENT_5",
@@ -85,6 +88,8 @@ class LikertScale:
     def __post_init__(self) -> None:
         levels = tuple((int(c), str(fr), str(en)) for c, fr, en in self.levels)
         object.__setattr__(self, "levels", levels)
+        # numpy keys (np.int64(9)) as Python values: messages print them plainly
+        object.__setattr__(self, "missing", {plain_scalar(k): r for k, r in self.missing.items()})
         if len(levels) < 2:
             raise ValueError(f"scale {self.name!r} needs at least 2 levels")
         codes = [c for c, _, _ in levels]
@@ -192,14 +197,38 @@ class SurveyLoad(NamedTuple):
 
 # --------------------------------------------------------------------------- numbers
 _SPACES = re.compile(r"[ \u00a0\u202f\t]")
-_DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+#: The other mark groups thousands beyond doubt: two groups or more ("1.234.567"), or one group
+#: before the decimal mark ("1.234,5"), in ASCII digits; the first group never starts with 0
+#: ("0.954" is no thousand). The keys are the decimal marks.
+_GROUPED = {
+    ",": re.compile(r"[+-]?[1-9][0-9]{0,2}(?:(?:\.[0-9]{3}){2,}(?:,[0-9]+)?|\.[0-9]{3},[0-9]+)"),
+    ".": re.compile(r"[+-]?[1-9][0-9]{0,2}(?:(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|,[0-9]{3}\.[0-9]+)"),
+}
+#: One group of three digits after the other mark and nothing else ("1.310"): a thousand (1310)
+#: or a number with three decimals (1.31); only the rest of its column can tell.
+_AMBIGUOUS = {",": re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}"),
+              ".": re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{3}")}
+_FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NOT_FINITE = re.compile(r"[+-]?(inf(inity)?|nan)", re.IGNORECASE)
+#: What a spreadsheet writes in a cell whose formula fails.
+_SPREADSHEET_ERROR = re.compile(r"#(DIV/0!|N/A|NA|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)",
+                                re.IGNORECASE)
 
 
-def parse_number(value: Any, decimal: str = ",") -> float:
+def _other_mark(decimal: str) -> str:
+    return "." if decimal == "," else ","
+
+
+def parse_number(value: Any, decimal: str = ",", *, grouped: bool = False) -> float:
     """Parse a number written the French or English way; raise ValueError if it is not one.
 
-    Thousands may be separated by a space, U+00A0 or U+202F (and by "." when the decimal mark
-    is ","); empty cells give NaN.
+    Thousands may be separated by a space, U+00A0 or U+202F; empty cells give NaN. The other
+    mark ("." when the decimal mark is ",", and the reverse) is read as a thousands separator
+    only where it cannot be a decimal mark: two groups or more ("1.234.567"), or one group
+    followed by the decimal mark ("1.234,5"). A single group ("1.310": 1310 or 1.31?) raises,
+    unless ``grouped=True`` says that the rest of the column groups thousands with the other
+    mark (see :func:`read_survey`); a first group starting with 0 ("0.954") is never a thousand.
+    Infinite values, ``inf``/``nan`` text and numbers beyond the float range ("1e400") raise.
 
     Examples
     --------
@@ -209,28 +238,55 @@ def parse_number(value: Any, decimal: str = ",") -> float:
     1234567.0
     >>> parse_number("3.25", decimal=".")
     3.25
+    >>> parse_number("1.310", decimal=",", grouped=True)
+    1310.0
     """
     if value is None:
         return np.nan
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
+        x = float(value)
+        if np.isinf(x):
+            raise ValueError(value)
+        return x
     s = _SPACES.sub("", str(value))
     if s == "":
         return np.nan
-    if decimal == ",":
-        if _DOT_THOUSANDS.match(s):
-            s = s.replace(".", "")
-        elif "." in s:
-            raise ValueError(value)
-        s = s.replace(",", ".")
-    elif "," in s:
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", s):
-            s = s.replace(",", "")
-        else:
-            raise ValueError(value)
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", s):
+    other = _other_mark(decimal)
+    if _GROUPED[decimal].fullmatch(s) or (grouped and _AMBIGUOUS[decimal].fullmatch(s)):
+        s = s.replace(other, "")
+    elif other in s:
         raise ValueError(value)
-    return float(s)
+    if decimal == ",":
+        s = s.replace(",", ".")
+    if not _FLOAT.fullmatch(s):
+        raise ValueError(value)
+    x = float(s)
+    if np.isinf(x):  # float("1e400") is inf, not an error
+        raise ValueError(value)
+    return x
+
+
+def _groups_thousands(texts: Iterable[str], dec: str) -> bool:
+    """Whether a column's cells (spaces removed) show that the other mark groups thousands:
+    one cell at least groups beyond doubt (:data:`_GROUPED`) and none uses the other mark as
+    its decimal mark. Then a single group ("1.310") is read as a thousand."""
+    other = _other_mark(dec)
+    grouped = False
+    for s in texts:
+        if other not in s:
+            continue
+        if _GROUPED[dec].fullmatch(s):
+            grouped = True
+        elif not _AMBIGUOUS[dec].fullmatch(s) and _uses_other_decimal(s, dec):
+            return False
+    return grouped
+
+
+def _uses_other_decimal(s: str, dec: str) -> bool:
+    """Whether ``s`` (spaces removed) is a number written with the other decimal mark, not
+    grouped ("0.954" or "34.5" when ``dec`` is ",")."""
+    other = _other_mark(dec)
+    return dec not in s and s.count(other) == 1 and bool(_FLOAT.fullmatch(s.replace(other, ".")))
 
 
 # --------------------------------------------------------------------------- raw readers
@@ -260,6 +316,9 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         try:
             text, used = raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         except UnicodeDecodeError:
+            mixed = _mixed_encoding(raw, path)
+            if mixed is not None:
+                raise mixed
             try:
                 text, used = raw.decode("cp1252"), "cp1252"
             except UnicodeDecodeError as exc:
@@ -277,7 +336,71 @@ def _decode(raw: bytes, path: str, encoding: str | None) -> tuple[str, str]:
     return text.lstrip("\ufeff"), used
 
 
-def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
+#: A valid UTF-8 sequence of two bytes or more (RFC 3629, table 3-7 of the Unicode standard).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+def _first_utf8_multibyte(raw: bytes) -> re.Match | None:
+    """The first valid UTF-8 sequence of two bytes or more in ``raw``: candidates (a lead byte
+    C2-F4 followed by a continuation byte 80-BF) found with numpy, then checked in order with
+    :data:`_UTF8_MULTIBYTE` (the regular expression alone takes ~1 s on 9 MB)."""
+    b = np.frombuffer(raw, dtype=np.uint8)
+    lead, cont = b[:-1], b[1:]
+    candidates = np.flatnonzero((lead >= 0xC2) & (lead <= 0xF4) & (cont >= 0x80) & (cont <= 0xBF))
+    for pos in candidates.tolist():
+        m = _UTF8_MULTIBYTE.match(raw, pos)
+        if m is not None:
+            return m
+    return None
+
+
+_MAX_ENCODING_LINES = 20  # lines listed one by one in a mixed-encoding error
+
+
+def _mixed_encoding(raw: bytes, path: str) -> DataError | None:
+    """The error for a file that is not valid UTF-8 but holds valid UTF-8 sequences: UTF-8
+    with some lines in another encoding (a cp1252 paste), which decoding the whole file as
+    cp1252 would turn into mojibake ('é' into 'Ã©'). None when no UTF-8 sequence is found:
+    the file is then taken as cp1252 (a lone pair such as 'Ã©' written in cp1252 is read as
+    UTF-8 evidence: the error then says to pass encoding='cp1252')."""
+    good = _first_utf8_multibyte(raw)
+    if good is None:
+        return None
+    text = raw.decode("utf-8", errors="surrogateescape")
+    good_line = raw.count(b"\n", 0, good.start()) + 1
+    sample = good.group().decode("utf-8")
+    problems: list[Problem] = []
+    lines = 0  # lines holding invalid bytes
+    line, pos = 1, 0
+    for m in re.finditer(r"[\udc80-\udcff]+", text):
+        here = line + text.count("\n", pos, m.start())
+        if lines and here == line:
+            continue  # the first invalid bytes of a line are shown
+        line, pos = here, m.start()
+        lines += 1
+        if len(problems) < _MAX_ENCODING_LINES:
+            bad = m.group().encode("utf-8", "surrogateescape")
+            problems.append(Problem(
+                path, here, None, bad, "text in UTF-8, as the rest of the file",
+                f"{bad!r} is {bad.decode('cp1252', 'replace')!r} in Windows-1252: this line was "
+                f"typed or pasted in another encoding, while the file is UTF-8 elsewhere (line "
+                f"{good_line} holds {sample!r}); correct the line and save the file as UTF-8 "
+                "('CSV UTF-8'), or pass encoding='cp1252' only if the whole file is Windows-1252"))
+    more = f", the first {len(problems)} listed" if lines > len(problems) else ""
+    return DataError(problems, f"{Path(path).name}: {lines} line(s) not in UTF-8 in a UTF-8 "
+                               f"file{more}")
+
+
+class _CsvLines(NamedTuple):
+    """The physical lines of a CSV after its header (``lines_read``) and the rows that span
+    several of them (``spans``: ``[(first line, last line)]``), for :class:`LoadReport`."""
+
+    lines_read: int
+    spans: list[tuple[int, int]]
+
+
+def _read_csv_rows(path: str, encoding: str | None, sep: str | None, max_field_lines: int):
     raw = Path(path).read_bytes()
     empty = DataError(Problem(path, None, None, "empty file", "a header line and data rows",
                               "the file holds no text: check that the export finished and that "
@@ -297,19 +420,103 @@ def _read_csv_rows(path: str, encoding: str | None, sep: str | None):
     notes = [f"encoding: {used}", f"separator: {sep!r}"]
     plain = _plain_lines(text, sep)
     if plain is not None:
-        return [h.strip() for h in _split_line(plain[0], sep)], _TextLines(plain[1:], sep), notes, sep
+        return ([h.strip() for h in _split_line(plain[0], sep)], _TextLines(plain[1:], sep), notes,
+                sep, _CsvLines(len(plain) - 1, []))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header = None
     rows: list[tuple[int, list[str]]] = []
-    last = 0
+    spans: list[tuple[int, int]] = []
+    last = header_end = 0
     for rec in reader:
         start = last + 1
         last = reader.line_num
         if header is None:
             header = [h.strip() for h in rec]
+            header_end = last
             continue
         rows.append((start, rec))
-    return header, rows, notes, sep
+        if last > start:
+            spans.append((start, last))
+    problems = _runaway_fields(path, text, sep, header or [], rows, spans, max_field_lines)
+    if problems:
+        raise DataError(problems, f"{Path(path).name}: quoted field running over the next rows")
+    return header, rows, notes, sep, _CsvLines(_count_lines(text) - header_end, spans)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks of io.StringIO(newline=""), as csv reads
+
+
+def _count_lines(text: str) -> int:
+    """The physical lines of ``text`` as the csv module counts them (``reader.line_num``)."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks + (1 if text and not text.endswith(("\n", "\r")) else 0)
+
+
+def _breaks(field: str) -> int:
+    return field.count("\n") + field.count("\r") - field.count("\r\n")
+
+
+def _runaway_fields(path: str, text: str, sep: str, header: list[str],
+                    rows: list[tuple[int, list[str]]], spans: list[tuple[int, int]],
+                    max_field_lines: int) -> list[Problem]:
+    """The quoted fields that swallow the rows after them: one never closed (it runs to the end
+    of the file, which the csv module reads without a word) or one running over more than
+    ``max_field_lines`` lines. Each problem names the line where the quote opened.
+
+    A quote left open reads every line up to the next quote as the text of one cell, so the
+    rows after it vanish from the data while the row count still adds up; legitimate answers
+    with line breaks span a few lines.
+    """
+    problems = []
+    multi = {start for start, _ in spans}
+    total = _count_lines(text)
+    last_start, last_rec = rows[-1] if rows else (0, [])
+    unclosed = bool(last_rec) and any(_breaks(f) for f in last_rec) and _open_at_end(
+        text, sep, last_start, total)
+
+    def problem(line, j, field, expected, hint):
+        column = header[j] if j < len(header) else None
+        shown = field if len(field) <= 40 else field[:40] + "…"
+        problems.append(Problem(path, line, column, shown, expected, hint))
+
+    for start, rec in rows:
+        if start not in multi and not (unclosed and start == last_start):
+            continue
+        line = start
+        for j, field in enumerate(rec):
+            n = _breaks(field)
+            if unclosed and start == last_start and j == len(rec) - 1:
+                problem(line, j, field, "a closing quote before the end of the file",
+                        f"the quote opened on line {line} is never closed: lines {line}-{total}, "
+                        "to the end of the file, would be read as the text of this one cell; "
+                        f"close the quote on line {line} (or double it, \"\", if it is part of "
+                        "the text)")
+            elif n + 1 > max_field_lines:
+                problem(line, j, field, f"a quoted field closed within {max_field_lines} lines",
+                        f"the quote opened on line {line} closes only on line {line + n}: lines "
+                        f"{line + 1}-{line + n} would be read as the text of this one cell; "
+                        f"close the quote on line {line} (or double it, \"\", if it is part of "
+                        f"the text), or pass max_field_lines={n + 1} if this answer really spans "
+                        f"{n + 1} lines")
+            line += n
+    return problems
+
+
+def _open_at_end(text: str, sep: str, line: int, total: int) -> bool:
+    """Whether the record starting on ``line`` ends the text inside a quoted field, which the
+    csv module reads as a field running to the end of the file unless ``strict``."""
+    if line > 1:
+        skip = line - 1
+        for k, m in enumerate(_LINE_BREAK.finditer(text), start=1):
+            if k == skip:
+                text = text[m.end():]
+                break
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _first_lines(text: str, k: int) -> list[str]:
@@ -387,31 +594,167 @@ def _split_line(line: str, sep: str) -> list[str]:
     return line.split(sep) if line else []
 
 
-def _read_xlsx_rows(path: str, sheet: int | str):
+def _read_xlsx_rows(path: str, sheet: int | str | None):
+    """``(header, rows, notes, sheet title)`` of one worksheet (see :func:`_pick_sheet`); a
+    formula cell without a computed value is an error (:func:`_uncomputed_formulas`)."""
     from openpyxl import load_workbook
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for non-xlsx content
         raise DataError(Problem(path, None, None, type(exc).__name__, "an .xlsx workbook",
                                 str(exc)), "cannot open the workbook") from None
-    ws = wb[sheet] if isinstance(sheet, str) else wb.worksheets[sheet]
-    it = ws.iter_rows(values_only=True)
-    header = None
-    rows = []
-    for i, rec in enumerate(it, start=1):
-        if header is None:
-            if rec is None or all(v is None for v in rec):
+    try:
+        ws, notes = _pick_sheet(path, wb, sheet)
+        header = None
+        rows = []
+        first = None
+        for i, rec in enumerate(ws.iter_rows(values_only=True), start=1):
+            if header is None:
+                if rec is None or all(v is None for v in rec):
+                    continue
+                header = ["" if v is None else str(v).strip() for v in rec]
+                first = i
                 continue
-            header = ["" if v is None else str(v).strip() for v in rec]
-            continue
-        rows.append((i, ["" if v is None else v for v in rec]))
-    sheets = list(wb.sheetnames)
-    wb.close()
-    if header is None:
-        raise DataError(Problem(path, None, None, "empty sheet", "a header row and data rows",
-                                f"sheet {ws.title!r} is empty: pass sheet= with one of "
-                                f"{sheets}"), "empty file")
-    return header, rows, [f"sheet: {ws.title!r}"]
+            rows.append((i, ["" if v is None else v for v in rec]))
+        sheets = [w.title for w in wb.worksheets]
+        if header is None:
+            raise DataError(Problem(path, None, None, "empty sheet", "a header row and data rows",
+                                    f"sheet {ws.title!r} is empty: pass sheet= with one of "
+                                    f"{sheets}"), "empty file")
+        formulas = _has_formulas(ws)
+        if formulas is None:  # another openpyxl: said, not skipped silently
+            notes.append("formulas not checked for computed values (worksheet XML unreachable)")
+        problems = _uncomputed_formulas(path, ws, header, first) if formulas else []
+    finally:
+        wb.close()
+    if problems:
+        raise DataError(problems, f"{Path(path).name}: formulas without computed values")
+    return header, rows, notes, ws.title
+
+
+def _pick_sheet(path: str, wb: Any, sheet: int | str | None) -> tuple[Any, list[str]]:
+    """The worksheet to read and the notes saying which and why.
+
+    ``None``: the first visible sheet; a hidden or very hidden one (a cache, a lookup table)
+    is never read unless named. A name, or an index in the workbook's order of worksheets
+    (hidden ones included), reads that sheet.
+    """
+    sheets = list(wb.worksheets)
+    visible = [w for w in sheets if w.sheet_state == "visible"]
+    hidden = [w.title for w in sheets if w.sheet_state != "visible"]
+
+    def listing() -> str:
+        return ", ".join(repr(w.title) + ("" if w.sheet_state == "visible" else
+                                          f" ({w.sheet_state})") for w in sheets)
+
+    def unknown(found: Any, expected: str) -> DataError:
+        return DataError(Problem(path, None, None, found, expected,
+                                 f"pass sheet= with one of the worksheets: {listing()}"),
+                         f"{Path(path).name}: no such sheet")
+
+    if sheet is None:
+        if not visible:
+            raise unknown("no visible sheet", "a visible worksheet")
+        ws = visible[0]
+        note = f"sheet: {ws.title!r}"
+        if len(visible) > 1:
+            note += (f" (the first of {len(visible)} visible sheets: "
+                     f"{', '.join(repr(w.title) for w in visible)}; pass sheet= to read another)")
+        if hidden:
+            note += f"; hidden sheet(s) not read: {', '.join(map(repr, hidden))}"
+        return ws, [note]
+    if isinstance(sheet, str):
+        named = [w for w in sheets if w.title == sheet]
+        if not named:
+            raise unknown(sheet, "the name of a worksheet")
+        ws = named[0]
+    else:
+        if not isinstance(sheet, (int, np.integer)) or not -len(sheets) <= int(sheet) < len(sheets):
+            raise unknown(sheet, f"a worksheet index from 0 to {len(sheets) - 1}")
+        ws = sheets[int(sheet)]
+    note = f"sheet: {ws.title!r}"
+    if ws.sheet_state != "visible":
+        state = "" if ws.sheet_state == "hidden" else f" ({ws.sheet_state})"
+        note += f", hidden in the workbook{state}: read because sheet= names it"
+    return ws, [note]
+
+
+#: A formula element of a worksheet's XML (``<f>``, ``<f t="shared" .../>``, any prefix).
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _worksheet_xml(ws: Any) -> Any:
+    """The XML part of a read-only openpyxl worksheet, opened (None if it cannot be reached)."""
+    try:
+        return ws._get_source()  # openpyxl's read-only worksheet: its part of the archive
+    except Exception:
+        return None
+
+
+def _has_formulas(ws: Any) -> bool | None:
+    """Whether the worksheet's XML holds a formula, read in chunks (an export written by a
+    survey tool holds none, and the cell-by-cell reading is then skipped); None when the XML
+    cannot be reached."""
+    source = _worksheet_xml(ws)
+    if source is None:
+        return None
+    with source:
+        tail = b""
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _uncomputed_formulas(path: str, ws: Any, header: list[str], first: int) -> list[Problem]:
+    """The formula cells, from the header row on, whose value was never computed.
+
+    A workbook keeps each formula with the value last computed (``<c><f>B7*1.1</f><v>1.98</v>``);
+    a file written by a program that does not calculate (openpyxl, some exporters) holds the
+    formula only (``<v/>``), which ``data_only=True`` reads as an empty cell: an empty weight
+    or answer, silently. An empty value is a computed one only for a text result
+    (``t="str"``: ``=IF(A2="";"";A2)``). Excel and LibreOffice compute and store the values
+    when they save the file. Read from the worksheet's XML (ECMA-376 part 1, 18.3.1.4).
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils import column_index_from_string
+    title = ws.title
+    ref = title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
+    problems = []
+    source = _worksheet_xml(ws)
+    if source is None:
+        return problems
+    with source:
+        for _, el in iterparse(source, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                el.clear()
+                continue
+            if tag != "c":
+                continue
+            kids = {k.tag.rsplit("}", 1)[-1]: k for k in el}
+            m = _CELL_REF.fullmatch(el.get("r", ""))
+            formula = kids.get("f")
+            value = kids.get("v")
+            if (formula is not None and (value is None or not (value.text or ""))
+                    and el.get("t") != "str" and m is not None):
+                row, col = int(m.group(2)), column_index_from_string(m.group(1)) - 1
+                if row >= first:
+                    text = "=" + formula.text if formula.text else "(shared formula)"
+                    what = f"the formula {text}" if formula.text else "a shared formula"
+                    cell = f"{ref}!{m.group(0)}"
+                    problems.append(Problem(
+                        path, row, header[col] if col < len(header) and row > first else None,
+                        text, "a value computed by the spreadsheet",
+                        f"{cell} holds {what} but no computed value (the file was "
+                        "written by a program that does not calculate): open the file in Excel "
+                        "or LibreOffice and save it, so that the values are computed, or replace "
+                        "the formulas by their values (copy, then paste special > values only)"))
+            el.clear()
+    return problems
 
 
 def _read_sav(path: str):
@@ -571,14 +914,62 @@ def _wrong_separator(header: list[str], sep: str | None) -> tuple[str, int] | No
     return (best, counts[best] + 1) if counts[best] else None
 
 
-def _number_hint(cell: Any, dec: str) -> str:
-    """Fix for a cell that is not a number with decimal mark ``dec``."""
-    other = "." if dec == "," else ","
+def _number_hint(cell: Any, dec: str, switch: Callable[[], bool]) -> str:
+    """Fix for a cell that is not a number with decimal mark ``dec``, one that works for the
+    whole column: ``decimal=`` is proposed only when ``switch()`` says that every numeric
+    column of the file reads with the other mark (:func:`_other_mark_reads`); otherwise the
+    cell is to be rewritten with ``dec``."""
+    other = _other_mark(dec)
+    if not isinstance(cell, str):  # a number of an XLSX or SPSS file: only infinity fails
+        return "the value is infinite: correct it, or leave the cell empty if the value is missing"
+    s = _SPACES.sub("", cell)
+    if _NOT_FINITE.fullmatch(s):
+        return (f"{s!r} is not a value: leave the cell empty if the value is missing, or write "
+                "the number")
+    if _SPREADSHEET_ERROR.fullmatch(s):
+        return (f"the cell holds the spreadsheet error {s}: correct the formula in the "
+                "spreadsheet, or empty the cell")
+    pointed = s.replace(",", ".") if dec == "," else s
+    if other not in s and _FLOAT.fullmatch(pointed) and np.isinf(float(pointed)):
+        return ("the number is beyond the range of a float (about ±1.8e308): correct the cell "
+                "(digits pasted together, or a stray exponent?)")
+    if _AMBIGUOUS[dec].fullmatch(s):
+        thousand, decimal_form = s.replace(other, ""), s.replace(other, dec)
+        return (f"{s!r} is ambiguous: {other!r} groups thousands ({thousand}) or marks decimals, "
+                f"and the rest of the column does not settle it: write {thousand!r} for a "
+                f"thousand or {decimal_form!r} for a decimal number"
+                + (f" (or pass decimal={other!r} if every number of the file is written with "
+                   f"{other!r})" if switch() else ""))
     try:
-        parse_number(cell, other)
+        x = parse_number(cell, other)
     except ValueError:
         return "remove units or text from the cell"
-    return f"the cell is a number written with the decimal mark {other!r}: pass decimal={other!r}"
+    if switch():
+        return (f"the cell is a number written with the decimal mark {other!r}, as every "
+                f"number of the file can be read: pass decimal={other!r}")
+    written = s.replace(other, dec) if _uses_other_decimal(s, dec) else _write_number(x, dec)
+    return (f"the cell is written with the decimal mark {other!r} while other numbers of the "
+            f"file use {dec!r} (changing decimal= would break them): write it {written!r}")
+
+
+def _write_number(x: float, dec: str) -> str:
+    """``x`` written with the decimal mark ``dec``, shortest round-trip digits, no grouping."""
+    text = repr(float(x))
+    text = text[:-2] if text.endswith(".0") else text
+    return text.replace(".", dec)
+
+
+def _other_mark_reads(frame: pd.DataFrame, columns: Sequence[str], dec: str) -> bool:
+    """Whether ``decimal=`` set to the other mark keeps every cell of ``columns`` that reads
+    with ``dec`` a number (each column deciding its own grouping, as read_survey does)."""
+    other = _other_mark(dec)
+    for col in columns:
+        cells = frame[col].to_numpy(dtype=object)
+        _, failed_now = _parse_numbers(cells, dec)
+        _, failed_other = _parse_numbers(cells, other)
+        if (~failed_now & failed_other).any():
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- fast paths
@@ -796,10 +1187,13 @@ def _scale_column_text(path: str, col: str, scale: LikertScale, cells: np.ndarra
 
 
 def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(numbers, failed)``: :func:`parse_number` of each str, NaN and True where it raises.
+    """``(numbers, failed)`` of one column's str cells: :func:`parse_number` of each, NaN and
+    True where it raises, with ``grouped=`` decided by the column (:func:`_groups_thousands`).
 
     Plainly written numbers (see :data:`_PLAIN_NUMBER`) are read together: spaces removed from
-    one joined string, one regular expression per value, ``float`` of the text with a point.
+    one joined string, one regular expression per value, ``float`` of the text with a point
+    (inf beyond the float range, which fails as in parse_number). Only the other cells hold
+    the other mark, so the column's grouping is decided on them.
     """
     n = len(values)
     out = np.full(n, np.nan)
@@ -812,24 +1206,58 @@ def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.nda
         texts = joined.split("\n")
         plain = np.fromiter(map(bool, map(_PLAIN_NUMBER[dec].fullmatch, texts)), bool, count=n)
         if plain.any():
-            if dec == ",":
-                texts = joined.replace(",", ".").split("\n")
-            out[plain] = np.fromiter(map(float, compress(texts, plain)), float, count=int(plain.sum()))
+            pointed = joined.replace(",", ".").split("\n") if dec == "," else texts
+            out[plain] = np.fromiter(map(float, compress(pointed, plain)), float,
+                                     count=int(plain.sum()))
+            huge = np.isinf(out)  # more than 308 digits
+            if huge.any():
+                failed |= huge
+                out[huge] = np.nan
         empty = np.fromiter(map(len, texts), np.int64, count=n) == 0  # parse_number gives NaN
         rest = np.flatnonzero(~plain & ~empty).tolist()
+        cleaned = [texts[j] for j in rest]
     else:
-        rest = range(n)
-    for j in rest:
+        rest = list(range(n))
+        cleaned = [_SPACES.sub("", v) for v in values]
+    grouped = None  # decided at the first single group, if any
+    for j, s in zip(rest, cleaned):
         try:
             out[j] = parse_number(values[j], dec)
+            continue
         except ValueError:
-            failed[j] = True
+            pass
+        if _AMBIGUOUS[dec].fullmatch(s):
+            if grouped is None:
+                grouped = _groups_thousands(cleaned, dec)
+            if grouped:
+                out[j] = parse_number(values[j], dec, grouped=True)
+                continue
+        failed[j] = True
+    return out, failed
+
+
+def _parse_numbers(values: Sequence, dec: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_parse_text_numbers` for a column of any cells (XLSX, SPSS): the str cells decide
+    the grouping among themselves; numbers are taken as they are (inf fails)."""
+    values = list(values)
+    text = [j for j, v in enumerate(values) if isinstance(v, str)]
+    out = np.full(len(values), np.nan)
+    failed = np.zeros(len(values), dtype=bool)
+    if text:
+        out[text], failed[text] = _parse_text_numbers([values[j] for j in text], dec)
+    for j, v in enumerate(values):
+        if not isinstance(v, str):
+            try:
+                out[j] = parse_number(v, dec)
+            except ValueError:
+                failed[j] = True
     return out, failed
 
 
 def _number_column_text(path: str, col: str, cells: np.ndarray, lines: np.ndarray, dec: str,
-                        problems: list[Problem]) -> np.ndarray:
-    """A numeric column of text cells: each distinct value parsed once."""
+                        problems: list[Problem], switch: Callable[[], bool]) -> np.ndarray:
+    """A numeric column of text cells: each distinct value parsed once (``switch`` as in
+    :func:`_number_hint`)."""
     rows, values = pd.factorize(cells)
     numbers, failed = _parse_text_numbers(values.tolist(), dec)
     bad = np.flatnonzero(failed[rows])
@@ -837,7 +1265,7 @@ def _number_column_text(path: str, col: str, cells: np.ndarray, lines: np.ndarra
         hints: dict[str, str] = {}
         for ln, v in zip(lines[bad].tolist(), cells[bad].tolist()):
             if v not in hints:
-                hints[v] = _number_hint(v, dec)
+                hints[v] = _number_hint(v, dec, switch)
             problems.append(Problem(path, ln, col, v, f"a number (decimal mark {dec!r})", hints[v]))
     return numbers[rows]
 
@@ -848,7 +1276,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                 ranges: Mapping[str, tuple[float, float]] | None = None,
                 incomplete_column: str | None = None, sep: str | None = None,
                 encoding: str | None = None, decimal: str | None = None,
-                sheet: int | str = 0) -> SurveyLoad:
+                sheet: int | str | None = None, max_field_lines: int = 10) -> SurveyLoad:
     """Read a survey export and check it against declared scales.
 
     Parameters
@@ -862,7 +1290,12 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     id_column : str, optional
         Respondent identifier: must be present and unique.
     numeric : list of str
-        Columns parsed as numbers (decimal comma, thousands with space/U+00A0/U+202F).
+        Columns parsed as numbers (decimal comma, thousands with space/U+00A0/U+202F). The other
+        mark ("." with a decimal comma) groups thousands only where it cannot be a decimal
+        mark ("1.234.567", "1.234,5"); a single group ("1.310") is read as a thousand only
+        when the column holds such a cell and no cell writing its decimals with the other
+        mark; otherwise it is an error, as are "0.954" in a decimal-comma column, ``inf``,
+        ``nan`` and numbers beyond the float range ("1e400").
     ranges : dict, optional
         ``{column: (min, max)}`` inclusive bounds checked on numeric columns.
     incomplete_column : str, optional
@@ -871,12 +1304,22 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     sep : str, optional
         CSV separator; sniffed among ``; , tab |`` when not given.
     encoding : str, optional
-        CSV encoding; default: UTF-8 (BOM or not), else cp1252. A UTF-16 file (byte-order
-        mark or NUL bytes) is refused with a hint unless ``encoding="utf-16"`` is passed.
+        CSV encoding; default: UTF-8 (BOM or not), else cp1252 when the file holds no valid
+        UTF-8 sequence of several bytes. A UTF-8 file with some lines in another encoding (a
+        cp1252 paste) is refused, its lines listed, rather than decoded as cp1252 into
+        mojibake. A UTF-16 file (byte-order mark or NUL bytes) is refused with a hint unless
+        ``encoding="utf-16"`` is passed.
     decimal : {",", "."}, optional
         Decimal mark of CSV numbers; default "," when the separator is ";" else ".".
-    sheet : int or str, default 0
-        Worksheet of an .xlsx file.
+    sheet : int or str, optional
+        Worksheet of an .xlsx file: a name, or an index in the workbook's order (hidden sheets
+        included). Default: the first visible sheet; hidden and very hidden sheets are read
+        only when named. ``report.sheet`` (and the summary) names the sheet read, and a note
+        lists the other visible sheets.
+    max_field_lines : int, default 10
+        Most physical lines a quoted CSV field may span (answers with line breaks). A quote
+        left open swallows the rows after it into one cell: a field spanning more lines, or
+        running to the end of the file, is an error naming the line where the quote opened.
 
     Returns
     -------
@@ -886,7 +1329,8 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
         the scale's codes; numeric columns float; other columns text. Blank rows are rejected
         (reason in ``report.rejected``), never silently dropped. Trailing header columns
         without a name and without data (Excel's ``id;q;;``) are dropped and noted in
-        ``report.notes``.
+        ``report.notes``. For a CSV, ``report.lines_read`` and ``report.spans`` account for
+        the physical lines (rows with quoted line breaks span several).
 
     Raises
     ------
@@ -894,8 +1338,14 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
         Listing every problem (file, line, column, value as written in the file, expected,
         fix): unknown code, out-of-range value, unparsable number (with ``decimal=`` suggested
         when the other decimal mark parses it), duplicated or blank id, ragged row, empty or
-        header-only file, wrong encoding (UTF-16 named as such), header that is one field
-        holding another separator (with ``sep=`` suggested), missing declared column; for .sav
+        header-only file, wrong encoding (UTF-16 named as such, lines of another encoding in a
+        UTF-8 file listed), header that is one field holding another separator (with ``sep=``
+        suggested), missing declared column, quoted field left open or running over more than
+        ``max_field_lines`` lines, ambiguous or point-decimal number in a decimal-comma
+        column (and the reverse; ``decimal=`` is suggested only when it reads every numeric
+        column, else the cell's rewriting), infinite or out-of-range number; for .xlsx files,
+        a formula cell without a computed value (named as ``Feuil1!C7``) and an unknown
+        sheet; for .sav
         files, a code without a value label in a column with no declared scale, and a conflict
         between the file's labels or user-missing codes and a declared scale.
 
@@ -908,9 +1358,12 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     Text columns are checked on their distinct values, not cell by cell:
     :meth:`LikertScale.parse` runs once per distinct answer, numbers written plainly (digits, a
     sign, one decimal mark, once the spaces are removed) are read by ``float`` and every other
-    cell by :func:`parse_number`, so values and messages are those of the per-cell rules. A CSV
-    without quotes, or whose quotes surround whole fields holding no quote, separator or line
-    break, is split without the csv module, which reads any other.
+    cell by :func:`parse_number` (with ``grouped=`` decided by the column), so values and
+    messages are those of the per-cell rules. The column decides the grouping because a
+    single cell cannot: "1.310" alone is 1310 or 1.31, and reading every such cell as a
+    thousand once multiplied a weight by 1000 without a word. A CSV without quotes, or whose
+    quotes surround whole fields holding no quote, separator or line break, is split without
+    the csv module, which reads any other.
 
     SPSS files carry their own declarations, which are obeyed: a code the file declares
     user-missing (``meta.missing_ranges``), or whose value label names a missing reason
@@ -943,14 +1396,17 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     suffix = Path(path).suffix.lower()
     meta = None
     used_sep = None
+    csv_lines = None
+    sheet_read = None
     if suffix in (".xlsx", ".xlsm"):
-        header, rows, notes = _read_xlsx_rows(path, sheet)
+        header, rows, notes, sheet_read = _read_xlsx_rows(path, sheet)
         dec = decimal or ","
     elif suffix == ".sav":
         header, rows, notes, meta = _read_sav(path)
         dec = "."
     else:
-        header, rows, notes, used_sep = _read_csv_rows(path, encoding, sep)
+        header, rows, notes, used_sep, csv_lines = _read_csv_rows(path, encoding, sep,
+                                                                  max_field_lines)
         dec = decimal or ("," if used_sep == ";" else ".")
         notes.append(f"decimal: {dec!r}")
     if decimal not in (None, ",", "."):
@@ -1064,26 +1520,30 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
                 recoded.add(int(ln), col, v, reason)
             codes.append(code)
         out[col] = scale.categorical(codes)
-    for col in numeric + [c for c in ranges if c not in numeric]:
+    number_columns = numeric + [c for c in ranges if c not in numeric]
+
+    @functools.cache
+    def switch() -> bool:  # whether decimal= set to the other mark would read every number
+        return suffix != ".sav" and _other_mark_reads(frame, number_columns, dec)
+
+    for col in number_columns:
         cells = frame[col].to_numpy(dtype=object)
         if meta is None and _is_text(cells):
-            arr = _number_column_text(path, col, cells, lines, dec, problems)
+            arr = _number_column_text(path, col, cells, lines, dec, problems, switch)
         else:
-            vals = []
-            sav = _SavColumn(meta, col) if meta is not None else None
-            for ln, v in frame[col].items():
-                reason = sav.missing_reason(v) if sav is not None else None
-                if reason is not None:
-                    recoded.add(int(ln), col, v, reason)
-                    vals.append(np.nan)
-                    continue
-                try:
-                    vals.append(parse_number(v, dec))
-                except ValueError:
-                    problems.append(Problem(path, int(ln), col, v, f"a number (decimal mark {dec!r})",
-                                            _number_hint(v, dec)))
-                    vals.append(np.nan)
-            arr = np.asarray(vals, dtype=float)
+            arr = np.full(len(cells), np.nan)
+            answer = np.ones(len(cells), dtype=bool)
+            if meta is not None:
+                sav = _SavColumn(meta, col)
+                for k, (ln, v) in enumerate(zip(lines.tolist(), cells.tolist())):
+                    reason = sav.missing_reason(v)
+                    if reason is not None:
+                        recoded.add(ln, col, v, reason)
+                        answer[k] = False
+            arr[answer], failed = _parse_numbers(cells[answer], dec)
+            for ln, v in zip(lines[answer][failed].tolist(), cells[answer][failed].tolist()):
+                problems.append(Problem(path, ln, col, v, f"a number (decimal mark {dec!r})",
+                                        _number_hint(v, dec, switch)))
         if col in ranges:
             lo, hi = ranges[col]
             if _exact_float(lo) and _exact_float(hi):
@@ -1128,5 +1588,9 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
             data[col] = pd.Series(cells, index=frame.index, dtype="str")
     report = LoadReport(path, rows_read, len(data),
                         pd.DataFrame(rejected, columns=["line", "reason"]),
-                        recoded.frame(), notes)
+                        recoded.frame(), notes,
+                        lines_read=None if csv_lines is None else csv_lines.lines_read,
+                        spans=pd.DataFrame(csv_lines.spans if csv_lines else [],
+                                           columns=["line", "last_line"]),
+                        sheet=sheet_read)
     return SurveyLoad(data, report)
