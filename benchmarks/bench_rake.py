@@ -6,8 +6,10 @@ to the floor of the rake alone and of the rake plus a first mean with its raking
 error (the floor computes no variance), the time of later means, and the agreement of the weight
 vectors. Two more lines keep the comparison honest: Design.rake works on the cells of the
 margins' cross-classification, so a plain-numpy IPF on those cells (weights only) is timed too;
-a bounded rake, and the row route (taken when there are more cells than rows, forced here), are
-timed with their first SE. `--quick` uses 100,000 rows.
+a bounded rake, and the row route (forced here), are timed with their first SE. Last, margins with
+many categories on both sides of the switch between the two routes (`_raking.CELLS_PER_ROW`,
+measured by bench_rake_route.py): the rule's route and the other, forced, each as a ratio to the
+floor. `--quick` uses 100,000 rows.
 
 Run: .venv/bin/python benchmarks/bench_rake.py
 """
@@ -19,6 +21,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from unittest.mock import patch
 
@@ -26,6 +29,12 @@ from coanalysis.survey import Design, _raking
 
 TOL = 1e-10
 REPEATS = 5
+#: Margins with many categories on each side of the route switch: 6 x 8 categories (about 0.22
+#: occupied cells per row at 1e6 rows: cell route) and 6 x 10, the review's 1e6 cells for 1e6
+#: rows (about 0.51 per row: row route); --quick: 4 x 12 and 4 x 30 categories at 1e5 rows.
+SWITCH_CASES = [(8,) * 6, (10,) * 6]
+SWITCH_CASES_QUICK = [(12,) * 4, (30,) * 4]
+SWITCH_REPEATS = 3
 
 
 def make_data(n: int, seed: int = 20261126) -> tuple[pd.DataFrame, dict]:
@@ -34,7 +43,6 @@ def make_data(n: int, seed: int = 20261126) -> tuple[pd.DataFrame, dict]:
     z = rng.multivariate_normal(np.zeros(4), 0.3 + 0.7 * np.eye(4), size=n)
     cuts = {"sexe": [0.52], "age": [0.12, 0.35, 0.62, 0.85],
             "region": list(np.linspace(0.06, 0.94, 12) ** 1.3), "categorie": [0.13, 0.3]}
-    from scipy.stats import norm
     df = pd.DataFrame({"w": 1 + rng.gamma(2.0, 0.5, n), "y": rng.normal(50, 10, n)})
     margins = {}
     total = 1_900_000.0
@@ -88,6 +96,64 @@ def numpy_ipf_cells(df: pd.DataFrame, margins: dict, tol: float = TOL, max_iter:
         if change < tol:
             break
     return w0 * g[cell]
+
+
+def make_cells_data(n: int, sizes: tuple[int, ...], seed: int = 20261126) -> tuple[pd.DataFrame, dict]:
+    """``len(sizes)`` correlated normals (correlation 0.3) cut at uneven quantiles, base weights
+    1 + Gamma(2, 0.5), targets moved 0.8-1.2 from the sample shares (bench_rake.make_data's
+    recipe with any number of categories)."""
+    rng = np.random.default_rng(seed)
+    m = len(sizes)
+    z = rng.multivariate_normal(np.zeros(m), 0.3 + 0.7 * np.eye(m), size=n)
+    df = pd.DataFrame({"w": 1 + rng.gamma(2.0, 0.5, n), "y": rng.normal(50, 10, n)})
+    margins, total = {}, 1_900_000.0
+    for j, k in enumerate(sizes):
+        qs = np.linspace(0, 1, k + 1)[1:-1] ** 1.2
+        codes = np.searchsorted(norm.ppf(qs), z[:, j])
+        labels = [f"m{j}_{c}" for c in range(k)]
+        df[f"m{j}"] = pd.Categorical.from_codes(codes, categories=labels)
+        share = np.bincount(codes, minlength=k) / n
+        target = share * np.linspace(0.8, 1.2, k)
+        margins[f"m{j}"] = dict(zip(labels, total * target / target.sum()))
+    return df, margins
+
+
+def rake_and_se(design: Design, margins: dict, cells: bool | None) -> tuple[float, Design]:
+    """Time of rake + first mean with its SE, by the route ``cells`` (None: the rule's)."""
+    t0 = time.perf_counter()
+    if cells is None:
+        raked = design.rake(margins, tol=TOL)
+    else:
+        with patch.object(_raking, "use_cells", lambda *args: cells):
+            raked = design.rake(margins, tol=TOL)
+    raked.mean("y")
+    return time.perf_counter() - t0, raked
+
+
+def measure_routes(n: int, sizes: tuple[int, ...], repeats: int) -> dict:
+    """Rake + first SE by the cell route and by the row route (forced), and the numpy floor, on
+    ``make_cells_data(n, sizes)``: best of ``repeats`` interleaved runs, with the weights'
+    agreement and the route the rule picks."""
+    df, margins = make_cells_data(n, sizes)
+    design = Design(df, weights="w")
+    codes = [df[c].cat.codes.to_numpy() for c in margins]
+    occupied = _raking.Layout.build(codes, list(sizes)).size
+    floor = cell = row = np.inf
+    for _ in range(repeats):  # interleaved: the three see the same machine load
+        t0 = time.perf_counter()
+        w_floor = numpy_ipf(df, margins)
+        floor = min(floor, time.perf_counter() - t0)
+        t, by_cells = rake_and_se(design, margins, True)
+        cell = min(cell, t)
+        t, by_rows = rake_and_se(design, margins, False)
+        row = min(row, t)
+    diff = float(np.max(np.abs(by_cells.weights.to_numpy() / by_rows.weights.to_numpy() - 1)))
+    diff_floor = float(np.max(np.abs(by_rows.weights.to_numpy() / w_floor - 1)))
+    picks = "cells" if _raking.use_cells(occupied, n) else "rows"
+    return {"rows": n, "margins": len(sizes), "sizes": "x".join(map(str, sizes)),
+            "occupied": occupied, "per_row": occupied / n, "sweeps": by_cells.rake_report.iterations,
+            "floor": floor, "cells": cell, "rows_route": row, "picks": picks, "diff": diff,
+            "diff_floor": diff_floor}
 
 
 def best_of(fn, repeats: int) -> tuple[float, object]:
@@ -144,7 +210,7 @@ def main() -> None:
           f"{bounds[1]:.3g}), binding, {bounded.rake_report.iterations} sweeps; "
           f"{bounded_t / floor_t:.2f}x the floor)")
     print(f"row route (forced) rake + first SE    : {rows_t:.3f} s ({rows_t / floor_t:.2f}x the floor; the "
-          "route for more cells than rows)")
+          "route for many occupied cells per row)")
     print(f"ratio to floor, rake only             : {ours_t / floor_t:.2f}")
     print(f"ratio to floor, rake + first SE       : {total_t / floor_t:.2f} (best single repeat)")
     print(f"target: within 1.3x the floor 'with variance' -> "
@@ -152,6 +218,17 @@ def main() -> None:
           f"{'met' if ours_t / floor_t <= 1.3 else 'NOT met'} for the rake alone")
     print(f"max relative weight difference vs floor: {diff:.1e} (numpy on cells vs floor: {diff_cells:.1e})")
     print(f"estimate: {est!r}")
+    # both sides of the route switch (cell route up to CELLS_PER_ROW occupied cells per row):
+    # margins with many categories, the rule's route and the other one, each against its floor
+    print(f"route switch at {_raking.CELLS_PER_ROW:g} occupied cells per row (rake + first SE, "
+          f"best of {SWITCH_REPEATS}):")
+    for sizes in (SWITCH_CASES_QUICK if n < 1_000_000 else SWITCH_CASES):
+        r = measure_routes(n, sizes, SWITCH_REPEATS)
+        chosen, other = ("cells", "rows_route") if r["picks"] == "cells" else ("rows_route", "cells")
+        print(f"  {r['sizes']}: {r['occupied']:,} occupied cells ({r['per_row']:.2f} per row), rule "
+              f"takes the {r['picks']} route: {r[chosen]:.3f} s = {r[chosen] / r['floor']:.2f}x the floor "
+              f"({r['floor']:.3f} s); other route {r[other]:.3f} s = {r[other] / r['floor']:.2f}x; "
+              f"weights cells vs rows {r['diff']:.1e}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.mark.parametrize("script,expected", [
-    ("bench_rake.py", ["ratio to floor, rake + first SE", "max relative weight difference vs floor"]),
+    ("bench_rake.py", ["ratio to floor, rake + first SE", "max relative weight difference vs floor",
+                       "rule takes the cells route", "rule takes the rows route"]),
+    ("bench_rake_route.py", ["crossover, 200,000 rows, 4 margins", "max relative weight difference"]),
     ("bench_qca.py", ["parsimonious"]),
     ("bench_read_survey.py", ["ratio to floor", "numbers agree with pandas where it parsed them: yes"]),
 ])

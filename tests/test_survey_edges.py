@@ -4,6 +4,7 @@ the t-test's degrees of freedom, plain numbers in messages (review survey-peers 
 R values come from tests/reference/ (make_survey_reference.R, survey 4.1.1)."""
 
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from scipy import stats
 
 from coanalysis.errors import DataError
+from coanalysis.survey import _raking
 from coanalysis.survey import (Design, group_gap, likert_shares, ordinal_regression,
                                proportion_interval, satisfaction_rate, who5_score)
 
@@ -257,3 +259,91 @@ def test_messages_print_plain_numbers_never_numpy_reprs():
         assert "np." not in text and "numpy" not in text, text
     assert "row 14" in messages[0] and "-1.5" in messages[0]
     assert "stratum 2" in messages[2] and "[20.0, 30.0]" in messages[2]
+
+
+# ------------------------------------------------------------------ 6. the raking route
+def _many_category_data(n: int, m: int, k: int, seed: int, spread: int) -> tuple[pd.DataFrame, dict]:
+    """``m`` margins of ``k`` categories; each margin is a shared code moved by up to ``spread``
+    categories (spread 0: one occupied cell per shared code; large: nearly independent)."""
+    rng = np.random.default_rng(seed)
+    shared = rng.integers(0, k, n)
+    df = pd.DataFrame({"w": rng.uniform(0.5, 2.0, n), "y": rng.normal(size=n)})
+    # targets: the margins of the weights times random factors, so that the margins can be met
+    # (sparse tables have structural zeros) and are not met by the starting weights
+    reweighted = df["w"].to_numpy() * rng.uniform(0.7, 1.4, n)
+    margins = {}
+    for j in range(m):
+        codes = (shared + rng.integers(-spread, spread + 1, n)) % k if spread else shared.copy()
+        codes[:k] = np.arange(k)  # every category present
+        df[f"m{j}"] = pd.Categorical(codes, categories=range(k))
+        margins[f"m{j}"] = dict(zip(range(k), np.bincount(codes, weights=reweighted, minlength=k)))
+    return df, margins
+
+
+def _assert_same_weights_by_both_routes(design, margins, tol):
+    by_rule = design.rake(margins, tol=tol, max_iter=500)  # sparse tables: IPF is slow
+    with patch.object(_raking, "use_cells", lambda *args: not isinstance(
+            by_rule._calibration[-1], _raking.CellRakingStep)):
+        by_other = design.rake(margins, tol=tol, max_iter=500)
+    assert type(by_rule._calibration[-1]) is not type(by_other._calibration[-1])
+    # Both routes do the same multiplications up to rounding; if rounding makes one of them stop a
+    # sweep later, that sweep moved no weight by more than tol per margin step (the stopping
+    # rule), i.e. by less than about len(margins) * tol relative in all. Rounding itself is far
+    # below (about 1e-14 measured).
+    np.testing.assert_allclose(by_rule.weights, by_other.weights, rtol=len(margins) * tol, atol=0)
+    assert abs(by_rule.rake_report.iterations - by_other.rake_report.iterations) <= 1
+    assert by_rule.mean("y").se == pytest.approx(by_other.mean("y").se, rel=1e-9)
+    return by_rule
+
+
+@pytest.mark.parametrize("tol", [1e-6, 1e-10])
+def test_fewer_cells_than_rows_but_most_occupied_takes_the_row_route(tol):
+    # 7^4 = 2,401 cells for 3,000 rows: the former rule (cells <= max(rows, 4096)) took the cell
+    # route; about 0.57 occupied cells per row is above the measured crossover
+    df, margins = _many_category_data(3000, 4, 7, seed=1, spread=3)
+    d = Design(df, weights="w")
+    occupied = _raking.Layout.build([df[c].cat.codes.to_numpy() for c in margins], [7] * 4).size
+    assert 7 ** 4 <= 3000 and occupied > _raking.CELLS_PER_ROW * 3000
+    r = _assert_same_weights_by_both_routes(d, margins, tol)
+    assert isinstance(r._calibration[-1], _raking.RowRakingStep)
+
+
+@pytest.mark.parametrize("tol", [1e-6, 1e-10])
+def test_many_cells_of_which_few_occupied_take_the_cell_route(tol):
+    # 5 margins of 12 categories: 248,832 cells for 20,000 rows (the former rule took the row
+    # route), but strongly associated margins occupy about 2,500 of them
+    df, margins = _many_category_data(20_000, 5, 12, seed=2, spread=1)
+    r = _assert_same_weights_by_both_routes(Design(df, weights="w"), margins, tol)
+    assert isinstance(r._calibration[-1], _raking.CellRakingStep)
+    assert r._calibration[-1].cats[0].size <= _raking.CELLS_PER_ROW * 20_000 < 12 ** 5
+    # after the last sweep each margin is off by at most what the later steps moved: < 5 tol
+    for c, target in margins.items():
+        np.testing.assert_allclose(r.weights.groupby(df[c], observed=True).sum(),
+                                   list(target.values()), rtol=len(margins) * tol)
+
+
+def test_a_cross_classification_beyond_64_bits_is_built_margin_by_margin():
+    # 16 margins of 16 categories: 2^64 cells, more than an integer code holds
+    df, margins = _many_category_data(400, 16, 16, seed=3, spread=0)
+    codes = [df[c].cat.codes.to_numpy() for c in margins]
+    layout = _raking.Layout.build(codes, [16] * 16)
+    # each row's cell holds its categories, and the cells are those of the rows, each once, in
+    # lexicographic order (the full cross-classification's)
+    for j, c in enumerate(codes):
+        np.testing.assert_array_equal(layout.cats[j][layout.joint], c)
+    cells = np.column_stack(layout.cats)
+    assert len({tuple(x) for x in cells}) == layout.size == len({tuple(x) for x in np.column_stack(codes)})
+    assert [tuple(x) for x in cells] == sorted(tuple(x) for x in cells)
+    r = _assert_same_weights_by_both_routes(Design(df, weights="w"), margins, 1e-10)
+    assert isinstance(r._calibration[-1], _raking.CellRakingStep)
+
+
+def test_the_margin_by_margin_layout_equals_the_direct_one():
+    df, margins = _many_category_data(5000, 4, 9, seed=4, spread=2)
+    codes = [df[c].cat.codes.to_numpy() for c in margins]
+    direct = _raking.Layout.build(codes, [9] * 4)
+    with patch.object(_raking, "JOINT_LIMIT", 10):
+        stepwise = _raking.Layout.build(codes, [9] * 4)
+    np.testing.assert_array_equal(direct.joint, stepwise.joint)
+    for a, b in zip(direct.cats, stepwise.cats):
+        np.testing.assert_array_equal(a, b)

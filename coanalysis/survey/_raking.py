@@ -3,15 +3,21 @@
 Two routes give the same numbers (in exact arithmetic; in floating point they agree to about
 1e-15 relative):
 
-* **over the cells** of the margins' cross-classification (the default). Every raking step
+* **over the cells** of the margins' cross-classification. Every raking step
   multiplies all the weights of a category by one factor, and bounds clip the ratio raked /
   starting weight to fixed limits, so all the respondents of a cell (one category of every
   margin) share the ratio of their cell at every step. Fitting then runs on the cell sums of the
   starting weights: the rows are read once to build the cells and once to write the raked
   weights back, whatever the number of sweeps. R's back-fitting of the influence values
-  (``svyrecvar``) factorises the same way, with one pass over the rows at each end.
-* **over the rows**, when the cross-classification has more than ``max(n, MIN_CELLS)`` cells
-  (many margins with many categories), where cell-level arrays would outgrow the data.
+  (``svyrecvar``) factorises the same way, with one pass over the rows at each end. Only the
+  cells that hold a respondent are kept (in the order of the full cross-classification, so the
+  sums are those of all the cells: an empty cell adds 0).
+* **over the rows**.
+
+Each step of a sweep costs a few passes over an array of cells on the first route and of rows on
+the second, and the cell route's variance runs its back-fitting cycles on the cells too; so the
+cell route is taken when the occupied cells are at most :data:`CELLS_PER_ROW` times the rows
+(:func:`use_cells`), a constant measured by ``benchmarks/bench_rake_route.py``.
 
 References
 ----------
@@ -27,11 +33,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 #: R's survey package cycles the raking residuals over the margins this many times.
 BACKFIT_CYCLES = 10
-#: The cell route is taken when the cross-classification has at most max(rows, MIN_CELLS) cells.
-MIN_CELLS = 4096
+#: The cell route is taken when the cross-classification's occupied cells are at most this many
+#: times the rows. Origin: benchmarks/bench_rake_route.py (rake + first SE by each route, forced,
+#: 4 and 6 margins, 200,000 and 1,000,000 rows; tables in benchmarks/RESULTS.md). In three runs
+#: the two routes' times crossed at 0.29-0.38 occupied cells per row on 1,000,000 rows and at
+#: 0.34-0.71 on 200,000; 0.3 sits at the low end, the large samples' crossing, where speed
+#: matters. Around it the routes cost about the same (the 0.32-per-row case: cell / row time
+#: 0.75-1.07), so a wrong pick near the switch costs little; far from it the rule picks the
+#: faster route by 2x or more.
+CELLS_PER_ROW = 0.3
+#: Beyond this cross-classification size the cell codes are built margin by margin
+#: (re-numbering the occupied cells at each step), so they never overflow a 64-bit integer.
+JOINT_LIMIT = 2**62
 
 
 def group_sum(codes: np.ndarray, z: np.ndarray, size: int) -> np.ndarray:
@@ -57,15 +74,10 @@ def _divide_by_weights(z: np.ndarray, p: np.ndarray) -> np.ndarray:
     return out
 
 
-def use_cells(sizes: list[int], n: int) -> bool:
-    """Whether raking on these margins runs over the cells of their cross-classification: when
-    there are no more cells than ``max(n, MIN_CELLS)``, so no cell-level array outgrows the rows."""
-    cells = 1
-    for s in sizes:
-        cells *= s
-        if cells > max(n, MIN_CELLS):
-            return False
-    return True
+def use_cells(n_cells: int, n: int) -> bool:
+    """Whether raking runs over the cells of the margins' cross-classification: when its
+    ``n_cells`` occupied cells are at most :data:`CELLS_PER_ROW` times the ``n`` rows."""
+    return n_cells <= CELLS_PER_ROW * n
 
 
 def joint_codes(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
@@ -75,6 +87,55 @@ def joint_codes(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
         joint *= s
         joint += c
     return joint
+
+
+@dataclass
+class Layout:
+    """The occupied cells of the margins' cross-classification: each row's cell (0 to
+    ``size - 1``, in the order of the full cross-classification) and each cell's category in
+    every margin."""
+
+    joint: np.ndarray
+    cats: list[np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return int(self.cats[0].size)
+
+    @classmethod
+    def build(cls, codes: list[np.ndarray], sizes: list[int]) -> "Layout":
+        full = 1
+        for s in sizes:
+            full *= int(s)
+        n = codes[0].size
+        if full >= JOINT_LIMIT:
+            return cls._margin_by_margin(codes, sizes)
+        joint = joint_codes(codes, sizes)
+        if full <= 4 * n:  # small enough to count every cell: O(rows + cells), no sort
+            occupied = np.flatnonzero(np.bincount(joint, minlength=full))
+            if occupied.size < full:
+                renumber = np.zeros(full, dtype=np.intp)
+                renumber[occupied] = np.arange(occupied.size)
+                joint = renumber[joint]
+        else:
+            joint, occupied = pd.factorize(joint, sort=True)
+            joint = joint.astype(np.intp, copy=False)
+        return cls(joint, [c.astype(np.intp, copy=False)
+                           for c in np.unravel_index(occupied, tuple(sizes))])
+
+    @classmethod
+    def _margin_by_margin(cls, codes: list[np.ndarray], sizes: list[int]) -> "Layout":
+        """The same layout for a cross-classification too large for one integer code: add one
+        margin at a time and re-number the occupied cells (never more than the rows)."""
+        joint = codes[0].astype(np.intp, copy=True)
+        cats = [np.arange(sizes[0], dtype=np.intp)]
+        for c, s in zip(codes[1:], sizes[1:]):
+            joint *= s
+            joint += c
+            joint, occupied = pd.factorize(joint, sort=True)
+            joint = joint.astype(np.intp, copy=False)
+            cats = [cat[occupied // s] for cat in cats] + [(occupied % s).astype(np.intp)]
+        return cls(joint, cats)
 
 
 @dataclass
@@ -100,8 +161,8 @@ def _ratio_range(ratio: np.ndarray) -> tuple[float, float]:
 # --------------------------------------------------------------------------- the two routes
 @dataclass
 class Cells:
-    """The margins' cross-classification: each row's cell, each cell's categories, and the
-    cell sums of the starting weights."""
+    """The margins' occupied cells: each row's cell, each cell's categories, and the cell sums
+    of the starting weights."""
 
     joint: np.ndarray
     cats: list[np.ndarray]
@@ -109,11 +170,9 @@ class Cells:
     sizes: list[int]
 
     @classmethod
-    def build(cls, codes: list[np.ndarray], sizes: list[int], w0: np.ndarray) -> "Cells":
-        joint = joint_codes(codes, sizes)
-        n_cells = int(np.prod(sizes))
-        cats = [g.ravel().astype(np.intp) for g in np.indices(sizes)]
-        return cls(joint, cats, np.bincount(joint, weights=w0, minlength=n_cells), list(sizes))
+    def build(cls, layout: Layout, sizes: list[int], w0: np.ndarray) -> "Cells":
+        return cls(layout.joint, layout.cats,
+                   np.bincount(layout.joint, weights=w0, minlength=layout.size), list(sizes))
 
     def totals(self, cell_values: np.ndarray) -> list[np.ndarray]:
         """Per margin, the category sums of a cell-level array."""
@@ -215,7 +274,7 @@ class RakingStep:
 
 @dataclass
 class RowRakingStep(RakingStep):
-    """A raking done over the rows (more than ``max(n, MIN_CELLS)`` cells)."""
+    """A raking done over the rows (more than ``CELLS_PER_ROW`` occupied cells per row)."""
 
     weights: np.ndarray
     factors: list[np.ndarray]

@@ -486,7 +486,8 @@ class Design:
         where ``p_m`` are the weights after margin ``m``'s step, ``c_m`` the categories and
         ``ū_m`` the unweighted category means of ``z / p_m``. Each raking step does it on what
         it factorises over: the cells of the margins' cross-classification (``p_l / p_m`` is
-        constant within a cell) or, with more than ``max(rows, 4096)`` cells, per-margin cross-tables; either way
+        constant within a cell) or, with more than ``CELLS_PER_ROW`` occupied cells per row,
+        per-margin cross-tables; either way
         the cycles run on small arrays and ``z`` is read and written once. Same result as the
         row-level back-fitting, in exact arithmetic (see :mod:`coanalysis.survey._raking`).
         Zero-weight respondents are left out (``z / p_m`` is 0 for them and they are not counted in
@@ -849,12 +850,15 @@ class Design:
         per-margin cell means, cycled 10 times over the margins (Deville & Särndal's raking
         ratio estimator linearised as in R's ``survey::rake``).
 
-        Both the fitting and the variance run on the cells of the margins' cross-classification
-        (every respondent of a cell shares its ratio raked / starting weight), so the rows are
-        read a fixed number of times whatever the number of sweeps; with more than
-        ``max(rows, 4096)`` cells they run over the rows instead. The two routes agree up to
-        rounding (about 1e-15 relative measured; the tests assert 1e-12 on weights, 1e-10 on
-        covariances).
+        Both the fitting and the variance run on the occupied cells of the margins'
+        cross-classification (every respondent of a cell shares its ratio raked / starting
+        weight), so the rows are read a fixed number of times whatever the number of sweeps;
+        with more than ``_raking.CELLS_PER_ROW`` (0.3) occupied cells per row, where a pass over
+        the cells costs about as much as one over the rows, they run over the rows instead (the
+        constant is measured by ``benchmarks/bench_rake_route.py``). The two routes do the same
+        arithmetic up to rounding (about 1e-14 relative on weights, measured); should rounding
+        make one stop a sweep later, the weights still differ by less than about
+        ``len(margins) * tol`` relative (the stopping rule).
 
         References
         ----------
@@ -908,8 +912,9 @@ class Design:
         codes_list = [p[1] for p in parsed]
         targets = [p[2] for p in parsed]
         sizes = [t.size for t in targets]
-        cells = _raking.Cells.build(codes_list, sizes, w0) if _raking.use_cells(
-            sizes, self.n) else None
+        layout = _raking.Layout.build(codes_list, sizes)
+        cells = (_raking.Cells.build(layout, sizes, w0) if _raking.use_cells(layout.size, self.n)
+                 else None)
         before = _raking.margin_totals(codes_list, sizes, w0, cells)
         for (col, _, _, cats), present in zip(parsed, before):
             for c, t in zip(cats, present):
