@@ -13,7 +13,8 @@ from scipy import stats
 
 from coanalysis.errors import DataError
 from coanalysis.survey import _raking
-from coanalysis.survey import (Design, group_gap, likert_shares, ordinal_regression,
+from coanalysis.survey import (Design, cronbach_alpha, group_gap, item_statistics, likert_shares,
+                               ordinal_regression,
                                proportion_interval, satisfaction_rate, who5_score)
 
 REF_DIR = Path(__file__).parent / "reference"
@@ -347,3 +348,39 @@ def test_the_margin_by_margin_layout_equals_the_direct_one():
     np.testing.assert_array_equal(direct.joint, stepwise.joint)
     for a, b in zip(direct.cats, stepwise.cats):
         np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------------------------ the same class elsewhere
+def test_cronbach_alpha_of_unanimous_answers_says_it_is_undefined():
+    # before: alpha = 0 / 0 -> NaN with a RuntimeWarning and a NaN "interval"
+    df = pd.DataFrame({"a": [3, 3, 3, 3], "b": [3, 3, 3, 3], "c": [3, 3, 3, 3]})
+    with pytest.raises(ValueError, match="no variance"):
+        cronbach_alpha(df, ["a", "b", "c"])
+
+
+def test_a_constant_mean_and_net_score_are_exact_with_se_zero():
+    # the same class as the unanimous share: every respondent of domain b answers 3 (mean score 3,
+    # net +1, satisfied) or has y = 0.3; before, the weighted mean of a constant could miss it by an
+    # ulp (SE ~1e-16, interval not the point)
+    likert = pd.CategoricalDtype([1, 2, 3, 4], ordered=True)
+    for seed in range(300):
+        w = np.random.default_rng(seed).uniform(0.5, 3.0, 10)
+        df = pd.DataFrame({"g": ["a"] * 5 + ["b"] * 5, "w": w, "y": 0.1 * np.arange(10),
+                           "q": pd.Series([1, 2, 3, 4, 4] + [3] * 5).astype(likert)})
+        df.loc[df["g"] == "b", "y"] = 0.3
+        d = Design(df, weights="w")
+        b = d.by("g").mean("y").loc["b"]
+        assert (b.estimate, b.se, b.ci_low, b.ci_high) == (0.3, 0.0, 0.3, 0.3)
+        for stat, value in (("mean", 3.0), ("net", 1.0), ("satisfaction", 1.0)):
+            r = item_statistics(d, "q", stat, by="g").set_index("g").loc["b"]
+            assert (r.estimate, r.se) == (value, 0.0), (seed, stat)
+
+
+def test_a_gap_between_two_unanimous_groups_has_no_t_statistic():
+    likert = pd.CategoricalDtype([1, 2, 3, 4], ordered=True)
+    df = pd.DataFrame({"g": ["a"] * 4 + ["b"] * 4, "w": [1.0, 2, 1.5, 0.7, 1.1, 0.9, 2.2, 1.3],
+                       "q": pd.Series([4, 3, 4, 3, 1, 2, 1, 1]).astype(likert)})
+    g = group_gap(Design(df, weights="w"), "q", "g", first="a", second="b").iloc[0]
+    assert (g.first, g.second, g.gap, g.se) == (1.0, 0.0, 1.0, 0.0)
+    # R's svyttest divides by its rounding residue here (t = -1.6e16, p = 5e-96): no test instead
+    assert np.isnan(g.t) and np.isnan(g.p_value)

@@ -58,9 +58,12 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     ``svyttest(y ~ group, subset(design, group %in% c(first, second) & where))``: the slope of a
     design-based regression on the group, with the regression's residual degrees of freedom
     ``degf - 1``, where ``degf`` counts PSUs minus strata among the respondents compared who
-    have a value of the item (R drops the others), so ``df`` can differ from item to item. A gap
-    with standard error 0 (both groups unanimous) has no t statistic: ``t`` and ``p_value`` are
-    NaN, as in R.
+    have a value of the item (R drops the others), so ``df`` can differ from item to item.
+
+    A gap with standard error exactly 0 (both groups unanimous) has no t test: ``t`` and
+    ``p_value`` are NaN. This differs from R on purpose: ``svyttest`` divides by its rounding
+    residue there (two unanimous groups, 1 against 0, gave t = -1.6e16, p = 5e-96; two equal
+    unanimous groups t = 2.6, p = 0.038).
 
     References
     ----------

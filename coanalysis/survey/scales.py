@@ -87,6 +87,12 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     -------
     ReliabilityResult
 
+    Raises
+    ------
+    ValueError
+        Fewer than 2 items or 3 respondents, a bad ``nan_policy`` or ``level``, or a total score
+        without variance (every respondent gives the same answers), where alpha is 0 / 0.
+
     Notes
     -----
     ``α = k/(k-1) · (1 - Σ_j s²_j / Σ_jl s_jl)`` from the item covariance matrix ``S``.
@@ -114,13 +120,19 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     if nan_policy not in ("pairwise", "listwise"):
         raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', got {nan_policy!r}")
     if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
+        raise ValueError(f"level must be strictly between 0 and 1, got {_plain(level)!r}")
     x = _numeric_items(data, items)
     x = x.dropna(how="any") if nan_policy == "listwise" else x.dropna(how="all")
     n, k = len(x), len(items)
     if n < 3:
         raise ValueError(f"Cronbach's alpha needs at least 3 respondents, got {n}")
     cov = x.cov().to_numpy()
+    if not cov.sum() > 0:
+        # every respondent has the same total score (e.g. the same answer to every item): alpha is
+        # 0 / 0, undefined, and numpy would return NaN with a RuntimeWarning
+        raise ValueError(f"Cronbach's alpha is undefined for {items}: the total score has no "
+                         f"variance among the {n} respondents (every respondent gives the same "
+                         "answers); there is no consistency to measure")
     alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
     df1, df2 = n - 1, (n - 1) * (k - 1)
     g = 1 - level
