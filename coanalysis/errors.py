@@ -75,17 +75,24 @@ class Problem:
 
 
 def plain_scalar(value: Any) -> Any:
-    """A numpy scalar as the Python number it holds (``np.float64(-1.5)`` -> ``-1.5``), so that
-    messages print plain numbers; any other value unchanged.
+    """``value`` as it should read in a message: numpy scalars become the Python numbers they
+    hold (``np.float64(-1.5)`` -> ``-1.5``), also inside lists, tuples and dicts; any other value
+    unchanged.
 
     Examples
     --------
     >>> import numpy as np
     >>> [plain_scalar(v) for v in (np.float64(-1.5), np.int64(4), "4", 4)]
     [-1.5, 4, '4', 4]
+    >>> plain_scalar({"rows": [np.int64(2), np.int64(7)]})
+    {'rows': [2, 7]}
     """
     if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
         return value.item()
+    if isinstance(value, dict):
+        return {plain_scalar(k): plain_scalar(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(plain_scalar(v) for v in value)
     return value
 
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import Design, _check_level, _plain
+from ..errors import plain_scalar
+from .design import Design, _check_level
 from .estimates import _values_hint, _where_mask, item_values
 
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
@@ -79,13 +80,13 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     for name, value in (("first", first), ("second", second)):
         m = (design.data[group] == value).to_numpy(dtype=bool, na_value=False)
         if not m.any():
-            raise ValueError(f"{name}={_plain(value)!r} does not occur: "
+            raise ValueError(f"{name}={plain_scalar(value)!r} does not occur: "
                              f"{_values_hint(design.data[group], value)}")
         if within is not None:
             m = m & within
             if not m.any():
-                raise ValueError(f"{name}={_plain(value)!r} has no respondent within "
-                                 f"where={_plain(where)!r}")
+                raise ValueError(f"{name}={plain_scalar(value)!r} has no respondent within "
+                                 f"where={plain_scalar(where)!r}")
         masks[name] = m
     compared = masks["first"] | masks["second"]
     rows = []

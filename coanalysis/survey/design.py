@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ConvergenceError, DataError, Problem
+from ..errors import ConvergenceError, DataError, Problem, plain_scalar
 from . import _raking
 from ._raking import group_sum as _group_sum
 
@@ -138,20 +138,8 @@ class RakeReport:
 
 
 # --------------------------------------------------------------------------- helpers
-def _plain(value: Any) -> Any:
-    """``value`` as it should read in a message: numpy scalars become Python numbers (``-1.5``,
-    not ``np.float64(-1.5)``), also inside lists, tuples and dicts."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_plain(v) for v in value)
-    return value
-
-
 def _problem(column: str | None, found: Any, expected: str, hint: str = "") -> Problem:
-    return Problem(_DATA, None, column, _plain(found), expected, hint)
+    return Problem(_DATA, None, column, plain_scalar(found), expected, hint)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -179,7 +167,7 @@ def _quantile(level: float, df: float) -> float:
 
 def _check_level(level: float) -> float:
     if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {_plain(level)!r}")
+        raise ValueError(f"level must be a number strictly between 0 and 1, got {plain_scalar(level)!r}")
     return float(level)
 
 
@@ -270,7 +258,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
     """
     if method not in _METHODS:
-        raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {_plain(method)!r}")
+        raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {plain_scalar(method)!r}")
     alpha = 1 - level
     if not np.isfinite(p):
         return (np.nan, np.nan)
@@ -359,7 +347,7 @@ class Design:
 
         for col in (strata, psu):
             if col is not None and data[col].isna().any():
-                rows = _plain(list(data.index[data[col].isna()][:10]))
+                rows = plain_scalar(list(data.index[data[col].isna()][:10]))
                 problems.append(_problem(col, "NA", "no missing value in a design column",
                                          f"rows {rows} have none"))
         if problems:
@@ -396,13 +384,13 @@ class Design:
             bad = ~np.isfinite(values) | (values <= 0)
             if bad.any():
                 raise DataError([_problem(fpc, data[fpc].iloc[i], "a positive number",
-                                          f"row {_plain(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
+                                          f"row {plain_scalar(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
                                 "invalid fpc")
             for h in range(n_strata):
                 vals = np.unique(values[self._strata == h])
                 if vals.size > 1:
                     problems.append(_problem(fpc, list(vals), "one fpc value per stratum",
-                                             f"stratum {_plain(self._strata_labels[h])!r}"))
+                                             f"stratum {plain_scalar(self._strata_labels[h])!r}"))
                     continue
                 v = vals[0]
                 if v <= 1:
@@ -410,7 +398,7 @@ class Design:
                 else:
                     if v < self._n_psu_h[h]:
                         problems.append(_problem(fpc, v, f"a population size >= the {int(self._n_psu_h[h])} "
-                                                 "PSUs sampled", f"stratum {_plain(self._strata_labels[h])!r}"))
+                                                 "PSUs sampled", f"stratum {plain_scalar(self._strata_labels[h])!r}"))
                         continue
                     self._f_h[h] = self._n_psu_h[h] / v
             if problems:
@@ -429,7 +417,7 @@ class Design:
             bad = ~np.isfinite(w) | (w < 0)
             if bad.any():
                 raise DataError([_problem(weights, data[weights].iloc[i], "a finite weight >= 0",
-                                          f"row {_plain(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
+                                          f"row {plain_scalar(data.index[i])!r}") for i in np.flatnonzero(bad)[:20]],
                                 "invalid weights")
         self._w = np.ascontiguousarray(w, dtype=float)
         # raking steps: each a list of (codes, n_categories, factors applied after it)
@@ -870,14 +858,14 @@ class Design:
         if not margins:
             raise ValueError("margins must name at least one column")
         if not (isinstance(max_iter, int) and max_iter >= 1):
-            raise ValueError(f"max_iter must be a positive integer, got {_plain(max_iter)!r}")
+            raise ValueError(f"max_iter must be a positive integer, got {plain_scalar(max_iter)!r}")
         if not (tol > 0):
-            raise ValueError(f"tol must be positive, got {_plain(tol)!r}")
+            raise ValueError(f"tol must be positive, got {plain_scalar(tol)!r}")
         if bounds is not None:
             lo, hi = bounds
             if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo < hi):
                 raise ValueError(f"bounds must be two finite numbers with 0 <= low < high, got "
-                                 f"{_plain(bounds)!r} (they limit the ratio raked / starting weight)")
+                                 f"{plain_scalar(bounds)!r} (they limit the ratio raked / starting weight)")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
         for col, margin in margins.items():
@@ -895,7 +883,7 @@ class Design:
             if missing.any():
                 counts = pd.Series(s[missing]).value_counts(dropna=False)
                 for v, cnt in counts[counts > 0].items():  # not a categorical's unused categories
-                    problems.append(_problem(col, v, f"one of the margin's categories {_plain(cats)}",
+                    problems.append(_problem(col, v, f"one of the margin's categories {plain_scalar(cats)}",
                                              f"{int(cnt)} respondent(s); add a population total "
                                              "for it or recode"))
                 continue

@@ -11,7 +11,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .design import Design, _check_level, _plain, _quantile, interval_method, proportion_interval
+from ..errors import plain_scalar
+from .design import Design, _check_level, _quantile, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -33,11 +34,11 @@ def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
 
 def _values_hint(s: pd.Series, value) -> str:
     """Values present in ``s`` and, when ``value`` matches one only as text, the fix."""
-    present = _plain(list(pd.unique(s.dropna())))
+    present = plain_scalar(list(pd.unique(s.dropna())))
     text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
     as_text = [v for v in present if str(v) == str(value)]
     if as_text and not (s == value).any():
-        text += (f"; {_plain(value)!r} ({type(_plain(value)).__name__}) matches {as_text[0]!r} "
+        text += (f"; {plain_scalar(value)!r} ({type(plain_scalar(value)).__name__}) matches {as_text[0]!r} "
                  f"({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
     return text
 
@@ -58,7 +59,7 @@ def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
         mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
     if not mask.any():
         hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())
-        raise ValueError(f"where={_plain(where)!r} selects no respondent: {hints}")
+        raise ValueError(f"where={plain_scalar(where)!r} selects no respondent: {hints}")
     return mask
 
 
@@ -88,7 +89,7 @@ def item_values(design: Design, column: str, statistic: str, *, top: int = 2) ->
     k = len(cats)
     if not (isinstance(top, (int, np.integer)) and 1 <= top <= k // 2):
         raise ValueError(f"top must be an integer between 1 and {k // 2} for the {k}-point "
-                         f"scale of {column!r}, got {_plain(top)!r}")
+                         f"scale of {column!r}, got {plain_scalar(top)!r}")
     missing = codes < 0
     if statistic == "satisfaction":
         vals = (codes >= k - top).astype(float)

@@ -21,8 +21,7 @@ from scipy import special, stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
-from ..errors import ConvergenceError
-from .design import _plain
+from ..errors import ConvergenceError, plain_scalar
 
 if TYPE_CHECKING:  # pragma: no cover
     from .design import Design
@@ -486,7 +485,7 @@ def _design_fit(design: "Design", exog: pd.DataFrame, y: pd.Series, keep: np.nda
     empty = [c for c, t in zip(y.cat.categories, np.bincount(codes, weights=w, minlength=q + 1))
              if t <= 0]
     if empty:
-        raise ValueError(f"outcome categories {_plain(empty)} have zero total weight: merge or drop them")
+        raise ValueError(f"outcome categories {plain_scalar(empty)} have zero total weight: merge or drop them")
     _check_predictor_matrix(exog, w > 0)
     scale = w.mean()  # fit on weights of mean 1 (same estimate, better-scaled tolerances)
     model = _WeightedCumulativeLink(x, codes, w / scale, q, distr)

@@ -14,8 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ..codebook import Term, Vocabulary
-from ..errors import DataError, Problem
-from .design import _plain
+from ..errors import DataError, Problem, plain_scalar
 
 __all__ = ["ReliabilityResult", "cronbach_alpha", "WHO5_ITEMS", "WHO5_LEVELS", "who5_score"]
 
@@ -120,7 +119,7 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     if nan_policy not in ("pairwise", "listwise"):
         raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', got {nan_policy!r}")
     if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1, got {_plain(level)!r}")
+        raise ValueError(f"level must be strictly between 0 and 1, got {plain_scalar(level)!r}")
     x = _numeric_items(data, items)
     x = x.dropna(how="any") if nan_policy == "listwise" else x.dropna(how="all")
     n, k = len(x), len(items)
@@ -216,9 +215,9 @@ def who5_score(data: pd.DataFrame, items: Sequence[str] = WHO5_ITEMS.slugs, *,
         for idx in v.index[bad][:20]:
             # read_survey indexes rows by their file line: report it as the line, not in the hint
             on_line = data.index.name == "line"
-            problems.append(Problem(file, int(idx) if on_line else None, c, _plain(data.at[idx, c]),
+            problems.append(Problem(file, int(idx) if on_line else None, c, plain_scalar(data.at[idx, c]),
                                     "an integer from 0 to 5",
-                                    ("" if on_line else f"row {_plain(idx)!r}: ")
+                                    ("" if on_line else f"row {plain_scalar(idx)!r}: ")
                                     + "WHO-5 items are coded 0 (at no time) to 5 (all "
                                     "of the time); recode a 1-6 coding by subtracting 1"))
     if problems:
