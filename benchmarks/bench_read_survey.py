@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coanalysis.loaders import SATISFACTION_4, read_survey
+from coanalysis.codebook import SATISFACTION_4
+from coanalysis.loaders import read_survey
 
 REPEATS = 5
 TARGET = 10.0  # read_survey within 10x the pandas floor

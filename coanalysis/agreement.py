@@ -12,7 +12,8 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem, require_columns
+from .errors import DataError, Problem
+from .validation import require_columns
 
 __all__ = ["krippendorff_alpha", "alpha_interval", "exact_agreement", "reliability_matrix",
            "coder_agreement", "participation_agreement"]

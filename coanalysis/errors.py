@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable
 
 import pandas as pd
 
 __all__ = ["CoanalysisError", "DataError", "Problem", "LoadReport", "ConvergenceError",
-           "is_missing", "plain_scalar", "require_columns"]
+           "is_missing", "plain_scalar"]
 
 
 class CoanalysisError(Exception):
@@ -117,60 +117,6 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-_is_missing = is_missing  # former private name, kept for callers elsewhere in the package
-
-
-def require_columns(data: Any, columns: Sequence[str] | Mapping[str, str], *,
-                    table: str = "data", file: str = "<data>") -> None:
-    """Check that ``data`` is a DataFrame holding every column of ``columns``.
-
-    The package's single column check at a function's boundary.
-
-    Parameters
-    ----------
-    data : Any
-        The object passed by the user.
-    columns : sequence of str or mapping of str to str
-        The columns needed; a mapping ``{parameter: column}`` names in each
-        problem the parameter through which the column was asked for.
-    table : str, default "data"
-        What the table is, in the message (e.g. ``"conditions"``, ``"flows"``).
-    file : str, default "<data>"
-        The ``file`` of each :class:`Problem`.
-
-    Raises
-    ------
-    TypeError
-        When ``data`` is not a DataFrame.
-    DataError
-        (a ``ValueError``) with one :class:`Problem` per missing column, the
-        summary naming the missing columns and the columns present.
-
-    Examples
-    --------
-    >>> require_columns(pd.DataFrame({"case_id": []}), ["case_id"])
-    >>> try:
-    ...     require_columns(pd.DataFrame({"case_id": []}), ["case_id", "score"], table="conditions")
-    ... except DataError as err:
-    ...     print(err.summary)
-    the conditions table lacks the column(s) ['score']; it has ['case_id']
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"the {table} table must be a pandas DataFrame, got {type(data).__name__}")
-    pairs = (list(columns.items()) if isinstance(columns, Mapping)
-             else [(None, c) for c in ([columns] if isinstance(columns, str) else columns)])
-    present = [str(c) for c in data.columns]
-    missing = [(param, name) for param, name in pairs if name not in data.columns]
-    if not missing:
-        return
-    problems = [
-        Problem(file, None, name, present,
-                f"a column {name!r}" + (f" (parameter {param}=)" if param else ""),
-                "pass the right column name or rename the column")
-        for param, name in missing
-    ]
-    raise DataError(problems, f"the {table} table lacks the column(s) "
-                              f"{[name for _, name in missing]}; it has {present}")
 
 
 class DataError(CoanalysisError, ValueError):

@@ -191,12 +191,3 @@ def test_french_labels_put_a_no_break_space_before_colon_and_semicolon(grid, sco
     assert any("\u00a0:" in t for t in texts)
     for t in texts:
         assert " :" not in t and " ;" not in t, t
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import coanalysis.figures.qca as mod
-
-    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -314,7 +314,7 @@ def test_voice_distance_accepts_one_target_as_a_string(cb):
 
 
 def test_classic_hops_is_the_reference_of_voice_distance(cb):
-    from coanalysis.metrics import classic_hops
+    from coanalysis.codebook import classic_hops
 
     # positions on usagers -> agents -> encadrement -> elus
     assert [classic_hops(t) for t in ("usagers", "agents", "encadrement", "elus")] == [0, 1, 2, 3]
@@ -331,7 +331,7 @@ def test_figures_have_no_second_copy_of_the_classic_distance():
     from coanalysis.figures import casebase as figures_casebase
 
     assert not hasattr(figures_casebase, "CLASSIC_DISTANCE")
-    assert figures_casebase.classic_hops is __import__("coanalysis.metrics",
+    assert figures_casebase.classic_hops is __import__("coanalysis.codebook",
                                                        fromlist=["classic_hops"]).classic_hops
 
 
@@ -410,7 +410,8 @@ def test_missing_columns_raise_dataerror_naming_them(cb):
 
 
 def test_require_columns_and_is_missing():
-    from coanalysis.errors import DataError, is_missing, require_columns
+    from coanalysis.errors import DataError, is_missing
+    from coanalysis.validation import require_columns
 
     frame = pd.DataFrame({"case_id": ["a"], "x": [1]})
     require_columns(frame, ["case_id", "x"])  # nothing missing: no error

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from coanalysis.errors import DataError
-from coanalysis.loaders import (SATISFACTION_4, WHO5_FREQUENCY, LikertScale, parse_number,
-                                read_survey)
+from coanalysis.codebook import SATISFACTION_4, WHO5_FREQUENCY, LikertScale
+from coanalysis.loaders import parse_number, read_survey
 
 SCALES = {"q_accueil": SATISFACTION_4, "q_proprete": SATISFACTION_4}
 

@@ -5,7 +5,8 @@ original cell text in range errors."""
 import pytest
 
 from coanalysis.errors import DataError
-from coanalysis.loaders import SATISFACTION_4, read_survey
+from coanalysis.codebook import SATISFACTION_4
+from coanalysis.loaders import read_survey
 
 TEXT = "id;q1;age\n1;Très satisfait;34\n2;NSP;51\n"
 

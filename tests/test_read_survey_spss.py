@@ -8,7 +8,8 @@ import pyreadstat
 import pytest
 
 from coanalysis.errors import DataError
-from coanalysis.loaders import MISSING_REASONS, SATISFACTION_4, read_survey
+from coanalysis.codebook import MISSING_REASONS, SATISFACTION_4
+from coanalysis.loaders import read_survey
 
 
 TAILLE = {1.0: "Petite", 2.0: "Moyenne", 3.0: "Grande", 8.0: "Refus", 9.0: "NSP"}

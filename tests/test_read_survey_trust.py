@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from coanalysis.errors import CoanalysisError, DataError, LoadReport, Problem
-from coanalysis.loaders import SATISFACTION_4, LikertScale, parse_number, read_survey
+from coanalysis.codebook import SATISFACTION_4, LikertScale
+from coanalysis.loaders import parse_number, read_survey
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

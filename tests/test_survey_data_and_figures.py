@@ -20,7 +20,8 @@ import pytest  # noqa: E402
 
 from coanalysis.errors import DataError  # noqa: E402
 from coanalysis.figures.survey import diverging_likert, dumbbell_chart, stacked_bars  # noqa: E402
-from coanalysis.loaders import SATISFACTION_4, read_survey  # noqa: E402
+from coanalysis.codebook import SATISFACTION_4
+from coanalysis.loaders import read_survey  # noqa: E402
 from coanalysis.paths import project_root  # noqa: E402
 from coanalysis.survey import (Design, likert_shares, satisfaction_rate,  # noqa: E402
                                users_agents_gap)

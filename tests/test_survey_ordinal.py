@@ -25,6 +25,11 @@ R_PARAM_ATOL = 1e-6
 R_SE_RTOL = 1e-6
 
 
+def _ordinal_on(design, outcome, predictors, **kw):
+    """The ordinal regression of a design on its own data, as R ``svyolr(formula, design)``."""
+    return ordinal_regression(design.data, outcome, predictors, design=design, **kw)
+
+
 def _strclus() -> pd.DataFrame:
     d = pd.read_csv(REF_DIR / "survey_strclus.csv")
     d["sat"] = pd.Categorical(d["sat"], categories=[1, 2, 3, 4], ordered=True)
@@ -72,7 +77,7 @@ def _r_values(ref, prefix, names):
 @pytest.mark.parametrize("name", CASES)
 def test_design_based_fit_matches_r_svyolr(des, ref, name):
     design, predictors, distr, r_names = _case(name, des, ref)
-    r = design.ordinal("sat", predictors, distr=distr)
+    r = ordinal_regression(design.data, "sat", predictors, distr=distr, design=design)
     coef, se, zeta, zeta_se = _r_values(ref, name, r_names)
     assert r.design_based and r.converged
     np.testing.assert_allclose(r.table["coef"], coef, rtol=0, atol=R_PARAM_ATOL)
@@ -105,7 +110,7 @@ def test_r_default_svyolr_differs_only_by_its_numerical_hessian(des, ref, name):
     # superlinear end keeps it well inside its worst case); the SEs carry the Hessian's error and
     # are evaluated at those coefficients: 1e-4 too (measured 9.3e-6)
     design, predictors, distr, r_names = _case(name, des, ref)
-    r = design.ordinal("sat", predictors, distr=distr)
+    r = ordinal_regression(design.data, "sat", predictors, distr=distr, design=design)
     coef, se, zeta, zeta_se = _r_values(ref, name.replace("svyolr.", "svyolr_default."), r_names)
     np.testing.assert_allclose(np.r_[r.table["coef"], r.thresholds], np.r_[coef, zeta], rtol=1e-4)
     np.testing.assert_allclose(np.r_[r.table["se"], r.threshold_se], np.r_[se, zeta_se], rtol=1e-4)
@@ -158,7 +163,7 @@ def test_unit_weights_own_psus_give_the_unweighted_fit_and_the_robust_sandwich(o
     d = ordinal_data
     n = len(d)
     design = Design(d)  # weights 1, one stratum, each respondent its own PSU, no fpc
-    r = design.ordinal("y", ["x1", "x2"])
+    r = ordinal_regression(design.data, "y", ["x1", "x2"], design=design)
     u = ordinal_regression(d, "y", ["x1", "x2"])
     assert not u.design_based and r.design_based
     # u is statsmodels' Newton on finite-difference scores (centred, error ~1e-10), stopped at a
@@ -185,9 +190,9 @@ def test_missing_rows_keep_their_psus_in_the_variance(ordinal_data):
     d = ordinal_data.copy()
     d.loc[[3, 50, 77, 200, 311], "x1"] = np.nan
     n_all, n_used = len(d), len(d) - 5
-    r = Design(d).ordinal("y", ["x1", "x2"])
+    r = _ordinal_on(Design(d), "y", ["x1", "x2"])
     cc = d.dropna().reset_index(drop=True)
-    r_cc = Design(cc).ordinal("y", ["x1", "x2"])
+    r_cc = _ordinal_on(Design(cc), "y", ["x1", "x2"])
     assert r.n == n_used and r.n_dropped == 5
     # the same analytic Newton fit on the same rows, stopped at a step < 1e-10 (its tol): 1e-10
     np.testing.assert_allclose(r.table["coef"], r_cc.table["coef"], rtol=1e-10)
@@ -198,10 +203,10 @@ def test_missing_rows_keep_their_psus_in_the_variance(ordinal_data):
 
 
 def test_scaling_the_weights_changes_neither_coefficients_nor_ses(des):
-    base = des.ordinal("sat", ["y", "grp"])
+    base = ordinal_regression(des.data, "sat", ["y", "grp"], design=des)
     d = des.data.copy()
     d["w"] = d["w"] * 37.5
-    scaled = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc").ordinal("sat", ["y", "grp"])
+    scaled = _ordinal_on(Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc"), "sat", ["y", "grp"])
     # scaling the weights changes only the rounding of the same Newton path (stopping step 1e-10)
     np.testing.assert_allclose(scaled.table[["coef", "se"]], base.table[["coef", "se"]], rtol=1e-10)
     np.testing.assert_allclose(scaled.thresholds, base.thresholds, rtol=1e-10)
@@ -210,19 +215,19 @@ def test_scaling_the_weights_changes_neither_coefficients_nor_ses(des):
 
 
 def test_weights_change_the_estimate_and_the_design_changes_the_se(des):
-    weighted = des.ordinal("sat", ["y", "grp"])
-    srs = Design(des.data).ordinal("sat", ["y", "grp"])  # same rows, unit weights, no clusters
+    weighted = ordinal_regression(des.data, "sat", ["y", "grp"], design=des)
+    srs = _ordinal_on(Design(des.data), "sat", ["y", "grp"])  # same rows, unit weights, no clusters
     # the weights move a coefficient by up to 150 % and the clusters an SE by up to 60 %: 1e-3 is
     # far from both and from the rounding-level agreement of the identical fits (same Newton
     # path, the design enters only the variance: 1e-12)
     assert not np.allclose(weighted.table["coef"], srs.table["coef"], rtol=1e-3)
-    no_clusters = Design(des.data, weights="w").ordinal("sat", ["y", "grp"])
+    no_clusters = _ordinal_on(Design(des.data, weights="w"), "sat", ["y", "grp"])
     np.testing.assert_allclose(no_clusters.table["coef"], weighted.table["coef"], rtol=1e-12)
     assert not np.allclose(no_clusters.table["se"], weighted.table["se"], rtol=1e-3)
 
 
 def test_design_method_repr_summary_and_predict(des):
-    r = des.ordinal("sat", ["y", "grp"], level=0.9)
+    r = ordinal_regression(des.data, "sat", ["y", "grp"], level=0.9, design=des)
     same = ordinal_regression(des.data, "sat", ["y", "grp"], design=des, level=0.9)
     pd.testing.assert_frame_equal(r.table, same.table)
     assert isinstance(r, OrdinalResult)
@@ -277,13 +282,13 @@ def test_outcome_must_be_ordered(des):
     design = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc")
     for col in ("sat_unordered", "sat_text"):
         with pytest.raises(TypeError, match="ordered categorical"):
-            design.ordinal(col, ["y"])
+            ordinal_regression(design.data, col, ["y"], design=design)
         with pytest.raises(TypeError, match="ordered categorical"):
             ordinal_regression(d, col, ["y"])
     with pytest.raises(ValueError, match="distr"):
-        design.ordinal("sat", ["y"], distr="cloglog")
+        ordinal_regression(design.data, "sat", ["y"], distr="cloglog", design=design)
     with pytest.raises(KeyError):
-        design.ordinal("sat", ["nope"])
+        ordinal_regression(design.data, "sat", ["nope"], design=design)
 
 
 def test_collinear_predictors_and_zero_weight_categories_are_refused(des):
@@ -291,10 +296,10 @@ def test_collinear_predictors_and_zero_weight_categories_are_refused(des):
     d["y2"] = 2 * d["y"]
     design = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc")
     with pytest.raises(ValueError, match="collinear"):
-        design.ordinal("sat", ["y", "y2"])
+        ordinal_regression(design.data, "sat", ["y", "y2"], design=design)
     d["w0"] = np.where(d["sat"] == 1, 0.0, d["w"])
     with pytest.raises(ValueError, match="zero total weight"):
-        Design(d, weights="w0", strata="stratum", psu="psu").ordinal("sat", ["y"])
+        _ordinal_on(Design(d, weights="w0", strata="stratum", psu="psu"), "sat", ["y"])
 
 
 # ------------------------------------------------------------------ no finite maximum, bad predictors
@@ -317,9 +322,9 @@ def test_predictor_problems_are_named():
     d.loc[0, "y_inf"] = np.inf
     design = Design(d, weights="w", strata="stratum", psu="psu", fpc="fpc")
     with pytest.raises(ValueError, match="reference category"):
-        design.ordinal("sat", ["g_unused_ref"])
+        ordinal_regression(design.data, "sat", ["g_unused_ref"], design=design)
     with pytest.raises(ValueError, match=r"\['y_inf'\] hold infinite"):
-        design.ordinal("sat", ["y_inf"])
+        ordinal_regression(design.data, "sat", ["y_inf"], design=design)
     # a category used only by rows that do not enter the fit
     d["g_extra"] = pd.Categorical(d["grp"], categories=[*sorted(d["grp"].unique()), "vide"])
     with pytest.raises(ValueError, match=r"g_extra\[vide\]"):
@@ -332,4 +337,4 @@ def test_predictor_problems_are_named():
     d.loc[:4, "x_zero"] = [2.0, 3.0, 4.0, 5.0, 6.0]
     zero = Design(d, weights="w0", strata="stratum", psu="psu", fpc="fpc")
     with pytest.raises(ValueError, match="collinear"):
-        zero.ordinal("sat", ["x_zero"])
+        ordinal_regression(zero.data, "sat", ["x_zero"], design=zero)

@@ -188,7 +188,7 @@ def test_who5_level_labels_write_ranges_with_an_en_dash():
     # review 30: "(29-50)" used a hyphen-minus; typographic ranges take an en dash "29–50"
     import re
 
-    from coanalysis.survey.scales import WHO5_LEVELS
+    from coanalysis.codebook import WHO5_LEVELS
     for lang in ("fr", "en"):
         labels = WHO5_LEVELS.labels(lang)
         assert not any(re.search(r"\d-\d", lab) for lab in labels), labels

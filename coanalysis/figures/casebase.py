@@ -22,9 +22,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
 from ..codebook import (ACTORS, CHANNELS, CLASSIC_CHAIN, CONDITIONS, FUZZY_SCORES, LEVELS, PRINCIPLES,
                         STAGES)
-from ..codebook import VOCABULARIES, Vocabulary
-from ..errors import DataError, Problem, is_missing, require_columns
-from ..metrics.circuits import classic_hops
+from ..codebook import VOCABULARIES, Vocabulary, classic_hops
+from ..errors import DataError, Problem, is_missing
+from ..validation import require_columns
 from ..text import check_lang, format_number, format_percent
 from .formatting import number_axis, percent_axis
 from .style import NA_COLOR, PALETTE, SEQUENTIAL

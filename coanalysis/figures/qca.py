@@ -20,8 +20,9 @@ from matplotlib.patches import Patch, Rectangle
 
 from matplotlib import colormaps
 
-from ..codebook import FUZZY_SCORES
-from ..errors import DataError, Problem, require_columns
+from ..codebook import FUZZY_SCORES, set_label
+from ..errors import DataError, Problem
+from ..validation import require_columns
 from ..text import check_lang, format_number
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
@@ -67,7 +68,6 @@ _AXIS = {
 
 
 def _axis_label(name: str, lang: str) -> str:
-    from ..qca.labels import set_label  # imported here: coanalysis.qca re-exports this module's functions
 
     label = set_label(name, lang)
     if label is None:

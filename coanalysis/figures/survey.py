@@ -17,7 +17,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.ticker import FuncFormatter
 
 from ..text import check_lang
-from ..errors import DataError, Problem, require_columns
+from ..errors import DataError, Problem
+from ..validation import require_columns
 from ..text import format_number, format_percent
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 

@@ -14,12 +14,6 @@ from .casebase import (  # noqa: F401
     write_casebase_datapackage,
 )
 from .survey import (  # noqa: F401,E402
-    AGREEMENT_5,
-    MISSING_REASONS,
-    SATISFACTION_4,
-    SATISFACTION_5,
-    WHO5_FREQUENCY,
-    LikertScale,
     SurveyLoad,
     parse_number,
     read_survey,

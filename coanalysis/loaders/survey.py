@@ -13,7 +13,6 @@ import csv
 import functools
 import io
 import re
-from dataclasses import dataclass, field
 from itertools import compress
 from operator import methodcaller
 from pathlib import Path
@@ -22,171 +21,11 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from ..codebook import Lang, Term, Vocabulary, check_lang
-from ..errors import DataError, LoadReport, Problem, plain_scalar
+from ..codebook.surveys import COMMON_MISSING_CODES, MISSING_REASONS
+from ..codebook.terms import LikertScale, normalise_answer as _norm
+from ..errors import DataError, LoadReport, Problem
 
-__all__ = [
-    "MISSING_REASONS", "LikertScale", "SATISFACTION_4", "SATISFACTION_5", "AGREEMENT_5",
-    "WHO5_FREQUENCY", "SurveyLoad", "read_survey", "parse_number",
-]
-
-#: Why an answer was turned into NA (kept in the load report).
-MISSING_REASONS = Vocabulary("missing_reason", [
-    Term("ne_sait_pas", "Ne sait pas", "Don't know"),
-    Term("sans_reponse", "Sans réponse", "No answer"),
-    Term("non_concerne", "Non concerné", "Not applicable"),
-    Term("cellule_vide", "Cellule vide", "Blank cell"),
-    Term("manquant_declare", "Manquant déclaré dans le fichier", "Declared missing in the file",
-         "SPSS user-missing code whose value label is none of the other reasons"),
-])
-
-
-def _norm(text: Any) -> str:
-    """Lower-case, whitespace-collapsed form of a cell or label used for matching."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return ""
-    if isinstance(text, (int, np.integer)) or (isinstance(text, (float, np.floating))
-                                                and float(text).is_integer()):
-        return str(int(text))
-    s = re.sub(r"[\s\u00a0\u202f]+", " ", str(text)).strip().lower()
-    s = s.replace("\u2019", "'")
-    if re.fullmatch(r"-?\d+[.,]0+", s):
-        s = s.split(".")[0].split(",")[0]
-    return s
-
-
-@dataclass(frozen=True)
-class LikertScale:
-    """A declared answer scale: codes in order, their French and English labels, and the codes
-    that mean a missing answer with the reason.
-
-    Parameters
-    ----------
-    name : str
-    levels : sequence of (code, French label, English label)
-        From the lowest to the highest; codes are integers (the score).
-    missing : dict, optional
-        ``{code or label: reason}`` with reasons from :data:`MISSING_REASONS`
-        (``"ne_sait_pas"``, ``"sans_reponse"``, ``"non_concerne"``, ``"manquant_declare"``).
-
-    Examples
-    --------
-    >>> SATISFACTION_4.codes
-    (1, 2, 3, 4)
-    >>> SATISFACTION_4.label(4, "en")
-    'Very satisfied'
-    >>> SATISFACTION_4.parse("Plutôt satisfait")
-    (3, None)
-    >>> SATISFACTION_4.parse("NSP")
-    (None, 'ne_sait_pas')
-    """
-
-    name: str
-    levels: tuple[tuple[int, str, str], ...]
-    missing: Mapping[Any, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        levels = tuple((int(c), str(fr), str(en)) for c, fr, en in self.levels)
-        object.__setattr__(self, "levels", levels)
-        # numpy keys (np.int64(9)) as Python values: messages print them plainly
-        object.__setattr__(self, "missing", {plain_scalar(k): r for k, r in self.missing.items()})
-        if len(levels) < 2:
-            raise ValueError(f"scale {self.name!r} needs at least 2 levels")
-        codes = [c for c, _, _ in levels]
-        if len(set(codes)) != len(codes) or codes != sorted(codes):
-            raise ValueError(f"scale {self.name!r}: codes must be distinct and increasing, got {codes}")
-        for key, reason in self.missing.items():
-            if reason not in MISSING_REASONS:
-                raise ValueError(f"scale {self.name!r}: reason {reason!r} for {key!r} is not one of "
-                                 f"{MISSING_REASONS.slugs}")
-        lookup: dict[str, tuple[int | None, str | None]] = {}
-        for c, fr, en in levels:
-            for k in (c, fr, en):
-                lookup[_norm(k)] = (c, None)
-        for key, reason in self.missing.items():
-            if _norm(key) in lookup and lookup[_norm(key)][0] is not None:
-                raise ValueError(f"scale {self.name!r}: {key!r} is both a level and a missing code")
-            lookup[_norm(key)] = (None, reason)
-        object.__setattr__(self, "_lookup", lookup)
-
-    @property
-    def codes(self) -> tuple[int, ...]:
-        return tuple(c for c, _, _ in self.levels)
-
-    def labels(self, lang: Lang = "fr") -> tuple[str, ...]:
-        i = 1 if check_lang(lang) == "fr" else 2
-        return tuple(level[i] for level in self.levels)
-
-    def label(self, code: int, lang: Lang = "fr") -> str:
-        return dict(zip(self.codes, self.labels(lang)))[int(code)]
-
-    def dtype(self) -> pd.CategoricalDtype:
-        """Ordered categorical dtype over the integer codes."""
-        return pd.CategoricalDtype(list(self.codes), ordered=True)
-
-    def categorical(self, values: Iterable) -> pd.Categorical:
-        """Ordered categorical of already-valid codes (NA allowed)."""
-        return pd.Categorical(values, dtype=self.dtype())
-
-    def parse(self, value: Any) -> tuple[int | None, str | None]:
-        """``(code, None)`` for an answer, ``(None, reason)`` for a missing code or blank cell;
-        raises KeyError for anything else."""
-        key = _norm(value)
-        if key == "":
-            return (None, "cellule_vide")
-        try:
-            return self._lookup[key]  # type: ignore[attr-defined]
-        except KeyError:
-            raise KeyError(value) from None
-
-    def describe(self) -> str:
-        """What the scale accepts, for error messages."""
-        lv = ", ".join(f"{c} = {fr!r}" for c, fr, _ in self.levels)
-        miss = ", ".join(f"{k!r} ({r})" for k, r in self.missing.items())
-        return f"a code of scale {self.name!r} ({lv})" + (f" or a missing code ({miss})" if miss else "")
-
-    def __repr__(self) -> str:
-        return f"LikertScale({self.name!r}: {' < '.join(self.labels('fr'))})"
-
-
-_DK = {"NSP": "ne_sait_pas", "Ne sait pas": "ne_sait_pas", "Don't know": "ne_sait_pas",
-       "NR": "sans_reponse", "Sans réponse": "sans_reponse", "Non réponse": "sans_reponse",
-       "No answer": "sans_reponse", "Non concerné": "non_concerne", "Not applicable": "non_concerne",
-       8: "ne_sait_pas", 9: "sans_reponse"}
-
-SATISFACTION_4 = LikertScale("satisfaction_4", (
-    (1, "Pas du tout satisfait", "Not at all satisfied"),
-    (2, "Plutôt pas satisfait", "Rather dissatisfied"),
-    (3, "Plutôt satisfait", "Rather satisfied"),
-    (4, "Très satisfait", "Very satisfied"),
-), _DK)
-
-SATISFACTION_5 = LikertScale("satisfaction_5", (
-    (1, "Pas du tout satisfait", "Not at all satisfied"),
-    (2, "Peu satisfait", "Slightly satisfied"),
-    (3, "Moyennement satisfait", "Moderately satisfied"),
-    (4, "Plutôt satisfait", "Rather satisfied"),
-    (5, "Très satisfait", "Very satisfied"),
-), _DK)
-
-AGREEMENT_5 = LikertScale("agreement_5", (
-    (1, "Pas du tout d'accord", "Strongly disagree"),
-    (2, "Plutôt pas d'accord", "Disagree"),
-    (3, "Ni d'accord ni pas d'accord", "Neither agree nor disagree"),
-    (4, "Plutôt d'accord", "Agree"),
-    (5, "Tout à fait d'accord", "Strongly agree"),
-), _DK)
-
-#: The WHO-5 answer scale, scored 0 to 5 as published.
-WHO5_FREQUENCY = LikertScale("who5_frequency", (
-    (0, "À aucun moment", "At no time"),
-    (1, "De temps en temps", "Some of the time"),
-    (2, "Moins de la moitié du temps", "Less than half of the time"),
-    (3, "Plus de la moitié du temps", "More than half of the time"),
-    (4, "La plupart du temps", "Most of the time"),
-    (5, "Tout le temps", "All of the time"),
-), {k: v for k, v in _DK.items() if not isinstance(k, int)})
-
+__all__ = ["SurveyLoad", "read_survey", "parse_number"]
 
 class SurveyLoad(NamedTuple):
     """What :func:`read_survey` returns: the tidy frame and the row-accounting report."""
@@ -772,7 +611,7 @@ def _read_sav(path: str):
 #: Value labels that name a reason for a missing answer (matched after :func:`_norm`).
 _MISSING_LABELS = {**{_norm(t.fr): t.slug for t in MISSING_REASONS},
                    **{_norm(t.en): t.slug for t in MISSING_REASONS},
-                   **{_norm(k): r for k, r in _DK.items() if isinstance(k, str)}}
+                   **{_norm(k): r for k, r in COMMON_MISSING_CODES.items() if isinstance(k, str)}}
 
 
 class _SavColumn:
@@ -1376,6 +1215,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     Examples
     --------
     >>> import tempfile, os
+    >>> from coanalysis.codebook import SATISFACTION_4
     >>> p = os.path.join(tempfile.mkdtemp(), "b.csv")
     >>> _ = open(p, "w", encoding="utf-8").write("id;q1;age\\n1;Très satisfait;34\\n2;NSP;51\\n")
     >>> data, report = read_survey(p, scales={"q1": SATISFACTION_4}, id_column="id", numeric=["age"])

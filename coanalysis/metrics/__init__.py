@@ -12,7 +12,7 @@ from .coverage import (  # noqa: F401
     participation_grid,
     population_summary,
 )
-from .circuits import channel_counts, classic_hops, flow_graph, shortest_path, voice_distance  # noqa: F401
+from .circuits import channel_counts, flow_graph, shortest_path, voice_distance  # noqa: F401
 from .profiles import (  # noqa: F401
     coconstruction_index,
     condition_contrasts,
@@ -57,7 +57,6 @@ __all__ = [
     "channel_counts",
     "nearest_neighbours",
     "cluster_summary",
-    "classic_hops",
     "case_families",
     "adjusted_rand_index",
     "cluster_stability",

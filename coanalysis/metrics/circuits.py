@@ -10,60 +10,16 @@ from typing import Sequence
 import pandas as pd
 
 from .. import codebook
-from ..codebook import CLASSIC_CHAIN
-from ..errors import require_columns
+from ..codebook import classic_hops
+from ..validation import require_columns
 
-__all__ = ["flow_graph", "shortest_path", "voice_distance", "channel_counts", "classic_hops"]
+__all__ = ["flow_graph", "shortest_path", "voice_distance", "channel_counts"]
 
 _ORDER = {slug: i for i, slug in enumerate(codebook.ACTORS.slugs)}
 
 
 def _check_flows(flows: pd.DataFrame, extra: Sequence[str] = ()) -> None:
     require_columns(flows, ["case_id", "from_actor", "to_actor", *extra], table="flows")
-
-
-def classic_hops(target: str, source: str = "usagers") -> int | None:
-    """Hops from ``source`` to ``target`` along the classic chain usagers → agents → encadrement → elus.
-
-    Parameters
-    ----------
-    target : str
-        An actor slug of the codebook.
-    source : str, default "usagers"
-        An actor slug of the codebook.
-
-    Returns
-    -------
-    int or None
-        :math:`\\mathrm{pos}(t) - \\mathrm{pos}(s)` for positions on
-        :data:`coanalysis.codebook.CLASSIC_CHAIN`; None when either actor is off
-        the chain (partners, outside experts) or ``target`` comes before ``source``.
-
-    Notes
-    -----
-    The single place where the reference distance of the classic hierarchical
-    chain is computed: :func:`voice_distance` and
-    :func:`coanalysis.figures.casebase.circuit_diagram` both use it.
-
-    References
-    ----------
-    OST/MNT (2019). *Élaborer les politiques publiques avec les usagers et les
-    agents*, Les cahiers de l'Observatoire social territorial n°22 (the chain
-    from users to decision-makers that co-construction shortens).
-
-    Examples
-    --------
-    >>> classic_hops("elus"), classic_hops("encadrement"), classic_hops("partenaires")
-    (3, 2, None)
-    """
-    for name, actor in (("source", source), ("target", target)):
-        if actor not in codebook.ACTORS:
-            raise ValueError(f"{name}: {actor!r} is not an actor of the codebook "
-                             f"({', '.join(codebook.ACTORS.slugs)})")
-    chain = list(CLASSIC_CHAIN)
-    if source not in chain or target not in chain or chain.index(target) < chain.index(source):
-        return None
-    return chain.index(target) - chain.index(source)
 
 
 def flow_graph(flows: pd.DataFrame, case_id: str) -> dict[str, list[str]]:

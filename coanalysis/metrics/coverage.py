@@ -14,7 +14,8 @@ from typing import Sequence
 import pandas as pd
 
 from .. import codebook
-from ..errors import is_missing, require_columns
+from ..errors import is_missing
+from ..validation import require_columns
 
 __all__ = [
     "na_rates",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import codebook
 from ..codebook import INVOLVE_LEVEL
-from ..errors import require_columns
+from ..validation import require_columns
 from .coverage import _long_grid
 
 __all__ = [

@@ -10,7 +10,8 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from ..errors import is_missing, require_columns
+from ..errors import is_missing
+from ..validation import require_columns
 
 __all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases", "nearest_neighbours",
            "cluster_summary", "case_families", "adjusted_rand_index", "cluster_stability"]

@@ -12,12 +12,8 @@ from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
 from .necessity import necessity
-from .labels import set_label
 from .robustness import Robustness, robustness
 from .truth_table import TruthTable, truth_table
-
-# figure functions live in coanalysis.figures.qca; re-exported here so that qca.xy_plot keeps working
-from ..figures.qca import xy_plot, xy_points  # noqa: E402  (after the engine: figures.qca imports qca.labels)
 
 __all__ = [
     "QCAWarning",
@@ -33,9 +29,6 @@ __all__ = [
     "Robustness",
     "from_casebase",
     "CaseMemberships",
-    "xy_plot",
-    "xy_points",
-    "set_label",
     "simulated_crisp_data",
     "membership",
     "negate",

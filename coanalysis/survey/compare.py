@@ -14,7 +14,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import plain_scalar
-from .design import Design, _check_level
+from ..validation import check_level
+from .design import Design
 from .estimates import _values_hint, _where_mask, item_values
 
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
@@ -70,7 +71,7 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     ----------
     Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 (domains) and §5.2 (contrasts).
     """
-    level = _check_level(level)
+    level = check_level(level)
     if isinstance(items, str):
         items = [items]
     if group not in design.data.columns:

@@ -8,13 +8,14 @@ residuals), plus raking to population margins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem, plain_scalar
+from ..validation import check_level
 from . import _raking
 from ._raking import group_sum as _group_sum
 
@@ -163,12 +164,6 @@ def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
 def _quantile(level: float, df: float) -> float:
     upper = 1 - (1 - level) / 2
     return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
-
-
-def _check_level(level: float) -> float:
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {plain_scalar(level)!r}")
-    return float(level)
 
 
 #: The interval of a proportion of exactly 0 or 1, whatever the method asked (see
@@ -643,7 +638,7 @@ class Design:
         >>> round(m.estimate, 4), round(m.se, 4)
         (5.6667, 0.6992)
         """
-        level = _check_level(level)
+        level = check_level(level)
         est, z, n = self.mean_influence(self._values(column), mask)
         se = float(np.sqrt(self.covariance(z)[0, 0]))
         d = np.inf if df is None else float(df)
@@ -688,7 +683,7 @@ class Design:
         >>> Design(df, weights="w").total("y").estimate
         110.0
         """
-        level = _check_level(level)
+        level = check_level(level)
         y = self._values(column)
         keep = ~np.isnan(y)
         if mask is not None:
@@ -756,7 +751,7 @@ class Design:
         >>> Design(df, weights="w").share("q")["estimate"].round(3).tolist()
         [0.125, 0.875]
         """
-        level = _check_level(level)
+        level = check_level(level)
         x, cats = self.indicators(column)
         est, z, n = self.mean_influence(x, mask)
         est = np.clip(est, 0.0, 1.0)  # a last guard only: mean_influence keeps 0/1 means in [0, 1]
@@ -936,23 +931,6 @@ class Design:
         return new
 
     # ------------------------------------------------------------------ models
-    def ordinal(self, outcome: str, predictors: Sequence[str], **kw) -> Any:
-        """Design-based ordinal regression on this design's data, as R ``svyolr``.
-
-        Calls :func:`coanalysis.survey.ordinal_regression` with ``data=self.data`` and
-        ``design=self``; keyword arguments (``distr``, ``level``) are passed on.
-
-        Returns
-        -------
-        OrdinalResult
-
-        References
-        ----------
-        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 6.
-        """
-        from .ordinal import ordinal_regression
-
-        return ordinal_regression(self.data, outcome, predictors, design=self, **kw)
 
 
 class DomainEstimates:

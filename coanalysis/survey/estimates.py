@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import plain_scalar
-from .design import Design, _check_level, _quantile, interval_method, proportion_interval
+from ..validation import check_level
+from .design import Design, _quantile, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -167,7 +168,7 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     >>> item_statistics(Design(df), "q")["estimate"].item()
     0.6
     """
-    level = _check_level(level)
+    level = check_level(level)
     if isinstance(items, str):
         items = [items]
     rows = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,8 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from ..errors import ConvergenceError, plain_scalar
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .design import Design
+from ..validation import check_choice, check_level
+from .design import Design
 
 __all__ = ["OrdinalResult", "ordinal_regression"]
 
@@ -314,8 +313,6 @@ def _start_values(y: np.ndarray, w: np.ndarray, k: int, q: int, distr: str) -> n
 
 # --------------------------------------------------------------------------- entry point
 def _check_design(design: Any, data: pd.DataFrame) -> None:
-    from .design import Design
-
     if not isinstance(design, Design):
         raise TypeError(f"design must be a coanalysis.survey.Design, got {type(design).__name__}")
     if design.data is data:
@@ -329,7 +326,7 @@ def _check_design(design: Any, data: pd.DataFrame) -> None:
 
 def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *,
                        distr: str = "logit", level: float = 0.95,
-                       design: "Design | None" = None) -> OrdinalResult:
+                       design: Design | None = None) -> OrdinalResult:
     """Fit ``P(Y <= j | x) = F(τ_j - x'β)`` (proportional odds for ``distr="logit"``).
 
     Parameters
@@ -345,7 +342,7 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     level : float, default 0.95
     design : Design, optional
         A survey design whose rows are the rows of ``data`` (same length and index, in the same
-        order; usually ``design.data`` itself, see :meth:`Design.ordinal`). When given, the
+        order; usually ``design.data`` itself, ``ordinal_regression(plan.data, …, design=plan)`` as R ``svyolr(…, design=)``). When given, the
         model is fitted by weighted pseudo-maximum likelihood and its standard errors are
         design-based (strata, PSUs, fpc and raking taken into account), as R
         ``survey::svyolr``. Without it, the fit is unweighted maximum likelihood (R
@@ -394,10 +391,8 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     Lumley, T. survey: analysis of complex survey samples, ``svyolr``. R package, version 4.1.1.
     Pratt, J. W. (1981). Concavity of the log likelihood. *JASA* 76, 103-106.
     """
-    if distr not in ("logit", "probit"):
-        raise ValueError(f"distr must be 'logit' or 'probit', got {distr!r}")
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+    check_choice(distr, "distr", ("logit", "probit"))
+    level = check_level(level)
     predictors = list(predictors)
     missing = [c for c in [outcome, *predictors] if c not in data.columns]
     if missing:

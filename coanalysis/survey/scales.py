@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..codebook import Term, Vocabulary
+from ..codebook import WHO5_ITEMS, WHO5_LEVELS
 from ..errors import DataError, Problem, plain_scalar
+from ..validation import check_choice, check_level
 
-__all__ = ["ReliabilityResult", "cronbach_alpha", "WHO5_ITEMS", "WHO5_LEVELS", "who5_score"]
+__all__ = ["ReliabilityResult", "cronbach_alpha", "who5_score"]
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,8 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     items = list(items)
     if len(items) < 2:
         raise ValueError(f"Cronbach's alpha needs at least 2 items, got {items}")
-    if nan_policy not in ("pairwise", "listwise"):
-        raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', got {nan_policy!r}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1, got {plain_scalar(level)!r}")
+    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
+    level = check_level(level)
     x = _numeric_items(data, items)
     x = x.dropna(how="any") if nan_policy == "listwise" else x.dropna(how="all")
     n, k = len(x), len(items)
@@ -138,30 +137,6 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str], *, level: float = 0
     ci = (float(1 - (1 - alpha) * stats.f.ppf(1 - g / 2, df1, df2)),
           float(1 - (1 - alpha) * stats.f.ppf(g / 2, df1, df2)))
     return ReliabilityResult(float(alpha), ci, level, n, k, nan_policy, tuple(items))
-
-
-#: The five WHO-5 statements (French wording of the WHO-5 French version; English original).
-WHO5_ITEMS = Vocabulary("who5_item", [
-    Term("who5_1", "Je me suis senti(e) bien et de bonne humeur",
-         "I have felt cheerful and in good spirits"),
-    Term("who5_2", "Je me suis senti(e) calme et tranquille", "I have felt calm and relaxed"),
-    Term("who5_3", "Je me suis senti(e) plein(e) d'énergie et vigoureux(se)",
-         "I have felt active and vigorous"),
-    Term("who5_4", "Je me suis réveillé(e) en me sentant frais(che) et dispos(e)",
-         "I woke up feeling fresh and rested"),
-    Term("who5_5", "Ma vie quotidienne a été remplie de choses intéressantes",
-         "My daily life has been filled with things that interest me"),
-])
-
-#: WHO-5 levels from the percentage score (Topp et al. 2015).
-WHO5_LEVELS = Vocabulary("who5_level", [
-    Term("depression_probable", "Dépression probable (score ≤ 28)", "Likely depression (score ≤ 28)",
-         "percentage score 0–28"),
-    Term("bien_etre_faible", "Bien-être faible (29–50)", "Poor well-being (29–50)",
-         "percentage score 29–50: screen for depression"),
-    Term("bien_etre_correct", "Bien-être correct (> 50)", "Adequate well-being (> 50)",
-         "percentage score 52–100"),
-])
 
 
 def who5_score(data: pd.DataFrame, items: Sequence[str] = WHO5_ITEMS.slugs, *,

@@ -9,16 +9,10 @@ and the channels of the information circuits. Each vocabulary is an ordered
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator, Sequence
-
-import pandas as pd
-
-from .text import Lang, check_lang
+from ..text import check_lang
+from .terms import Term, Vocabulary
 
 __all__ = [
-    "Term",
-    "Vocabulary",
     "ACTORS",
     "STAGES",
     "LEVELS",
@@ -32,92 +26,11 @@ __all__ = [
     "FUZZY_SCORES",
     "CLASSIC_CHAIN",
     "VOCABULARIES",
+    "INVOLVE_LEVEL",
+    "classic_hops",
+    "set_label",
 ]
 
-
-
-@dataclass(frozen=True)
-class Term:
-    """One value of a vocabulary: its slug (stored in data) and its labels."""
-
-    slug: str
-    fr: str
-    en: str
-    description: str = ""
-
-    def label(self, lang: Lang | None = None) -> str:
-        return self.fr if check_lang(lang) == "fr" else self.en
-
-
-class Vocabulary(Sequence[Term]):
-    """An ordered vocabulary of terms.
-
-    >>> ACTORS.slugs[:2]
-    ('usagers', 'agents')
-    >>> ACTORS.label("elus", "en")
-    'Elected officials'
-    """
-
-    def __init__(self, name: str, terms: Sequence[Term]):
-        self.name = name
-        self._terms = tuple(terms)
-        self._by_slug = {t.slug: t for t in self._terms}
-        if len(self._by_slug) != len(self._terms):
-            raise ValueError(f"duplicate slug in vocabulary {name!r}")
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, str):
-            try:
-                return self._by_slug[i]
-            except KeyError:
-                raise KeyError(f"{i!r} is not a {self.name}; expected one of {self.slugs}") from None
-        return self._terms[i]
-
-    def __len__(self) -> int:
-        return len(self._terms)
-
-    def __iter__(self) -> Iterator[Term]:
-        return iter(self._terms)
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self._by_slug
-
-    def __repr__(self) -> str:
-        return f"Vocabulary({self.name!r}: {', '.join(self.slugs)})"
-
-    @property
-    def slugs(self) -> tuple[str, ...]:
-        return tuple(t.slug for t in self._terms)
-
-    def labels(self, lang: Lang | None = None) -> tuple[str, ...]:
-        """Labels in vocabulary order, in French (default) or English."""
-        return tuple(t.label(lang) for t in self._terms)
-
-    def label(self, slug: str, lang: Lang | None = None) -> str:
-        """The label of one slug."""
-        return self[slug].label(lang)
-
-    def mapping(self, lang: Lang | None = None) -> dict[str, str]:
-        """``{slug: label}`` in vocabulary order."""
-        return {t.slug: t.label(lang) for t in self._terms}
-
-    def dtype(self) -> pd.CategoricalDtype:
-        """Ordered categorical dtype over the slugs."""
-        return pd.CategoricalDtype(list(self.slugs), ordered=True)
-
-    def categorical(self, values, lang: Lang | None = None) -> pd.Categorical:
-        """Ordered categorical of ``values`` (slugs); with ``lang``, categories are labels."""
-        cat = pd.Categorical(values, dtype=self.dtype())
-        if lang is not None:
-            cat = cat.rename_categories(list(self.labels(lang)))
-        return cat
-
-    def table(self) -> pd.DataFrame:
-        """The vocabulary as a DataFrame (slug, fr, en, description)."""
-        return pd.DataFrame(
-            [(t.slug, t.fr, t.en, t.description) for t in self._terms],
-            columns=["slug", "fr", "en", "description"],
-        )
 
 
 ACTORS = Vocabulary(
@@ -377,3 +290,87 @@ VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v for v in (ACTORS, STAGES, LEVELS, CONDITIONS, PRINCIPLES, OUTCOMES, CORPORA,
               COLLECTIVITY_TYPES, DOMAINS, CHANNELS)
 }
+
+
+def classic_hops(target: str, source: str = "usagers") -> int | None:
+    """Hops from ``source`` to ``target`` along the classic chain usagers → agents → encadrement → elus.
+
+    Parameters
+    ----------
+    target : str
+        An actor slug of the codebook.
+    source : str, default "usagers"
+        An actor slug of the codebook.
+
+    Returns
+    -------
+    int or None
+        :math:`\\mathrm{pos}(t) - \\mathrm{pos}(s)` for positions on
+        :data:`coanalysis.codebook.CLASSIC_CHAIN`; None when either actor is off
+        the chain (partners, outside experts) or ``target`` comes before ``source``.
+
+    Notes
+    -----
+    The single place where the reference distance of the classic hierarchical
+    chain is computed: :func:`voice_distance` and
+    :func:`coanalysis.figures.casebase.circuit_diagram` both use it.
+
+    References
+    ----------
+    OST/MNT (2019). *Élaborer les politiques publiques avec les usagers et les
+    agents*, Les cahiers de l'Observatoire social territorial n°22 (the chain
+    from users to decision-makers that co-construction shortens).
+
+    Examples
+    --------
+    >>> classic_hops("elus"), classic_hops("encadrement"), classic_hops("partenaires")
+    (3, 2, None)
+    """
+    for name, actor in (("source", source), ("target", target)):
+        if actor not in ACTORS:
+            raise ValueError(f"{name}: {actor!r} is not an actor of the codebook "
+                             f"({', '.join(ACTORS.slugs)})")
+    chain = list(CLASSIC_CHAIN)
+    if source not in chain or target not in chain or chain.index(target) < chain.index(source):
+        return None
+    return chain.index(target) - chain.index(source)
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter of a label, unless the label starts with an acronym ("RH", "RSA")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def set_label(name: str, lang: str = "fr") -> str | None:
+    """Codebook label of a condition or outcome slug (``~`` for negation), written for use mid-sentence.
+
+    Parameters
+    ----------
+    name : str
+        A condition or outcome slug, optionally prefixed with ``~``.
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    str or None
+        The label with its first letter in lower case (acronyms kept), with
+        "non " / "not " before a negated set; None when ``name`` is not a
+        codebook slug (a model expression such as ``"A*B"``).
+
+    Examples
+    --------
+    >>> set_label("perennisation"), set_label("~portage_politique", "en")
+    ('pérennisation', 'not strong political sponsorship')
+    >>> set_label("A*B") is None
+    True
+    """
+    lang = check_lang(lang)
+    neg = name.startswith("~")
+    slug = name[1:] if neg else name
+    for vocab in (CONDITIONS, OUTCOMES):
+        if slug in vocab:
+            label = _lower_first(vocab.label(slug, lang))
+            return ("non " if lang == "fr" else "not ") + label if neg else label
+    return None
