@@ -18,7 +18,7 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ._draw import NA_GID, _DATA_FILE, _draw_grid, _na_handle, _new_axes, _shared_docs
+from ._draw import _DATA_FILE, NA_GID, _draw_grid, _na_handle, _new_axes, _shared_docs
 from .formatting import number_axis
 from .style import PALETTE, SEQUENTIAL
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..codebook.interface import word
 from ..paths import figures_dir
-from ..text import Lang, check_lang
 from ..spreadsheet import DEFAULT_DIGITS, check_digits, read_csv, write_csv
+from ..text import Lang, check_lang
 
 __all__ = [
     "export_figure",

@@ -20,8 +20,18 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ._draw import (_DATA_FILE, _check_unique, _draw_grid, _na_handle, _new_axes, _one_case,
-                    _ordered_values, _shared_docs, _to_numbers, _to_slugs)
+from ._draw import (
+    _DATA_FILE,
+    _check_unique,
+    _draw_grid,
+    _na_handle,
+    _new_axes,
+    _one_case,
+    _ordered_values,
+    _shared_docs,
+    _to_numbers,
+    _to_slugs,
+)
 from .style import SEQUENTIAL
 
 __all__ = ["participation_heatmap", "membership_matrix"]
