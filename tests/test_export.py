@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from coanalysis.figures import (
-    SIMULATED_LABEL,
     export_figure,
     read_figure_data,
     read_sidecar,
@@ -135,9 +134,9 @@ def test_simulated_is_written_on_the_figure(tmp_path, lang):
     paths = _export(tmp_path, simulated=True, lang=lang)
     svg = paths["svg"].read_text(encoding="utf-8")
     # text is drawn as paths; matplotlib keeps the string in a comment of the SVG
-    assert SIMULATED_LABEL[lang] in svg
+    assert {"fr": "Données simulées", "en": "Simulated data"}[lang] in svg
     meta = read_sidecar(paths["txt"])
-    assert meta["simulated"] in ("oui", "yes")
+    assert meta["simulated"] == {"fr": "oui", "en": "yes"}[lang]
     from coanalysis.figures import write_gallery
 
     assert "simulated data" in write_gallery(tmp_path).read_text(encoding="utf-8")
@@ -310,3 +309,14 @@ def test_a_notebook_name_with_a_line_break_cannot_break_the_sidecar(tmp_path):
     plt.close(fig)
     meta = read_sidecar(paths["txt"])
     assert meta["title"] == "T" and meta["notebook"] == "01_x.ipynb title: piège"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_export_language_defaults_to_default_lang(tmp_path, monkeypatch, lang):
+    # lang=None means coanalysis.default_lang() (COANALYSIS_LANG), as in every figure function
+    monkeypatch.setenv("COANALYSIS_LANG", lang)
+    paths = export_figure(_draw(), "essai", data=DATA, title="Titre", alt="Alt", source="Source : test",
+                          simulated=True, outdir=tmp_path)
+    meta = read_sidecar(paths["txt"])
+    assert meta["lang"] == lang
+    assert meta["simulated"] == {"fr": "oui", "en": "yes"}[lang]

@@ -16,11 +16,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from coanalysis.codebook import ACTORS, CONDITIONS, PRINCIPLES, STAGES  # noqa: E402
+from coanalysis.codebook.interface import WORDS, word  # noqa: E402
 from coanalysis.errors import DataError  # noqa: E402
-from coanalysis.figures.casebase import (  # noqa: E402
+from coanalysis.figures import (  # noqa: E402
     NA_GID,
     NA_HATCH,
-    NA_LEGEND,
     circuit_diagram,
     count_bars,
     membership_matrix,
@@ -124,19 +124,18 @@ def test_participation_heatmap_labels(participation, lang):
     assert [t.get_text() for t in ax.get_yticklabels()] == list(ACTORS.labels(lang))
     assert [t.get_text() for t in ax.get_xticklabels()] == list(STAGES.labels(lang))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[-1] == NA_LEGEND[lang]
+    assert legend[-1] == word("na_legend", lang)
     assert len(legend) == 7
 
 
 def test_na_legend_wording():
-    assert NA_LEGEND["fr"] == "NA\u00a0: non documenté"
-    assert NA_LEGEND["en"] == "NA: not documented"
+    assert word("na_legend", "fr") == "NA\u00a0: non documenté"
+    assert word("na_legend", "en") == "NA: not documented"
 
 
 def _french_labels():
-    from coanalysis.figures import casebase
-
-    return [NA_LEGEND["fr"], *casebase._TEXT["fr"].values(), *casebase._SHORT_TARGET["fr"].values()]
+    # every interface word: the figures', the QCA summaries' and the exports'
+    return [fr for fr, _en in WORDS.values()]
 
 
 def test_french_labels_keep_colons_and_semicolons_on_the_line():
@@ -239,7 +238,7 @@ def test_membership_matrix_annotations_follow_lang(conditions, lang, text):
 
 
 def test_membership_matrix_row_order(conditions):
-    ax = membership_matrix(conditions, row_order=["c", "b", "a"])
+    ax = membership_matrix(conditions, order=["c", "b", "a"])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]
     assert _mesh_array(ax)[0, CONDITIONS.slugs.index("experimenter")] == pytest.approx(0.67)
 
@@ -399,7 +398,7 @@ def test_count_bars_stacks_hue_and_uses_vocabulary_labels():
     counts = pd.DataFrame({"collectivity_type": ["commune", "commune", "region"],
                            "corpus": ["ost2019", "comparables", "comparables"],
                            "n_cases": [2, 5, 3]})
-    ax = count_bars(counts, category="collectivity_type", hue="corpus", lang="en")
+    ax = count_bars(counts, y="collectivity_type", hue="corpus", lang="en")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Municipality", "Region"]
     # right ends of the stacked bars are the totals per category
     ends = {}
@@ -416,8 +415,8 @@ def test_count_bars_hue_colours_do_not_depend_on_levels_present():
                                      "n_cases": [10]})
     both = pd.DataFrame({"domain": ["qualite_service"] * 2, "corpus": ["ost2019", "comparables"],
                          "n_cases": [2, 3]})
-    ax1 = count_bars(only_comparables, category="domain", hue="corpus")
-    ax2 = count_bars(both, category="domain", hue="corpus")
+    ax1 = count_bars(only_comparables, y="domain", hue="corpus")
+    ax2 = count_bars(both, y="domain", hue="corpus")
     colour = {t.get_text(): h.get_facecolor()
               for ax in (ax1, ax2)
               for h, t in zip(ax.get_legend().legend_handles, ax.get_legend().get_texts())}
@@ -429,7 +428,7 @@ def test_count_bars_hue_colours_do_not_depend_on_levels_present():
 
 def test_count_bars_rejects_negative():
     with pytest.raises(DataError, match="count"):
-        count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [-1]}), category="domain")
+        count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [-1]}), y="domain")
 
 
 def test_distance_heatmap_is_symmetric_and_hatches_only_na_pairs():
@@ -502,7 +501,7 @@ def test_every_function_draws_on_the_given_axes_with_na_legend(participation, co
         lambda ax: circuit_diagram(flows, case_id="x", ax=ax, lang=lang),
         lambda ax: na_rate_bars(pd.DataFrame({"condition": ["experimenter"], "na_rate": [0.5]}),
                                 ax=ax, lang=lang),
-        lambda ax: count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [1]}), category="domain",
+        lambda ax: count_bars(pd.DataFrame({"domain": ["x"], "n_cases": [1]}), y="domain",
                               ax=ax, lang=lang),
         lambda ax: distance_heatmap(pd.DataFrame({"case_a": ["a"], "case_b": ["b"],
                                                   "distance": [None]}), ax=ax, lang=lang),
@@ -514,5 +513,44 @@ def test_every_function_draws_on_the_given_axes_with_na_legend(participation, co
         legend = ax.get_legend()
         texts = [t.get_text() for t in legend.get_texts()] if legend else []
         if any(p.get_gid() == NA_GID for p in ax.patches):
-            assert NA_LEGEND[lang] in texts
+            assert word("na_legend", lang) in texts
         plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- names and language
+def test_figure_columns_take_seaborn_names(participation, conditions):
+    # the columns are named by x= (grid columns), y= (grid rows) and value= (the cell)
+    renamed = participation.rename(columns={"actor": "acteur", "stage": "etape", "level": "niveau"})
+    ax = participation_heatmap(renamed, case_id="x", x="etape", y="acteur", value="niveau")
+    assert len(_na_patches(ax)) == 36 - 4  # 5 rows for case x, one of them with an NA level
+    cells = conditions.rename(columns={"case_id": "cas", "condition": "cond", "score": "note"})
+    ax = membership_matrix(cells, x="cond", y="cas", value="note", order=["b", "a", "c"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b", "a", "c"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_language_defaults_to_default_lang(participation, conditions, flows, monkeypatch, lang):
+    # lang=None means coanalysis.default_lang(), i.e. COANALYSIS_LANG (set by reproduce --lang)
+    monkeypatch.setenv("COANALYSIS_LANG", lang)
+    ax = participation_heatmap(participation, case_id="x")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(ACTORS.labels(lang))
+    assert ax.get_xlabel() == {"fr": "Étape", "en": "Stage"}[lang]
+    ax = membership_matrix(conditions)
+    assert ax.get_legend().get_title().get_text() == {"fr": "Score d'appartenance",
+                                                      "en": "Membership score"}[lang]
+    ax = circuit_diagram(flows, case_id="x", voice=1)
+    assert {"fr": "Canal direct (court-circuite la chaîne)",
+            "en": "Direct channel (skips the chain)"}[lang] in [
+        t.get_text() for t in ax.get_legend().get_texts()]
+    ax = na_rate_bars(pd.DataFrame({"condition": ["experimenter"], "na_rate": [0.5]}))
+    assert ax.get_xlabel() == {"fr": "Part de valeurs NA", "en": "Share of NA values"}[lang]
+
+
+def test_house_style_takes_no_language():
+    # the house style is the same in both languages: no lang argument that would be ignored
+    import inspect
+
+    from coanalysis.figures import house_rc, use_house_style
+
+    assert "lang" not in inspect.signature(house_rc).parameters
+    assert "lang" not in inspect.signature(use_house_style).parameters

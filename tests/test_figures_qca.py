@@ -59,7 +59,7 @@ def test_cell_kinds_follow_the_shares(grid):
 
 
 def test_orders_are_respected(grid):
-    ax = survival_grid(grid, run_order=["c", "b", "a"], term_order=["C", "B", "A"])
+    ax = survival_grid(grid, x_order=["c", "b", "a"], order=["C", "B", "A"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "b", "a"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["C", "B", "A"]
     (partial,) = _cells(ax, "partial")
@@ -96,8 +96,8 @@ def test_missing_column_and_duplicates_are_rejected(grid):
 
 
 def test_order_missing_a_value_is_rejected(grid):
-    with pytest.raises(DataError, match="run_order"):
-        survival_grid(grid, run_order=["a", "b"])
+    with pytest.raises(DataError, match="x_order"):
+        survival_grid(grid, x_order=["a", "b"])
 
 
 def test_robustness_survival_feeds_the_grid_directly():
@@ -179,8 +179,8 @@ def test_score_bars_reject_half_and_negative_counts(scores):
 
 def test_score_bars_missing_column_names_the_parameter(scores):
     with pytest.raises(DataError, match=r"lacks the column\(s\) \['n'\]") as err:
-        score_bars(scores, count="n")
-    assert "parameter count=" in err.value.problems[0].expected
+        score_bars(scores, x="n")
+    assert "parameter x=" in err.value.problems[0].expected
 
 
 @pytest.mark.parametrize("draw", ["grid", "bars"])

@@ -328,10 +328,10 @@ def test_classic_hops_is_the_reference_of_voice_distance(cb):
 
 
 def test_figures_have_no_second_copy_of_the_classic_distance():
-    from coanalysis.figures import casebase as figures_casebase
+    from coanalysis.figures import circuits as figures_circuits
 
-    assert not hasattr(figures_casebase, "CLASSIC_DISTANCE")
-    assert figures_casebase.classic_hops is __import__("coanalysis.codebook",
+    assert not hasattr(figures_circuits, "CLASSIC_DISTANCE")
+    assert figures_circuits.classic_hops is __import__("coanalysis.codebook",
                                                        fromlist=["classic_hops"]).classic_hops
 
 

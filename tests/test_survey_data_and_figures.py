@@ -158,16 +158,16 @@ def test_figures_draw_what_they_are_given():
 
     long = pd.DataFrame({"item": ["q"] * 4, "cat": [1, 2, 3, 4], "share": [0.1, 0.2, 0.3, 0.4]})
     fig, ax = plt.subplots()
-    diverging_likert(long, y="item", category="cat", share="share", categories=[1, 2, 3, 4], ax=ax)
+    diverging_likert(long, x="share", y="item", hue="cat", hue_order=[1, 2, 3, 4], ax=ax)
     lefts = sorted(round(p.get_x(), 9) for p in ax.patches)
     widths = sorted(round(p.get_width(), 9) for p in ax.patches)
     assert lefts[0] == pytest.approx(-0.3) and widths == [0.1, 0.2, 0.3, 0.4]
     with pytest.raises(DataError, match="not declared"):
-        diverging_likert(long, y="item", category="cat", share="share", categories=[1, 2, 3])
+        diverging_likert(long, x="share", y="item", hue="cat", hue_order=[1, 2, 3])
     plt.close(fig)
 
     fig, ax = plt.subplots()
-    stacked_bars(long, y="item", category="cat", share="share", categories=[1, 2, 3, 4], ax=ax)
+    stacked_bars(long, x="share", y="item", hue="cat", hue_order=[1, 2, 3, 4], ax=ax)
     right = max(p.get_x() + p.get_width() for p in ax.patches)
     assert right == pytest.approx(1.0)
     plt.close(fig)
@@ -176,7 +176,7 @@ def test_figures_draw_what_they_are_given():
 def test_diverging_likert_splits_the_neutral_answer():
     long = pd.DataFrame({"item": ["q"] * 5, "cat": list("abcde"), "share": [0.1, 0.1, 0.4, 0.2, 0.2]})
     fig, ax = plt.subplots()
-    diverging_likert(long, y="item", category="cat", share="share", categories=list("abcde"), ax=ax)
+    diverging_likert(long, x="share", y="item", hue="cat", hue_order=list("abcde"), ax=ax)
     neutral = [p for p in ax.patches if round(p.get_width(), 9) == 0.4][0]
     assert neutral.get_x() == pytest.approx(-0.2)
     plt.close(fig)
@@ -187,11 +187,11 @@ def test_stacked_bars_refuses_undeclared_categories_like_diverging_likert():
     long = pd.DataFrame({"item": ["q"] * 4, "cat": [1, 2, 3, 4], "share": [0.1, 0.2, 0.3, 0.4]})
     fig, ax = plt.subplots()
     with pytest.raises(DataError, match="not declared") as err:
-        stacked_bars(long, y="item", category="cat", share="share", categories=[1, 2, 3], ax=ax)
+        stacked_bars(long, x="share", y="item", hue="cat", hue_order=[1, 2, 3], ax=ax)
     assert [p.found for p in err.value.problems] == [4]
     with pytest.raises(DataError, match="share"):
-        stacked_bars(long.drop(columns="share"), y="item", category="cat", share="share",
-                     categories=[1, 2, 3, 4], ax=ax)
+        stacked_bars(long.drop(columns="share"), x="share", y="item", hue="cat",
+                     hue_order=[1, 2, 3, 4], ax=ax)
     plt.close(fig)
 
 
@@ -245,7 +245,7 @@ def test_survey_notebooks_follow_the_chosen_language_and_read_what_they_cite(not
     # review 24: the language comes from coanalysis.default_lang(), never a literal "fr";
     # review 27: tables are read through read_survey (validation, row accounting)
     code = "\n".join(_code(notebook))
-    assert "default_lang()" in code and "use_house_style(LANG)" in code
+    assert "default_lang()" in code and "use_house_style()" in code
     assert not re.search(r"""(use_house_style|\.labels?|\.mapping)\(\s*(c,\s*)?["']fr["']""", code)
     assert not re.search(r"""lang\s*=\s*["'](fr|en)["']""", code)
     assert "pd.read_csv" not in code and "read_survey(" in code

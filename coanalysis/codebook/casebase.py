@@ -313,7 +313,7 @@ def classic_hops(target: str, source: str = "usagers") -> int | None:
     -----
     The single place where the reference distance of the classic hierarchical
     chain is computed: :func:`voice_distance` and
-    :func:`coanalysis.figures.casebase.circuit_diagram` both use it.
+    :func:`coanalysis.figures.circuit_diagram` both use it.
 
     References
     ----------

@@ -1,11 +1,16 @@
 """The bilingual words of the interface: legends, axis titles, table headers and summary words
 that figures, tables and results print. Each entry is ``(French, English)``; :func:`word` picks
-one.
+one. Words holding ``{name}`` fields are templates, filled by the caller with ``str.format``.
+
+French puts a no-break space (U+00A0) before ":" and ";", so that they never start a line, and
+uses the codebook's straight apostrophe.
 
 Examples
 --------
 >>> word("na_legend", "en")
 'NA: not documented'
+>>> word("run_number", "fr").format(2)
+'réglage 2'
 """
 
 from __future__ import annotations
@@ -16,13 +21,66 @@ __all__ = ["WORDS", "word"]
 
 #: ``{key: (French, English)}``.
 WORDS: dict[str, tuple[str, str]] = {
-    # French puts a no-break space (U+00A0) before ":" and ";" so that they never start a line
+    # --- every figure
     "na_legend": ("NA\u00a0: non documenté", "NA: not documented"),
+    "n_cases": ("Nombre de cas", "Number of cases"),
+    # --- case-base figures: axis and legend titles
+    "actor": ("Acteur", "Actor"),
+    "stage": ("Étape", "Stage"),
+    "participation_level": ("Niveau de participation", "Participation level"),
+    "membership_score": ("Score d'appartenance", "Membership score"),
+    "key_principles": ("Principes clés", "Key principles"),
+    "na_rate": ("Part de valeurs NA", "Share of NA values"),
+    "profile_distance": ("Distance entre profils (0 = identiques)",
+                         "Distance between profiles (0 = identical)"),
+    "merge_height": ("Hauteur de fusion", "Merge height"),
+    # --- circuit diagrams
+    "direct_channel": ("Canal direct (court-circuite la chaîne)", "Direct channel (skips the chain)"),
+    "chain_channel": ("Canal via la chaîne", "Channel along the chain"),
+    "classic_chain": ("Chaîne classique (référence)", "Classic chain (reference)"),
+    "voice_to": ("usagers → {target}\u00a0: {value} (chaîne\u00a0: {classic})",
+                 "users → {target}: {value} (chain: {classic})"),
+    "no_path": ("aucun chemin", "no path"),
+    "no_flow": ("aucun flux documenté", "no documented flow"),
+    # the short names of the decision-makers a voice distance reaches
+    "voice_target_agents": ("agents", "agents"),
+    "voice_target_encadrement": ("encadrement", "managers"),
+    "voice_target_elus": ("élus", "elected officials"),
+    # --- QCA figures
+    "term_in_all_models": ("Terme présent dans tous les modèles", "Term in every model"),
+    "term_in_some_models": ("Présent dans une partie des modèles", "In some of the tied models"),
+    "term_absent": ("Absent de la solution", "Not in the solution"),
+    "run_without_solution": ("NA\u00a0: aucune solution (aucune ligne positive)",
+                             "NA: no solution (no positive row)"),
+    "robustness_run": ("Réglage (seuils)", "Setting (cut-offs)"),
+    "term": ("Terme", "Term"),
+    # a codebook set is named inside the sentence: "Appartenance à « pérennisation »"
+    "membership_in_set": ("Appartenance à « {} »", "Membership in “{}”"),
+    "membership_in": ("Appartenance à {}", "Membership in {}"),
+    # --- QCA results: the case base's summary and the robustness runs
+    "dropped_case": ("écarté {case}\u00a0: {reason}", "dropped {case}: {reason}"),
+    "nested_case": ("non indépendant\u00a0: {case} fait partie de {parent}",
+                    "not independent: {case} is part of {parent}"),
+    "drop_reason": ("NA ou non codé\u00a0: {}", "NA or not coded: {}"),
+    "run_number": ("réglage {}", "run {}"),
+    "no_pri": ("sans PRI", "no PRI"),
+    # --- exported figures
+    "simulated_data": ("Données simulées", "Simulated data"),
+    "yes": ("oui", "yes"),
+    "no": ("non", "no"),
 }
 
 
 def word(key: str, lang: Lang | None = None) -> str:
-    """The interface word ``key`` in ``lang`` (default: :func:`coanalysis.default_lang`)."""
+    """The interface word ``key`` in ``lang`` (default: :func:`coanalysis.default_lang`).
+
+    Raises
+    ------
+    KeyError
+        When ``key`` is not in :data:`WORDS` (the message lists the known keys).
+    ValueError
+        When ``lang`` is neither ``"fr"``, ``"en"`` nor None.
+    """
     try:
         fr, en = WORDS[key]
     except KeyError:

@@ -16,21 +16,20 @@ from pathlib import Path
 import matplotlib as mpl
 import pandas as pd
 
-from ..text import check_lang
+from ..codebook.interface import word
 from ..paths import figures_dir
 from ..spreadsheet import DEFAULT_DIGITS, check_digits, read_csv, write_csv
+from ..text import Lang, check_lang
 
 __all__ = [
     "export_figure",
     "read_figure_data",
     "read_sidecar",
     "write_gallery",
-    "SIMULATED_LABEL",
     "FIGURE_FORMATS",
 ]
 
 FIGURE_FORMATS = ("svg", "pdf", "png")
-SIMULATED_LABEL = {"fr": "Données simulées", "en": "Simulated data"}
 _SIDECAR_KEYS = ("title", "alt", "source", "notebook", "simulated", "lang", "digits")
 _METADATA = {
     "svg": {"Date": None, "Creator": None},
@@ -67,7 +66,7 @@ def export_figure(
     alt: str,
     source: str,
     simulated: bool = False,
-    lang: str = "fr",
+    lang: Lang | None = None,
     notebook: str | None = None,
     outdir: str | Path | None = None,
     caption: bool = True,
@@ -96,7 +95,9 @@ def export_figure(
         (e.g. ``"Source : OST/MNT 2019 ; codage coanalysis"``).
     simulated : bool, default False
         Writes "Données simulées" / "Simulated data" on the figure itself and in the sidecar.
-    lang : {"fr", "en"}
+    lang : {"fr", "en"}, optional
+        Language of the "simulated" mark, the CSV and the sidecar; None (the default) means
+        :func:`coanalysis.default_lang`.
     notebook : str, optional
         The notebook that made the figure (shown in the gallery).
     outdir : path, optional
@@ -136,7 +137,7 @@ def export_figure(
     added = []
     if simulated:
         added.append(
-            fig.text(0.99, 0.99, SIMULATED_LABEL[lang], ha="right", va="top", fontsize=9,
+            fig.text(0.99, 0.99, word("simulated_data", lang), ha="right", va="top", fontsize=9,
                      fontweight="bold", color="#D55E00", alpha=0.9)
         )
     if caption:
@@ -161,7 +162,7 @@ def export_figure(
         "alt": alt,
         "source": source,
         "notebook": notebook,
-        "simulated": "oui" if simulated and lang == "fr" else ("yes" if simulated else ("non" if lang == "fr" else "no")),
+        "simulated": word("yes" if simulated else "no", lang),
         "lang": lang,
         "digits": str(digits),
     }

@@ -3,8 +3,7 @@
 The XY plot of a term or model against the outcome (``xy_plot``, with the
 merged points it draws, ``xy_points``), the distribution of the codebook's
 fuzzy scores (``score_bars``) and the robustness grid (``survival_grid``).
-``xy_plot`` and ``xy_points`` are also importable from :mod:`coanalysis.qca`.
-Like every plot function of the package, each takes a tidy ``data`` frame plus
+All four are importable from :mod:`coanalysis.figures`. Like every plot function of the package, each takes a tidy ``data`` frame plus
 column names, draws on ``ax`` (a new one when None), computes nothing it does
 not draw and returns the Axes.
 """
@@ -16,14 +15,15 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.patches import Patch, Rectangle
 
-from matplotlib import colormaps
-
 from ..codebook import FUZZY_SCORES, set_label
+from ..codebook.interface import word
 from ..errors import DataError, Problem
+from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ..text import check_lang, format_number
+from ._draw import _shared_docs
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
 __all__ = ["xy_plot", "xy_points", "score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID", "BASE_AREA"]
@@ -38,41 +38,19 @@ SURVIVAL_GID = {"full": "term-in-all-models", "partial": "term-in-some-models",
 _HATCH = "///"
 _DATA_FILE = "<data>"
 
-_TEXT = {
-    "fr": {"full": "Terme présent dans tous les modèles", "partial": "Présent dans une partie des modèles",
-           "absent": "Absent de la solution", "na": "NA\u00a0: aucune solution (aucune ligne positive)",
-           "runs": "Réglage (seuils)", "terms": "Terme"},
-    "en": {"full": "Term in every model", "partial": "In some of the tied models",
-           "absent": "Not in the solution", "na": "NA: no solution (no positive row)",
-           "runs": "Setting (cut-offs)", "terms": "Term"},
-}
-_TEXT["fr"]["n_cases"] = "Nombre de cas"
-_TEXT["en"]["n_cases"] = "Number of cases"
-_TEXT["fr"]["na_score"] = "NA\u00a0: non documenté"
-_TEXT["en"]["na_score"] = "NA: not documented"
-
-
-def _check(data, columns: dict[str, str]) -> None:
-    """The package's column check (:func:`coanalysis.errors.require_columns`), naming each parameter."""
-    require_columns(data, columns, table="data", file=_DATA_FILE)
-
+#: The interface word of each cell kind's legend entry.
+_LEGEND_WORD = {"full": "term_in_all_models", "partial": "term_in_some_models",
+                "absent": "term_absent", "na": "run_without_solution"}
 
 #: Marker area (points²) of a point holding one case; a point holding n cases gets n times this area.
 BASE_AREA = 22.0
 
-_AXIS = {
-    # a codebook set is named inside the sentence: "Appartenance à « pérennisation »"
-    "fr": {"set": "Appartenance à « {} »", "other": "Appartenance à {}"},
-    "en": {"set": "Membership in “{}”", "other": "Membership in {}"},
-}
-
-
 def _axis_label(name: str, lang: str) -> str:
-
+    """"Appartenance à « <codebook label> »" for a codebook set, "Appartenance à <name>" otherwise."""
     label = set_label(name, lang)
     if label is None:
-        return _AXIS[lang]["other"].format(name)
-    return _AXIS[lang]["set"].format(label)
+        return word("membership_in", lang).format(name)
+    return word("membership_in_set", lang).format(label)
 
 
 def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -> pd.DataFrame:
@@ -143,8 +121,9 @@ def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -
     return points.rename(columns={"_x": x, "_y": y})[[x, y, "n_cases", "cases"]]
 
 
+@_shared_docs
 def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, count: bool = True,
-            ax=None, lang: str = "fr", color=None):
+            ax=None, lang: Lang | None = None, color=None):
     """Scatter of case memberships in a term or model (x) against the outcome (y).
 
     Parameters
@@ -160,9 +139,9 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
         marker area is proportional to their number, annotated "n = k"; a
         point holding a single case keeps its case label (if ``label`` is
         given). With ``count=False`` every case is its own point.
-    ax : matplotlib Axes, optional
-    lang : {"fr", "en"}
-        Language of the axis labels: a condition or outcome slug is named
+    {ax}
+    lang : {"fr", "en"}, optional
+        Language of the axis labels (None: :func:`coanalysis.default_lang`): a condition or outcome slug is named
         by its codebook label, first letter in lower case, inside the
         sentence ("Appartenance à « pérennisation »", "Membership in
         “lasting beyond the pilot”"); any other name (a model expression)
@@ -254,9 +233,10 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     return ax
 
 
-def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", value: str = "share",
-                  run_order: Sequence | None = None, term_order: Sequence | None = None, ax=None,
-                  lang: str = "fr", legend: bool = True):
+@_shared_docs
+def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value: str = "share",
+                  order: Sequence | None = None, x_order: Sequence | None = None, ax=None,
+                  lang: Lang | None = None, legend: bool = True):
     """Grid of the terms of a QCA solution (rows) across the runs of a robustness test (columns).
 
     Parameters
@@ -266,14 +246,14 @@ def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", v
         tied minimal models that hold the term (1 = every model, 0 = none);
         NA when the run has no solution (no truth-table row reached the
         cut-offs). A (run, term) pair absent from ``data`` is drawn as 0.
-    run, term, value : str
-        Column names.
-    run_order, term_order : sequence, optional
-        Order of the columns (runs) and rows (terms); default: order of
-        first appearance.
-    ax : matplotlib Axes, optional
-    lang : {"fr", "en"}
-        Language of the legend and axis labels.
+    x, y, value : str
+        Column names of the run (columns of the grid), the term (rows) and
+        the share (the cell's value).
+    order, x_order : sequence, optional
+        Order of the rows (terms) and of the columns (runs); default: order
+        of first appearance.
+    {ax}
+    {lang}
     legend : bool
         Draw the legend under the grid.
 
@@ -310,7 +290,8 @@ def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", v
     ['A', 'B']
     """
     lang = check_lang(lang)
-    _check(data, {"run": run, "term": term, "value": value})
+    run, term = x, y
+    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=_DATA_FILE)
     values = pd.to_numeric(data[value], errors="coerce").astype(float)
     bad = data.index[(data[value].notna() & values.isna()) | (values < 0) | (values > 1)]
     if len(bad):
@@ -322,12 +303,12 @@ def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", v
         pairs = data.loc[dup, [run, term]].drop_duplicates().astype(str).agg(" / ".join, axis=1)
         raise DataError([Problem(_DATA_FILE, None, f"{run}, {term}", p, "one row per (run, term)",
                                  "aggregate the tied models into a share first") for p in pairs])
-    runs = list(run_order) if run_order is not None else list(pd.unique(data[run].astype(object)))
-    terms = list(term_order) if term_order is not None else list(pd.unique(data[term].astype(object)))
+    runs = list(x_order) if x_order is not None else list(pd.unique(data[run].astype(object)))
+    terms = list(order) if order is not None else list(pd.unique(data[term].astype(object)))
     unknown = [r for r in pd.unique(data[run].astype(object)) if r not in runs]
     unknown += [t for t in pd.unique(data[term].astype(object)) if t not in terms]
     if unknown:
-        raise DataError([Problem(_DATA_FILE, None, None, u, "a value listed in run_order / term_order",
+        raise DataError([Problem(_DATA_FILE, None, None, u, "a value listed in order / x_order",
                                  "add it to the order or leave the order to its default")
                          for u in unknown])
     grid = np.zeros((len(terms), len(runs)))
@@ -360,37 +341,39 @@ def survival_grid(data: pd.DataFrame, *, run: str = "run", term: str = "term", v
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel(_TEXT[lang]["runs"])
-    ax.set_ylabel(_TEXT[lang]["terms"])
+    ax.set_xlabel(word("robustness_run", lang))
+    ax.set_ylabel(word("term", lang))
     if legend:
-        handles = [Patch(facecolor=PALETTE[0], edgecolor="#BFBFBF", label=_TEXT[lang]["full"]),
-                   Patch(facecolor=PALETTE[4], edgecolor="#BFBFBF", label=_TEXT[lang]["partial"]),
-                   Patch(facecolor="white", edgecolor="#BFBFBF", label=_TEXT[lang]["absent"]),
-                   Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=_HATCH, label=_TEXT[lang]["na"])]
+        text = {kind: word(key, lang) for kind, key in _LEGEND_WORD.items()}
+        handles = [Patch(facecolor=PALETTE[0], edgecolor="#BFBFBF", label=text["full"]),
+                   Patch(facecolor=PALETTE[4], edgecolor="#BFBFBF", label=text["partial"]),
+                   Patch(facecolor="white", edgecolor="#BFBFBF", label=text["absent"]),
+                   Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=_HATCH, label=text["na"])]
         ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   fontsize=7)
     return ax
 
 
-def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "score",
-               count: str = "n_cases", order: Sequence | None = None, labels=None, ax=None,
-               lang: str = "fr"):
+@_shared_docs
+def score_bars(data: pd.DataFrame, *, x: str = "n_cases", y: str = "variable", hue: str = "score",
+               order: Sequence | None = None, labels=None, ax=None, lang: Lang | None = None):
     """Stacked bars of how many cases hold each fuzzy score (0, 0.33, 0.67, 1, NA) per set.
 
     Parameters
     ----------
     data : DataFrame
-        Tidy counts: one row per (variable, score) with its count; ``score``
+        Tidy counts: one row per (set, score) with its count; the score
         is one of the codebook's four values, or NA for the cases with no
         evidence.
-    variable, score, count : str
-        Column names.
+    x, y, hue : str
+        Column names of the count (length of a segment), the set (one bar
+        each) and the score (one segment each).
     order : sequence, optional
         Order of the bars, top to bottom (default: first appearance).
     labels : mapping, optional
-        Label shown for each variable (e.g. the codebook's French labels).
-    ax : matplotlib Axes, optional
-    lang : {"fr", "en"}
+        Label shown for each set (e.g. the codebook's French labels).
+    {ax}
+    {lang}
 
     Returns
     -------
@@ -400,7 +383,7 @@ def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "
     ------
     DataError
         When a column is missing, a score is not one of the four values, a
-        count is negative, or a (variable, score) pair appears twice.
+        count is negative, or a (set, score) pair appears twice.
 
     Notes
     -----
@@ -425,7 +408,8 @@ def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "
     [0.0, 1.0, 0.0, 3.0, 2.0]
     """
     lang = check_lang(lang)
-    _check(data, {"variable": variable, "score": score, "count": count})
+    variable, score, count = y, hue, x
+    require_columns(data, {"x": x, "y": y, "hue": hue}, table="data", file=_DATA_FILE)
     scores = pd.to_numeric(data[score], errors="coerce").astype(float)
     allowed = np.array(FUZZY_SCORES)
     bad = [i for i, raw, v in zip(data.index, data[score], scores)
@@ -456,7 +440,7 @@ def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "
     cmap = colormaps[SEQUENTIAL]
     levels = [(v, cmap(0.1 + 0.8 * v), None, format_number(v, 0 if v in (0.0, 1.0) else 2, lang), None)
               for v in FUZZY_SCORES]
-    levels.append((None, NA_COLOR, "///", _TEXT[lang]["na_score"], SCORE_NA_GID))
+    levels.append((None, NA_COLOR, "///", word("na_legend", lang), SCORE_NA_GID))
     left = np.zeros(len(names))
     for value, colour, hatch, label, gid in levels:
         mask = np.asarray(scores.isna() if value is None else np.isclose(scores, value))
@@ -472,7 +456,7 @@ def score_bars(data: pd.DataFrame, *, variable: str = "variable", score: str = "
     ax.set_yticks(np.arange(len(names)))
     ax.set_yticklabels([str(labels.get(v, v)) if labels else str(v) for v in names])
     ax.set_ylim(len(names) - 0.5, -0.5)
-    ax.set_xlabel(_TEXT[lang]["n_cases"])
+    ax.set_xlabel(word("n_cases", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=5, fontsize=7)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import matplotlib as mpl
 import seaborn as sns
 
-from ..text import check_lang
-
 __all__ = [
     "PALETTE",
     "SEQUENTIAL",
@@ -49,9 +47,12 @@ FIG_PAGE_TALL: tuple[float, float] = (6.7, 8.5)
 FONT = "DejaVu Sans"
 
 
-def house_rc(lang: str = "fr") -> dict:
-    """The matplotlib rcParams of the house style (deterministic export settings included)."""
-    check_lang(lang)
+def house_rc() -> dict:
+    """The matplotlib rcParams of the house style (deterministic export settings included).
+
+    The same in both languages: numbers on axes are formatted per axis, in the figure's language,
+    by :func:`coanalysis.figures.number_axis` / ``percent_axis``.
+    """
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [FONT],
@@ -80,13 +81,13 @@ def house_rc(lang: str = "fr") -> dict:
     }
 
 
-def use_house_style(lang: str = "fr") -> dict:
+def use_house_style() -> dict:
     """Apply the house style (seaborn theme ``whitegrid`` + :func:`house_rc`); returns the rc dict.
 
     Call once at the top of a notebook. Number formatting on axes is done per
     axis with :func:`coanalysis.figures.number_axis` / ``percent_axis``.
     """
-    rc = house_rc(lang)
+    rc = house_rc()
     sns.set_theme(context="paper", style="whitegrid", palette=list(PALETTE), rc=rc)
     mpl.rcParams.update(rc)
     return rc

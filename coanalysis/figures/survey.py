@@ -16,10 +16,10 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.ticker import FuncFormatter
 
-from ..text import check_lang
 from ..errors import DataError, Problem
+from ..text import Lang, check_lang, format_number, format_percent
 from ..validation import require_columns
-from ..text import format_number, format_percent
+from ._draw import _shared_docs
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 
 __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
@@ -33,37 +33,39 @@ def _share_axes(data: pd.DataFrame, *, ax=None, **columns) -> tuple[pd.DataFrame
     return table, labels, ax
 
 
-def _share_table(data: pd.DataFrame, *, y: str, category: str, share: str, categories: Sequence,
+def _share_table(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Sequence,
                  labels: Sequence[str] | None) -> tuple[pd.DataFrame, list[str]]:
-    """Check a long (group, category, share) table and pivot it to groups x ``categories``.
+    """Check a long (group ``y``, category ``hue``, share ``x``) table and pivot it to groups x
+    ``hue_order``.
 
-    Every category found in ``data`` must be declared in ``categories`` (an undeclared one
+    Every category found in ``data`` must be declared in ``hue_order`` (an undeclared one
     raises :class:`~coanalysis.errors.DataError` rather than being dropped, so that bars
     always show all the answers); declared categories absent from a group count 0.
     Returns the wide table (groups in order of first appearance) and the legend labels.
     """
-    require_columns(data, {"y": y, "category": category, "share": share})
-    categories = list(categories)
+    require_columns(data, {"x": x, "y": y, "hue": hue})
+    category, share, categories = hue, x, list(hue_order)
     labels = [str(c) for c in categories] if labels is None else list(labels)
     if len(labels) != len(categories):
-        raise ValueError("labels must have one entry per category")
+        raise ValueError("labels must have one entry per category of hue_order")
     found = data[category].dropna().unique().tolist()
     unknown = [c for c in found if c not in categories]
     if unknown:
         raise DataError([Problem("<data>", None, category, c, f"one of the declared categories {categories}",
-                                 "add it to categories= (with a label) or recode it before plotting")
+                                 "add it to hue_order= (with a label) or recode it before plotting")
                          for c in unknown],
-                        f"categories not declared in categories=: {sorted(map(str, unknown))}")
+                        f"categories not declared in hue_order=: {sorted(map(str, unknown))}")
     groups = list(dict.fromkeys(data[y]))
     table = (data.pivot_table(index=y, columns=category, values=share, aggfunc="sum", observed=True)
              .reindex(index=groups, columns=categories).fillna(0.0))
     return table, labels
 
 
+@_shared_docs
 def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
                    start_label: str, end_label: str,
                    start_ci: tuple[str, str] | None = None, end_ci: tuple[str, str] | None = None,
-                   percent: bool = True, decimals: int = 0, lang: str = "fr", ax=None):
+                   percent: bool = True, decimals: int = 0, lang: Lang | None = None, ax=None):
     """Two estimates per row joined by a segment (e.g. users' vs agents' satisfaction).
 
     Parameters
@@ -81,8 +83,8 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     percent : bool, default True
         Values are proportions shown as percentages.
     decimals : int, default 0
-    lang : {"fr", "en"}
-    ax : matplotlib Axes, optional
+    {lang}
+    {ax}
 
     Returns
     -------
@@ -130,9 +132,10 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     return ax
 
 
-def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
-                     categories: Sequence, labels: Sequence[str] | None = None,
-                     lang: str = "fr", ax=None, decimals: int = 0):
+@_shared_docs
+def diverging_likert(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Sequence,
+                     labels: Sequence[str] | None = None, lang: Lang | None = None, ax=None,
+                     decimals: int = 0):
     """Diverging stacked bars: disagreeing answers to the left of 0, agreeing ones to the right.
 
     Parameters
@@ -140,19 +143,19 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
     data : pandas.DataFrame
         Long format: one row per (item, answer category) with its share (proportion of
         answers, missing answers excluded).
+    x : str
+        Column of proportions (each item's shares sum to 1).
     y : str
         Column of item labels (bars drawn top to bottom in order of first appearance).
-    category : str
+    hue : str
         Column of answer categories.
-    share : str
-        Column of proportions (each item's shares sum to 1).
-    categories : sequence
+    hue_order : sequence
         The answer categories from the most negative to the most positive. With an odd number,
         the middle one is split half left, half right.
     labels : sequence of str, optional
-        Legend labels of ``categories`` (default: the categories).
-    lang : {"fr", "en"}
-    ax : matplotlib Axes, optional
+        Legend labels of ``hue_order`` (default: the categories).
+    {lang}
+    {ax}
     decimals : int, default 0
 
     Returns
@@ -162,12 +165,12 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
     Raises
     ------
     coanalysis.errors.DataError
-        When a column is missing or ``data`` holds a category not listed in ``categories``
+        When a column is missing or ``data`` holds a category not listed in ``hue_order``
         (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    table, labels, ax = _share_axes(data, y=y, category=category, share=share,
-                                    categories=categories, labels=labels, ax=ax)
+    table, labels, ax = _share_axes(data, x=x, y=y, hue=hue, hue_order=hue_order, labels=labels,
+                                    ax=ax)
     items = list(table.index)
     k = len(labels)
     cmap = colormaps[DIVERGING]
@@ -190,28 +193,31 @@ def diverging_likert(data: pd.DataFrame, *, y: str, category: str, share: str,
     return ax
 
 
-def stacked_bars(data: pd.DataFrame, *, y: str, category: str, share: str,
-                 categories: Sequence, labels: Sequence[str] | None = None,
-                 colors: Sequence | None = None, lang: str = "fr", ax=None, decimals: int = 0):
+@_shared_docs
+def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Sequence,
+                 labels: Sequence[str] | None = None, colors: Sequence | None = None,
+                 lang: Lang | None = None, ax=None, decimals: int = 0):
     """Horizontal 100 % stacked bars: the distribution of an ordered variable in each group.
 
     Parameters
     ----------
     data : pandas.DataFrame
         Long format: one row per (group, category) with its share.
+    x : str
+        Column of proportions.
     y : str
         Column of group labels (bars top to bottom in order of first appearance).
-    category, share : str
-        Columns of categories and of proportions.
-    categories : sequence
+    hue : str
+        Column of categories.
+    hue_order : sequence
         Categories in drawing order (left to right).
     labels : sequence of str, optional
-        Legend labels of ``categories``.
+        Legend labels of ``hue_order``.
     colors : sequence, optional
         One colour per category; default: the house sequential colormap (ordered, colour-blind
         safe).
-    lang : {"fr", "en"}
-    ax : matplotlib Axes, optional
+    {lang}
+    {ax}
     decimals : int, default 0
 
     Returns
@@ -221,12 +227,12 @@ def stacked_bars(data: pd.DataFrame, *, y: str, category: str, share: str,
     Raises
     ------
     coanalysis.errors.DataError
-        When a column is missing or ``data`` holds a category not listed in ``categories``
+        When a column is missing or ``data`` holds a category not listed in ``hue_order``
         (never dropped silently: the bars would no longer sum to 100 %).
     """
     lang = check_lang(lang)
-    table, labels, ax = _share_axes(data, y=y, category=category, share=share,
-                                    categories=categories, labels=labels, ax=ax)
+    table, labels, ax = _share_axes(data, x=x, y=y, hue=hue, hue_order=hue_order, labels=labels,
+                                    ax=ax)
     groups = list(table.index)
     k = len(labels)
     if colors is None:

@@ -268,7 +268,7 @@ def participation_grid(casebase, case_id: str | Sequence[str] | None = None) -> 
     -----
     ``participation.csv`` only holds the cells that have evidence; the grid adds the others as
     NA ("not documented"), which is not level 0 ("known to take no part"). This is the input
-    :func:`coanalysis.figures.casebase.participation_heatmap` draws.
+    :func:`coanalysis.figures.participation_heatmap` draws.
 
     Examples
     --------

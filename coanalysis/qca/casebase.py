@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import CONDITIONS, OUTCOMES
+from ..codebook.interface import word
 from ..text import check_lang
 from .calibrate import calibrate_codebook
 
@@ -55,23 +56,13 @@ class CaseMemberships:
 
     def summary(self) -> str:
         """``repr`` then one line per dropped case and per nested case, in ``lang``."""
-        words = _SUMMARY[self.lang]
+        dropped, nested = word("dropped_case", self.lang), word("nested_case", self.lang)
         lines = [repr(self)]
         for _, row in self.dropped.iterrows():
-            lines.append(words["dropped"].format(case=row["case_id"], reason=row["reason"]))
+            lines.append("  " + dropped.format(case=row["case_id"], reason=row["reason"]))
         for _, row in self.dependent.iterrows():
-            lines.append(words["nested"].format(case=row["case_id"], parent=row["parent_case"]))
+            lines.append("  " + nested.format(case=row["case_id"], parent=row["parent_case"]))
         return "\n".join(lines)
-
-
-_SUMMARY = {
-    # French: a no-break space (U+00A0) before ":" so that the colon never starts a line
-    "fr": {"dropped": "  écarté {case}\u00a0: {reason}",
-           "nested": "  non indépendant\u00a0: {case} fait partie de {parent}",
-           "reason": "NA ou non codé\u00a0: {}"},
-    "en": {"dropped": "  dropped {case}: {reason}", "nested": "  not independent: {case} is part of {parent}",
-           "reason": "NA or not coded: {}"},
-}
 
 
 def drop_reason(missing, lang: str = "fr") -> str:
@@ -96,7 +87,7 @@ def drop_reason(missing, lang: str = "fr") -> str:
     """
     lang = check_lang(lang)
     labels = [(CONDITIONS if m in CONDITIONS else OUTCOMES).label(m, lang) for m in missing]
-    return _SUMMARY[lang]["reason"].format(", ".join(labels))
+    return word("drop_reason", lang).format(", ".join(labels))
 
 
 def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:

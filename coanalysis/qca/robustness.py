@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..codebook.interface import word
 from ..text import check_lang, format_number
 from ..errors import DataError
 from ._boolean import QCAWarning
@@ -113,7 +114,7 @@ class Robustness:
         cols = [c for c in ("anchors", "consistency_cutoff", "n_cutoff", "pri_cutoff")
                 if c in self.table and self.table[c].astype(object).map(repr).nunique() > 1]
         if not cols:
-            return [f"{'réglage' if lang == 'fr' else 'run'} {i + 1}" for i in range(len(self.table))]
+            return [word("run_number", lang).format(i + 1) for i in range(len(self.table))]
 
         def number(v, d):
             if isinstance(v, (tuple, list)):
@@ -133,7 +134,7 @@ class Robustness:
                 elif c == "n_cutoff":
                     bits.append(f"n ≥ {int(v)}")
                 else:
-                    bits.append(("sans PRI" if lang == "fr" else "no PRI") if pd.isna(v)
+                    bits.append(word("no_pri", lang) if pd.isna(v)
                                 else f"PRI ≥ {number(v, decimals[c])}")
             parts.append(" / ".join(bits))
         return parts
