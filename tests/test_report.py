@@ -90,3 +90,23 @@ def test_alpha_with_interval_cases():
     assert report.alpha_with_interval(row, "fr") == f"0,91, IC à 95{NNBSP}% 0,88–0,94"
     assert report.alpha_with_interval({**row, "alpha_low": None}, "en") == "0.91"
     assert report.alpha_with_interval({**row, "alpha": float("nan")}, "en") == "—"
+
+
+def test_notebooks_define_no_function():
+    # issue #10: the notebooks load, call, show and export; their helpers are tested functions of
+    # coanalysis.report (or of the module they belong to), not copies defined in a cell
+    import ast
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    found = []
+    for path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for k, cell in enumerate(cells):
+            if cell["cell_type"] != "code":
+                continue
+            tree = ast.parse("".join(cell["source"]))
+            found += [f"{path.name} cell {k}: {node.name}" for node in ast.walk(tree)
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    assert found == []
