@@ -48,11 +48,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from coanalysis import codebook
+from coanalysis import codebook, report
 from coanalysis.agreement import coder_agreement, participation_agreement
-from coanalysis.text import Lang, check_lang
 from coanalysis.errors import DataError, Problem
-from coanalysis.text import format_number, format_percent
 from coanalysis.loaders.casebase import (CODING_RESOURCES, format_score, read_resources,
                                          same_score)
 
@@ -247,153 +245,6 @@ def format_participation_agreement(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-_INTERVAL_TEXT = {"fr": "{alpha}, IC à {confidence} {low}–{high}",
-                  "en": "{alpha}, {confidence} CI {low}–{high}"}
-
-
-def alpha_with_interval(row, lang: Lang = "fr", confidence: float = 0.95) -> str:
-    """Alpha of an agreement row with its bootstrap interval, e.g. "0,91, IC à 95 % 0,88–0,94".
-
-    ``row`` has ``alpha``, ``alpha_low`` and ``alpha_high`` (the ``"(all)"`` rows of
-    :func:`coanalysis.agreement.coder_agreement` and ``participation_agreement``, whose
-    interval is :func:`coanalysis.agreement.alpha_interval` at 95 %); "—" when alpha is
-    undefined, alpha alone when the interval is.
-    """
-    check_lang(lang)
-    if pd.isna(row["alpha"]):
-        return "—"
-    alpha = format_number(row["alpha"], 2, lang=lang)
-    if pd.isna(row["alpha_low"]) or pd.isna(row["alpha_high"]):
-        return alpha
-    return _INTERVAL_TEXT[lang].format(alpha=alpha, confidence=format_percent(confidence, 0, lang=lang),
-                                       low=format_number(row["alpha_low"], 2, lang=lang),
-                                       high=format_number(row["alpha_high"], 2, lang=lang))
-
-
-_PARTICIPATION_TEXT = {
-    "fr": {
-        "bullet": "- **niveaux de participation** (alpha ordinal) : α = {alpha} ({units} unités cas × "
-                  "acteur × étape, {pair} notées par les deux codeurs, {na_some} niveau contre NA ; "
-                  "accord exact {exact}, à un niveau près {within}).",
-        "header": "| Acteur ou étape | Unités notées par les deux | Niveau contre NA | Accord exact | "
-                  "À un niveau près | α ordinal |",
-        "total": "Tous les niveaux",
-    },
-    "en": {
-        "bullet": "- **participation levels** (ordinal alpha): α = {alpha} ({units} case × actor × "
-                  "stage units, {pair} scored by both coders, {na_some} a level against NA; exact "
-                  "agreement {exact}, within one level {within}).",
-        "header": "| Actor or stage | Units scored by both | Level against NA | Exact agreement | "
-                  "Within one level | ordinal α |",
-        "total": "All levels",
-    },
-}
-
-
-def participation_markdown(table: pd.DataFrame, lang: Lang = "fr") -> str:
-    """The participation agreement of ``data/README.md`` as Markdown: one bullet (alpha with its
-    95 % bootstrap interval), then one row per actor, per stage and overall (codebook labels)."""
-    check_lang(lang)
-    text = _PARTICIPATION_TEXT[lang]
-
-    def alpha(r):
-        return "—" if pd.isna(r["alpha"]) else format_number(r["alpha"], 2, lang=lang)
-
-    def share(v):
-        return "—" if pd.isna(v) else format_percent(v, 0, lang=lang)
-
-    overall = table[table["by"] == "(all)"].iloc[0]
-    lines = [text["bullet"].format(alpha=alpha_with_interval(overall, lang), units=int(overall["n_units"]),
-                                   pair=int(overall["n_pairable"]), na_some=int(overall["n_na_some"]),
-                                   exact=share(overall["exact"]), within=share(overall["within_one"])),
-             "", text["header"], "|---|---:|---:|---:|---:|---:|"]
-    vocab = {"actor": codebook.ACTORS, "stage": codebook.STAGES}
-    for _, r in table.iterrows():
-        label = (f"**{text['total']}**" if r["by"] == "(all)"
-                 else f"{vocab[r['by']].label(r['variable'], lang)} (`{r['variable']}`)")
-        lines.append(f"| {label} | {int(r['n_pairable'])} | {int(r['n_na_some'])} | "
-                     f"{share(r['exact'])} | {share(r['within_one'])} | {alpha(r)} |")
-    return "\n".join(lines)
-
-
-_README_TEXT = {
-    "fr": {
-        "table": {"conditions": "conditions", "outcomes": "résultats"},
-        "bullet": "- **{label}** : α = {alpha} ({units} unités, {pair} notées par les deux codeurs, "
-                  "accord exact {exact}) ;",
-        "overall": "- ensemble : α = {alpha} ; {disagree} désaccords sur {units} unités "
-                   "({different} scores différents, {na_some} score contre NA).",
-        "header": "| Variable | Cas codés par les deux | Score contre NA | Accord exact | α |",
-        "total": {"conditions": "Toutes les conditions", "outcomes": "Tous les résultats",
-                  "(all)": "Ensemble"},
-    },
-    "en": {
-        "table": {"conditions": "conditions", "outcomes": "outcomes"},
-        "bullet": "- **{label}**: α = {alpha} ({units} units, {pair} scored by both coders, "
-                  "exact agreement {exact});",
-        "overall": "- overall: α = {alpha}; {disagree} disagreements out of {units} units "
-                   "({different} different scores, {na_some} a score against NA).",
-        "header": "| Variable | Cases scored by both | Score against NA | Exact agreement | α |",
-        "total": {"conditions": "All conditions", "outcomes": "All outcomes",
-                  "(all)": "Overall"},
-    },
-}
-
-
-def agreement_markdown(agreement: pd.DataFrame, lang: Lang = "fr") -> str:
-    """The agreement figures and per-variable table of ``data/README.md``, as Markdown.
-
-    Parameters
-    ----------
-    agreement : DataFrame
-        The output of :func:`agreement_table` (:func:`coanalysis.agreement.coder_agreement`).
-    lang : {"fr", "en"}
-        Language of the labels (codebook labels of the variables).
-
-    Returns
-    -------
-    str
-        One bullet per table and one overall (alpha with its 95 % bootstrap
-        interval, see :func:`alpha_with_interval`, units, units scored by both
-        coders, exact agreement; disagreements = different scores + score against
-        NA), then a table with one row per variable, per table and overall:
-        units scored by both coders (``n_pairable``), score against NA
-        (``n_na_some``), exact agreement (``exact``) and alpha; "—" where undefined.
-    """
-    check_lang(lang)
-    text = _README_TEXT[lang]
-    rows = agreement.set_index(["table", "variable"])
-
-    def alpha(r):
-        return "—" if pd.isna(r["alpha"]) else format_number(r["alpha"], 2, lang=lang)
-
-    def exact(r):
-        return "—" if pd.isna(r["exact"]) else format_percent(r["exact"], 0, lang=lang)
-
-    lines = []
-    for table in TABLES:
-        r = rows.loc[(table, "(all)")]
-        lines.append(text["bullet"].format(label=text["table"][table],
-                                           alpha=alpha_with_interval(r, lang),
-                                           units=int(r["n_units"]), pair=int(r["n_pairable"]),
-                                           exact=exact(r)))
-    r = rows.loc[("(all)", "(all)")]
-    different = int(r["n_pairable"] - r["n_exact"])
-    lines.append(text["overall"].format(alpha=alpha_with_interval(r, lang), disagree=different + int(r["n_na_some"]),
-                                        units=int(r["n_units"]), different=different,
-                                        na_some=int(r["n_na_some"])))
-    lines += ["", text["header"], "|---|---:|---:|---:|---:|"]
-    for (table, variable), r in rows.iterrows():
-        if variable == "(all)":
-            label = f"**{text['total'][table]}**"
-        else:
-            vocab = TABLES[table][1]
-            label = f"{vocab.label(variable, lang)} (`{variable}`)"
-        lines.append(f"| {label} | {int(r['n_pairable'])} | {int(r['n_na_some'])} | {exact(r)} | "
-                     f"{alpha(r)} |")
-    return "\n".join(lines)
-
-
 def replace_between_markers(text: str, block: str, *, file: str = "README.md") -> str:
     """``text`` with what lies between :data:`README_BEGIN` and :data:`README_END` replaced by ``block``."""
     begin, end = text.find(README_BEGIN), text.find(README_END)
@@ -480,9 +331,9 @@ def write_readme(agreement: pd.DataFrame, readme: Path,
                  participation: pd.DataFrame | None = None) -> bool:
     """Rewrite the agreement block of ``readme``; True when the file changed."""
     text = readme.read_text(encoding="utf-8")
-    block = agreement_markdown(agreement, "fr")
+    block = report.agreement_markdown(agreement, "fr")
     if participation is not None:
-        block += "\n\n" + participation_markdown(participation, "fr")
+        block += "\n\n" + report.participation_markdown(participation, "fr")
     new = replace_between_markers(text, block, file=str(readme))
     if new != text:
         readme.write_text(new, encoding="utf-8")

@@ -519,3 +519,28 @@ def test_cluster_stability_hand_computed():
     assert pd.isna(got["ari_previous"].iloc[0])
     assert got["ari_previous"].iloc[1] == pytest.approx(6 / 11)
     assert got["ari_compare"].notna().all()
+
+
+def test_choose_k_keeps_the_largest_stable_refinement():
+    from coanalysis.metrics import choose_k
+
+    stability = pd.DataFrame({"k": [2, 3, 4, 5, 6],
+                              "ari_previous": pd.array([None, 0.91, 0.95, 0.5, 0.99], dtype="Float64")})
+    # 3 and 4 extend their predecessor (>= 0.9), 5 does not, 6 is outside the candidates 3..5
+    assert choose_k(stability) == 4
+    # the bound is inclusive: an ARI exactly at min_ari passes
+    assert choose_k(stability, min_ari=0.95) == 4
+    # nothing stable: the smallest candidate; NA (the first cut) never passes
+    assert choose_k(stability, min_ari=0.999) == 3
+    assert choose_k(stability, ks=[2], min_ari=0.0) == 2
+    assert choose_k(stability, ks=range(3, 7)) == 6
+
+
+def test_choose_k_rejects_candidates_absent_from_the_table():
+    from coanalysis.metrics import choose_k
+
+    stability = pd.DataFrame({"k": [2, 3], "ari_previous": [None, 1.0]})
+    with pytest.raises(ValueError, match="none of the candidate K"):
+        choose_k(stability, ks=[7, 8])
+    with pytest.raises(ValueError, match="at least one"):
+        choose_k(stability, ks=[])

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coanalysis import codebook
+from coanalysis import codebook, report
 from coanalysis.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,8 +239,8 @@ def _scores_block() -> str:
 
 def test_readme_agreement_block_is_the_script_output(script):
     built = script.build(DATA)
-    assert _readme_block() == (script.agreement_markdown(built.agreement, "fr") + "\n\n"
-                               + script.participation_markdown(built.participation_agreement, "fr"))
+    assert _readme_block() == (report.agreement_markdown(built.agreement, "fr") + "\n\n"
+                               + report.participation_markdown(built.participation_agreement, "fr"))
 
 
 ALPHA_WITH_INTERVAL = re.compile(r"α = (−?\d,\d\d), IC à 95\u202f% (−?\d,\d\d)–(−?\d,\d\d)")
@@ -276,16 +276,16 @@ def test_readme_bullets_quote_an_interval_containing_alpha(script):
 
 def test_agreement_markdown_quotes_the_interval_in_english(script):
     built = script.build(DATA)
-    en = script.agreement_markdown(built.agreement, "en") + "\n" + script.participation_markdown(
+    en = report.agreement_markdown(built.agreement, "en") + "\n" + report.participation_markdown(
         built.participation_agreement, "en")
     bullets = [line for line in en.splitlines() if line.startswith("- ")]
     assert len(bullets) == 4
     for bullet in bullets:
         assert re.search(r"α = \d\.\d\d, 95% CI \d\.\d\d–\d\.\d\d", bullet), bullet
     row = built.agreement.iloc[0].copy()  # a per-variable row: no interval, alpha alone
-    assert pd.isna(row["alpha_low"]) and script.alpha_with_interval(row, "en") == f"{row['alpha']:.2f}"
+    assert pd.isna(row["alpha_low"]) and report.alpha_with_interval(row, "en") == f"{row['alpha']:.2f}"
     row["alpha"] = np.nan
-    assert script.alpha_with_interval(row, "fr") == "—"
+    assert report.alpha_with_interval(row, "fr") == "—"
 
 
 def test_readme_agreement_table_matches_an_independent_computation():

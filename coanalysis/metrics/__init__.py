@@ -29,6 +29,7 @@ from .similarity import (  # noqa: F401
     case_similarity,
     cluster_cases,
     cluster_stability,
+    choose_k,
     cluster_summary,
     distance_matrix,
     nearest_neighbours,
@@ -60,4 +61,5 @@ __all__ = [
     "case_families",
     "adjusted_rand_index",
     "cluster_stability",
+    "choose_k",
 ]

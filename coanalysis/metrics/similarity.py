@@ -14,7 +14,7 @@ from ..errors import is_missing
 from ..validation import require_columns
 
 __all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases", "nearest_neighbours",
-           "cluster_summary", "case_families", "adjusted_rand_index", "cluster_stability"]
+           "cluster_summary", "case_families", "adjusted_rand_index", "cluster_stability", "choose_k"]
 
 Metric = Literal["euclidean", "manhattan"]
 _METRICS = ("euclidean", "manhattan")
@@ -652,3 +652,48 @@ def cluster_stability(profile: pd.DataFrame, ks: Sequence[int] = (3, 4, 5), *,
         if col in out.columns:
             out[col] = pd.array(out[col].tolist(), dtype="Float64")
     return out
+
+
+def choose_k(stability: pd.DataFrame, ks: Sequence[int] = range(3, 6), min_ari: float = 0.9) -> int:
+    """The number of clusters to keep: the largest K of ``ks`` whose cut extends the cut at K - 1.
+
+    Parameters
+    ----------
+    stability : DataFrame
+        The output of :func:`cluster_stability`, with ``k`` and ``ari_previous``; its ``ks``
+        must run one by one so that ``ari_previous`` compares K with K - 1.
+    ks : sequence of int, default range(3, 6)
+        The candidate numbers of clusters (3 to 5).
+    min_ari : float, default 0.9
+        Smallest adjusted Rand index with the cut at K - 1 for K to count as extending it.
+
+    Returns
+    -------
+    int
+        The largest candidate K with ``ari_previous >= min_ari`` (NA never passes), else the
+        smallest candidate: with no stable refinement, the coarsest partition is kept.
+
+    Raises
+    ------
+    ValueError
+        When ``ks`` is empty or no candidate K is a row of ``stability``.
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"k": [2, 3, 4, 5], "ari_previous": [None, 0.95, 0.92, 0.4]})
+    >>> choose_k(st)
+    4
+    >>> choose_k(st, min_ari=0.99)
+    3
+    """
+    require_columns(stability, ["k", "ari_previous"], table="stability")
+    ks = [int(k) for k in ks]
+    if not ks:
+        raise ValueError("ks must name at least one candidate number of clusters")
+    candidates = stability[stability["k"].isin(ks)]
+    if candidates.empty:
+        raise ValueError(f"none of the candidate K {ks} is a row of the stability table "
+                         f"(its k: {[int(k) for k in stability['k']]}); run cluster_stability with these ks")
+    ari = pd.to_numeric(candidates["ari_previous"], errors="coerce").astype(float)
+    passing = candidates.loc[ari.fillna(-np.inf).to_numpy() >= min_ari, "k"]
+    return int(passing.max()) if len(passing) else min(ks)
