@@ -182,13 +182,13 @@ def _cell_texts(column: pd.Series, decimal: str, digits: int) -> pd.Series:
     return column.astype(object).map(cell)
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, lang: str = "fr",
+def write_csv(frame: pd.DataFrame, path: str | Path, *, lang: str | None = None,
               digits: int = DEFAULT_DIGITS) -> Path:
     """Write ``frame`` as a CSV safe to open in a spreadsheet, byte-identical on every machine.
 
     Floats at ``digits`` significant digits (:func:`stable_number`), text cells
     neutralised against formula injection (:func:`neutralise_text`), French CSV
-    (``;``, decimal comma, UTF-8 with BOM) when ``lang="fr"``, plain CSV
+    (``;``, decimal comma, UTF-8 with BOM) when the language (``lang``, default :func:`coanalysis.default_lang`) is French, plain CSV
     otherwise; ``\\n`` line ends. :func:`read_csv` reads it back.
     """
     options = csv_options(check_lang(lang))
@@ -222,7 +222,7 @@ def _csv_line(cells, sep: str) -> str:
     )
 
 
-def read_csv(path: str | Path, *, lang: str = "fr") -> pd.DataFrame:
+def read_csv(path: str | Path, *, lang: str | None = None) -> pd.DataFrame:
     """Read a table written by :func:`write_csv`: numbers as numbers, texts as they were given."""
     options = csv_options(check_lang(lang))
     frame = pd.read_csv(path, sep=options["sep"], decimal=options["decimal"],

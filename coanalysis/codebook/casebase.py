@@ -343,7 +343,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def set_label(name: str, lang: str = "fr") -> str | None:
+def set_label(name: str, lang: str | None = None) -> str | None:
     """Codebook label of a condition or outcome slug (``~`` for negation), written for use mid-sentence.
 
     Parameters

@@ -192,11 +192,11 @@ class LikertScale:
     def codes(self) -> tuple[int, ...]:
         return tuple(c for c, _, _ in self.levels)
 
-    def labels(self, lang: Lang = "fr") -> tuple[str, ...]:
+    def labels(self, lang: Lang | None = None) -> tuple[str, ...]:
         i = 1 if check_lang(lang) == "fr" else 2
         return tuple(level[i] for level in self.levels)
 
-    def label(self, code: int, lang: Lang = "fr") -> str:
+    def label(self, code: int, lang: Lang | None = None) -> str:
         return dict(zip(self.codes, self.labels(lang)))[int(code)]
 
     def dtype(self) -> pd.CategoricalDtype:
