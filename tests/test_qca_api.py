@@ -507,8 +507,8 @@ def test_fit_rows_equal_the_fit_of_case_memberships():
         cm = sol.case_membership(i)
         np.testing.assert_allclose(cm[model], qca.membership(df, model, conditions=conds))
         fit = qca.sufficiency_fit(cm[model], df["PROTEST"])
-        assert fit["consistency"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "consistency"])
-        assert fit["coverage"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "coverage"])
+        assert fit["consistency"] == pytest.approx(sol.fit_table.loc[f"M{i + 1}", "consistency"])
+        assert fit["coverage"] == pytest.approx(sol.fit_table.loc[f"M{i + 1}", "coverage"])
 
 
 def test_robustness_of_an_intermediate_solution():

@@ -10,14 +10,15 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import CONDITIONS, OUTCOMES
+from ..results import Result
 from ..text import check_lang
 from .calibrate import calibrate_codebook
 
 __all__ = ["CaseMemberships", "from_casebase", "drop_reason"]
 
 
-@dataclass
-class CaseMemberships:
+@dataclass(repr=False)
+class CaseMemberships(Result):
     """The result of :func:`from_casebase`.
 
     Attributes
@@ -46,17 +47,32 @@ class CaseMemberships:
 
     @property
     def table(self) -> pd.DataFrame:
+        """:attr:`data`: the kept cases' memberships."""
         return self.data
 
-    def __repr__(self) -> str:
-        return (f"CaseMemberships(outcome={self.outcome!r}, {len(self.conditions)} conditions: "
+    @property
+    def title(self) -> str:
+        """The outcome, the number of conditions and what became of the cases."""
+        return (f"outcome={self.outcome!r}, {len(self.conditions)} conditions: "
                 f"{self.n_cases} cases, kept {len(self.data)}, dropped {len(self.dropped)}, "
-                f"{len(self.dependent)} kept case(s) with a kept parent case)")
+                f"{len(self.dependent)} kept case(s) with a kept parent case")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One line per dropped case and per nested case, in ``lang``."""
+        words = _SUMMARY[self.lang]
+        return tuple([words["dropped"].format(case=row["case_id"], reason=row["reason"]).strip()
+                      for _, row in self.dropped.iterrows()]
+                     + [words["nested"].format(case=row["case_id"], parent=row["parent_case"]).strip()
+                        for _, row in self.dependent.iterrows()])
+
+    def __repr__(self) -> str:
+        return f"<CaseMemberships: {self.title}>"
 
     def summary(self) -> str:
-        """``repr`` then one line per dropped case and per nested case, in ``lang``."""
+        """The title then one line per dropped case and per nested case, in ``lang``."""
         words = _SUMMARY[self.lang]
-        lines = [repr(self)]
+        lines = [f"CaseMemberships({self.title})"]
         for _, row in self.dropped.iterrows():
             lines.append(words["dropped"].format(case=row["case_id"], reason=row["reason"]))
         for _, row in self.dependent.iterrows():
@@ -74,14 +90,15 @@ _SUMMARY = {
 }
 
 
-def drop_reason(missing, lang: str = "fr") -> str:
+def drop_reason(missing, lang: str | None = None) -> str:
     """Why a case is left out, in words: the codebook labels of its NA or uncoded sets.
 
     Parameters
     ----------
     missing : list of str
         Condition or outcome slugs of the codebook.
-    lang : {"fr", "en"}
+    lang : {"fr", "en"}, optional
+        Default :func:`coanalysis.default_lang`.
 
     Returns
     -------

@@ -15,7 +15,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem, plain_scalar
-from ..validation import check_level
+from ..results import Result
+from ..validation import check_choice, check_int, check_level, check_number, require_columns
 from . import _raking
 from ._raking import group_sum as _group_sum
 
@@ -31,8 +32,8 @@ _EMPTY_DOMAIN = ("no respondent (with a positive weight and an answer) in the do
 
 
 # --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Estimate:
+@dataclass(frozen=True, repr=False)
+class Estimate(Result):
     """One design-based estimate with its standard error and confidence interval.
 
     Attributes
@@ -80,25 +81,36 @@ class Estimate:
             }]
         )
 
+    @property
+    def title(self) -> str:
+        """``"<statistic> of <column>"``."""
+        return f"{self.statistic} of {self.column}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The interval's method and quantile, then :attr:`note` when there is one."""
+        df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
+        return (f"{self.level:.0%} interval: {self.method} ({df})",) + ((self.note,) if self.note else ())
+
     def summary(self) -> str:
         """A readable one-paragraph account of the estimate."""
         pct = f"{self.level:.0%}"
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
         text = (
-            f"{self.statistic} of {self.column}: {self.estimate:.6g} (SE {self.se:.6g})\n"
+            f"{self.title}: {self.estimate:.6g} (SE {self.se:.6g})\n"
             f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
         )
         return text + (f"\n  note: {self.note}" if self.note else "")
 
     def __repr__(self) -> str:
         return (
-            f"Estimate({self.statistic} {self.column!r}: {self.estimate:.6g}, se {self.se:.6g}, "
-            f"{self.level:.0%} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}], n={self.n})"
+            f"<Estimate: {self.title} = {self.estimate:.6g} (SE {self.se:.6g}, "
+            f"{self.level:.0%} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}], n={self.n})>"
         )
 
 
-@dataclass(frozen=True)
-class RakeReport:
+@dataclass(frozen=True, repr=False)
+class RakeReport(Result):
     """How a raking converged.
 
     Attributes
@@ -122,20 +134,31 @@ class RakeReport:
     margins: pd.DataFrame
     weight_ratio: tuple[float, float]
 
+    #: The report's name; :meth:`summary` starts with it.
+    title = "raking"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """:attr:`margins`: one row per (margin, category)."""
+        return self.margins
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The convergence line of :meth:`summary`."""
+        return (self.summary(),)
+
     def summary(self) -> str:
+        """One line: converged or not, sweeps, largest margin error, range of weight ratios."""
         state = "converged" if self.converged else "did NOT converge"
         # below 1e-12 the error is floating-point rounding, which differs from machine to machine
         # in its last digits: say so instead of printing noise (the exact value stays in the field)
         err = self.max_relative_error
         error = f"< {_ROUNDING_FLOOR:g}" if err < _ROUNDING_FLOOR else f"{err:.3g}"
         return (
-            f"raking {state} after {self.iterations} sweep(s); max relative margin error "
+            f"{self.title} {state} after {self.iterations} sweep(s); max relative margin error "
             f"{error} (tolerance {self.tolerance:g}); weight ratios in "
             f"[{self.weight_ratio[0]:.4g}, {self.weight_ratio[1]:.4g}]"
         )
-
-    def __repr__(self) -> str:
-        return f"RakeReport({self.summary()})"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -933,8 +956,12 @@ class Design:
     # ------------------------------------------------------------------ models
 
 
-class DomainEstimates:
-    """Estimates in each category of a grouping column (returned by :meth:`Design.by`)."""
+class DomainEstimates(Result):
+    """Estimates in each category of a grouping column (returned by :meth:`Design.by`).
+
+    Its :attr:`table` lists the domains (respondents and sum of weights in each); the
+    estimates come from :meth:`mean` and :meth:`share`.
+    """
 
     def __init__(self, design: Design, group: str):
         self.design = design
@@ -950,8 +977,25 @@ class DomainEstimates:
                 pass
         self._values = s.to_numpy()
 
-    def __repr__(self) -> str:
-        return f"DomainEstimates(by {self.group!r}: {len(self._levels)} domains)"
+    @property
+    def title(self) -> str:
+        """``"domains of <group>"``."""
+        return f"domains of {self.group}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How many rows belong to no domain (a missing group), when some do."""
+        outside = int(pd.isna(self.design.data[self.group]).sum())
+        return ((f"{outside} row(s) with a missing {self.group} belong to no domain",)
+                if outside else ())
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per domain: ``n`` (rows of the design in it) and ``weight`` (their sum)."""
+        w = self.design._w
+        rows = [{self.group: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
+                for g, m in self.masks()]
+        return pd.DataFrame(rows, columns=[self.group, "n", "weight"])
 
     def masks(self):
         for level in self._levels:
