@@ -128,9 +128,9 @@ def test_n_cutoff_pri_cutoff_and_contradictions():
     assert tt.table["OUT"].iloc[-1] == "0"
 
 
-def test_truth_table_repr_and_complete_view():
+def test_truth_table_summary_and_complete_view():
     tt = qca.truth_table(_quine_frame(), outcome="OUT", conditions=["P", "Q", "R"], consistency_cutoff=1)
-    assert "6 positive, 2 negative, 0 remainders of 8" in repr(tt)
+    assert "6 positive, 2 negative, 0 remainders of 8" in tt.summary()
     full = qca.truth_table(_quine_frame().iloc[:6], outcome="OUT", conditions=["P", "Q", "R"],
                            complete=True)
     assert len(full.table) == 8 and (full.table["OUT"] == "?").sum() == 2
@@ -170,7 +170,7 @@ def test_solution_memberships_and_summary():
     assert list(cm.columns) == ["~P*R", "P*~Q", "Q*~R", sol.models[1], "OUT"]
     np.testing.assert_array_equal(cm[sol.models[1]], _quine_frame()["OUT"])
     assert "model ambiguity: 2 minimal models" in sol.summary()
-    assert repr(sol).startswith("Solution(complex")
+    assert repr(sol) == "<Solution: complex solution of 'OUT', 2 model(s)>"
     assert sorted(sol.covered_configurations(0).tolist()) == [1, 2, 3, 4, 5, 6]
     with pytest.raises(KeyError):
         sol.case_membership("nope")

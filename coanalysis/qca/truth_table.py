@@ -124,7 +124,7 @@ class TruthTable(Result):
         n_con = int((self._out == "C").sum())
         return (f"{len(self.y)} cases: {n_pos} positive, {n_neg} negative"
                 + (f", {n_con} contradictory" if n_con else "")
-                + f" row(s); {self.n_remainders} remainders of {1 << self.k}",
+                + f", {self.n_remainders} remainders of {1 << self.k}",
                 f"consistency_cutoff={self.consistency_cutoff}, n_cutoff={self.n_cutoff}, "
                 f"pri_cutoff={self.pri_cutoff}")
 

@@ -160,6 +160,9 @@ class RakeReport(Result):
             f"[{self.weight_ratio[0]:.4g}, {self.weight_ratio[1]:.4g}]"
         )
 
+    def __repr__(self) -> str:
+        return f"<RakeReport: {self.summary()}>"
+
 
 # --------------------------------------------------------------------------- helpers
 def _problem(column: str | None, found: Any, expected: str, hint: str = "") -> Problem:
