@@ -219,7 +219,8 @@ class Robustness(Result):
         return tuple(notes)
 
     def __repr__(self) -> str:
-        return f"<Robustness: {self.title}; {self._notes()[0]}>"
+        about = f"{self.solution} solution" + (f" of {self.outcome!r}" if self.outcome else "")
+        return f"<Robustness: {about}, {self._notes()[0]}>"
 
     def summary(self) -> str:
         """The title and notes, the terms' survival, then the runs, as text."""
