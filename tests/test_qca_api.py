@@ -94,7 +94,7 @@ def test_truth_table_reports_every_invalid_score():
 
 def test_truth_table_argument_checks():
     df = _quine_frame()
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['X'\]"):
         qca.truth_table(df, outcome="OUT", conditions=["P", "X"])
     with pytest.raises(ValueError, match="outcome"):
         qca.truth_table(df, outcome="OUT", conditions=["P", "OUT"])

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..codebook import CONDITIONS, OUTCOMES
 from ..results import Result
+from ..validation import require_columns
 from ..text import check_lang
 from .calibrate import calibrate_codebook
 
@@ -117,10 +118,7 @@ def drop_reason(missing, lang: str | None = None) -> str:
 
 
 def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
-    needed = {"case_id", key, "score"}
-    missing = needed - set(table.columns)
-    if missing:
-        raise KeyError(f"the {what} table needs the columns {sorted(needed)}; missing {sorted(missing)}")
+    require_columns(table, ["case_id", key, "score"], table=what)
     sub = table.loc[table[key].astype(str).isin(wanted), ["case_id", key, "score"]].copy()
     raw = sub["score"]
     score = pd.to_numeric(raw, errors="coerce").astype("Float64").astype(float)

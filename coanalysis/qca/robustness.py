@@ -12,6 +12,7 @@ import pandas as pd
 from ..text import check_lang, format_number
 from ..errors import DataError
 from ..results import Result
+from ..validation import require_columns
 from ._boolean import QCAWarning
 from .calibrate import calibrate
 from .minimize import minimize
@@ -312,8 +313,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
         raise ValueError("solution='intermediate' needs directional={condition: 1 or 0}")
     anchors = anchors or {}
     for col, triples in anchors.items():
-        if col not in data.columns:
-            raise KeyError(f"anchors name column {col!r}, which is not in data")
+        require_columns(data, {f"anchors[{col!r}]": col}, table="data")
         if not triples or any(len(t) != 3 for t in triples):
             raise ValueError(f"anchors[{col!r}] must be a non-empty list of (exclusion, crossover, inclusion)")
     anchor_cols = list(anchors)

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import plain_scalar
-from ..validation import check_level
+from ..validation import check_level, require_columns
 from .design import Design
 from .estimates import _values_hint, _where_mask, item_values
 
@@ -74,8 +74,7 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     level = check_level(level)
     if isinstance(items, str):
         items = [items]
-    if group not in design.data.columns:
-        raise KeyError(f"{group!r} is not a column of the design's data")
+    require_columns(design.data, {"group": group}, table="design data")
     within = _where_mask(design, where)
     masks = {}
     for name, value in (("first", first), ("second", second)):

@@ -547,9 +547,7 @@ class Design:
 
     # ------------------------------------------------------------------ influence values
     def _values(self, column: str) -> np.ndarray:
-        if column not in self.data.columns:
-            raise KeyError(f"{column!r} is not a column of the design's data; "
-                           f"available: {list(self.data.columns)}")
+        require_columns(self.data, [column], table="design data")
         s = self.data[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
             cats = s.cat.categories
@@ -723,8 +721,7 @@ class Design:
 
     def indicators(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """0/1 indicator matrix of the categories of a column (NaN rows where missing)."""
-        if column not in self.data.columns:
-            raise KeyError(f"{column!r} is not a column of the design's data")
+        require_columns(self.data, [column], table="design data")
         s = self.data[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
             codes, cats = s.cat.codes.to_numpy(), s.cat.categories
@@ -821,8 +818,7 @@ class Design:
         >>> Design(df).by("g").mean("y")["estimate"].tolist()
         [2.0, 6.0]
         """
-        if group not in self.data.columns:
-            raise KeyError(f"{group!r} is not a column of the design's data")
+        require_columns(self.data, {"group": group}, table="design data")
         return DomainEstimates(self, group)
 
     # ------------------------------------------------------------------ raking
@@ -889,9 +885,8 @@ class Design:
                                  f"{plain_scalar(bounds)!r} (they limit the ratio raked / starting weight)")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
+        require_columns(self.data, {f"margins[{col!r}]": col for col in margins}, table="design data")
         for col, margin in margins.items():
-            if col not in self.data.columns:
-                raise KeyError(f"margin {col!r} is not a column of the design's data")
             margin = dict(margin.items())
             cats = list(margin.keys())
             target = np.array([float(margin[c]) for c in cats])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import plain_scalar
-from ..validation import check_level
+from ..validation import check_level, require_columns
 from .design import Design, _quantile, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
@@ -23,8 +23,7 @@ STATISTICS = ("satisfaction", "net", "mean")
 
 
 def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
-    if column not in design.data.columns:
-        raise KeyError(f"{column!r} is not a column of the design's data")
+    require_columns(design.data, [column], table="design data")
     s = design.data[column]
     if not (isinstance(s.dtype, pd.CategoricalDtype) and s.cat.ordered):
         raise TypeError(f"{column!r} must be an ordered categorical (a declared Likert scale); "
@@ -47,16 +46,15 @@ def _values_hint(s: pd.Series, value) -> str:
 def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
     """Boolean mask of the respondents matching every ``{column: value}`` of ``where``.
 
-    Raises ``KeyError`` for an unknown column and ``ValueError`` naming, for each column,
+    Raises :class:`~coanalysis.errors.DataError` for an unknown column and ``ValueError`` naming, for each column,
     the values present (and a type mismatch such as ``2025`` vs ``"2025"``) when the
     selection is empty.
     """
     if not where:
         return None
+    require_columns(design.data, {f"where[{col!r}]": col for col in where}, table="design data")
     mask = np.ones(design.n, dtype=bool)
     for col, value in where.items():
-        if col not in design.data.columns:
-            raise KeyError(f"where: {col!r} is not a column of the design's data")
         mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
     if not mask.any():
         hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())

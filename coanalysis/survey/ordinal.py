@@ -23,7 +23,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversion
 
 from ..errors import ConvergenceError, plain_scalar
 from ..results import Result
-from ..validation import check_choice, check_level
+from ..validation import check_choice, check_level, require_columns
 from .design import Design
 
 __all__ = ["OrdinalResult", "ordinal_regression"]
@@ -416,9 +416,8 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     check_choice(distr, "distr", ("logit", "probit"))
     level = check_level(level)
     predictors = list(predictors)
-    missing = [c for c in [outcome, *predictors] if c not in data.columns]
-    if missing:
-        raise KeyError(f"columns not in data: {missing}")
+    require_columns(data, {"outcome": outcome, **{f"predictors[{i}]": c for i, c in enumerate(predictors)}},
+                    table="model data")
     if design is not None:
         _check_design(design, data)
     raw = data[outcome]

@@ -16,7 +16,7 @@ from scipy import stats
 from ..codebook import WHO5_ITEMS, WHO5_LEVELS
 from ..errors import DataError, Problem, plain_scalar
 from ..results import Result
-from ..validation import check_choice, check_level
+from ..validation import check_choice, check_level, require_columns
 
 __all__ = ["ReliabilityResult", "cronbach_alpha", "who5_score"]
 
@@ -58,9 +58,7 @@ class ReliabilityResult(Result):
 
 
 def _numeric_items(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
-    missing = [c for c in items if c not in data.columns]
-    if missing:
-        raise KeyError(f"items not in data: {missing}")
+    require_columns(data, list(items), table="items")
     out = {}
     for c in items:
         s = data[c]
