@@ -7,7 +7,13 @@ import pytest
 
 from coanalysis import qca
 from coanalysis.errors import DataError
-from coanalysis.survey import Design, cronbach_alpha, item_statistics, likert_shares, ordinal_regression
+from coanalysis.survey import (
+    Design,
+    cronbach_alpha,
+    item_statistics,
+    likert_shares,
+    ordinal_regression,
+)
 from coanalysis.survey.compare import group_gap
 
 

@@ -41,7 +41,7 @@ RESULTS = {
 def test_result_contract(name):
     result = RESULTS[name]()
     assert isinstance(result, Result)
-    assert isinstance(getattr(type(result), "table"), property)
+    assert isinstance(type(result).table, property)
     assert isinstance(result.table, pd.DataFrame)
     title = result.title
     assert isinstance(title, str) and title

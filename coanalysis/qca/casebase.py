@@ -11,8 +11,8 @@ import pandas as pd
 
 from ..codebook import CONDITIONS, OUTCOMES
 from ..results import Result
-from ..validation import require_columns
 from ..text import check_lang
+from ..validation import require_columns
 from .calibrate import calibrate_codebook
 
 __all__ = ["CaseMemberships", "from_casebase", "drop_reason"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..results import Result
+from ..validation import check_int
 from ._boolean import (
     QCAWarning,
     cube_covers,
@@ -357,8 +358,7 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
     """
     if not isinstance(tt, TruthTable):
         raise TypeError(f"minimize expects a TruthTable (from qca.truth_table), got {type(tt).__name__}")
-    if not isinstance(max_models, (int, np.integer)) or max_models < 1:
-        raise ValueError(f"max_models must be a positive integer, got {max_models!r}")
+    check_int(max_models, "max_models", min_val=1)
     k = tt.k
     on = tt.configurations("1")
     if len(on) == 0:

@@ -12,7 +12,7 @@ import pandas as pd
 from ..text import check_lang, format_number
 from ..errors import DataError
 from ..results import Result
-from ..validation import require_columns
+from ..validation import check_choice, require_columns
 from ._boolean import QCAWarning
 from .calibrate import calibrate
 from .minimize import minimize
@@ -212,8 +212,8 @@ class Robustness(Result):
     @property
     def notes(self) -> tuple[str, ...]:
         """Runs, distinct results and terms seen; the runs whose listing was capped."""
-        notes = [f"{len(self.table)} runs, {self.table['models'].nunique()} distinct result(s), "
-                 f"{len(self.terms)} term(s) seen"]
+        notes = [(f"{len(self.table)} runs, {self.table['models'].nunique()} distinct result(s), "
+                  f"{len(self.terms)} term(s) seen")]
         if "complete" in self.table and not self.table["complete"].all():
             capped = [i for i, done in enumerate(self.table["complete"]) if not done]
             notes.append(f"listing of tied models capped in run(s) {capped}: more models exist")
@@ -307,8 +307,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
     >>> robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[1]).terms.index.tolist()
     ['A']
     """
-    if solution not in ("complex", "parsimonious", "intermediate"):
-        raise ValueError(f"solution must be 'complex', 'parsimonious' or 'intermediate', got {solution!r}")
+    check_choice(solution, "solution", ("complex", "parsimonious", "intermediate"))
     if solution == "intermediate" and not directional:
         raise ValueError("solution='intermediate' needs directional={condition: 1 or 0}")
     anchors = anchors or {}

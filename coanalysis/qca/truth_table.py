@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..results import Result
+from ..validation import check_int
 from ._boolean import QCAWarning
 from .fit import _outcome_values, check_memberships
 
@@ -125,8 +126,8 @@ class TruthTable(Result):
         return (f"{len(self.y)} cases: {n_pos} positive, {n_neg} negative"
                 + (f", {n_con} contradictory" if n_con else "")
                 + f", {self.n_remainders} remainders of {1 << self.k}",
-                f"consistency_cutoff={self.consistency_cutoff}, n_cutoff={self.n_cutoff}, "
-                f"pri_cutoff={self.pri_cutoff}")
+                (f"consistency_cutoff={self.consistency_cutoff}, n_cutoff={self.n_cutoff}, "
+                 f"pri_cutoff={self.pri_cutoff}"))
 
     def summary(self) -> str:
         """The title, the counts and cut-offs, then the observed rows (indexed by R's row number)."""
@@ -200,8 +201,7 @@ def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cut
         ic1 = ic0 = float(consistency_cutoff)
     if not (0 <= ic0 <= ic1 <= 1):
         raise ValueError(f"consistency_cutoff must lie in [0, 1] (and c0 ≤ c1), got {consistency_cutoff!r}")
-    if not isinstance(n_cutoff, (int, np.integer)) or n_cutoff < 1:
-        raise ValueError(f"n_cutoff must be an integer ≥ 1, got {n_cutoff!r}")
+    check_int(n_cutoff, "n_cutoff", min_val=1)
     if pri_cutoff is not None and not (0 <= pri_cutoff <= 1):
         raise ValueError(f"pri_cutoff must lie in [0, 1] or be None, got {pri_cutoff!r}")
 

@@ -16,7 +16,7 @@ from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem, plain_scalar
 from ..results import Result
-from ..validation import check_choice, check_int, check_level, check_number, require_columns
+from ..validation import check_choice, check_int, check_level, require_columns
 from . import _raking
 from ._raking import group_sum as _group_sum
 
@@ -278,8 +278,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
     Clopper, C. J. & Pearson, E. S. (1934). *Biometrika* 26, 404-413.
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {plain_scalar(method)!r}")
+    check_choice(method, "method", _METHODS)
     alpha = 1 - level
     if not np.isfinite(p):
         return (np.nan, np.nan)
@@ -874,8 +873,7 @@ class Design:
         """
         if not margins:
             raise ValueError("margins must name at least one column")
-        if not (isinstance(max_iter, int) and max_iter >= 1):
-            raise ValueError(f"max_iter must be a positive integer, got {plain_scalar(max_iter)!r}")
+        check_int(max_iter, "max_iter", min_val=1)
         if not (tol > 0):
             raise ValueError(f"tol must be positive, got {plain_scalar(tol)!r}")
         if bounds is not None:

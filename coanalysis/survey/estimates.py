@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import plain_scalar
-from ..validation import check_level, require_columns
+from ..validation import check_choice, check_level, require_columns
 from .design import Design, _quantile, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
@@ -82,8 +82,7 @@ def item_values(design: Design, column: str, statistic: str, *, top: int = 2) ->
     -------
     numpy.ndarray
     """
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
+    check_choice(statistic, "statistic", STATISTICS)
     codes, cats = _ordered_codes(design, column)
     k = len(cats)
     if not (isinstance(top, (int, np.integer)) and 1 <= top <= k // 2):
