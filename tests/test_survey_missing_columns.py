@@ -56,3 +56,29 @@ def test_from_casebase_names_the_table_without_its_column():
         outcomes = pd.DataFrame({"case_id": ["a"], "outcome": ["perennisation"], "score": [1.0]})
     with pytest.raises(DataError, match=r"the conditions table lacks the column\(s\) \['score'\]"):
         qca.from_casebase(CB(), outcome="perennisation", conditions=["experimenter"])
+
+
+def test_estimates_and_compare_use_only_the_public_design():
+    """Design.values / where / value_hint and critical_value are public: the survey statistics
+    import no private name from another module and read no private attribute of a design."""
+    import ast
+    from pathlib import Path
+
+    import coanalysis.survey as survey
+
+    for name in ("estimates.py", "compare.py"):
+        tree = ast.parse((Path(survey.__file__).parent / name).read_text(encoding="utf-8"))
+        private = [a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   for a in node.names if a.name.startswith("_")]
+        attributes = [node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                      and isinstance(node.value, ast.Name) and node.value.id == "design"
+                      and node.attr.startswith("_")]
+        assert (private, attributes) == ([], []), name
+
+
+def test_design_where_and_values_are_public():
+    d = Design(pd.DataFrame({"y": [1.0, None, 3], "year": ["2025", "2025", "2026"]}))
+    assert d.values("y")[[0, 2]].tolist() == [1.0, 3.0]
+    assert d.where(None) is None and d.where({"year": "2026"}).tolist() == [False, False, True]
+    with pytest.raises(ValueError, match=r"2025 \(int\) matches '2025' \(str\) only as text"):
+        d.where({"year": 2025})

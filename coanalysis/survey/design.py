@@ -21,7 +21,7 @@ from . import _raking
 from ._raking import group_sum as _group_sum
 
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates", "proportion_interval",
-           "clopper_pearson", "BOUNDARY_METHOD"]
+           "clopper_pearson", "critical_value", "BOUNDARY_METHOD"]
 
 _DATA = "<data>"
 #: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
@@ -187,7 +187,15 @@ def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
     return index.get_indexer(values.to_numpy()).astype(np.intp, copy=False)
 
 
-def _quantile(level: float, df: float) -> float:
+def critical_value(level: float, df: float) -> float:
+    """The two-sided critical value of a ``level`` interval: the normal quantile
+    ``z_{1-α/2}`` when ``df`` is infinite, else Student's ``t_{1-α/2, df}``.
+
+    Examples
+    --------
+    >>> round(critical_value(0.95, float("inf")), 4), round(critical_value(0.95, 10), 4)
+    (1.96, 2.2281)
+    """
     upper = 1 - (1 - level) / 2
     return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
 
@@ -290,7 +298,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         return (p, p)
     if method == "logit":
         centre = np.log(p / (1 - p))
-        half = _quantile(level, df) * se / (p * (1 - p))
+        half = critical_value(level, df) * se / (p * (1 - p))
         return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
     if method == "beta":
         n_eff = p * (1 - p) / se**2
@@ -298,7 +306,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         return (float(low), float(high))
-    half = _quantile(level, df) * se
+    half = critical_value(level, df) * se
     return (p - half, p + half)
 
 
@@ -545,7 +553,20 @@ class Design:
         return (dev * scale[h][:, None]).T @ dev
 
     # ------------------------------------------------------------------ influence values
-    def _values(self, column: str) -> np.ndarray:
+    def values(self, column: str) -> np.ndarray:
+        """A numeric column as floats, NaN where missing (the values :meth:`mean` and
+        :meth:`total` estimate from).
+
+        An ordered categorical with numeric categories gives its categories' values, a boolean
+        column 0/1; a column of text (or a categorical of text) is refused with a ``TypeError``:
+        estimate its shares with :meth:`share`, or score it first.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> Design(pd.DataFrame({"y": [1, None, 3]})).values("y").tolist()
+        [1.0, nan, 3.0]
+        """
         require_columns(self.data, [column], table="design data")
         s = self.data[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
@@ -562,6 +583,43 @@ class Design:
         if not pd.api.types.is_numeric_dtype(s.dtype):
             raise TypeError(f"{column!r} is not numeric (dtype {s.dtype}); use share() for categories")
         return s.to_numpy(dtype=float, na_value=np.nan)
+
+    def where(self, where: Mapping[str, Any] | None) -> np.ndarray | None:
+        """Boolean mask of the respondents matching every ``{column: value}`` of ``where``
+        (``None`` when ``where`` is empty: everybody).
+
+        Raises :class:`~coanalysis.errors.DataError` for an unknown column, and ``ValueError``
+        naming, for each column, the values present (and a type mismatch such as ``2025`` vs
+        ``"2025"``) when the selection is empty.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> Design(pd.DataFrame({"g": ["a", "b", "a"]})).where({"g": "a"}).tolist()
+        [True, False, True]
+        """
+        if not where:
+            return None
+        require_columns(self.data, {f"where[{col!r}]": col for col in where}, table="design data")
+        mask = np.ones(self.n, dtype=bool)
+        for col, value in where.items():
+            mask &= (self.data[col] == value).to_numpy(dtype=bool, na_value=False)
+        if not mask.any():
+            hints = "; ".join(self.value_hint(col, value) for col, value in where.items())
+            raise ValueError(f"where={plain_scalar(where)!r} selects no respondent: {hints}")
+        return mask
+
+    def value_hint(self, column: str, value: Any) -> str:
+        """The values present in ``column`` and, when ``value`` matches one only as text, the fix
+        (for the message of a selection that matches nobody)."""
+        s = self.data[column]
+        present = plain_scalar(list(pd.unique(s.dropna())))
+        text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
+        as_text = [v for v in present if str(v) == str(value)]
+        if as_text and not (s == value).any():
+            text += (f"; {plain_scalar(value)!r} ({type(plain_scalar(value)).__name__}) matches "
+                     f"{as_text[0]!r} ({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
+        return text
 
     def mean_influence(self, values: np.ndarray, mask: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -662,10 +720,10 @@ class Design:
         (5.6667, 0.6992)
         """
         level = check_level(level)
-        est, z, n = self.mean_influence(self._values(column), mask)
+        est, z, n = self.mean_influence(self.values(column), mask)
         se = float(np.sqrt(self.covariance(z)[0, 0]))
         d = np.inf if df is None else float(df)
-        q = _quantile(level, d)
+        q = critical_value(level, d)
         return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
                         level, n, d, "wald", _EMPTY_DOMAIN if np.isnan(est[0]) else "")
 
@@ -707,14 +765,14 @@ class Design:
         110.0
         """
         level = check_level(level)
-        y = self._values(column)
+        y = self.values(column)
         keep = ~np.isnan(y)
         if mask is not None:
             keep &= mask
         z = np.where(keep, self._w * np.nan_to_num(y), 0.0)
         est = float(z.sum())
         se = float(np.sqrt(self.covariance(z)[0, 0]))
-        q = _quantile(level, np.inf)
+        q = critical_value(level, np.inf)
         return Estimate("total", column, est, se, (est - q * se, est + q * se), level,
                         int(keep.sum()), np.inf, "wald")
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import plain_scalar
 from ..validation import check_choice, check_level, require_columns
-from .design import Design, _quantile, interval_method, proportion_interval
+from .design import Design, critical_value, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -30,36 +30,6 @@ def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
                         f"got dtype {s.dtype}. Load it with read_survey(scales=...) or use "
                         "LikertScale.categorical()")
     return s.cat.codes.to_numpy(), s.cat.categories
-
-
-def _values_hint(s: pd.Series, value) -> str:
-    """Values present in ``s`` and, when ``value`` matches one only as text, the fix."""
-    present = plain_scalar(list(pd.unique(s.dropna())))
-    text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
-    as_text = [v for v in present if str(v) == str(value)]
-    if as_text and not (s == value).any():
-        text += (f"; {plain_scalar(value)!r} ({type(plain_scalar(value)).__name__}) matches {as_text[0]!r} "
-                 f"({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
-    return text
-
-
-def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
-    """Boolean mask of the respondents matching every ``{column: value}`` of ``where``.
-
-    Raises :class:`~coanalysis.errors.DataError` for an unknown column and ``ValueError`` naming, for each column,
-    the values present (and a type mismatch such as ``2025`` vs ``"2025"``) when the
-    selection is empty.
-    """
-    if not where:
-        return None
-    require_columns(design.data, {f"where[{col!r}]": col for col in where}, table="design data")
-    mask = np.ones(design.n, dtype=bool)
-    for col, value in where.items():
-        mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
-    if not mask.any():
-        hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())
-        raise ValueError(f"where={plain_scalar(where)!r} selects no respondent: {hints}")
-    return mask
 
 
 def item_values(design: Design, column: str, statistic: str, *, top: int = 2) -> np.ndarray:
@@ -113,7 +83,7 @@ def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
                                      respondents=n)
         used = interval_method(p, method)
     else:
-        q = _quantile(level, np.inf)
+        q = critical_value(level, np.inf)
         lo, hi, used = p - q * se, p + q * se, "wald"
     return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n, "method": used}
 
@@ -169,7 +139,7 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     if isinstance(items, str):
         items = [items]
     rows = []
-    within = _where_mask(design, where)
+    within = design.where(where)
     groups = ([(None, within)] if by is None
               else [(g, m if within is None else m & within) for g, m in design.by(by).masks()])
     for item in items:
@@ -339,7 +309,7 @@ def likert_shares(design: Design, items: Sequence[str] | str, *, by: str | None 
     frames = []
     for item in items:
         _ordered_codes(design, item)
-        within = _where_mask(design, where)
+        within = design.where(where)
         if by is None:
             t = design.share(item, level=level, method=method, mask=within)
         else:
