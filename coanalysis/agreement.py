@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
-from .validation import require_columns
+from .validation import check_choice, check_int, check_level, require_columns
 
 __all__ = ["krippendorff_alpha", "alpha_interval", "exact_agreement", "reliability_matrix",
            "coder_agreement", "participation_agreement"]
 
-Level = Literal["nominal", "ordinal", "interval", "ratio"]
-_LEVELS = ("nominal", "ordinal", "interval", "ratio")
+#: Krippendorff's levels of measurement (the ``krippendorff`` package's ``level_of_measurement``).
+Measurement = Literal["nominal", "ordinal", "interval", "ratio"]
+_MEASUREMENTS = ("nominal", "ordinal", "interval", "ratio")
 _UNIT_CANDIDATES = ("case_id", "condition", "outcome", "actor", "stage")
 
 
@@ -90,7 +91,7 @@ def reliability_matrix(*codings: pd.DataFrame, units: Sequence[str] | None = Non
 
 
 def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = None,
-                       value: str = "score", level: Level = "interval") -> float:
+                       value: str = "score", measurement: Measurement = "interval") -> float:
     """Krippendorff's alpha of two (or more) tidy codings of the same units.
 
     Parameters
@@ -104,7 +105,7 @@ def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = Non
         ``actor``, ``stage`` present).
     value : str
         Column of the coded values (fuzzy scores or participation levels).
-    level : {"interval", "ordinal", "nominal", "ratio"}
+    measurement : {"interval", "ordinal", "nominal", "ratio"}
         Level of measurement: ``"interval"`` for fuzzy scores, ``"ordinal"`` for
         participation levels (as the codebook says).
 
@@ -122,7 +123,7 @@ def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = Non
 
     where :math:`o_{ck}` is the coincidence matrix built from the units coded by
     at least two coders, :math:`n_c` its margins, :math:`n` the number of
-    pairable values and :math:`\\delta^2` the difference function of the level:
+    pairable values and :math:`\\delta^2` the difference function of the level of measurement:
 
     - nominal: :math:`\\delta^2_{ck} = 0` if :math:`c = k`, else 1;
     - interval: :math:`\\delta^2_{ck} = (c - k)^2`;
@@ -156,14 +157,13 @@ def krippendorff_alpha(*codings: pd.DataFrame, units: Sequence[str] | None = Non
     >>> float(krippendorff_alpha(a, b))
     1.0
     """
-    if level not in _LEVELS:
-        raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
+    check_choice(measurement, "measurement", _MEASUREMENTS)
     matrix = reliability_matrix(*codings, units=units, value=value).to_numpy(dtype=float)
     pairable = np.sum(~np.isnan(matrix), axis=0) >= 2
     data = matrix[:, pairable]
     if data.size == 0 or np.unique(data[~np.isnan(data)]).size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=measurement))
 
 
 def _pairable_data(*codings: pd.DataFrame, units: Sequence[str] | None,
@@ -173,7 +173,8 @@ def _pairable_data(*codings: pd.DataFrame, units: Sequence[str] | None,
     return matrix[:, np.sum(~np.isnan(matrix), axis=0) >= 2]
 
 
-def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray, level: Level) -> np.ndarray:
+def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray,
+                      measurement: Measurement) -> np.ndarray:
     """Alpha of each resample of the units (columns) of ``data``, vectorised.
 
     ``data`` is coders × pairable units; ``resamples`` is (B, N) integer indices of
@@ -202,7 +203,7 @@ def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray, level: Level) -> 
     o = (weights @ per_unit.reshape(n_units, -1)).reshape(n_boot, n_values, n_values)
     n_c = o.sum(axis=2)                                   # (B, V) margins
     n = n_c.sum(axis=1)                                   # (B,) pairable values
-    if level == "ordinal":
+    if measurement == "ordinal":
         cum = np.cumsum(n_c, axis=1)
         idx = np.arange(n_values)
         lo, hi = np.minimum.outer(idx, idx), np.maximum.outer(idx, idx)
@@ -210,9 +211,9 @@ def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray, level: Level) -> 
         delta = (between - (n_c[:, :, None] + n_c[:, None, :]) / 2) ** 2
     else:
         c, k = domain[:, None], domain[None, :]
-        if level == "interval":
+        if measurement == "interval":
             d = (c - k) ** 2
-        elif level == "ratio":
+        elif measurement == "ratio":
             total = c + k
             d = np.divide(c - k, total, out=np.zeros_like(total), where=total != 0) ** 2
         else:
@@ -226,7 +227,7 @@ def _bootstrap_alphas(data: np.ndarray, resamples: np.ndarray, level: Level) -> 
 
 
 def alpha_interval(*codings: pd.DataFrame, units: Sequence[str] | None = None,
-                   value: str = "score", level: Level = "interval", confidence: float = 0.95,
+                   value: str = "score", measurement: Measurement = "interval", level: float = 0.95,
                    n_boot: int = 1000, seed: int = 20261126) -> tuple[float, float]:
     """Percentile bootstrap confidence interval of Krippendorff's alpha, resampling units.
 
@@ -238,10 +239,10 @@ def alpha_interval(*codings: pd.DataFrame, units: Sequence[str] | None = None,
         Unit columns (default as in :func:`reliability_matrix`).
     value : str
         Column of the coded values.
-    level : {"interval", "ordinal", "nominal", "ratio"}
+    measurement : {"interval", "ordinal", "nominal", "ratio"}
         Level of measurement, as for :func:`krippendorff_alpha`.
-    confidence : float, default 0.95
-        Coverage of the interval, strictly between 0 and 1.
+    level : float, default 0.95
+        Confidence level (coverage) of the interval, strictly between 0 and 1.
     n_boot : int, default 1000
         Number of bootstrap replicates.
     seed : int, default 20261126
@@ -265,10 +266,10 @@ def alpha_interval(*codings: pd.DataFrame, units: Sequence[str] | None = None,
 
     from the coincidences :math:`o^*` of the drawn units (a unit drawn twice counts
     twice), exactly the estimator of :func:`krippendorff_alpha` (both the observed
-    and the expected disagreement are recomputed; for the ordinal level the metric
+    and the expected disagreement are recomputed; for the ordinal measurement the metric
     :math:`\\delta^2` is recomputed from the replicate's margins :math:`n^*_c`). The
-    interval is the :math:`(1 - \\text{confidence})/2` and
-    :math:`(1 + \\text{confidence})/2` quantiles of the :math:`\\alpha^*_b`
+    interval is the :math:`(1 - \\text{level})/2` and
+    :math:`(1 + \\text{level})/2` quantiles of the :math:`\\alpha^*_b`
     (percentile method, Efron & Tibshirani 1993, ch. 13). Replicates whose alpha is
     undefined (every drawn value the same, so no expected disagreement) are
     skipped: the quantiles are taken over the defined replicates only, which can
@@ -311,23 +312,20 @@ def alpha_interval(*codings: pd.DataFrame, units: Sequence[str] | None = None,
     >>> bool(low <= krippendorff_alpha(a, b) <= high <= 1)
     True
     """
-    if level not in _LEVELS:
-        raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-    if int(n_boot) != n_boot or n_boot < 1:
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+    check_choice(measurement, "measurement", _MEASUREMENTS)
+    level = check_level(level)
+    n_boot = check_int(n_boot, "n_boot", min_val=1)
     data = _pairable_data(*codings, units=units, value=value)
     n_units = data.shape[1]
     if n_units < 2 or np.unique(data[~np.isnan(data)]).size < 2:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
     resamples = rng.integers(0, n_units, size=(int(n_boot), n_units))
-    alphas = _bootstrap_alphas(data, resamples, level)
+    alphas = _bootstrap_alphas(data, resamples, measurement)
     alphas = alphas[~np.isnan(alphas)]
     if alphas.size == 0:
         return float("nan"), float("nan")
-    tail = (1 - confidence) / 2
+    tail = (1 - level) / 2
     low, high = np.quantile(alphas, [tail, 1 - tail])
     return float(low), float(high)
 
@@ -400,7 +398,7 @@ def exact_agreement(*codings: pd.DataFrame, units: Sequence[str] | None = None,
     }, dtype=object)
 
 
-def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
+def coder_agreement(casebase, *, measurement: Measurement = "interval") -> pd.DataFrame:
     """Agreement of the independent codings of the case base, per variable and overall.
 
     Parameters
@@ -408,7 +406,7 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     casebase : CaseBase
         A loaded case base whose ``codings`` hold ``<coder>_conditions`` and
         ``<coder>_outcomes`` for two or more coders (``coder_a``, ``coder_b``).
-    level : {"interval", "ordinal", "nominal", "ratio"}
+    measurement : {"interval", "ordinal", "nominal", "ratio"}
         Level of measurement for alpha (interval for fuzzy scores).
 
     Returns
@@ -418,7 +416,7 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
         ``"(all)"`` per table and one for everything, with columns ``table``,
         ``variable``, ``n_units``, ``n_pairable``, ``n_na_all``, ``n_na_some``,
         ``n_exact``, ``exact`` (share of pairable units with the same score),
-        ``alpha`` (Krippendorff's alpha at ``level``; per variable, the units are
+        ``alpha`` (Krippendorff's alpha at ``measurement``; per variable, the units are
         the cases; for a table or overall, the units are case × variable) and
         ``alpha_low``, ``alpha_high`` (95 % percentile bootstrap interval of alpha
         over units, :func:`alpha_interval` with its default seed and 1000
@@ -466,13 +464,13 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
                  else sorted(variables.unique()))
         for var in order:
             parts = [f[f["variable"] == var] for f in frames]
-            rows.append(_agreement_row(table, var, parts, ["case_id"], level))
-        rows.append(_agreement_row(table, "(all)", frames, ["case_id", "variable"], level))
+            rows.append(_agreement_row(table, var, parts, ["case_id"], measurement))
+        rows.append(_agreement_row(table, "(all)", frames, ["case_id", "variable"], measurement))
         for k, f in enumerate(frames):
             f = f.assign(variable=f["variable"].astype(str).radd(table + ":"))
             all_codings.setdefault(k, []).append(f)
     overall = [pd.concat(v, ignore_index=True) for v in all_codings.values()]
-    rows.append(_agreement_row("(all)", "(all)", overall, ["case_id", "variable"], level))
+    rows.append(_agreement_row("(all)", "(all)", overall, ["case_id", "variable"], measurement))
     out = pd.DataFrame(rows)
     for col in ("n_units", "n_pairable", "n_na_all", "n_na_some", "n_exact"):
         out[col] = out[col].astype("Int64")
@@ -482,7 +480,7 @@ def coder_agreement(casebase, *, level: Level = "interval") -> pd.DataFrame:
     return out
 
 
-def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFrame:
+def participation_agreement(casebase, *, measurement: Measurement = "ordinal") -> pd.DataFrame:
     """Agreement of the two independent codings of participation levels.
 
     Parameters
@@ -490,7 +488,7 @@ def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFra
     casebase : CaseBase
         A loaded case base whose ``codings`` hold ``coder_a_participation`` and
         ``coder_b_participation`` (the same case × actor × stage units).
-    level : {"ordinal", "interval", "nominal", "ratio"}
+    measurement : {"ordinal", "interval", "nominal", "ratio"}
         Level of measurement for alpha; the codebook asks for ordinal (IAP2 levels 0-5).
 
     Returns
@@ -546,8 +544,8 @@ def participation_agreement(casebase, *, level: Level = "ordinal") -> pd.DataFra
             if all(len(p) == 0 for p in parts):
                 continue
             rows.append({"by": by, **_agreement_row("participation", slug, parts,
-                                                    ["case_id", other], level, value="level")})
-    rows.append({"by": "(all)", **_agreement_row("participation", "(all)", frames, units, level,
+                                                    ["case_id", other], measurement, value="level")})
+    rows.append({"by": "(all)", **_agreement_row("participation", "(all)", frames, units, measurement,
                                                  value="level")})
     out = pd.DataFrame(rows)[["table", "by", "variable", "n_units", "n_pairable", "n_na_all",
                               "n_na_some", "n_exact", "exact", "within_one", "alpha",
@@ -570,15 +568,15 @@ def _within_one(frames: list[pd.DataFrame], units: list[str], value: str) -> flo
 
 
 def _agreement_row(table: str, variable: str, frames: list[pd.DataFrame], units: list[str],
-                   level: Level, value: str = "score") -> dict:
+                   measurement: Measurement, value: str = "score") -> dict:
     counts = exact_agreement(*frames, units=units, value=value)
-    low, high = (alpha_interval(*frames, units=units, value=value, level=level)
+    low, high = (alpha_interval(*frames, units=units, value=value, measurement=measurement)
                  if variable == "(all)" else (float("nan"), float("nan")))
     row = {
         "table": table,
         "variable": variable,
         **counts.to_dict(),
-        "alpha": krippendorff_alpha(*frames, units=units, value=value, level=level),
+        "alpha": krippendorff_alpha(*frames, units=units, value=value, measurement=measurement),
         "alpha_low": low,
         "alpha_high": high,
     }

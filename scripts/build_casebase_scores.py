@@ -212,7 +212,7 @@ def agreement_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Agreement of the two codings before reconciliation, via :func:`coanalysis.agreement.coder_agreement`."""
     codings = {f"{coder}_{table}": frames[f"{coder}_{table}"].reset_index(drop=True)
                for table in TABLES for coder in CODERS}
-    return coder_agreement(SimpleNamespace(codings=codings), level="interval")
+    return coder_agreement(SimpleNamespace(codings=codings), measurement="interval")
 
 
 def _cell(value, width: int, percent: bool = False) -> str:

@@ -46,12 +46,12 @@ K2011_C = [
 ]
 
 
-@pytest.mark.parametrize("level, published", [
+@pytest.mark.parametrize("measurement, published", [
     ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797),
 ])
-def test_krippendorff_2011_four_coders(level, published):
+def test_krippendorff_2011_four_coders(measurement, published):
     codings = [_coding(row) for row in K2011_C]
-    alpha = krippendorff_alpha(*codings, level=level)
+    alpha = krippendorff_alpha(*codings, measurement=measurement)
     assert alpha == pytest.approx(published, abs=5e-4)
 
 
@@ -60,8 +60,8 @@ def test_krippendorff_2011_binary_two_coders():
     # With two values the interval difference equals the nominal one.
     ben = _coding([0, 1, 0, 0, 0, 0, 0, 0, 1, 0])
     gerry = _coding([1, 1, 1, 0, 0, 1, 0, 0, 0, 0])
-    assert krippendorff_alpha(ben, gerry, level="interval") == pytest.approx(0.095, abs=5e-4)
-    assert krippendorff_alpha(ben, gerry, level="nominal") == pytest.approx(0.095, abs=5e-4)
+    assert krippendorff_alpha(ben, gerry, measurement="interval") == pytest.approx(0.095, abs=5e-4)
+    assert krippendorff_alpha(ben, gerry, measurement="nominal") == pytest.approx(0.095, abs=5e-4)
 
 
 def test_hand_computed_interval_two_coders_with_na():
@@ -95,8 +95,9 @@ def test_alpha_undefined_is_nan():
 
 def test_bad_inputs():
     a = _coding([0, 1])
-    with pytest.raises(ValueError, match="level"):
-        krippendorff_alpha(a, a, level="fuzzy")
+    with pytest.raises(ValueError, match="measurement must be one of 'nominal', 'ordinal', "
+                                         "'interval', 'ratio', got 'fuzzy'"):
+        krippendorff_alpha(a, a, measurement="fuzzy")
     with pytest.raises(ValueError, match="two codings"):
         krippendorff_alpha(a)
     with pytest.raises(ValueError, match="lacks"):
@@ -235,7 +236,7 @@ def test_ordinal_alpha_uses_the_documented_frequency_metric():
     alpha = _alpha_from_coincidences(K2011_C, _ordinal_delta2)
     assert alpha == pytest.approx(0.815, abs=5e-4)  # published value
     codings = [_coding(row) for row in K2011_C]
-    assert krippendorff_alpha(*codings, level="ordinal") == pytest.approx(alpha, abs=1e-9)  # same sums
+    assert krippendorff_alpha(*codings, measurement="ordinal") == pytest.approx(alpha, abs=1e-9)  # same sums
     # the squared rank distance is a different metric and does not give the published value
     assert _alpha_from_coincidences(K2011_C, _rank_delta2) != pytest.approx(0.815, abs=5e-3)  # 0.034 off
     notes = krippendorff_alpha.__doc__
@@ -337,9 +338,9 @@ def test_alpha_interval_contains_alpha_on_a_toy_case():
     assert 0.5 < alpha < 1
     assert low <= alpha <= high <= 1
     assert high - low > 0.05  # 14 pairable units: a wide interval
-    for level in ("ordinal", "nominal", "ratio"):
-        low, high = alpha_interval(a, b, level=level)
-        assert low <= krippendorff_alpha(a, b, level=level) <= high, level
+    for measurement in ("ordinal", "nominal", "ratio"):
+        low, high = alpha_interval(a, b, measurement=measurement)
+        assert low <= krippendorff_alpha(a, b, measurement=measurement) <= high, measurement
 
 
 def test_alpha_interval_contains_alpha_on_the_shipped_data():
@@ -367,7 +368,7 @@ def test_alpha_interval_is_deterministic_and_narrows_with_more_units():
     big_low, big_high = alpha_interval(big_a, big_b)
     assert big_high - big_low < 0.75 * (high - low)  # about half: width ~ 1/sqrt(N)
     assert big_low <= krippendorff_alpha(big_a, big_b) <= big_high
-    low90, high90 = alpha_interval(a, b, confidence=0.90)
+    low90, high90 = alpha_interval(a, b, level=0.90)
     assert low <= low90 <= high90 <= high
 
 
@@ -382,19 +383,21 @@ def test_alpha_interval_is_nan_when_alpha_is_undefined():
 
 def test_alpha_interval_checks_its_arguments():
     a, b = _toy()
-    for kwargs in ({"confidence": 1.0}, {"confidence": 0}, {"n_boot": 0}, {"n_boot": 2.5},
-                   {"level": "cardinal"}):
-        with pytest.raises(ValueError):
+    for kwargs, error in (({"level": 1.0}, ValueError), ({"level": 0}, ValueError),
+                          ({"level": 95}, ValueError), ({"n_boot": 0}, ValueError),
+                          ({"n_boot": 2.5}, TypeError), ({"measurement": "cardinal"}, ValueError)):
+        name = next(iter(kwargs))
+        with pytest.raises(error, match=f"^{name} must be"):
             alpha_interval(a, b, **kwargs)
 
 
-@pytest.mark.parametrize("level", ["interval", "ordinal", "nominal", "ratio"])
-def test_bootstrap_replicate_is_krippendorff_alpha_of_the_resampled_matrix(level):
+@pytest.mark.parametrize("measurement", ["interval", "ordinal", "nominal", "ratio"])
+def test_bootstrap_replicate_is_krippendorff_alpha_of_the_resampled_matrix(measurement):
     """Independent check: each replicate = krippendorff.alpha on the resampled columns."""
     import krippendorff
 
     rng = np.random.default_rng(7)
-    values = np.array([0, 0.33, 0.67, 1]) if level != "ordinal" else np.arange(6.0)
+    values = np.array([0, 0.33, 0.67, 1]) if measurement != "ordinal" else np.arange(6.0)
     a = rng.choice(values, 60)
     b = np.where(rng.random(60) < 0.7, a, rng.choice(values, 60))
     c = np.where(rng.random(60) < 0.5, np.nan, rng.choice(values, 60))  # a third, partial coder
@@ -402,13 +405,13 @@ def test_bootstrap_replicate_is_krippendorff_alpha_of_the_resampled_matrix(level
     for data in (np.vstack([a, b]), np.vstack([a, b, c])):
         data = data[:, np.sum(~np.isnan(data), axis=0) >= 2]
         resamples = rng.integers(0, data.shape[1], size=(20, data.shape[1]))
-        got = _bootstrap_alphas(data, resamples, level)
-        expected = [krippendorff.alpha(reliability_data=data[:, idx], level_of_measurement=level)
+        got = _bootstrap_alphas(data, resamples, measurement)
+        expected = [krippendorff.alpha(reliability_data=data[:, idx], level_of_measurement=measurement)
                     for idx in resamples]
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
-        whole = _bootstrap_alphas(data, np.arange(data.shape[1])[None, :], level)[0]
+        whole = _bootstrap_alphas(data, np.arange(data.shape[1])[None, :], measurement)[0]
         assert whole == pytest.approx(krippendorff.alpha(reliability_data=data,
-                                                         level_of_measurement=level), rel=1e-10)
+                                                         level_of_measurement=measurement), rel=1e-10)
 
 
 def test_alpha_interval_is_the_percentile_of_krippendorff_on_seeded_resamples():
@@ -425,7 +428,7 @@ def test_alpha_interval_is_the_percentile_of_krippendorff_on_seeded_resamples():
         if np.unique(sample[~np.isnan(sample)]).size > 1:
             alphas.append(krippendorff.alpha(reliability_data=sample, level_of_measurement="interval"))
     expected = np.quantile(alphas, [0.05, 0.95])
-    got = alpha_interval(a, b, confidence=0.90, n_boot=200, seed=123)
+    got = alpha_interval(a, b, level=0.90, n_boot=200, seed=123)
     assert got == pytest.approx(tuple(expected), rel=1e-10)
 
 

@@ -182,7 +182,7 @@ def test_population_summary_counts_large_collectivities(cb):
     assert _row(large, collectivity_type="region")["n_at_least"] == 1     # c, at the bound
     assert _row(large, collectivity_type="epci")["n_at_least"] == 0
     assert population_summary(cb, by=None, at_least=1000)["n_at_least"].tolist() == [3]
-    with pytest.raises(ValueError, match="at_least"):
+    with pytest.raises(TypeError, match=r"at_least must be a number, got 'big' \(str\)"):
         population_summary(cb, at_least="big")
 
 

@@ -94,7 +94,7 @@ def test_truth_table_reports_every_invalid_score():
 
 def test_truth_table_argument_checks():
     df = _quine_frame()
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['X'\]"):
         qca.truth_table(df, outcome="OUT", conditions=["P", "X"])
     with pytest.raises(ValueError, match="outcome"):
         qca.truth_table(df, outcome="OUT", conditions=["P", "OUT"])
@@ -128,9 +128,9 @@ def test_n_cutoff_pri_cutoff_and_contradictions():
     assert tt.table["OUT"].iloc[-1] == "0"
 
 
-def test_truth_table_repr_and_complete_view():
+def test_truth_table_summary_and_complete_view():
     tt = qca.truth_table(_quine_frame(), outcome="OUT", conditions=["P", "Q", "R"], consistency_cutoff=1)
-    assert "6 positive, 2 negative, 0 remainders of 8" in repr(tt)
+    assert "6 positive, 2 negative, 0 remainders of 8" in tt.summary()
     full = qca.truth_table(_quine_frame().iloc[:6], outcome="OUT", conditions=["P", "Q", "R"],
                            complete=True)
     assert len(full.table) == 8 and (full.table["OUT"] == "?").sum() == 2
@@ -170,7 +170,7 @@ def test_solution_memberships_and_summary():
     assert list(cm.columns) == ["~P*R", "P*~Q", "Q*~R", sol.models[1], "OUT"]
     np.testing.assert_array_equal(cm[sol.models[1]], _quine_frame()["OUT"])
     assert "model ambiguity: 2 minimal models" in sol.summary()
-    assert repr(sol).startswith("Solution(complex")
+    assert repr(sol) == "<Solution: complex solution of 'OUT', 2 model(s)>"
     assert sorted(sol.covered_configurations(0).tolist()) == [1, 2, 3, 4, 5, 6]
     with pytest.raises(KeyError):
         sol.case_membership("nope")
@@ -507,8 +507,8 @@ def test_fit_rows_equal_the_fit_of_case_memberships():
         cm = sol.case_membership(i)
         np.testing.assert_allclose(cm[model], qca.membership(df, model, conditions=conds))
         fit = qca.sufficiency_fit(cm[model], df["PROTEST"])
-        assert fit["consistency"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "consistency"])
-        assert fit["coverage"] == pytest.approx(sol.fit.loc[f"M{i + 1}", "coverage"])
+        assert fit["consistency"] == pytest.approx(sol.fit_table.loc[f"M{i + 1}", "consistency"])
+        assert fit["coverage"] == pytest.approx(sol.fit_table.loc[f"M{i + 1}", "coverage"])
 
 
 def test_robustness_of_an_intermediate_solution():

@@ -226,5 +226,5 @@ def test_parsimonious_fuzzy_models_are_consistent_with_truth_table(frame):
         covered = _covered(_cubes(model, k), k) if model != "1" else set(range(1 << k))
         assert on <= covered and not covered & off
     # unique coverage never exceeds raw coverage
-    terms = sol.fit.drop(index=[i for i in sol.fit.index if i.startswith("M") and i[1:].isdigit()])
+    terms = sol.fit_table.drop(index=[i for i in sol.fit_table.index if i.startswith("M") and i[1:].isdigit()])
     assert (terms["unique_coverage"] <= terms["coverage"] + 1e-12).all()

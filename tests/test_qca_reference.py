@@ -142,10 +142,10 @@ def test_negated_outcome_lipset_crisp():
     sol = qca.minimize(tt, remainders=True)
     assert sol.models == ["~DEV + ~STB"]
     # crisp data: ratios of case counts (8/10 ...), one rounding each; approx's default suffices
-    assert sol.fit.loc["~DEV", "coverage"] == pytest.approx(0.8)
-    assert sol.fit.loc["~STB", "coverage"] == pytest.approx(0.7)
-    assert sol.fit.loc["~DEV", "unique_coverage"] == pytest.approx(0.3)
-    assert sol.fit.loc["~STB", "unique_coverage"] == pytest.approx(0.2)
+    assert sol.fit_table.loc["~DEV", "coverage"] == pytest.approx(0.8)
+    assert sol.fit_table.loc["~STB", "coverage"] == pytest.approx(0.7)
+    assert sol.fit_table.loc["~DEV", "unique_coverage"] == pytest.approx(0.3)
+    assert sol.fit_table.loc["~STB", "unique_coverage"] == pytest.approx(0.2)
     complex_ = qca.minimize(tt)
     assert set(complex_.models[0].split(" + ")) == {"~DEV*~URB*~IND", "DEV*LIT*IND*~STB"}
 
@@ -160,7 +160,7 @@ def test_quine_cyclic_function_two_models():
     sol = qca.minimize(qca.truth_table(df, outcome="OUT", conditions=["P", "Q", "R"],
                                        consistency_cutoff=1))
     assert sol.models == ["~P*Q + P*~R + ~Q*R", "~P*R + P*~Q + Q*~R"]
-    assert len(sol.fit.filter(like="unique_coverage_M").columns) == 2
+    assert len(sol.fit_table.filter(like="unique_coverage_M").columns) == 2
 
 
 # ------------------------------------------------------------------- necessity

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from coanalysis.errors import ConvergenceError
+from coanalysis.errors import ConvergenceError, DataError
 from coanalysis.survey import Design, OrdinalResult, ordinal_regression
 
 REF_DIR = Path(__file__).parent / "reference"
@@ -287,7 +287,7 @@ def test_outcome_must_be_ordered(des):
             ordinal_regression(d, col, ["y"])
     with pytest.raises(ValueError, match="distr"):
         ordinal_regression(design.data, "sat", ["y"], distr="cloglog", design=design)
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['nope'\]"):
         ordinal_regression(design.data, "sat", ["nope"], design=design)
 
 

@@ -180,7 +180,7 @@ def test_ordinal_regression_categorical_predictor_and_missing():
     r = ordinal_regression(d, "y", ["cat"])
     assert list(r.table.index) == ["cat[B]", "cat[C]"] and r.n_dropped == 1
     assert r.table.loc["cat[C]", "coef"] > 0.5
-    with pytest.raises(KeyError):
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['nope'\]"):
         ordinal_regression(d, "y", ["nope"])
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import codebook
 from ..errors import is_missing
-from ..validation import require_columns
+from ..validation import check_choice, check_number, require_columns
 
 __all__ = [
     "na_rates",
@@ -62,8 +62,7 @@ def _by_columns(by, cases: pd.DataFrame) -> list[str]:
 
 
 def _table_name(table: str) -> str:
-    if table not in _GRIDS:
-        raise ValueError(f"table must be one of {list(_GRIDS)}, got {table!r}")
+    check_choice(table, "table", list(_GRIDS))
     return table
 
 
@@ -361,9 +360,8 @@ def population_summary(casebase, by: str | Sequence[str] | None = "collectivity_
     cases = _cases(casebase)
     if "population" not in cases.columns:
         raise ValueError("the cases table has no 'population' column")
-    if at_least is not None and (isinstance(at_least, bool) or not isinstance(at_least, (int, float))
-                                 or at_least != at_least):
-        raise ValueError(f"at_least must be a number, got {at_least!r}")
+    if at_least is not None:
+        check_number(at_least, "at_least")
     by_cols = _by_columns(by, cases)
     pop = pd.to_numeric(cases["population"].astype("Float64"), errors="raise")
     data = cases[by_cols].assign(population=pop) if by_cols else pd.DataFrame({"population": pop})
@@ -419,8 +417,7 @@ def mean_scores(casebase, table: str = "conditions", by: str | Sequence[str] | N
     >>> len(means) == 2 * 13, list(means.columns)
     (True, ['corpus', 'condition', 'n', 'n_documented', 'mean'])
     """
-    if table not in ("conditions", "outcomes"):
-        raise ValueError(f"table must be 'conditions' or 'outcomes', got {table!r}")
+    check_choice(table, "table", ("conditions", "outcomes"))
     cases = _cases(casebase)
     by_cols = _by_columns(by, cases)
     if "case_id" in by_cols:

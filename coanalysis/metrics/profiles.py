@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import codebook
 from ..codebook import INVOLVE_LEVEL
-from ..validation import require_columns
+from ..validation import check_choice, check_int, require_columns
 from .coverage import _long_grid
 
 __all__ = [
@@ -275,9 +275,7 @@ def participation_breadth(casebase, threshold: int = INVOLVE_LEVEL) -> pd.DataFr
     >>> int(participation_breadth(part).loc["a", "usagers"])
     2
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) \
-            or not 0 <= threshold <= 5:
-        raise ValueError(f"threshold must be a level between 0 and 5, got {threshold!r}")
+    check_int(threshold, "threshold", min_val=0, max_val=5)
     data, cases = _participation(casebase)
     coded = data.dropna(subset=["level"])
     breadth = (coded["level"] >= threshold).groupby(
@@ -347,13 +345,9 @@ def coconstruction_index(casebase, method: Literal["min", "mean"] = "min", *,
     a                        0.33             4
     b                        0.67             3
     """
-    if method not in ("min", "mean"):
-        raise ValueError(f"method must be 'min' or 'mean', got {method!r}")
-    if na not in ("propagate", "skip"):
-        raise ValueError(f"na must be 'propagate' or 'skip', got {na!r}")
-    if isinstance(min_principles, bool) or not isinstance(min_principles, (int, np.integer)) \
-            or not 1 <= min_principles <= 4:
-        raise ValueError(f"min_principles must be an integer from 1 to 4, got {min_principles!r}")
+    check_choice(method, "method", ("min", "mean"))
+    check_choice(na, "na", ("propagate", "skip"))
+    check_int(min_principles, "min_principles", min_val=1, max_val=4)
     principles = list(codebook.PRINCIPLES.slugs)
     if isinstance(casebase, pd.DataFrame) and set(principles) <= set(casebase.columns):
         profile = casebase[principles].astype("Float64")

@@ -11,7 +11,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from ..errors import is_missing
-from ..validation import require_columns
+from ..validation import check_choice, check_int, require_columns
 
 __all__ = ["distance_matrix", "case_similarity", "case_linkage", "cluster_cases", "nearest_neighbours",
            "cluster_summary", "case_families", "adjusted_rand_index", "cluster_stability", "choose_k"]
@@ -35,11 +35,8 @@ def _values(profile: pd.DataFrame) -> np.ndarray:
 
 
 def _pairwise(values: np.ndarray, metric: str, min_common: int) -> tuple[np.ndarray, np.ndarray]:
-    if metric not in _METRICS:
-        raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}")
-    if isinstance(min_common, bool) or not isinstance(min_common, (int, np.integer)) \
-            or min_common < 1:
-        raise ValueError(f"min_common must be a positive integer, got {min_common!r}")
+    check_choice(metric, "metric", _METRICS)
+    check_int(min_common, "min_common", min_val=1)
     p = values.shape[1]
     present = ~np.isnan(values)
     diff = values[:, None, :] - values[None, :, :]
@@ -209,8 +206,7 @@ def case_linkage(profile: pd.DataFrame, method: str = "average",
     >>> labels, z[:, 2].round(2).tolist()
     (['a', 'b', 'c'], [0.1, 0.85])
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    check_choice(method, "method", _METHODS)
     values = _values(profile)
     keep = ~np.isnan(values).all(axis=1)
     labels = [str(c) for c, k in zip(profile.index, keep) if k]
@@ -276,8 +272,7 @@ def cluster_cases(profile: pd.DataFrame, k: int, *, method: str = "average",
     >>> cluster_cases(prof, 2)["cluster"].tolist()
     [1, 1, 2, 2]
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    check_int(k, "k", min_val=1)
     z, labels = case_linkage(profile, method, metric, min_common=min_common)
     if k > len(labels):
         raise ValueError(f"k={k} is more than the {len(labels)} cases that can be clustered")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..codebook import FUZZY_SCORES
 from ..errors import DataError, Problem
+from ..validation import check_choice
 
 __all__ = ["calibrate", "calibrate_crisp", "calibrate_codebook"]
 
@@ -89,8 +90,7 @@ def calibrate(x, *, exclusion: float, crossover: float, inclusion: float,
     for name, v in (("exclusion", exclusion), ("crossover", crossover), ("inclusion", inclusion)):
         if not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
             raise ValueError(f"{name} must be a finite number, got {v!r}")
-    if method not in ("logistic", "linear"):
-        raise ValueError(f"method must be 'logistic' or 'linear', got {method!r}")
+    check_choice(method, "method", ("logistic", "linear"))
     increasing = exclusion < crossover < inclusion
     decreasing = exclusion > crossover > inclusion
     if not (increasing or decreasing):

@@ -11,14 +11,16 @@ import pandas as pd
 
 from ..codebook import CONDITIONS, OUTCOMES
 from ..codebook.interface import word
+from ..results import Result
 from ..text import check_lang
+from ..validation import require_columns
 from .calibrate import calibrate_codebook
 
 __all__ = ["CaseMemberships", "from_casebase", "drop_reason"]
 
 
-@dataclass
-class CaseMemberships:
+@dataclass(repr=False)
+class CaseMemberships(Result):
     """The result of :func:`from_casebase`.
 
     Attributes
@@ -47,32 +49,42 @@ class CaseMemberships:
 
     @property
     def table(self) -> pd.DataFrame:
+        """:attr:`data`: the kept cases' memberships."""
         return self.data
 
-    def __repr__(self) -> str:
-        return (f"CaseMemberships(outcome={self.outcome!r}, {len(self.conditions)} conditions: "
+    @property
+    def title(self) -> str:
+        """The outcome, the number of conditions and what became of the cases."""
+        return (f"outcome={self.outcome!r}, {len(self.conditions)} conditions: "
                 f"{self.n_cases} cases, kept {len(self.data)}, dropped {len(self.dropped)}, "
-                f"{len(self.dependent)} kept case(s) with a kept parent case)")
+                f"{len(self.dependent)} kept case(s) with a kept parent case")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One line per dropped case and per nested case, in ``lang``."""
+        dropped, nested = word("dropped_case", self.lang), word("nested_case", self.lang)
+        return tuple([dropped.format(case=row["case_id"], reason=row["reason"])
+                      for _, row in self.dropped.iterrows()]
+                     + [nested.format(case=row["case_id"], parent=row["parent_case"])
+                        for _, row in self.dependent.iterrows()])
+
+    def __repr__(self) -> str:
+        return f"<CaseMemberships: {self.title}>"
 
     def summary(self) -> str:
-        """``repr`` then one line per dropped case and per nested case, in ``lang``."""
-        dropped, nested = word("dropped_case", self.lang), word("nested_case", self.lang)
-        lines = [repr(self)]
-        for _, row in self.dropped.iterrows():
-            lines.append("  " + dropped.format(case=row["case_id"], reason=row["reason"]))
-        for _, row in self.dependent.iterrows():
-            lines.append("  " + nested.format(case=row["case_id"], parent=row["parent_case"]))
-        return "\n".join(lines)
+        """The title then one line per dropped case and per nested case, in ``lang``."""
+        return "\n".join([f"CaseMemberships({self.title})"] + ["  " + n for n in self.notes])
 
 
-def drop_reason(missing, lang: str = "fr") -> str:
+def drop_reason(missing, lang: str | None = None) -> str:
     """Why a case is left out, in words: the codebook labels of its NA or uncoded sets.
 
     Parameters
     ----------
     missing : list of str
         Condition or outcome slugs of the codebook.
-    lang : {"fr", "en"}
+    lang : {"fr", "en"}, optional
+        Default :func:`coanalysis.default_lang`.
 
     Returns
     -------
@@ -91,10 +103,7 @@ def drop_reason(missing, lang: str = "fr") -> str:
 
 
 def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
-    needed = {"case_id", key, "score"}
-    missing = needed - set(table.columns)
-    if missing:
-        raise KeyError(f"the {what} table needs the columns {sorted(needed)}; missing {sorted(missing)}")
+    require_columns(table, ["case_id", key, "score"], table=what)
     sub = table.loc[table[key].astype(str).isin(wanted), ["case_id", key, "score"]].copy()
     raw = sub["score"]
     score = pd.to_numeric(raw, errors="coerce").astype("Float64").astype(float)

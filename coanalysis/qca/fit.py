@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problem
+from ..validation import require_columns
 
 __all__ = [
     "parse_expression",
@@ -96,9 +97,7 @@ def check_memberships(data: pd.DataFrame, columns, *, what: str = "membership") 
     """Raise DataError listing every NA or value outside [0, 1] in ``columns`` of ``data``."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame (cases × sets), got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise KeyError(f"columns {missing} not in data; available: {list(data.columns)}")
+    require_columns(data, list(columns), table=f"{what} data")
     problems = []
     for c in columns:
         col = pd.to_numeric(data[c], errors="coerce")

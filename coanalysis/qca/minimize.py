@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problem
+from ..results import Result
+from ..validation import check_int
 from ._boolean import (
     QCAWarning,
     cube_covers,
@@ -79,7 +81,7 @@ def _candidate_terms(c_model, p_model, directional: dict[int, int], k: int) -> l
     return out
 
 
-class Solution:
+class Solution(Result):
     """A minimisation result: every tied minimal model and the parameters of fit.
 
     Attributes
@@ -91,8 +93,8 @@ class Solution:
     model_table : DataFrame
         One row per model as R labels them (``M1``… or ``C1P1``… for the
         intermediate solution): ``label``, ``model``, ``name`` (M1…, the
-        key of the model's row in ``fit``).
-    fit : DataFrame
+        key of the model's row in ``fit_table``).
+    fit_table : DataFrame
         Indexed by term (every term of any model, in R's order) then by model
         (``M1``…): ``consistency``, ``PRI``, ``coverage``, ``unique_coverage``
         (against all the listed terms), ``cases`` (the positive cases a term
@@ -133,7 +135,7 @@ class Solution:
                 self._model_cubes.append(cubes)
             label_rows.append((label, text, f"M{self.models.index(text) + 1}"))
         self.model_table = pd.DataFrame(label_rows, columns=["label", "model", "name"])
-        self.fit = self._fit_table()
+        self.fit_table = self._fit_table()
 
     # ------------------------------------------------------------------ fit
     def _terms(self) -> list[Cube]:
@@ -193,9 +195,9 @@ class Solution:
         i = self._model_index(model)
         cubes = self._model_cubes[i]
         names = [cube_string(*c, self.conditions) for c in cubes]
-        table = self.fit.loc[names + [f"M{i + 1}"], ["consistency", "PRI", "coverage", "cases"]].copy()
-        col = f"unique_coverage_M{i + 1}" if f"unique_coverage_M{i + 1}" in self.fit else "unique_coverage"
-        table.insert(3, "unique_coverage", self.fit.loc[names + [f"M{i + 1}"], col])
+        table = self.fit_table.loc[names + [f"M{i + 1}"], ["consistency", "PRI", "coverage", "cases"]].copy()
+        col = f"unique_coverage_M{i + 1}" if f"unique_coverage_M{i + 1}" in self.fit_table else "unique_coverage"
+        table.insert(3, "unique_coverage", self.fit_table.loc[names + [f"M{i + 1}"], col])
         return table
 
     def _model_index(self, model) -> int:
@@ -243,18 +245,34 @@ class Solution:
     # --------------------------------------------------------------- display
     @property
     def table(self) -> pd.DataFrame:
-        """Alias of :attr:`fit` (the package's results-object convention)."""
-        return self.fit
+        """Alias of :attr:`fit_table` (the package's results-object convention)."""
+        return self.fit_table
+
+    @property
+    def title(self) -> str:
+        """``"<kind> solution of '<outcome>'"``."""
+        return f"{self.kind} solution of {self.outcome!r}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The models, then the ambiguity and the capped listing when they apply."""
+        notes = [f"M{i}: {m}" for i, m in enumerate(self.models, start=1)]
+        if len(self.models) > 1:
+            notes.append(f"model ambiguity: {len(self.models)} minimal models fit the data equally; "
+                         "report them all")
+        if not self.complete:
+            notes.append("the listing of tied models was capped (max_models): more exist")
+        return tuple(notes)
 
     def __repr__(self) -> str:
-        head = (f"Solution({self.kind}, outcome={self.outcome!r}, {len(self.models)} model(s)"
-                + ("" if self.complete else ", listing capped") + ")")
-        lines = [head] + [f"  M{i}: {m}" for i, m in enumerate(self.models, start=1)]
-        return "\n".join(lines)
+        return (f"<Solution: {self.title}, {len(self.models)} model(s)"
+                + ("" if self.complete else ", listing capped")
+                + (f": {self.models[0]}" if len(self.models) == 1 else "") + ">")
 
     def summary(self) -> str:
+        """The title and models, the settings, the ambiguity, then :attr:`fit_table`, as text."""
         tt = self.truth_table
-        lines = [repr(self), ""]
+        lines = [self.title] + [f"  M{i}: {m}" for i, m in enumerate(self.models, start=1)] + [""]
         lines.append(f"outcome: {self.outcome}; conditions: {', '.join(self.conditions)}")
         lines.append(f"truth table: consistency_cutoff={tt.consistency_cutoff}, n_cutoff={tt.n_cutoff}, "
                      f"pri_cutoff={tt.pri_cutoff}; remainders {tt.n_remainders} of "
@@ -272,7 +290,7 @@ class Solution:
             lines.append("the listing of tied models was capped (max_models): more exist")
         with pd.option_context("display.width", 120, "display.max_columns", 30,
                                "display.max_colwidth", 50, "display.precision", 3):
-            lines += ["", self.fit.to_string()]
+            lines += ["", self.fit_table.to_string()]
         return "\n".join(lines)
 
 
@@ -340,8 +358,7 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
     """
     if not isinstance(tt, TruthTable):
         raise TypeError(f"minimize expects a TruthTable (from qca.truth_table), got {type(tt).__name__}")
-    if not isinstance(max_models, (int, np.integer)) or max_models < 1:
-        raise ValueError(f"max_models must be a positive integer, got {max_models!r}")
+    check_int(max_models, "max_models", min_val=1)
     k = tt.k
     on = tt.configurations("1")
     if len(on) == 0:

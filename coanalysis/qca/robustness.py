@@ -12,6 +12,8 @@ import pandas as pd
 from ..codebook.interface import word
 from ..text import check_lang, format_number
 from ..errors import DataError
+from ..results import Result
+from ..validation import check_choice, require_columns
 from ._boolean import QCAWarning
 from .calibrate import calibrate
 from .minimize import minimize
@@ -20,7 +22,7 @@ from .truth_table import truth_table
 __all__ = ["Robustness", "robustness"]
 
 
-class Robustness:
+class Robustness(Result):
     """Result of :func:`robustness`.
 
     Attributes
@@ -50,7 +52,7 @@ class Robustness:
 
     def __init__(self, table: pd.DataFrame, solution: str, outcome: str | None = None,
                  models: list[list[list[str]]] | None = None):
-        self.table = table
+        self._table = table
         self.solution = solution
         self.outcome = outcome
         if models is None:  # rebuilt from the joined strings of a table made elsewhere
@@ -197,20 +199,37 @@ class Robustness:
         out["share"] = out["share"].astype(float)
         return out
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per run (see the class docstring)."""
+        return self._table
+
+    @property
+    def title(self) -> str:
+        """``"Robustness of the <solution> solution of '<outcome>'"``."""
+        return (f"Robustness of the {self.solution} solution"
+                + (f" of {self.outcome!r}" if self.outcome else ""))
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Runs, distinct results and terms seen; the runs whose listing was capped."""
+        notes = [(f"{len(self.table)} runs, {self.table['models'].nunique()} distinct result(s), "
+                  f"{len(self.terms)} term(s) seen")]
+        if "complete" in self.table and not self.table["complete"].all():
+            capped = [i for i, done in enumerate(self.table["complete"]) if not done]
+            notes.append(f"listing of tied models capped in run(s) {capped}: more models exist")
+        return tuple(notes)
+
     def __repr__(self) -> str:
-        distinct = self.table["models"].nunique()
         about = f"{self.solution} solution" + (f" of {self.outcome!r}" if self.outcome else "")
-        return (f"Robustness({about}, {len(self.table)} runs, "
-                f"{distinct} distinct result(s), {len(self.terms)} term(s) seen)")
+        return f"<Robustness: {about}, {self._notes()[0]}>"
 
     def summary(self) -> str:
+        """The title and notes, the terms' survival, then the runs, as text."""
         with pd.option_context("display.width", 120, "display.max_colwidth", 80,
                                "display.precision", 3):
-            head = [repr(self)]
-            if "complete" in self.table and not self.table["complete"].all():
-                capped = [i for i, done in enumerate(self.table["complete"]) if not done]
-                head.append(f"listing of tied models capped in run(s) {capped}: more models exist")
-            return "\n".join([*head, "", self.terms.to_string(), "", self.table.to_string()])
+            return "\n".join([self.title, *self._notes(), "", self.terms.to_string(), "",
+                              self.table.to_string()])
 
 
 def _decimals(values: pd.Series) -> int:
@@ -289,14 +308,12 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
     >>> robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[1]).terms.index.tolist()
     ['A']
     """
-    if solution not in ("complex", "parsimonious", "intermediate"):
-        raise ValueError(f"solution must be 'complex', 'parsimonious' or 'intermediate', got {solution!r}")
+    check_choice(solution, "solution", ("complex", "parsimonious", "intermediate"))
     if solution == "intermediate" and not directional:
         raise ValueError("solution='intermediate' needs directional={condition: 1 or 0}")
     anchors = anchors or {}
     for col, triples in anchors.items():
-        if col not in data.columns:
-            raise KeyError(f"anchors name column {col!r}, which is not in data")
+        require_columns(data, {f"anchors[{col!r}]": col}, table="data")
         if not triples or any(len(t) != 3 for t in triples):
             raise ValueError(f"anchors[{col!r}] must be a non-empty list of (exclusion, crossover, inclusion)")
     anchor_cols = list(anchors)
@@ -329,7 +346,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
         else:
             model_lists.append([sol.model_terms(i) for i in range(len(sol.models))])
             row.update(n_models=len(sol.models), models=" | ".join(sol.models), complete=bool(sol.complete),
-                       consistency=sol.fit.loc["M1", "consistency"], coverage=sol.fit.loc["M1", "coverage"])
+                       consistency=sol.fit_table.loc["M1", "consistency"], coverage=sol.fit_table.loc["M1", "coverage"])
         rows.append(row)
     table = pd.DataFrame(rows)
     table["pri_cutoff"] = pd.array(table["pri_cutoff"].tolist(), dtype="Float64")

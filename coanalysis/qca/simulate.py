@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..validation import check_number
+
 __all__ = ["simulated_crisp_data", "CONDITION_NAMES"]
 
 CONDITION_NAMES = tuple(chr(ord("A") + i) for i in range(26))
@@ -43,8 +45,7 @@ def simulated_crisp_data(k: int, *, dense: bool = False, noise_percent: int = 0)
     """
     if not 7 <= k <= 26:
         raise ValueError(f"k must lie between 7 and 26 (the outcome uses A..G), got {k!r}")
-    if not 0 <= noise_percent <= 100:
-        raise ValueError(f"noise_percent must lie in [0, 100], got {noise_percent!r}")
+    check_number(noise_percent, "noise_percent", min_val=0, max_val=100)
     seed = 100000 * k + 10 * noise_percent + (1 if dense else 0)
     rng = np.random.default_rng(seed)
     n = (1 << k) // 4 if dense else 120

@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..results import Result
+from ..validation import check_int
 from ._boolean import QCAWarning
 from .fit import _outcome_values, check_memberships
 
@@ -32,7 +34,7 @@ def _check_conditions(conditions, outcome: str) -> list[str]:
     return conditions
 
 
-class TruthTable:
+class TruthTable(Result):
     """A truth table built by :func:`truth_table` (see there for the definitions).
 
     Attributes
@@ -110,22 +112,28 @@ class TruthTable:
         """Share of the 2**k configurations without (enough) cases: limited diversity."""
         return self.n_remainders / (1 << self.k)
 
-    def __repr__(self) -> str:
+    @property
+    def title(self) -> str:
+        """``"Truth table of '<outcome>' on <k> conditions"``."""
+        return f"Truth table of {self.outcome!r} on {self.k} conditions"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The rows by outcome code, the remainders and the cut-offs."""
         n_pos = int((self._out == "1").sum())
         n_neg = int((self._out == "0").sum())
         n_con = int((self._out == "C").sum())
-        head = (f"TruthTable(outcome={self.outcome!r}, {self.k} conditions, {len(self.y)} cases: "
-                f"{n_pos} positive, {n_neg} negative"
+        return (f"{len(self.y)} cases: {n_pos} positive, {n_neg} negative"
                 + (f", {n_con} contradictory" if n_con else "")
-                + f", {self.n_remainders} remainders of {1 << self.k}; "
-                f"consistency_cutoff={self.consistency_cutoff}, n_cutoff={self.n_cutoff}, "
-                f"pri_cutoff={self.pri_cutoff})")
-        with pd.option_context("display.width", 120, "display.max_columns", 30,
-                               "display.max_colwidth", 40, "display.precision", 3):
-            return head + "\n" + self._frame(self._configs).to_string()
+                + f", {self.n_remainders} remainders of {1 << self.k}",
+                (f"consistency_cutoff={self.consistency_cutoff}, n_cutoff={self.n_cutoff}, "
+                 f"pri_cutoff={self.pri_cutoff}"))
 
     def summary(self) -> str:
-        return repr(self)
+        """The title, the counts and cut-offs, then the observed rows (indexed by R's row number)."""
+        with pd.option_context("display.width", 120, "display.max_columns", 30,
+                               "display.max_colwidth", 40, "display.precision", 3):
+            return "\n".join([self._title(), *self._notes(), self._frame(self._configs).to_string()])
 
 
 def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cutoff=0.8,
@@ -193,8 +201,7 @@ def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cut
         ic1 = ic0 = float(consistency_cutoff)
     if not (0 <= ic0 <= ic1 <= 1):
         raise ValueError(f"consistency_cutoff must lie in [0, 1] (and c0 ≤ c1), got {consistency_cutoff!r}")
-    if not isinstance(n_cutoff, (int, np.integer)) or n_cutoff < 1:
-        raise ValueError(f"n_cutoff must be an integer ≥ 1, got {n_cutoff!r}")
+    check_int(n_cutoff, "n_cutoff", min_val=1)
     if pri_cutoff is not None and not (0 <= pri_cutoff <= 1):
         raise ValueError(f"pri_cutoff must lie in [0, 1] or be None, got {pri_cutoff!r}")
 

@@ -14,9 +14,9 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import plain_scalar
-from ..validation import check_level
+from ..validation import check_level, require_columns
 from .design import Design
-from .estimates import _values_hint, _where_mask, item_values
+from .estimates import item_values
 
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
 
@@ -74,15 +74,14 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     level = check_level(level)
     if isinstance(items, str):
         items = [items]
-    if group not in design.data.columns:
-        raise KeyError(f"{group!r} is not a column of the design's data")
-    within = _where_mask(design, where)
+    require_columns(design.data, {"group": group}, table="design data")
+    within = design.where(where)
     masks = {}
     for name, value in (("first", first), ("second", second)):
         m = (design.data[group] == value).to_numpy(dtype=bool, na_value=False)
         if not m.any():
             raise ValueError(f"{name}={plain_scalar(value)!r} does not occur: "
-                             f"{_values_hint(design.data[group], value)}")
+                             f"{design.value_hint(group, value)}")
         if within is not None:
             m = m & within
             if not m.any():
@@ -94,7 +93,7 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     for item in items:
         s = design.data[item] if item in design.data.columns else None
         if statistic == "mean" and s is not None and not isinstance(s.dtype, pd.CategoricalDtype):
-            values = design._values(item)
+            values = design.values(item)
         else:
             values = item_values(design, item, statistic, top=top)
         e1, z1, n1 = design.mean_influence(values, masks["first"])

@@ -15,12 +15,13 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem, plain_scalar
-from ..validation import check_level
+from ..results import Result
+from ..validation import check_choice, check_int, check_level, require_columns
 from . import _raking
 from ._raking import group_sum as _group_sum
 
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates", "proportion_interval",
-           "clopper_pearson", "BOUNDARY_METHOD"]
+           "clopper_pearson", "critical_value", "BOUNDARY_METHOD"]
 
 _DATA = "<data>"
 #: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
@@ -31,8 +32,8 @@ _EMPTY_DOMAIN = ("no respondent (with a positive weight and an answer) in the do
 
 
 # --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Estimate:
+@dataclass(frozen=True, repr=False)
+class Estimate(Result):
     """One design-based estimate with its standard error and confidence interval.
 
     Attributes
@@ -80,25 +81,36 @@ class Estimate:
             }]
         )
 
+    @property
+    def title(self) -> str:
+        """``"<statistic> of <column>"``."""
+        return f"{self.statistic} of {self.column}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The interval's method and quantile, then :attr:`note` when there is one."""
+        df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
+        return (f"{self.level:.0%} interval: {self.method} ({df})",) + ((self.note,) if self.note else ())
+
     def summary(self) -> str:
         """A readable one-paragraph account of the estimate."""
         pct = f"{self.level:.0%}"
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
         text = (
-            f"{self.statistic} of {self.column}: {self.estimate:.6g} (SE {self.se:.6g})\n"
+            f"{self.title}: {self.estimate:.6g} (SE {self.se:.6g})\n"
             f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
         )
         return text + (f"\n  note: {self.note}" if self.note else "")
 
     def __repr__(self) -> str:
         return (
-            f"Estimate({self.statistic} {self.column!r}: {self.estimate:.6g}, se {self.se:.6g}, "
-            f"{self.level:.0%} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}], n={self.n})"
+            f"<Estimate: {self.title} = {self.estimate:.6g} (SE {self.se:.6g}, "
+            f"{self.level:.0%} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}], n={self.n})>"
         )
 
 
-@dataclass(frozen=True)
-class RakeReport:
+@dataclass(frozen=True, repr=False)
+class RakeReport(Result):
     """How a raking converged.
 
     Attributes
@@ -122,20 +134,34 @@ class RakeReport:
     margins: pd.DataFrame
     weight_ratio: tuple[float, float]
 
+    #: The report's name; :meth:`summary` starts with it.
+    title = "raking"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """:attr:`margins`: one row per (margin, category)."""
+        return self.margins
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The convergence line of :meth:`summary`."""
+        return (self.summary(),)
+
     def summary(self) -> str:
+        """One line: converged or not, sweeps, largest margin error, range of weight ratios."""
         state = "converged" if self.converged else "did NOT converge"
         # below 1e-12 the error is floating-point rounding, which differs from machine to machine
         # in its last digits: say so instead of printing noise (the exact value stays in the field)
         err = self.max_relative_error
         error = f"< {_ROUNDING_FLOOR:g}" if err < _ROUNDING_FLOOR else f"{err:.3g}"
         return (
-            f"raking {state} after {self.iterations} sweep(s); max relative margin error "
+            f"{self.title} {state} after {self.iterations} sweep(s); max relative margin error "
             f"{error} (tolerance {self.tolerance:g}); weight ratios in "
             f"[{self.weight_ratio[0]:.4g}, {self.weight_ratio[1]:.4g}]"
         )
 
     def __repr__(self) -> str:
-        return f"RakeReport({self.summary()})"
+        return f"<RakeReport: {self.summary()}>"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -161,7 +187,15 @@ def _margin_codes(values: pd.Series, categories: list) -> np.ndarray:
     return index.get_indexer(values.to_numpy()).astype(np.intp, copy=False)
 
 
-def _quantile(level: float, df: float) -> float:
+def critical_value(level: float, df: float) -> float:
+    """The two-sided critical value of a ``level`` interval: the normal quantile
+    ``z_{1-α/2}`` when ``df`` is infinite, else Student's ``t_{1-α/2, df}``.
+
+    Examples
+    --------
+    >>> round(critical_value(0.95, float("inf")), 4), round(critical_value(0.95, 10), 4)
+    (1.96, 2.2281)
+    """
     upper = 1 - (1 - level) / 2
     return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
 
@@ -252,8 +286,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
     Clopper, C. J. & Pearson, E. S. (1934). *Biometrika* 26, 404-413.
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2.
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be 'logit', 'beta' or 'wald', got {plain_scalar(method)!r}")
+    check_choice(method, "method", _METHODS)
     alpha = 1 - level
     if not np.isfinite(p):
         return (np.nan, np.nan)
@@ -265,7 +298,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         return (p, p)
     if method == "logit":
         centre = np.log(p / (1 - p))
-        half = _quantile(level, df) * se / (p * (1 - p))
+        half = critical_value(level, df) * se / (p * (1 - p))
         return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
     if method == "beta":
         n_eff = p * (1 - p) / se**2
@@ -273,7 +306,7 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
         high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         return (float(low), float(high))
-    half = _quantile(level, df) * se
+    half = critical_value(level, df) * se
     return (p - half, p + half)
 
 
@@ -520,10 +553,21 @@ class Design:
         return (dev * scale[h][:, None]).T @ dev
 
     # ------------------------------------------------------------------ influence values
-    def _values(self, column: str) -> np.ndarray:
-        if column not in self.data.columns:
-            raise KeyError(f"{column!r} is not a column of the design's data; "
-                           f"available: {list(self.data.columns)}")
+    def values(self, column: str) -> np.ndarray:
+        """A numeric column as floats, NaN where missing (the values :meth:`mean` and
+        :meth:`total` estimate from).
+
+        An ordered categorical with numeric categories gives its categories' values, a boolean
+        column 0/1; a column of text (or a categorical of text) is refused with a ``TypeError``:
+        estimate its shares with :meth:`share`, or score it first.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> Design(pd.DataFrame({"y": [1, None, 3]})).values("y").tolist()
+        [1.0, nan, 3.0]
+        """
+        require_columns(self.data, [column], table="design data")
         s = self.data[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
             cats = s.cat.categories
@@ -539,6 +583,43 @@ class Design:
         if not pd.api.types.is_numeric_dtype(s.dtype):
             raise TypeError(f"{column!r} is not numeric (dtype {s.dtype}); use share() for categories")
         return s.to_numpy(dtype=float, na_value=np.nan)
+
+    def where(self, where: Mapping[str, Any] | None) -> np.ndarray | None:
+        """Boolean mask of the respondents matching every ``{column: value}`` of ``where``
+        (``None`` when ``where`` is empty: everybody).
+
+        Raises :class:`~coanalysis.errors.DataError` for an unknown column, and ``ValueError``
+        naming, for each column, the values present (and a type mismatch such as ``2025`` vs
+        ``"2025"``) when the selection is empty.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> Design(pd.DataFrame({"g": ["a", "b", "a"]})).where({"g": "a"}).tolist()
+        [True, False, True]
+        """
+        if not where:
+            return None
+        require_columns(self.data, {f"where[{col!r}]": col for col in where}, table="design data")
+        mask = np.ones(self.n, dtype=bool)
+        for col, value in where.items():
+            mask &= (self.data[col] == value).to_numpy(dtype=bool, na_value=False)
+        if not mask.any():
+            hints = "; ".join(self.value_hint(col, value) for col, value in where.items())
+            raise ValueError(f"where={plain_scalar(where)!r} selects no respondent: {hints}")
+        return mask
+
+    def value_hint(self, column: str, value: Any) -> str:
+        """The values present in ``column`` and, when ``value`` matches one only as text, the fix
+        (for the message of a selection that matches nobody)."""
+        s = self.data[column]
+        present = plain_scalar(list(pd.unique(s.dropna())))
+        text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
+        as_text = [v for v in present if str(v) == str(value)]
+        if as_text and not (s == value).any():
+            text += (f"; {plain_scalar(value)!r} ({type(plain_scalar(value)).__name__}) matches "
+                     f"{as_text[0]!r} ({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
+        return text
 
     def mean_influence(self, values: np.ndarray, mask: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -639,10 +720,10 @@ class Design:
         (5.6667, 0.6992)
         """
         level = check_level(level)
-        est, z, n = self.mean_influence(self._values(column), mask)
+        est, z, n = self.mean_influence(self.values(column), mask)
         se = float(np.sqrt(self.covariance(z)[0, 0]))
         d = np.inf if df is None else float(df)
-        q = _quantile(level, d)
+        q = critical_value(level, d)
         return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
                         level, n, d, "wald", _EMPTY_DOMAIN if np.isnan(est[0]) else "")
 
@@ -684,21 +765,20 @@ class Design:
         110.0
         """
         level = check_level(level)
-        y = self._values(column)
+        y = self.values(column)
         keep = ~np.isnan(y)
         if mask is not None:
             keep &= mask
         z = np.where(keep, self._w * np.nan_to_num(y), 0.0)
         est = float(z.sum())
         se = float(np.sqrt(self.covariance(z)[0, 0]))
-        q = _quantile(level, np.inf)
+        q = critical_value(level, np.inf)
         return Estimate("total", column, est, se, (est - q * se, est + q * se), level,
                         int(keep.sum()), np.inf, "wald")
 
     def indicators(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """0/1 indicator matrix of the categories of a column (NaN rows where missing)."""
-        if column not in self.data.columns:
-            raise KeyError(f"{column!r} is not a column of the design's data")
+        require_columns(self.data, [column], table="design data")
         s = self.data[column]
         if isinstance(s.dtype, pd.CategoricalDtype):
             codes, cats = s.cat.codes.to_numpy(), s.cat.categories
@@ -795,8 +875,7 @@ class Design:
         >>> Design(df).by("g").mean("y")["estimate"].tolist()
         [2.0, 6.0]
         """
-        if group not in self.data.columns:
-            raise KeyError(f"{group!r} is not a column of the design's data")
+        require_columns(self.data, {"group": group}, table="design data")
         return DomainEstimates(self, group)
 
     # ------------------------------------------------------------------ raking
@@ -852,8 +931,7 @@ class Design:
         """
         if not margins:
             raise ValueError("margins must name at least one column")
-        if not (isinstance(max_iter, int) and max_iter >= 1):
-            raise ValueError(f"max_iter must be a positive integer, got {plain_scalar(max_iter)!r}")
+        check_int(max_iter, "max_iter", min_val=1)
         if not (tol > 0):
             raise ValueError(f"tol must be positive, got {plain_scalar(tol)!r}")
         if bounds is not None:
@@ -863,9 +941,8 @@ class Design:
                                  f"{plain_scalar(bounds)!r} (they limit the ratio raked / starting weight)")
         problems: list[Problem] = []
         parsed: list[tuple[str, np.ndarray, np.ndarray, list]] = []
+        require_columns(self.data, {f"margins[{col!r}]": col for col in margins}, table="design data")
         for col, margin in margins.items():
-            if col not in self.data.columns:
-                raise KeyError(f"margin {col!r} is not a column of the design's data")
             margin = dict(margin.items())
             cats = list(margin.keys())
             target = np.array([float(margin[c]) for c in cats])
@@ -933,8 +1010,12 @@ class Design:
     # ------------------------------------------------------------------ models
 
 
-class DomainEstimates:
-    """Estimates in each category of a grouping column (returned by :meth:`Design.by`)."""
+class DomainEstimates(Result):
+    """Estimates in each category of a grouping column (returned by :meth:`Design.by`).
+
+    Its :attr:`table` lists the domains (respondents and sum of weights in each); the
+    estimates come from :meth:`mean` and :meth:`share`.
+    """
 
     def __init__(self, design: Design, group: str):
         self.design = design
@@ -950,8 +1031,25 @@ class DomainEstimates:
                 pass
         self._values = s.to_numpy()
 
-    def __repr__(self) -> str:
-        return f"DomainEstimates(by {self.group!r}: {len(self._levels)} domains)"
+    @property
+    def title(self) -> str:
+        """``"domains of <group>"``."""
+        return f"domains of {self.group}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How many rows belong to no domain (a missing group), when some do."""
+        outside = int(pd.isna(self.design.data[self.group]).sum())
+        return ((f"{outside} row(s) with a missing {self.group} belong to no domain",)
+                if outside else ())
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per domain: ``n`` (rows of the design in it) and ``weight`` (their sum)."""
+        w = self.design._w
+        rows = [{self.group: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
+                for g, m in self.masks()]
+        return pd.DataFrame(rows, columns=[self.group, "n", "weight"])
 
     def masks(self):
         for level in self._levels:

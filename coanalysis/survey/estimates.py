@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import plain_scalar
-from ..validation import check_level
-from .design import Design, _quantile, interval_method, proportion_interval
+from ..validation import check_choice, check_level, require_columns
+from .design import Design, critical_value, interval_method, proportion_interval
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -23,45 +23,13 @@ STATISTICS = ("satisfaction", "net", "mean")
 
 
 def _ordered_codes(design: Design, column: str) -> tuple[np.ndarray, pd.Index]:
-    if column not in design.data.columns:
-        raise KeyError(f"{column!r} is not a column of the design's data")
+    require_columns(design.data, [column], table="design data")
     s = design.data[column]
     if not (isinstance(s.dtype, pd.CategoricalDtype) and s.cat.ordered):
         raise TypeError(f"{column!r} must be an ordered categorical (a declared Likert scale); "
                         f"got dtype {s.dtype}. Load it with read_survey(scales=...) or use "
                         "LikertScale.categorical()")
     return s.cat.codes.to_numpy(), s.cat.categories
-
-
-def _values_hint(s: pd.Series, value) -> str:
-    """Values present in ``s`` and, when ``value`` matches one only as text, the fix."""
-    present = plain_scalar(list(pd.unique(s.dropna())))
-    text = f"column {s.name!r} (dtype {s.dtype}) holds {present[:10]}"
-    as_text = [v for v in present if str(v) == str(value)]
-    if as_text and not (s == value).any():
-        text += (f"; {plain_scalar(value)!r} ({type(plain_scalar(value)).__name__}) matches {as_text[0]!r} "
-                 f"({type(as_text[0]).__name__}) only as text: pass {as_text[0]!r}")
-    return text
-
-
-def _where_mask(design: Design, where: dict | None) -> np.ndarray | None:
-    """Boolean mask of the respondents matching every ``{column: value}`` of ``where``.
-
-    Raises ``KeyError`` for an unknown column and ``ValueError`` naming, for each column,
-    the values present (and a type mismatch such as ``2025`` vs ``"2025"``) when the
-    selection is empty.
-    """
-    if not where:
-        return None
-    mask = np.ones(design.n, dtype=bool)
-    for col, value in where.items():
-        if col not in design.data.columns:
-            raise KeyError(f"where: {col!r} is not a column of the design's data")
-        mask &= (design.data[col] == value).to_numpy(dtype=bool, na_value=False)
-    if not mask.any():
-        hints = "; ".join(_values_hint(design.data[col], value) for col, value in where.items())
-        raise ValueError(f"where={plain_scalar(where)!r} selects no respondent: {hints}")
-    return mask
 
 
 def item_values(design: Design, column: str, statistic: str, *, top: int = 2) -> np.ndarray:
@@ -84,8 +52,7 @@ def item_values(design: Design, column: str, statistic: str, *, top: int = 2) ->
     -------
     numpy.ndarray
     """
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
+    check_choice(statistic, "statistic", STATISTICS)
     codes, cats = _ordered_codes(design, column)
     k = len(cats)
     if not (isinstance(top, (int, np.integer)) and 1 <= top <= k // 2):
@@ -116,7 +83,7 @@ def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
                                      respondents=n)
         used = interval_method(p, method)
     else:
-        q = _quantile(level, np.inf)
+        q = critical_value(level, np.inf)
         lo, hi, used = p - q * se, p + q * se, "wald"
     return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n, "method": used}
 
@@ -172,7 +139,7 @@ def item_statistics(design: Design, items: Sequence[str] | str, statistic: str =
     if isinstance(items, str):
         items = [items]
     rows = []
-    within = _where_mask(design, where)
+    within = design.where(where)
     groups = ([(None, within)] if by is None
               else [(g, m if within is None else m & within) for g, m in design.by(by).masks()])
     for item in items:
@@ -342,7 +309,7 @@ def likert_shares(design: Design, items: Sequence[str] | str, *, by: str | None 
     frames = []
     for item in items:
         _ordered_codes(design, item)
-        within = _where_mask(design, where)
+        within = design.where(where)
         if by is None:
             t = design.share(item, level=level, method=method, mask=within)
         else:

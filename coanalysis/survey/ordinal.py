@@ -22,19 +22,20 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from ..errors import ConvergenceError, plain_scalar
-from ..validation import check_choice, check_level
+from ..results import Result
+from ..validation import check_choice, check_level, require_columns
 from .design import Design
 
 __all__ = ["OrdinalResult", "ordinal_regression"]
 
 
-@dataclass
-class OrdinalResult:
+@dataclass(repr=False)
+class OrdinalResult(Result):
     """A fitted proportional-odds model.
 
     Attributes
     ----------
-    table : pandas.DataFrame
+    coefficients : pandas.DataFrame
         One row per predictor term: ``coef``, ``se``, ``z``, ``p_value``, ``ci_low``, ``ci_high``,
         ``odds_ratio`` (for the logit link).
     thresholds : pandas.Series
@@ -56,7 +57,7 @@ class OrdinalResult:
         inverse information for an unweighted fit, the design-based sandwich otherwise.
     """
 
-    table: pd.DataFrame
+    coefficients: pd.DataFrame
     thresholds: pd.Series
     loglik: float
     n: int
@@ -74,7 +75,28 @@ class OrdinalResult:
         return pd.Series(np.sqrt(np.diag(self.vcov.loc[self.thresholds.index, self.thresholds.index])),
                          index=self.thresholds.index, name="se")
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """:attr:`coefficients`: one row per predictor term."""
+        return self.coefficients
+
+    @property
+    def title(self) -> str:
+        """``"[Design-based o|O]rdinal <distr> regression of '<outcome>'"``."""
+        kind = "Design-based ordinal" if self.design_based else "Ordinal"
+        return f"{kind} {self.distr} regression of {self.outcome!r}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The likelihood and standard errors used, and the respondents dropped."""
+        if self.design_based:
+            return ("weighted pseudo-likelihood, linearised sandwich standard errors",
+                    f"{self.n_dropped} respondent(s) dropped for missing values, kept in the design")
+        return ("unweighted maximum likelihood",
+                f"{self.n_dropped} respondent(s) dropped for missing values")
+
     def summary(self) -> str:
+        """The model, its coefficients table and its thresholds, as text."""
         if self.design_based:
             head = (f"Design-based ordinal {self.distr} regression of {self.outcome!r} (weighted "
                     f"pseudo-likelihood, linearised sandwich SEs): n = {self.n} ({self.n_dropped} "
@@ -94,7 +116,7 @@ class OrdinalResult:
         terms = ", ".join(f"{t} {c:+.3f}" for t, c in self.table["coef"].items())
         kind = "design-based, " if self.design_based else ""
         ll = "pseudo-loglik" if self.design_based else "loglik"
-        return f"OrdinalResult({kind}{self.outcome!r} ~ {terms}; n={self.n}, {ll}={self.loglik:.3f})"
+        return f"<OrdinalResult: {kind}{self.outcome!r} ~ {terms}; n={self.n}, {ll}={self.loglik:.3f}>"
 
     def predict(self, data: pd.DataFrame) -> pd.DataFrame:
         """Predicted probability of each outcome category for new rows (same predictors)."""
@@ -394,9 +416,8 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     check_choice(distr, "distr", ("logit", "probit"))
     level = check_level(level)
     predictors = list(predictors)
-    missing = [c for c in [outcome, *predictors] if c not in data.columns]
-    if missing:
-        raise KeyError(f"columns not in data: {missing}")
+    require_columns(data, {"outcome": outcome, **{f"predictors[{i}]": c for i, c in enumerate(predictors)}},
+                    table="model data")
     if design is not None:
         _check_design(design, data)
     raw = data[outcome]

@@ -15,14 +15,18 @@ from scipy import stats
 
 from ..codebook import WHO5_ITEMS, WHO5_LEVELS
 from ..errors import DataError, Problem, plain_scalar
-from ..validation import check_choice, check_level
+from ..results import Result
+from ..validation import check_choice, check_level, require_columns
 
 __all__ = ["ReliabilityResult", "cronbach_alpha", "who5_score"]
 
 
-@dataclass(frozen=True)
-class ReliabilityResult:
+@dataclass(frozen=True, repr=False)
+class ReliabilityResult(Result):
     """Cronbach's alpha of a scale, with its Feldt confidence interval."""
+
+    #: :meth:`summary` starts with it.
+    title = "Cronbach's alpha"
 
     alpha: float
     ci: tuple[float, float]
@@ -38,18 +42,23 @@ class ReliabilityResult:
                               "level": self.level, "n": self.n, "k": self.k,
                               "nan_policy": self.nan_policy}])
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The interval's method and how missing answers were treated."""
+        return (f"{self.level:.0%} interval: Feldt (F distribution)",
+                f"missing answers: {self.nan_policy}")
+
     def summary(self) -> str:
-        return (f"Cronbach's alpha = {self.alpha:.4f} ({self.k} items, n = {self.n}, "
+        """One line: alpha, items, respondents, interval."""
+        return (f"{self.title} = {self.alpha:.4f} ({self.k} items, n = {self.n}, "
                 f"{self.nan_policy}); {self.level:.0%} Feldt CI [{self.ci[0]:.4f}, {self.ci[1]:.4f}]")
 
     def __repr__(self) -> str:
-        return f"ReliabilityResult({self.summary()})"
+        return f"<ReliabilityResult: {self.summary()}>"
 
 
 def _numeric_items(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
-    missing = [c for c in items if c not in data.columns]
-    if missing:
-        raise KeyError(f"items not in data: {missing}")
+    require_columns(data, list(items), table="items")
     out = {}
     for c in items:
         s = data[c]
