@@ -84,3 +84,28 @@ def ref() -> pd.Series:
     make_survey_reference.R), indexed by name."""
     path = Path(__file__).parent / "reference" / "survey_reference_values.csv"
     return pd.read_csv(path, comment="#").set_index("name")["value"]
+
+
+@pytest.fixture
+def check_result_contract():
+    """The check every results object must pass (coanalysis.results.Result): a DataFrame
+    ``table`` property, a non-empty ``title`` found in ``summary()`` text, a one-line repr, an
+    HTML display holding the title and a table, notes as texts."""
+    import html
+
+    from coanalysis.results import Result
+
+    def check(result):
+        assert isinstance(result, Result)
+        assert isinstance(type(result).table, property)
+        assert isinstance(result.table, pd.DataFrame)
+        title = result.title
+        assert isinstance(title, str) and title
+        text = result.summary()
+        assert isinstance(text, str) and title in text
+        assert "\n" not in repr(result) and repr(result).startswith(f"<{type(result).__name__}")
+        page = result._repr_html_()
+        assert html.escape(title) in page and "<table" in page
+        assert all(isinstance(n, str) for n in result.notes)
+
+    return check
