@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from coanalysis.errors import DataError
 from coanalysis.codebook import AGREEMENT_5, SATISFACTION_4, WHO5_FREQUENCY
 from coanalysis.loaders import parse_number, read_survey
-from coanalysis.loaders.survey import _parse_text_numbers, _plain_lines, _split_line
+from coanalysis.loaders.survey.fast import _parse_text_numbers, _plain_lines, _split_line
 
 SCALES = [SATISFACTION_4, AGREEMENT_5, WHO5_FREQUENCY]
 PROPERTY = settings(max_examples=150, deadline=None,
