@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 
 from ...errors import Problem
+from .._text import foreign_separator, line_of
 from ...spreadsheet import FORMULA_TRIGGERS
 from .schema import (DESCRIPTOR, _EXT, _INSEE, _PARTIAL_DATE, _SIREN, _SLUG, _SOURCE_ID, _URL,
                      _names)
@@ -272,7 +273,8 @@ def _check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
         problems.append(Problem(label, 1, None, None, "a header row", "the file is empty"))
         return table
     _, header = records[0]
-    separator = _foreign_separator(header)
+    foreign = foreign_separator(header, ",", candidates=",;\t")
+    separator = foreign[0] if foreign else None
     if separator is not None:
         problems.append(Problem(label, 1, None, separator, "comma-separated values",
                                 f"the separator looks like {separator!r}: save the file as "
@@ -350,23 +352,8 @@ def _decode_error(path: Path) -> tuple[int, bytes, str]:
                     "encoding of a spreadsheet's CSV export"
         except UnicodeDecodeError:
             guess = ""
-        return data[:err.start].count(b"\n") + 1, bad, guess
+        return line_of(data, err.start), bad, guess
     raise AssertionError("_decode_error called on a valid UTF-8 file")  # pragma: no cover
-
-
-def _foreign_separator(header: list[str]) -> str | None:
-    """The separator the header seems to use when it is not a comma (';' or a tab), else None.
-
-    A comma-separated header of several columns is split by the csv reader; one
-    read as a single field holding ';' or a tab was written with another separator
-    (a French spreadsheet writes ';').
-    """
-    if len(header) != 1:
-        return None
-    counts = {sep: header[0].count(sep) for sep in (";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else None
-
 
 def _required_hint(name: str) -> str:
     if name in {"evidence", "source_id", "source_url"}:
