@@ -21,59 +21,33 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from coanalysis import codebook  # noqa: E402
 
-#: Columns of the tables built by ``make_casebase`` and the vocabulary of each coded column.
-_TABLE_COLUMNS = {
-    "conditions": (("case_id", None), ("condition", codebook.CONDITIONS), ("score", "Float64")),
-    "outcomes": (("case_id", None), ("outcome", codebook.OUTCOMES), ("score", "Float64")),
-    "participation": (("case_id", None), ("actor", codebook.ACTORS), ("stage", codebook.STAGES),
-                      ("level", "Int64")),
-    "flows": (("case_id", None), ("from_actor", codebook.ACTORS), ("to_actor", codebook.ACTORS),
-              ("channel", None)),
+#: Columns of the rows given to ``make_casebase``, per table.
+_ROW_COLUMNS = {
+    "conditions": ("case_id", "condition", "score"),
+    "outcomes": ("case_id", "outcome", "score"),
+    "participation": ("case_id", "actor", "stage", "level"),
+    "flows": ("case_id", "from_actor", "to_actor", "channel"),
 }
-_CASE_VOCABULARIES = {"corpus": codebook.CORPORA, "collectivity_type": codebook.COLLECTIVITY_TYPES,
-                      "domain": codebook.DOMAINS}
-
-
-def _typed_table(name, rows):
-    spec = _TABLE_COLUMNS[name]
-    table = pd.DataFrame(list(rows), columns=[column for column, _ in spec])
-    for column, kind in spec:
-        if kind is None:
-            table[column] = table[column].astype("string")
-        elif isinstance(kind, codebook.Vocabulary):
-            table[column] = pd.Categorical(table[column], dtype=kind.dtype())
-        else:
-            table[column] = pd.array(table[column].tolist(), dtype=kind)
-    return table
 
 
 @pytest.fixture
 def make_casebase():
-    """Build a CaseBase typed as ``load_casebase()`` types it, from plain rows (None = NA).
+    """Build a CaseBase from plain rows (None = NA), typed by ``CaseBase.from_frames`` exactly as
+    ``load_casebase()`` types the files (undeclared columns all NA).
 
     ``make_casebase(["a", "b"], conditions=[("a", "experimenter", 1.0)], ...,
-    corpus=[...], population=[...])``: keyword columns of ``cases`` named after a
-    codebook vocabulary become ordered categoricals, ``population`` ``Int64``.
+    corpus=[...], population=[...])``: rows of each table in the order of ``_ROW_COLUMNS``;
+    keyword arguments are columns of ``cases``.
     """
     from coanalysis.loaders import CaseBase
 
     def build(case_ids, *, conditions=(), outcomes=(), participation=(), flows=(), **case_columns):
-        cases = pd.DataFrame({"case_id": pd.array(list(case_ids), dtype="string")})
-        for column, values in case_columns.items():
-            if column in _CASE_VOCABULARIES:
-                cases[column] = pd.Categorical(values, dtype=_CASE_VOCABULARIES[column].dtype())
-            elif column == "population":
-                cases[column] = pd.array(values, dtype="Int64")
-            else:
-                cases[column] = pd.array(values, dtype="string")
-        return CaseBase(cases=cases,
-                        conditions=_typed_table("conditions", conditions),
-                        outcomes=_typed_table("outcomes", outcomes),
-                        participation=_typed_table("participation", participation),
-                        flows=_typed_table("flows", flows),
-                        sources=pd.DataFrame(), codings={}, path=None)
+        cases = pd.DataFrame({"case_id": list(case_ids), **case_columns})
+        tables = {name: pd.DataFrame(list(rows), columns=list(_ROW_COLUMNS[name]))
+                  for name, rows in (("conditions", conditions), ("outcomes", outcomes),
+                                     ("participation", participation), ("flows", flows))}
+        return CaseBase.from_frames(cases, **tables)
 
     return build
 

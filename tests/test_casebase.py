@@ -211,12 +211,14 @@ def test_valid_fixture_has_no_problem_and_loads_typed(package):
     assert cb.codings["coder_b_outcomes"]["source_url"].iloc[0] == "https://example.org/a"
 
 
-def test_repr_summary_and_labels(package):
+def test_repr_summary_and_labels(package, check_result_contract):
     cb = load_casebase(package)
+    check_result_contract(cb)
     text = repr(cb)
-    assert "2 cases (1 ost2019, 1 comparables)" in text
-    assert "participation 3" in text
-    summary = cb.summary().set_index("resource")
+    assert "\n" not in text and "2 cas (1 ost2019, 1 comparables)" in text
+    assert "\nparticipation     3 " in "\n" + "\n".join(
+        line.strip() for line in cb.summary().splitlines())
+    summary = cb.table.set_index("resource")
     assert summary.loc["conditions", "rows"] == 26
     assert summary.loc["conditions", "coded"] + summary.loc["conditions", "na"] == 26
     assert summary.loc["participation", "coded"] == 3
@@ -234,7 +236,7 @@ def test_repr_summary_and_labels(package):
     with pytest.raises(ValueError, match="lang"):
         cb.labelled("cases", "de")
     with pytest.raises(KeyError, match="resource"):
-        cb.table("nope")
+        cb.resource("nope")
 
 
 def test_default_path_is_data_dir(package, monkeypatch):
@@ -785,3 +787,24 @@ def test_numbers_beyond_the_machine_range_are_cell_errors(package):
     assert "range of a float" in _single(problems, "conditions.csv", 3, "score").hint
     with pytest.raises(DataError):
         load_casebase(package)
+
+
+def test_from_frames_types_as_the_loader_does(package):
+    """A round trip: the loaded tables, given back as plain object columns, come out of
+    ``from_frames`` with the loader's dtypes and values."""
+    cb = load_casebase(package)
+    plain = {name: getattr(cb, name).astype(object) for name in cbmod.CASEBASE_TABLES}
+    again = CaseBase.from_frames(plain.pop("cases"), **plain,
+                                 codings={k: v.astype(object) for k, v in cb.codings.items()})
+    for name in (*cbmod.CASEBASE_TABLES, *cb.codings):
+        pd.testing.assert_frame_equal(again.resource(name), cb.resource(name), obj=name)
+
+
+def test_from_frames_rejects_what_the_schema_does_not_declare():
+    with pytest.raises(ValueError, match=r"conditions\.condition: \['experimentation'\]"):
+        CaseBase.from_frames(pd.DataFrame({"case_id": ["a"]}), conditions=pd.DataFrame(
+            {"case_id": ["a"], "condition": ["experimentation"], "score": [1.0]}))
+    with pytest.raises(ValueError, match=r"cases: columns \['nom'\] are not declared"):
+        CaseBase.from_frames(pd.DataFrame({"case_id": ["a"], "nom": ["A"]}))
+    with pytest.raises(ValueError, match="not resources of the case base"):
+        CaseBase.from_frames(pd.DataFrame({"case_id": ["a"]}), codings={"coder_z": pd.DataFrame()})

@@ -68,7 +68,7 @@ def test_the_five_study_cases_and_the_comparables(cb):
 def test_every_coded_value_is_sourced(cb):
     for name, value in (("participation", "level"), ("conditions", "score"),
                         ("outcomes", "score")):
-        df = cb.table(name)
+        df = cb.resource(name)
         coded = df[df[value].notna()]
         assert len(coded) > 0, name
         assert coded["evidence"].str.strip().str.len().gt(0).all(), name

@@ -339,7 +339,7 @@ def test_profiles_name_the_unknown_conditions_and_cases(make_casebase):
     base = make_casebase(["a"], conditions=[("a", "experimenter", 1.0)])
     # a condition outside the codebook (plain strings, as a hand-made table would hold)
     bad_term = base.conditions.astype({"condition": "string"})
-    bad_term.loc[len(bad_term)] = ["a", "experimentation", 0.67]
+    bad_term.loc[len(bad_term), ["case_id", "condition", "score"]] = ["a", "experimentation", 0.67]
     with pytest.raises(ValueError, match="experimentation"):
         condition_profile(bad_term)
     with pytest.raises(ValueError, match="experimentation"):
@@ -356,7 +356,7 @@ def test_profiles_name_the_unknown_conditions_and_cases(make_casebase):
 def test_outcome_profile_names_unknown_outcomes(make_casebase):
     table = make_casebase(["a"], outcomes=[("a", "perennisation", 1.0)]).outcomes
     table = table.astype({"outcome": "string"})
-    table.loc[len(table)] = ["a", "bonheur", 1.0]
+    table.loc[len(table), ["case_id", "outcome", "score"]] = ["a", "bonheur", 1.0]
     with pytest.raises(ValueError, match="bonheur"):
         outcome_profile(table)
 
@@ -364,7 +364,7 @@ def test_outcome_profile_names_unknown_outcomes(make_casebase):
 def test_participation_names_unknown_actors_and_cases(make_casebase):
     good = make_casebase(["a"], participation=[("a", "usagers", "diagnostic", 3)])
     part = good.participation.astype({"actor": "string"})
-    part.loc[len(part)] = ["a", "citoyens", "diagnostic", 4]
+    part.loc[len(part), ["case_id", "actor", "stage", "level"]] = ["a", "citoyens", "diagnostic", 4]
     with pytest.raises(ValueError, match="citoyens"):
         participation_depth(part)
     with pytest.raises(ValueError, match="citoyens"):
@@ -400,7 +400,7 @@ def test_missing_columns_raise_dataerror_naming_them(cb):
     with pytest.raises(DataError, match="'to_actor'"):
         voice_distance(cb.flows.drop(columns="to_actor"))
     with pytest.raises(DataError, match="'direct'"):
-        channel_counts(cb.flows)
+        channel_counts(cb.flows.drop(columns="direct"))
     broken = CaseBase(cases=cb.cases, participation=cb.participation,
                       conditions=cb.conditions.drop(columns="score"), outcomes=cb.outcomes,
                       flows=cb.flows, sources=cb.sources, codings={}, path=None)

@@ -64,6 +64,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "drop_reason": ("NA ou non codé\u00a0: {}", "NA or not coded: {}"),
     "run_number": ("réglage {}", "run {}"),
     "no_pri": ("sans PRI", "no PRI"),
+    # --- the loaded case base (CaseBase.title)
+    "casebase_title": ("Base de cas\u00a0: {n} cas ({by_corpus})", "Case base: {n} cases ({by_corpus})"),
     # --- exported figures
     "simulated_data": ("Données simulées", "Simulated data"),
     "yes": ("oui", "yes"),

@@ -15,10 +15,13 @@ from typing import Any
 import pandas as pd
 
 from ... import codebook
+from ...codebook.interface import word
+from ...errors import is_missing
+from ...results import Result
 from ...text import Lang, check_lang
 from ...errors import DataError, Problem
 from ...paths import data_dir
-from .schema import CASEBASE_TABLES, _EXT, _check_descriptor, _read_descriptor
+from .schema import CASEBASE_TABLES, _EXT, casebase_datapackage, _check_descriptor, _read_descriptor
 from .checks import (_Table, _check_all_combinations, _check_foreign_keys, _check_rules,
                      _check_table, _check_unique_keys)
 from .reconcile import _check_matches, _check_reconciliation
@@ -55,7 +58,9 @@ def read_resources(names: tuple[str, ...] | list[str],
 
     Examples
     --------
-    >>> frames, problems = read_resources(["cases", "sources"])   # doctest: +SKIP
+    >>> frames, problems = read_resources(["cases", "sources"])
+    >>> problems, frames["cases"].index.name, int(frames["cases"].index[0])
+    ([], 'line', 2)
     """
     tables, _, problems = _check_package(path, tuple(names))
     frames = {name: _frame(t).set_axis(pd.Index(t.lines, name="line", dtype="int64"))
@@ -151,8 +156,11 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
 
     Examples
     --------
-    >>> problems = validate_casebase()          # doctest: +SKIP
-    >>> print("\\n".join(map(str, problems)))    # doctest: +SKIP
+    >>> validate_casebase()                     # the shipped case base
+    []
+    >>> problems = validate_casebase("no/such/folder")
+    >>> problems[0].hint
+    'the folder does not exist'
     """
     return _check_package(path)[2]
 
@@ -162,7 +170,7 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
 # --------------------------------------------------------------------------------------
 
 @dataclass(repr=False)
-class CaseBase:
+class CaseBase(Result):
     """The validated case base: one typed DataFrame per resource.
 
     Attributes
@@ -180,8 +188,22 @@ class CaseBase:
         ``reconciliation``, the log of how each disagreement on conditions and outcomes
         was settled, and ``reconciliation_participation``, the same for participation
         levels (one row per disagreement).
-    path : Path
-        Folder the package was read from.
+    path : Path or None
+        Folder the package was read from (None for a case base built by :meth:`from_frames`).
+
+    Notes
+    -----
+    A results object (:class:`coanalysis.results.Result`): ``table`` counts each resource
+    (rows, cases covered, coded and NA values), ``summary()`` prints it under a title giving the
+    cases by corpus, and JupyterLab shows it as a titled table.
+
+    Examples
+    --------
+    >>> cb = load_casebase()
+    >>> cb.resource("cases") is cb.cases
+    True
+    >>> int(cb.table.set_index("resource").loc["cases", "rows"]) == len(cb.cases)
+    True
     """
 
     cases: pd.DataFrame
@@ -191,17 +213,69 @@ class CaseBase:
     flows: pd.DataFrame
     sources: pd.DataFrame
     codings: dict[str, pd.DataFrame]
-    path: Path
+    path: Path | None
 
-    def __repr__(self) -> str:
-        corpus = self.cases["corpus"].value_counts(sort=False)
-        by_corpus = ", ".join(f"{n} {c}" for c, n in corpus.items())
-        tables = ", ".join(f"{name} {len(getattr(self, name))}" for name in CASEBASE_TABLES[1:])
-        return (f"CaseBase({len(self.cases)} cases ({by_corpus}); rows: {tables}; "
-                f"codings: {', '.join(self.codings) or 'none'})")
+    @classmethod
+    def from_frames(cls, cases: pd.DataFrame, *, participation: pd.DataFrame | None = None,
+                    conditions: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
+                    flows: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
+                    codings: dict[str, pd.DataFrame] | None = None) -> "CaseBase":
+        """A case base from DataFrames of plain values, typed exactly as :func:`load_casebase`
+        types the files.
 
-    def table(self, name: str) -> pd.DataFrame:
-        """One resource by name (a main table or a coding)."""
+        Each frame gets the columns of its resource in ``datapackage.json``
+        (:func:`casebase_datapackage`), in order and with the loader's dtypes; a column left out
+        is all NA, a table left out is empty. Nothing else is checked (use
+        :func:`validate_casebase` on files for that): this is for tests, examples and
+        simulations that need a small case base typed as the real one.
+
+        Parameters
+        ----------
+        cases : DataFrame
+            At least ``case_id``.
+        participation, conditions, outcomes, flows, sources : DataFrame, optional
+            Rows of these tables (None = NA in any cell).
+        codings : dict of str to DataFrame, optional
+            Resources of ``codings/`` by name (``"coder_a_conditions"``...).
+
+        Raises
+        ------
+        ValueError
+            A column the resource does not declare, a resource name that does not exist, or a
+            value outside the codebook vocabulary of its column (naming the column, the value
+            and the allowed slugs).
+
+        Examples
+        --------
+        >>> cb = CaseBase.from_frames(
+        ...     pd.DataFrame({"case_id": ["a"], "corpus": ["ost2019"]}),
+        ...     conditions=pd.DataFrame({"case_id": ["a"], "condition": ["experimenter"],
+        ...                              "score": [1.0]}))
+        >>> cb.conditions.dtypes["score"], cb.conditions["condition"].dtype.ordered
+        (Float64Dtype(), True)
+        >>> len(cb.outcomes), list(cb.cases.columns)[:3]
+        (0, ['case_id', 'name', 'corpus'])
+        """
+        schemas = {r["name"]: r["schema"] for r in casebase_datapackage()["resources"]}
+        given = {"cases": cases, "participation": participation, "conditions": conditions,
+                 "outcomes": outcomes, "flows": flows, "sources": sources}
+        unknown = [name for name in (codings or {}) if name not in schemas]
+        if unknown:
+            raise ValueError(f"{unknown} are not resources of the case base; expected among "
+                             f"{sorted(n for n in schemas if n not in CASEBASE_TABLES)}")
+        typed = {name: _typed_frame(name, frame, schemas[name]) for name, frame in given.items()}
+        return cls(**typed, path=None,
+                   codings={name: _typed_frame(name, frame, schemas[name])
+                            for name, frame in (codings or {}).items()})
+
+    def resource(self, name: str) -> pd.DataFrame:
+        """One resource by name: a main table (``"cases"``...) or a coding (``"coder_a_conditions"``...).
+
+        Raises
+        ------
+        KeyError
+            Naming the resources there are.
+        """
         if name in CASEBASE_TABLES:
             return getattr(self, name)
         if name in self.codings:
@@ -209,15 +283,23 @@ class CaseBase:
         raise KeyError(f"{name!r} is not a resource of the case base; expected one of "
                        f"{list(CASEBASE_TABLES) + list(self.codings)}")
 
-    def summary(self) -> pd.DataFrame:
-        """One row per resource: rows, cases covered, coded values and NA values.
+    @property
+    def title(self) -> str:
+        """The number of cases, by corpus, in the default language."""
+        corpus = self.cases["corpus"].value_counts(sort=False) if "corpus" in self.cases else {}
+        by_corpus = ", ".join(f"{n} {c}" for c, n in corpus.items() if n)
+        return word("casebase_title").format(n=len(self.cases), by_corpus=by_corpus or "-")
 
-        ``coded``/``na`` count the ``level`` or ``score`` cells of the coded
-        tables (empty for the others).
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per resource: ``resource``, ``rows``, ``cases`` covered, ``coded`` and ``na``.
+
+        ``coded``/``na`` count the ``level`` or ``score`` cells of the coded tables (NA for the
+        others); ``cases`` is NA for a table without ``case_id``.
         """
         rows = []
         for name in (*CASEBASE_TABLES, *self.codings):
-            df = self.table(name)
+            df = self.resource(name)
             value = "level" if "level" in df.columns else (
                 "score" if "score" in df.columns else None)
             rows.append({
@@ -228,6 +310,7 @@ class CaseBase:
                 "na": int(df[value].isna().sum()) if value else pd.NA,
             })
         out = pd.DataFrame(rows)
+        out["rows"] = out["rows"].astype("int64")
         for col in ("cases", "coded", "na"):
             out[col] = out[col].astype("Int64")
         return out
@@ -257,8 +340,10 @@ class CaseBase:
 
         Examples
         --------
-        >>> cb = load_casebase()                                   # doctest: +SKIP
-        >>> metrics.coconstruction_index(cb.as_coded_by("coder_b"))  # doctest: +SKIP
+        >>> cb = load_casebase()
+        >>> b = cb.as_coded_by("coder_b")
+        >>> b.conditions is cb.codings["coder_b_conditions"], b.cases is cb.cases
+        (True, True)
         """
         tables = ("conditions", "outcomes", "participation")
         coders = sorted({n.rsplit("_", 1)[0] for n in self.codings
@@ -268,14 +353,21 @@ class CaseBase:
             raise KeyError(f"{coder!r} has no coding of {missing}; coders available: {coders}")
         return replace(self, **{t: self.codings[f"{coder}_{t}"] for t in tables})
 
-    def labelled(self, name: str, lang: Lang = "fr") -> pd.DataFrame:
-        """A copy of a resource with codebook slugs replaced by French or English labels.
+    def labelled(self, name: str, lang: Lang | None = None) -> pd.DataFrame:
+        """A copy of a resource with codebook slugs replaced by French or English labels
+        (``lang=None``: :func:`coanalysis.text.default_lang`).
 
         The categorical columns keep their codebook order; only their categories
         are renamed.
+
+        Examples
+        --------
+        >>> cb = load_casebase()
+        >>> cb.labelled("conditions", "en")["condition"].cat.categories[0]
+        'Strong political sponsorship'
         """
-        check_lang(lang)
-        df = self.table(name).copy()
+        lang = check_lang(lang)
+        df = self.resource(name).copy()
         for col in df.columns:
             vocab = _COLUMN_VOCAB.get(col)
             if vocab is not None and isinstance(df[col].dtype, pd.CategoricalDtype):
@@ -297,28 +389,56 @@ _COLUMN_VOCAB: dict[str, codebook.Vocabulary] = {
 }
 
 
+def _column(values: list, fdef: dict) -> Any:
+    """The loader's typed column of one field: vocabulary -> ordered categorical over the
+    codebook slugs, integer -> Int64, number -> Float64, boolean, date -> datetime, list ->
+    string joined by its delimiter (values given as lists), else string."""
+    ftype = fdef.get("type", "string")
+    vocab = codebook.VOCABULARIES.get(fdef.get(_EXT + "vocabulary"))  # unknown: reported
+    if vocab is not None:
+        return pd.Categorical(values, dtype=vocab.dtype())
+    if ftype == "integer":
+        return pd.array(values, dtype="Int64")
+    if ftype == "number":
+        return pd.array(values, dtype="Float64")
+    if ftype == "boolean":
+        return pd.array(values, dtype="boolean")
+    if ftype == "date":
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    if ftype == "list":
+        joined = [v if v is None or isinstance(v, str) else fdef.get("delimiter", ",").join(v)
+                  for v in values]
+        return pd.array(joined, dtype="string")
+    return pd.array(values, dtype="string")
+
+
 def _frame(table: _Table) -> pd.DataFrame:
+    return pd.DataFrame({fdef["name"]: _column([row.get(fdef["name"]) for row in table.rows], fdef)
+                         for fdef in table.schema["fields"]})
+
+
+def _typed_frame(name: str, frame: pd.DataFrame | None, schema: dict) -> pd.DataFrame:
+    """``frame`` (None: no rows) with the columns of resource ``name``, typed as the loader types
+    them; see :meth:`CaseBase.from_frames`."""
+    fields = schema["fields"]
+    declared = [f["name"] for f in fields]
+    frame = pd.DataFrame(columns=declared) if frame is None else frame
+    extra = [c for c in frame.columns if c not in declared]
+    if extra:
+        raise ValueError(f"{name}: columns {extra} are not declared; the resource has {declared}")
+    n = len(frame)
     columns: dict[str, Any] = {}
-    for fdef in table.schema["fields"]:
-        name = fdef["name"]
-        values = [row.get(name) for row in table.rows]
-        ftype = fdef.get("type", "string")
-        vocab = codebook.VOCABULARIES.get(fdef.get(_EXT + "vocabulary"))  # unknown: reported
+    for fdef in fields:
+        col = fdef["name"]
+        values = ([None if is_missing(v) else v for v in frame[col].tolist()]
+                  if col in frame.columns else [None] * n)
+        vocab = codebook.VOCABULARIES.get(fdef.get(_EXT + "vocabulary"))
         if vocab is not None:
-            columns[name] = pd.Categorical(values, dtype=vocab.dtype())
-        elif ftype == "integer":
-            columns[name] = pd.array(values, dtype="Int64")
-        elif ftype == "number":
-            columns[name] = pd.array(values, dtype="Float64")
-        elif ftype == "boolean":
-            columns[name] = pd.array(values, dtype="boolean")
-        elif ftype == "date":
-            columns[name] = pd.to_datetime(pd.Series(values, dtype="object"))
-        elif ftype == "list":
-            joined = [None if v is None else fdef.get("delimiter", ",").join(v) for v in values]
-            columns[name] = pd.array(joined, dtype="string")
-        else:
-            columns[name] = pd.array(values, dtype="string")
+            outside = sorted({v for v in values if v is not None} - set(vocab.slugs))
+            if outside:
+                raise ValueError(f"{name}.{col}: {outside} are not slugs of the codebook; "
+                                 f"expected one of {list(vocab.slugs)}")
+        columns[col] = _column(values, fdef)
     return pd.DataFrame(columns)
 
 
@@ -348,8 +468,10 @@ def load_casebase(path: str | Path | None = None) -> CaseBase:
 
     Examples
     --------
-    >>> cb = load_casebase()                                  # doctest: +SKIP
-    >>> cb.conditions.query("condition == 'experimenter'")   # doctest: +SKIP
+    >>> cb = load_casebase()
+    >>> experiment = cb.conditions.query("condition == 'experimenter'")
+    >>> len(experiment) == len(cb.cases)                 # one row per case
+    True
     """
     tables, _, problems = _check_package(path)
     folder = Path(path) if path is not None else data_dir() / "cases"
