@@ -36,17 +36,21 @@ def main() -> None:
 @click.option("--figures", "figures", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the notebooks export their figures and the gallery is written "
                    "(default: the project's figures/, or figures/ beside a folder of your own).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Kernels run at once (default: the number of cores); --jobs 1 runs the "
+                   "notebooks one after the other, for notebooks that read each other's files.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, folder: Path | None,
-              figures: Path | None, quiet: bool) -> None:
-    """Run every notebook in numeric order (fresh kernel each) and rebuild figures/."""
+              figures: Path | None, jobs: int | None, quiet: bool) -> None:
+    """Run every notebook (a fresh kernel each, several at once) and rebuild figures/; the
+    notebooks are reported in numeric order."""
     from .paths import project_root
     from .reproduce import NotebookFailure, reproduce as run
 
     html_dir = project_root() / "build" / "html" if html else None
     try:
         report = run(folder, only=only, lang=lang, save_notebooks=save_notebooks, html_dir=html_dir,
-                     figures=figures, progress=not quiet, echo=click.echo)
+                     figures=figures, jobs=jobs, progress=not quiet, echo=click.echo)
     except NotebookFailure as exc:
         click.echo(f"ERREUR / ERROR — {exc}", err=True)
         sys.exit(1)

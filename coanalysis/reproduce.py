@@ -1,26 +1,31 @@
-"""Run every numbered notebook in order, each in a fresh kernel, to rebuild ``figures/``.
+"""Run every numbered notebook, each in a fresh kernel, to rebuild ``figures/``.
 
-The engine behind ``coanalysis reproduce``: progress and time per notebook,
-stop at the first failure naming the notebook, the cell and the error.
+The engine behind ``coanalysis reproduce``: progress and time per notebook, reported in numeric
+order; several kernels at once (``jobs``, default the number of cores: the project's notebooks are
+independent of each other); stop at the first failure naming the notebook, the cell and the error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
+
+import pandas as pd
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from .text import check_lang
 from .errors import CoanalysisError
 from .paths import gallery_dir, notebooks_dir
+from .results import Result
+from .text import check_lang
+from .validation import check_int
 
 __all__ = [
     "NotebookFailure",
@@ -29,6 +34,7 @@ __all__ = [
     "find_notebooks",
     "run_notebook",
     "reproduce",
+    "default_jobs",
 ]
 
 _NUMBERED = re.compile(r"^(\d+)_.*\.ipynb$")
@@ -61,24 +67,51 @@ class NotebookRun:
     code_cells: int
 
 
-@dataclass
-class ReproduceReport:
-    """All notebook runs of one ``reproduce`` call."""
+@dataclass(repr=False)
+class ReproduceReport(Result):
+    """All notebook runs of one ``reproduce`` call, in numeric order.
+
+    ``seconds`` adds the notebooks' times; ``wall_seconds`` is the time the call took (less than
+    ``seconds`` when ``jobs`` kernels ran at once). ``table``: one row per notebook.
+    """
 
     runs: list[NotebookRun] = field(default_factory=list)
+    jobs: int = 1
+    wall_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:
         return sum(r.seconds for r in self.runs)
 
+    @property
+    def title(self) -> str:
+        plural = "s" if len(self.runs) != 1 else ""
+        return (f"{len(self.runs)} notebook{plural} in {self.wall_seconds:.1f} s "
+                f"({self.jobs} kernel{'s' if self.jobs != 1 else ''} at once)")
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame({"notebook": [r.path.name for r in self.runs],
+                             "seconds": [round(r.seconds, 1) for r in self.runs],
+                             "code_cells": [r.code_cells for r in self.runs]})
+
     def summary(self) -> str:
-        lines = [f"{r.path.name:<40} {r.seconds:7.1f} s  ({r.code_cells} code cells)" for r in self.runs]
+        lines = [self.title]
+        lines += [f"{r.path.name:<40} {r.seconds:7.1f} s  ({r.code_cells} code cells)" for r in self.runs]
         plural = "s" if len(self.runs) != 1 else ""
         lines.append(f"{'total':<40} {self.seconds:7.1f} s  ({len(self.runs)} notebook{plural})")
+        if self.jobs > 1:
+            lines.append(f"{'wall time':<40} {self.wall_seconds:7.1f} s  ({self.jobs} kernels at once)")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"ReproduceReport({len(self.runs)} notebooks, {self.seconds:.1f} s)"
+
+def default_jobs() -> int:
+    """Kernels run at once by default: the cores this process may use (``os.sched_getaffinity``
+    where the system has it, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def find_notebooks(folder: str | Path | None = None, only: str | None = None) -> list[Path]:
@@ -101,20 +134,6 @@ def find_notebooks(folder: str | Path | None = None, only: str | None = None) ->
     return paths
 
 
-@contextmanager
-def _env(**values: str) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _failed_cell(nb) -> tuple[int | None, str]:
     """1-based index among code cells of the first cell with an error output, and its source."""
     number = 0
@@ -127,23 +146,7 @@ def _failed_cell(nb) -> tuple[int | None, str]:
     return None, ""
 
 
-def run_notebook(
-    path: str | Path,
-    *,
-    lang: str = "fr",
-    timeout: int = 1200,
-    kernel_name: str = "python3",
-    figures: str | Path | None = None,
-) -> tuple[nbformat.NotebookNode, float]:
-    """Execute one notebook in a fresh kernel, its own folder as working directory.
-
-    ``figures`` is where the notebook's ``export_figure`` calls write (passed as
-    ``COANALYSIS_FIGURES``; default: the notebook's working directory).
-    Returns the executed notebook (not written to disk) and the time taken.
-    Raises :class:`NotebookFailure` naming the notebook and the code cell
-    (1-based, counting code cells only) whose execution failed.
-    """
-    path = Path(path)
+def _client(path: Path, timeout: int, kernel_name: str) -> tuple[nbformat.NotebookNode, NotebookClient]:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -154,21 +157,111 @@ def run_notebook(
         # The kernel listens on loopback only; its warning about unencrypted TCP is noise here.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    start = time.perf_counter()
-    env = {"COANALYSIS_LANG": check_lang(lang), "PYTHONHASHSEED": "0"}
+    return nb, client
+
+
+def _kernel_env(lang: str, figures: str | Path | None) -> dict[str, str]:
+    """The kernel's environment: this process's, plus the language, a fixed hash seed and the
+    figures folder (given to the kernel only: ``os.environ`` is never changed, so kernels started
+    at once cannot see each other's settings)."""
+    env = {**os.environ, "COANALYSIS_LANG": check_lang(lang), "PYTHONHASHSEED": "0"}
     if figures is not None:
         env["COANALYSIS_FIGURES"] = str(Path(figures).resolve())
-    with _env(**env):
-        try:
-            client.execute()
-        except CellTimeoutError as exc:
-            cell, source = _failed_cell(nb)
-            raise NotebookFailure(path, cell, f"timed out after {timeout} s ({exc})", source) from None
-        except CellExecutionError as exc:
-            cell, source = _failed_cell(nb)
-            message = f"{exc.ename}: {exc.evalue}" if getattr(exc, "ename", None) else str(exc)
-            raise NotebookFailure(path, cell, message, source) from None
+    return env
+
+
+def _failure(path: Path, nb, exc: Exception, timeout: int) -> NotebookFailure:
+    cell, source = _failed_cell(nb)
+    if isinstance(exc, CellTimeoutError):
+        return NotebookFailure(path, cell, f"timed out after {timeout} s ({exc})", source)
+    message = f"{exc.ename}: {exc.evalue}" if getattr(exc, "ename", None) else str(exc)
+    return NotebookFailure(path, cell, message, source)
+
+
+def run_notebook(
+    path: str | Path,
+    *,
+    lang: str = "fr",
+    timeout: int = 1200,
+    kernel_name: str = "python3",
+    figures: str | Path | None = None,
+) -> tuple[nbformat.NotebookNode, float]:
+    """Execute one notebook in a fresh kernel, its own folder as working directory.
+
+    ``figures`` is where the notebook's ``export_figure`` calls write (passed to the kernel as
+    ``COANALYSIS_FIGURES``; default: the notebook's working directory).
+    Returns the executed notebook (not written to disk) and the time taken.
+    Raises :class:`NotebookFailure` naming the notebook and the code cell
+    (1-based, counting code cells only) whose execution failed.
+    """
+    path = Path(path)
+    nb, client = _client(path, timeout, kernel_name)
+    start = time.perf_counter()
+    try:
+        client.execute(env=_kernel_env(lang, figures))
+    except (CellTimeoutError, CellExecutionError) as exc:
+        raise _failure(path, nb, exc, timeout) from None
     return nb, time.perf_counter() - start
+
+
+async def _run_notebook_async(path: Path, *, lang: str, figures: str | Path | None,
+                              timeout: int = 1200, kernel_name: str = "python3",
+                              ) -> tuple[nbformat.NotebookNode, float]:
+    """:func:`run_notebook` as a coroutine, so that several kernels run at once."""
+    nb, client = _client(path, timeout, kernel_name)
+    start = time.perf_counter()
+    try:
+        await client.async_execute(env=_kernel_env(lang, figures))
+    except (CellTimeoutError, CellExecutionError) as exc:
+        raise _failure(path, nb, exc, timeout) from None
+    return nb, time.perf_counter() - start
+
+
+def _run_coroutine(coroutine):
+    """Run ``coroutine`` to its end: in this thread, or, when an event loop already runs here
+    (``reproduce`` called from a notebook), in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _run_all(paths: list[Path], jobs: int, lang: str, figures: Path,
+                   done: Callable[[Path, nbformat.NotebookNode, float], None]) -> None:
+    """Run ``paths`` with at most ``jobs`` kernels at once; call ``done`` in the order of
+    ``paths``. After a failure no further notebook starts; the ones running are awaited, then the
+    first failure in order is raised."""
+    gate = asyncio.Semaphore(jobs)
+    failed = asyncio.Event()
+
+    async def one(path: Path):
+        async with gate:
+            if failed.is_set():
+                return None
+            try:
+                return await _run_notebook_async(path, lang=lang, figures=figures)
+            except NotebookFailure:
+                failed.set()
+                raise
+
+    tasks = [asyncio.ensure_future(one(p)) for p in paths]
+    try:
+        for path, task in zip(paths, tasks):
+            try:
+                result = await task
+            except NotebookFailure:
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+            if result is None:  # not started: an earlier notebook failed  # pragma: no cover
+                continue
+            done(path, *result)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 def _write_html(nb, destination: Path) -> None:
@@ -187,10 +280,12 @@ def reproduce(
     save_notebooks: bool = False,
     html_dir: str | Path | None = None,
     figures: str | Path | None = None,
+    jobs: int | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = print,
 ) -> ReproduceReport:
-    """Execute the numbered notebooks of ``folder`` in numeric order, then write the gallery.
+    """Execute the numbered notebooks of ``folder``, report them in numeric order, then write the
+    gallery.
 
     Parameters
     ----------
@@ -209,13 +304,19 @@ def reproduce(
         (``README.md``) is regenerated at the end. Defaults to the project's
         ``figures/`` (``figures/en/`` in English) for the project's notebooks, and
         to ``figures/`` beside the folder for a folder of one's own.
+    jobs : int, optional
+        Kernels run at once (default :func:`default_jobs`, the number of cores). With more than
+        one, the notebooks must not depend on each other's files (the project's do not); the
+        outputs, figures and messages are the same as with ``jobs=1``, in the same order.
     progress : bool
         Show a progress bar (on stderr, when it is a terminal).
 
     Raises
     ------
     NotebookFailure
-        At the first failing notebook; its ``report`` attribute holds the runs that passed.
+        At the first failing notebook in numeric order; its ``report`` attribute holds the runs
+        before it. With ``jobs=1`` no later notebook runs; with more, none starts after the
+        failure is seen.
     """
     from tqdm.auto import tqdm
 
@@ -229,17 +330,15 @@ def reproduce(
         figures = Path(folder).resolve().parent / "figures" if own else gallery_dir(lang)
     figures = Path(figures)
     figures.mkdir(parents=True, exist_ok=True)
-    report = ReproduceReport()
+    jobs = default_jobs() if jobs is None else check_int(jobs, "jobs", min_val=1)
+    jobs = min(jobs, len(paths))
+    report = ReproduceReport(jobs=jobs)
     # disable=None: the bar only shows on a terminal, so a log (CI, `make … > log`) gets clean lines
-    bar = tqdm(paths, unit="notebook", disable=None if progress else True, dynamic_ncols=True)
-    for path in bar:
-        bar.set_description(path.name)
-        try:
-            nb, seconds = run_notebook(path, lang=lang, figures=figures)
-        except NotebookFailure as failure:
-            failure.report = report
-            bar.close()
-            raise
+    bar = tqdm(total=len(paths), unit="notebook", disable=None if progress else True,
+               dynamic_ncols=True)
+    bar.set_description(paths[0].name)
+
+    def done(path: Path, nb, seconds: float) -> None:
         code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
         report.runs.append(NotebookRun(path, seconds, code_cells))
         with bar.external_write_mode():  # the line is printed above the bar, never run into it
@@ -248,6 +347,19 @@ def reproduce(
             nbformat.write(nb, path)
         if html_dir is not None:
             _write_html(nb, Path(html_dir) / (path.stem + ".html"))
+        bar.update(1)
+        following = paths.index(path) + 1
+        if following < len(paths):
+            bar.set_description(paths[following].name)
+
+    start = time.perf_counter()
+    try:
+        _run_coroutine(_run_all(paths, jobs, lang, figures, done))
+    except NotebookFailure as failure:
+        failure.report = report
+        bar.close()
+        raise
+    report.wall_seconds = time.perf_counter() - start
     bar.close()
     from .figures.export import write_gallery  # plotting is loaded only once the notebooks ran
 

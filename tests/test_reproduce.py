@@ -36,9 +36,11 @@ def test_notebooks_are_found_in_numeric_order(two_good):
     assert [p.name for p in find_notebooks(two_good, only="0[12]_*")] == ["01_first.ipynb", "02_second.ipynb"]
 
 
-def test_success_runs_all_in_order_without_rewriting(two_good):
+def test_success_runs_all_in_order_without_rewriting(two_good, check_result_contract):
     before = (two_good / "01_first.ipynb").read_bytes()
-    report = reproduce(two_good, figures=two_good / "figures", lang="en", progress=False, echo=lambda s: None)
+    report = reproduce(two_good, figures=two_good / "figures", lang="en", jobs=1, progress=False,
+                       echo=lambda s: None)
+    check_result_contract(report)
     assert [r.path.name for r in report.runs] == ["01_first.ipynb", "02_second.ipynb", "10_tenth.ipynb"]
     assert all(r.seconds > 0 for r in report.runs)
     assert (two_good / "01_first.ipynb").read_bytes() == before
@@ -46,7 +48,8 @@ def test_success_runs_all_in_order_without_rewriting(two_good):
 
 
 def test_save_notebooks_stores_outputs(two_good):
-    reproduce(two_good, figures=two_good / "figures", save_notebooks=True, progress=False, echo=lambda s: None)
+    reproduce(two_good, figures=two_good / "figures", save_notebooks=True, jobs=1, progress=False,
+              echo=lambda s: None)
     nb = nbformat.read(two_good / "02_second.ipynb", as_version=4)
     assert nb.cells[1].outputs[0]["text"].strip() == "ok-fr"
     assert "execution" not in nb.cells[1].metadata  # no timestamps to churn in version control
@@ -57,7 +60,7 @@ def test_failure_names_notebook_and_cell(tmp_path):
     _write(tmp_path, "02_broken.ipynb", "b = 2", "c = 3", "raise ValueError('colonne manquante')", "d = 4")
     _write(tmp_path, "03_never.ipynb", "open('ran.txt', 'w').write('x')")
     with pytest.raises(NotebookFailure) as info:
-        reproduce(tmp_path, figures=tmp_path / "figures", progress=False, echo=lambda s: None)
+        reproduce(tmp_path, figures=tmp_path / "figures", jobs=1, progress=False, echo=lambda s: None)
     err = info.value
     assert err.notebook.name == "02_broken.ipynb"
     assert err.cell == 3
@@ -164,10 +167,66 @@ def test_a_script_outside_the_project_writes_where_it_runs_and_no_gallery(tmp_pa
 def test_a_log_gets_one_clean_line_per_notebook(two_good):
     """Piped to a log (CI, `make … > log`), the progress bar stays out and each ✓ line starts a line."""
     cli = [sys.executable, "-m", "coanalysis.cli", "reproduce", "--notebooks", str(two_good),
-           "--figures", str(two_good / "figures")]
+           "--figures", str(two_good / "figures"), "--jobs", "1"]
     out = subprocess.run(cli, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     log = out.stdout + out.stderr
     assert "notebook/s" not in log  # no tqdm bar when the stream is not a terminal
     assert [line for line in log.splitlines() if "✓" in line] == [
         line for line in log.splitlines() if line.startswith("✓ ")] and log.count("✓") == 3
+
+
+def _independent(folder, n=4):
+    folder.mkdir()
+    """``n`` notebooks that each print their language and write a file named after themselves; the
+    first sleeps so that, run at once, the later ones finish before it."""
+    for i in range(1, n + 1):
+        delay = "import time; time.sleep(1.5)\n" if i == 1 else ""
+        _write(folder, f"0{i}_nb.ipynb",
+               delay + f"import os\nopen('out_{i}.txt', 'w').write(os.environ['COANALYSIS_LANG'])",
+               f"print('notebook {i}', os.environ['PYTHONHASHSEED'])")
+    return folder
+
+
+def test_parallel_kernels_give_the_same_notebooks_in_the_same_order(tmp_path):
+    """Run at once, the notebooks are reported (and their lines printed) in numeric order, each
+    kernel gets the settings (language, hash seed), and the saved notebooks are the bytes a
+    one-at-a-time run saves."""
+    import shutil
+
+    saved = {}
+    _independent(tmp_path / "source")
+    for jobs in (1, 3):
+        folder = tmp_path / f"jobs{jobs}"
+        shutil.copytree(tmp_path / "source", folder)
+        lines = []
+        report = reproduce(folder, figures=folder / "figures", lang="en", jobs=jobs,
+                           save_notebooks=True, progress=False, echo=lines.append)
+        names = [f"0{i}_nb.ipynb" for i in range(1, 5)]
+        assert [r.path.name for r in report.runs] == names
+        assert [line.split(" (")[0] for line in lines] == [f"✓ {n}" for n in names]
+        assert report.jobs == jobs and report.wall_seconds > 0
+        assert all((folder / f"out_{i}.txt").read_text() == "en" for i in range(1, 5))
+        saved[jobs] = [(folder / n).read_bytes() for n in names]
+    assert saved[1] == saved[3]
+    assert b"notebook 4 0" in saved[3][3]
+
+
+def test_parallel_failure_is_the_first_in_order_and_stops_new_starts(tmp_path):
+    _write(tmp_path, "01_slow.ipynb", "import time; time.sleep(1.0)")
+    _write(tmp_path, "02_broken.ipynb", "raise ValueError('colonne manquante')")
+    _write(tmp_path, "03_broken_too.ipynb", "raise KeyError('autre')")
+    for i in range(4, 9):
+        _write(tmp_path, f"0{i}_later.ipynb", f"open('ran_{i}.txt', 'w').write('x')")
+    with pytest.raises(NotebookFailure) as info:
+        reproduce(tmp_path, figures=tmp_path / "figures", jobs=2, progress=False, echo=lambda s: None)
+    assert info.value.notebook.name == "02_broken.ipynb"
+    assert [r.path.name for r in info.value.report.runs] == ["01_slow.ipynb"]
+    assert not (tmp_path / "ran_8.txt").exists()  # started after the failures were seen: never
+
+
+def test_jobs_must_be_a_positive_integer(two_good):
+    with pytest.raises(ValueError, match="jobs"):
+        reproduce(two_good, jobs=0, progress=False, echo=lambda s: None)
+    with pytest.raises(TypeError, match="jobs"):
+        reproduce(two_good, jobs=1.5, progress=False, echo=lambda s: None)
