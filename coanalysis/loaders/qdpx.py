@@ -64,7 +64,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from bisect import bisect_left
@@ -80,7 +79,7 @@ from ..results import Result
 from ..validation import check_choice
 from ._paths import unsafe_path_reason
 
-__all__ = ["QDAProject", "read_qdpx", "normalize_guid", "NAMESPACE"]
+__all__ = ["NAMESPACE", "QDAProject", "normalize_guid", "read_qdpx"]
 
 #: The XML namespace of a REFI-QDA project file (Project Exchange 1.0).
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -216,13 +215,13 @@ class _Node:
     attrib: dict[str, str]
     line: int
     column: int
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
     text: str = ""
 
-    def kids(self, name: str) -> list["_Node"]:
+    def kids(self, name: str) -> list[_Node]:
         return [c for c in self.children if c.tag == name]
 
-    def kid(self, name: str) -> "_Node | None":
+    def kid(self, name: str) -> _Node | None:
         found = self.kids(name)
         return found[0] if found else None
 
@@ -352,8 +351,7 @@ def _strip_namespace(node: _Node) -> None:
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.tag.startswith(prefix):
-            n.tag = n.tag[len(prefix):]
+        n.tag = n.tag.removeprefix(prefix)
         stack.extend(n.children)
 
 
@@ -447,7 +445,7 @@ def _source_text(node: _Node, archive: zipfile.ZipFile, reader: _Reader) -> str 
         reader.problem(node, "TextSource/@plainTextPath", raw[exc.start:exc.start + 4],
                        f"{entry} in UTF-8 (byte {exc.start})", "REFI-QDA plain texts are UTF-8")
         return None
-    text = text[1:] if text.startswith("\ufeff") else text
+    text = text.removeprefix("\ufeff")
     if inline is not None and inline.text != text:
         reader.problem(inline, "PlainTextContent", name, f"either PlainTextContent or the file "
                        f"{entry}, not both with different texts")
@@ -582,9 +580,9 @@ def _name_check(named: list[tuple[str, int, int, str]], units: str, crlf: str) -
     best = max(score, key=lambda k: (score[k], k == (units, crlf)))
     if here == len(named) or score[best] <= here:
         return []
-    return [f"{len(named) - here} of {len(named)} selection name(s) do not match the text at "
-            f"their positions; with units={best[0]!r}, crlf={best[1]!r} {score[best]} match: "
-            "read the file again with those options"]
+    return [(f"{len(named) - here} of {len(named)} selection name(s) do not match the text at "
+             f"their positions; with units={best[0]!r}, crlf={best[1]!r} {score[best]} match: "
+             "read the file again with those options")]
 
 
 def _cases(project: _Node, text_ids: set[str], other_ids: set[str],
@@ -605,7 +603,7 @@ def _cases(project: _Node, text_ids: set[str], other_ids: set[str],
                 other += 1
             elif source_id not in text_ids:
                 reader.problem(ref, "SourceRef/@targetGUID", source_id, "the GUID of a source "
-                               f"of the project", f"case {case.attrib.get('name', '')!r}")
+                               "of the project", f"case {case.attrib.get('name', '')!r}")
             elif {"case_id": case_id, "source_id": source_id} not in links:
                 links.append({"case_id": case_id, "source_id": source_id})
     return cases, links, other
@@ -718,8 +716,8 @@ def read_qdpx(path: str | Path | IO[bytes], *, units: str = "codepoints",
     if reader.problems:
         raise DataError(reader.problems, f"{label}: {len(reader.problems)} problem(s) in the "
                         "REFI-QDA project")
-    notes = [f"positions read as {'UTF-16 code units' if units == 'utf16' else 'characters'}, "
-             f"a CRLF counting {crlf}; GUIDs in lower case without braces"]
+    notes = [(f"positions read as {'UTF-16 code units' if units == 'utf16' else 'characters'}, "
+              f"a CRLF counting {crlf}; GUIDs in lower case without braces")]
     if others:
         notes.append(f"{len(others)} non-text source(s) (picture, PDF, audio, video) not read"
                      + (f"; {other_links} case link(s) to them left out" if other_links else ""))

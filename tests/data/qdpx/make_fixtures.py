@@ -6,15 +6,14 @@ rewrite the ``.qdpx`` files of this folder; the same function, :func:`write_qdpx
 round-trip tests. Everything is deterministic: GUIDs are UUID 5 of fixed names, zip entries carry
 a fixed date, and nothing random is drawn.
 
-A selection is given as ``(phrase, occurrence)``: its Python indices are found here with
-``str.find`` and then written in the units the variant asks for: code points (the default), UTF-16
+A selection is given as ``(phrase, occurrence)`` (or directly as Python indices, ``span``): its
+Python indices are found here with ``str.find`` and then written in the units the variant asks for: code points (the default), UTF-16
 code units (``units="utf16"``, as Qt-based editors count) or with a CRLF counted as one
 character (``crlf="one"``, as ATLAS.ti counts).
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 import zipfile
 from pathlib import Path
@@ -167,8 +166,8 @@ def project_xml(project: dict[str, Any], *, units: str = "codepoints", crlf: str
     """
     users = {key: guid("user:" + key) for key, _ in project["users"]}
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<Project xmlns="urn:QDA-XML:project:1.0" name={quoteattr(project["name"])} '
-             'origin="coanalysis tests/data/qdpx/make_fixtures.py">',
+             (f'<Project xmlns="urn:QDA-XML:project:1.0" name={quoteattr(project["name"])} '
+              'origin="coanalysis tests/data/qdpx/make_fixtures.py">'),
              "<Users>"]
     lines += [f"  <User guid={quoteattr(users[k])} name={quoteattr(n)}/>"
               for k, n in project["users"]]
@@ -187,10 +186,10 @@ def project_xml(project: dict[str, Any], *, units: str = "codepoints", crlf: str
         if source["storage"] == "inline":
             lines.append(f"<PlainTextContent>{_inline(text)}</PlainTextContent>")
         for sel in source["selections"]:
-            a, b = span(text, sel["phrase"], sel["occurrence"])
+            a, b = sel["span"] if "span" in sel else span(text, sel["phrase"], sel["occurrence"])
             start, end = (to_units(text, i, units=units, crlf=crlf) for i in (a, b))
             lines.append(f'<PlainTextSelection guid={quoteattr(guid(sel["key"]))} '
-                         f'name={quoteattr(sel["phrase"][:30])} startPosition="{start}" '
+                         f'name={quoteattr(text[a:b][:30])} startPosition="{start}" '
                          f'endPosition="{end}"{_user_attr(users, sel["user"])}>')
             for ckey, code, user in sel["codings"]:
                 lines.append(f'  <Coding guid={quoteattr(guid(ckey))}{_user_attr(users, user)}>'
@@ -242,9 +241,8 @@ def broken_files() -> dict[str, dict[str, bytes | str] | bytes]:
     files: dict[str, Any] = {}
     files["not_a_zip.qdpx"] = ("Ceci n'est pas une archive : " + LABEL + "\n").encode("utf-8")
     files["no_project_qde.qdpx"] = dict(entries)
-    # an unescaped '&' in a code name: not well-formed XML
-    files["malformed_xml.qdpx"] = {"project.qde": qde.replace('name="Conflit ouvert"',
-                                                              'name="Conflit & ouvert"'),
+    # a closing tag that does not match, after accented letters on its line: not well-formed
+    files["malformed_xml.qdpx"] = {"project.qde": qde.replace("</Description>", "</Descriptio>"),
                                    **entries}
     unknown = guid("code inconnu")
     files["unknown_code.qdpx"] = {"project.qde": qde.replace(
