@@ -165,6 +165,15 @@ def test_inline_text_with_a_literal_crlf_reaches_python_as_lf():
     assert read_qdpx(buffer).sources["text"].iloc[0] == "a\nb"
 
 
+def test_project_qde_with_a_bom_and_a_capitalised_sources_folder(project):
+    # older QualCoder exports wrote project.qde in UTF-8 with a BOM; NVivo names the folder Sources/
+    qde, entries = F.project_xml(F.PROJECT)
+    buffer = io.BytesIO()
+    F.write_zip(buffer, {"project.qde": b"\xef\xbb\xbf" + qde.encode("utf-8"),
+                         **{"Sources/" + k.split("/", 1)[1]: v for k, v in entries.items()}})
+    pd.testing.assert_frame_equal(read_qdpx(buffer).segments, project.segments)
+
+
 def test_cases_and_shared_sources(project):
     names = dict(zip(project.cases["case_id"], project.cases["name"]))
     assert list(names.values()) == ["Commune A (fictive)", "Commune B (fictive)",

@@ -66,12 +66,12 @@ from __future__ import annotations
 
 import re
 import zipfile
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problem
@@ -411,7 +411,8 @@ def _entry(archive: zipfile.ZipFile, reference: str) -> str | None:
 
 
 def _source_text(node: _Node, archive: zipfile.ZipFile, reader: _Reader) -> str | None:
-    """The plain text of one ``TextSource``: its ``plainTextPath`` file, else ``PlainTextContent``."""
+    """The plain text of one ``TextSource``: its ``plainTextPath`` file, else its
+    ``PlainTextContent``."""
     inline = node.kid("PlainTextContent")
     path = node.attrib.get("plainTextPath")
     name = node.attrib.get("name", "")
@@ -457,37 +458,34 @@ class _Positions:
     """Converts a selection's positions, as the exporter counted them, to Python string indices.
 
     ``units="codepoints"`` counts one per character (code point), ``"utf16"`` two for a
-    character above U+FFFF; ``crlf="one"`` counts a CR followed by LF as one. Positions that fall
-    inside a counted unit (between a CR and its LF, inside a surrogate pair) have no index.
+    character above U+FFFF; ``crlf="one"`` counts a CR followed by LF as one (the position
+    before that unit is the CR's index). A position inside a character counted two (between
+    the halves of a UTF-16 surrogate pair) has no index.
     """
 
     def __init__(self, text: str, units: str, crlf: str):
-        self.length_in_units = None
-        self.ends: list[int] | None = None
-        wide = units == "utf16" and any(ord(c) > 0xFFFF for c in text)
+        self.ends: np.ndarray | None = None
+        self.length_in_units = len(text)
+        wide = (units == "utf16" and not text.isascii()
+                and re.search("[\U00010000-\U0010ffff]", text) is not None)
         merged = crlf == "one" and "\r\n" in text
         if not (wide or merged):
-            self.length_in_units = len(text)
             return
-        ends = [0]  # ends[k] = units before character k
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if merged and ch == "\r" and text[i + 1: i + 2] == "\n":
-                ends += [ends[-1], ends[-1] + 1]  # the CR opens the unit, the LF closes it
-                i += 2
-                continue
-            ends.append(ends[-1] + (2 if wide and ord(ch) > 0xFFFF else 1))
-            i += 1
-        self.ends = ends
-        self.length_in_units = ends[-1]
+        code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        width = np.ones(len(code), dtype=np.int64)
+        if wide:
+            width[code > 0xFFFF] = 2
+        if merged:  # the CR of a CRLF counts nothing, its LF one
+            width[:-1][(code[:-1] == 0x0D) & (code[1:] == 0x0A)] = 0
+        self.ends = np.concatenate(([0], np.cumsum(width)))  # ends[k] = units before character k
+        self.length_in_units = int(self.ends[-1])
 
     def index(self, position: int) -> int | None:
         """The Python index of ``position``, or None when it falls inside a counted unit. A
         CRLF counted as one unit maps the position before it to the index of the CR."""
         if self.ends is None:
             return position
-        k = bisect_left(self.ends, position)
+        k = int(np.searchsorted(self.ends, position, side="left"))
         return k if k < len(self.ends) and self.ends[k] == position else None
 
 
@@ -555,12 +553,10 @@ def _segments(source_node: _Node, source_id: str, text: str | None, known_codes:
     return rows
 
 
-def _matches(text: str, start: int, end: int, name: str, units: str, crlf: str) -> bool:
-    """Whether the text at positions ``start``-``end`` (read with ``units`` and ``crlf``) begins
-    like the selection's ``name``: exporters name a selection after its text, often cut and
-    ended with "..." (XML turns the line ends of an attribute into spaces: whitespace is
-    compared as one space)."""
-    positions = _Positions(text, units, crlf)
+def _matches(positions: _Positions, text: str, start: int, end: int, name: str) -> bool:
+    """Whether the text at positions ``start``-``end`` begins like the selection's ``name``:
+    exporters name a selection after its text, often cut and ended with "..." (XML turns the
+    line ends of an attribute into spaces: whitespace is compared as one space)."""
     if end > positions.length_in_units or start > end:
         return False
     a, b = positions.index(start), positions.index(end)
@@ -575,7 +571,16 @@ def _name_check(named: list[tuple[str, int, int, str]], units: str, crlf: str) -
     under another one: the sign of a vendor's other way of counting."""
     if not named:
         return []
-    score = {(u, c): sum(_matches(*n, u, c) for n in named) for u in _UNITS for c in _CRLF}
+    cache: dict[tuple[int, str, str], _Positions] = {}
+
+    def positions(text: str, u: str, c: str) -> _Positions:
+        key = (id(text), u, c)
+        if key not in cache:
+            cache[key] = _Positions(text, u, c)
+        return cache[key]
+
+    score = {(u, c): sum(_matches(positions(t, u, c), t, a, b, n) for t, a, b, n in named)
+             for u in _UNITS for c in _CRLF}
     here = score[(units, crlf)]
     best = max(score, key=lambda k: (score[k], k == (units, crlf)))
     if here == len(named) or score[best] <= here:

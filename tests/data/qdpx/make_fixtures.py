@@ -7,9 +7,9 @@ round-trip tests. Everything is deterministic: GUIDs are UUID 5 of fixed names, 
 a fixed date, and nothing random is drawn.
 
 A selection is given as ``(phrase, occurrence)`` (or directly as Python indices, ``span``): its
-Python indices are found here with ``str.find`` and then written in the units the variant asks for: code points (the default), UTF-16
-code units (``units="utf16"``, as Qt-based editors count) or with a CRLF counted as one
-character (``crlf="one"``, as ATLAS.ti counts).
+Python indices are found here with ``str.find`` and then written in the units the variant asks
+for: code points (the default), UTF-16 code units (``units="utf16"``, as Qt-based editors
+count) or with a CRLF counted as one character (``crlf="one"``, as ATLAS.ti counts).
 """
 
 from __future__ import annotations
@@ -180,7 +180,8 @@ def project_xml(project: dict[str, Any], *, units: str = "codepoints", crlf: str
         attrs = f'guid={quoteattr(guid(key))} name={quoteattr(source["name"])}'
         if source["storage"].startswith("file"):
             file = guid(key) + ".txt"
-            entries["sources/" + file] = ("\ufeff" if source["storage"] == "file-bom" else "") + text
+            bom = "\ufeff" if source["storage"] == "file-bom" else ""
+            entries["sources/" + file] = bom + text
             attrs += f' plainTextPath="internal://{file}"'
         lines.append(f"<TextSource {attrs}>")
         if source["storage"] == "inline":
