@@ -296,6 +296,16 @@ def test_sources_outside_the_archive_are_not_read():
     assert "root:" not in str(err)
 
 
+def test_an_entry_over_the_size_bound_is_not_read(monkeypatch):
+    from coanalysis.loaders import qdpx
+
+    with zipfile.ZipFile(DATA / "entretiens.qdpx") as archive:
+        size = archive.getinfo("project.qde").file_size
+    monkeypatch.setattr(qdpx, "MAX_ENTRY_BYTES", size - 1)
+    err = _error("entretiens.qdpx")
+    assert f"project.qde: {size} bytes" in str(err)
+
+
 @pytest.mark.parametrize("options", [{"units": "bytes"}, {"crlf": "zero"}])
 def test_options_checked(options):
     with pytest.raises(ValueError, match="must be one of"):

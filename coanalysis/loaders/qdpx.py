@@ -87,6 +87,9 @@ _SEP = "}"  # expat's separator between namespace and local name: "urn:…}Code"
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12})\}?$")
 _STRING = "string"
+#: The largest archive entry read (uncompressed): an interview is a few hundred kilobytes, and
+#: the bound keeps a "zip bomb" from filling the memory.
+MAX_ENTRY_BYTES = 256 * 2**20
 _UNITS = ("codepoints", "utf16")
 _CRLF = ("two", "one")
 
@@ -275,6 +278,16 @@ def _open_archive(path: str | Path | IO[bytes], reader: _Reader) -> zipfile.ZipF
     return archive
 
 
+def _read_entry(archive: zipfile.ZipFile, name: str, reader: _Reader) -> bytes:
+    """The bytes of entry ``name``, refused when they would exceed :data:`MAX_ENTRY_BYTES`."""
+    size = archive.getinfo(name).file_size
+    if size > MAX_ENTRY_BYTES:
+        raise reader.fatal(f"{name}: {size} bytes", f"entries of at most {MAX_ENTRY_BYTES} "
+                           "bytes", "a REFI-QDA text or project file is far smaller; check the "
+                           "archive's origin", f"the entry {name} is too large to read")
+    return archive.read(name)
+
+
 def _read_qde(archive: zipfile.ZipFile, reader: _Reader) -> tuple[bytes, str]:
     """The bytes of ``project.qde`` (or of the one ``.qde`` file at the archive's root)."""
     names = [n for n in archive.namelist() if "/" not in n.strip("/")]
@@ -287,7 +300,7 @@ def _read_qde(archive: zipfile.ZipFile, reader: _Reader) -> tuple[bytes, str]:
                            "whole project (REFI-QDA project exchange), not a codebook",
                            "no project.qde" if not qde else "several .qde files")
     reader.where = f"{reader.label} ({qde[0]})"
-    return archive.read(qde[0]), qde[0]
+    return _read_entry(archive, qde[0], reader), qde[0]
 
 
 def _parse_xml(raw: bytes, reader: _Reader) -> _Node:
@@ -439,7 +452,7 @@ def _source_text(node: _Node, archive: zipfile.ZipFile, reader: _Reader) -> str 
                        f"the source {name!r} is missing from the archive: export the project "
                        "again with its sources")
         return None
-    raw = archive.read(entry)
+    raw = _read_entry(archive, entry, reader)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
