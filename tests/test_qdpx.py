@@ -296,6 +296,19 @@ def test_sources_outside_the_archive_are_not_read():
     assert "root:" not in str(err)
 
 
+@pytest.mark.parametrize("reference", ["internal://../../etc/passwd", "internal:////etc/passwd",
+                                       "relative://entretien.txt"])
+def test_source_paths_leaving_the_archive_are_refused(reference):
+    qde, entries = F.project_xml(F.PROJECT)
+    qde = qde.replace(f'plainTextPath="internal://{F.guid("s1")}.txt"',
+                      f'plainTextPath="{reference}"')
+    buffer = io.BytesIO()
+    F.write_zip(buffer, {"project.qde": qde, **entries})
+    with pytest.raises(DataError) as info:
+        read_qdpx(buffer)
+    assert [p.found for p in info.value.problems] == [reference]
+
+
 def test_an_entry_over_the_size_bound_is_not_read(monkeypatch):
     from coanalysis.loaders import qdpx
 

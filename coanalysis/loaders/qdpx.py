@@ -212,12 +212,11 @@ class QDAProject(Result):
 
 @dataclass
 class _Node:
-    """One XML element with the line and column (1-based) where it starts."""
+    """One XML element with the line (1-based) where it starts."""
 
     tag: str
     attrib: dict[str, str]
     line: int
-    column: int
     children: list[_Node] = field(default_factory=list)
     text: str = ""
 
@@ -314,7 +313,7 @@ def _parse_xml(raw: bytes, reader: _Reader) -> _Node:
     root: list[_Node] = []
 
     def start(name: str, attrib: dict[str, str]) -> None:
-        node = _Node(name, attrib, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        node = _Node(name, attrib, parser.CurrentLineNumber)
         (stack[-1].children if stack else root).append(node)
         stack.append(node)
 
@@ -414,13 +413,13 @@ def _users(project: _Node) -> dict[str, str]:
 def _entry(archive: zipfile.ZipFile, reference: str) -> str | None:
     """The archive entry an ``internal://`` reference names: under ``sources/`` (any case of the
     folder: NVivo writes ``Sources/``), else at the root."""
-    entries = {n: n for n in archive.namelist()}
-    lower = {}
-    for n in entries:
+    names = archive.namelist()
+    in_sources = {}
+    for n in names:
         folder, _, rest = n.partition("/")
-        if rest:
-            lower.setdefault(f"{folder.lower()}/{rest}", n)
-    return lower.get(f"sources/{reference}") or entries.get(reference)
+        if rest and folder.lower() == "sources":
+            in_sources.setdefault(rest, n)
+    return in_sources.get(reference) or (reference if reference in names else None)
 
 
 def _source_text(node: _Node, archive: zipfile.ZipFile, reader: _Reader) -> str | None:
@@ -440,15 +439,19 @@ def _source_text(node: _Node, archive: zipfile.ZipFile, reader: _Reader) -> str 
                        "inside the .qdpx archive)", "files outside the archive are not read: "
                        "export the project with its sources embedded")
         return None
-    reason = unsafe_path_reason(reference.replace("\\", "/").lstrip("/") or "")
-    if reason is not None or reference.startswith("//"):
+    # internal://x.txt names sources/x.txt; a '/' left after the scheme is ignored
+    reference = reference.replace("\\", "/")
+    reason = ("an absolute path" if reference.startswith("//")
+              else unsafe_path_reason(reference.lstrip("/")))
+    if reason is not None:
         reader.problem(node, "TextSource/@plainTextPath", path, "a file name inside the "
-                       f"archive's sources/ folder, not {reason or 'an absolute path'}")
+                       f"archive's sources/ folder, not {reason}")
         return None
-    entry = _entry(archive, reference.lstrip("/"))
+    reference = reference.lstrip("/")
+    entry = _entry(archive, reference)
     if entry is None:
         reader.problem(node, "TextSource/@plainTextPath", path,
-                       f"sources/{reference.lstrip('/')} in the archive",
+                       f"sources/{reference} in the archive",
                        f"the source {name!r} is missing from the archive: export the project "
                        "again with its sources")
         return None
