@@ -115,7 +115,7 @@ def normalize_guid(guid: str) -> str:
 # The result
 # ---------------------------------------------------------------------------------------------
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)  # DataFrames do not compare to one truth value
 class QDAProject(Result):
     """A REFI-QDA project read by :func:`read_qdpx`: codes, sources, segments, cases.
 
