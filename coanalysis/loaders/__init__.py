@@ -13,6 +13,10 @@ from .casebase import (  # noqa: F401
     validate_casebase,
     write_casebase_datapackage,
 )
+from .qdpx import (  # noqa: F401
+    QDAProject,
+    read_qdpx,
+)
 from .survey import (  # noqa: F401,E402
     SurveyLoad,
     parse_number,
