@@ -21,12 +21,14 @@ import pandas as pd
 from . import codebook, qca
 from .errors import DataError
 from .text import check_lang, format_number, format_percent
+from .validation import check_level
 
 __all__ = [
     "NO_SOLUTION",
     "SOLUTION_KINDS",
     "agreement_markdown",
     "alpha_with_interval",
+    "ci_headers",
     "count_rows",
     "dropped_reasons",
     "fit_text",
@@ -166,6 +168,38 @@ def table(data: pd.DataFrame, labels: Mapping[str, str] | None = None,
                          f"columns: {list(data.columns)}")
     out = data.assign(**{col: data[col].map(_formatter(spec, lang, na)) for col, spec in formats.items()})
     return out.rename(columns=dict(labels or {}))
+
+
+def ci_headers(level: float = 0.95, lang: str | None = None) -> dict[str, str]:
+    """Headers of the ``ci_low`` and ``ci_high`` columns of an estimate table, for :func:`table`.
+
+    Parameters
+    ----------
+    level : float, default 0.95
+        The confidence level the interval was computed at (only printed).
+    lang : {"fr", "en"}, optional
+        None means :func:`~coanalysis.text.default_lang`.
+
+    Returns
+    -------
+    dict
+        ``{"ci_low": ..., "ci_high": ...}``: ``"IC 95 % bas"``, ``"IC 95 % haut"`` in French
+        (narrow no-break space before ``%``), ``"95% CI low"``, ``"95% CI high"`` in English;
+        the level keeps one decimal when it has one (``97,5 %``).
+
+    Examples
+    --------
+    >>> ci_headers(lang="en")
+    {'ci_low': '95% CI low', 'ci_high': '95% CI high'}
+    >>> ci_headers(0.975, lang="en")["ci_high"]
+    '97.5% CI high'
+    """
+    level = check_level(level)
+    lang = check_lang(lang)
+    shown = format_percent(level, 0 if round(100 * level, 9).is_integer() else 1, lang)
+    if lang == "fr":
+        return {"ci_low": f"IC {shown} bas", "ci_high": f"IC {shown} haut"}
+    return {"ci_low": f"{shown} CI low", "ci_high": f"{shown} CI high"}
 
 
 def published_value(published: Mapping[str, Mapping], prefix: str):

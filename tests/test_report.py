@@ -150,3 +150,11 @@ def test_dropped_reasons_one_column_per_analysis_in_case_order():
     assert reasons[["y1", "y2"]].isna().to_numpy().tolist() == [[False, True], [True, False], [False, True]]
     empty = report.dropped_reasons({"y1": memberships()})
     assert empty.empty and empty.columns.tolist() == ["y1"]
+
+
+def test_ci_headers_name_the_level_in_the_language():
+    assert report.ci_headers(lang="fr") == {"ci_low": f"IC 95{NNBSP}% bas", "ci_high": f"IC 95{NNBSP}% haut"}
+    assert report.ci_headers(0.9, lang="en") == {"ci_low": "90% CI low", "ci_high": "90% CI high"}
+    assert report.ci_headers(0.975, lang="fr")["ci_low"] == f"IC 97,5{NNBSP}% bas"  # not rounded to 98 %
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        report.ci_headers(95)
