@@ -21,15 +21,21 @@ import pandas as pd
 from . import codebook, qca
 from .errors import DataError
 from .text import check_lang, format_number, format_percent
+from .validation import check_level
 
 __all__ = [
+    "NO_SOLUTION",
     "SOLUTION_KINDS",
     "agreement_markdown",
     "alpha_with_interval",
+    "ci_headers",
     "count_rows",
+    "dropped_reasons",
+    "fit_text",
     "french_list",
     "model_fit_table",
     "outcome_summary",
+    "outcome_summary_view",
     "outside_outcome",
     "p_value",
     "participation_markdown",
@@ -164,6 +170,38 @@ def table(data: pd.DataFrame, labels: Mapping[str, str] | None = None,
     return out.rename(columns=dict(labels or {}))
 
 
+def ci_headers(level: float = 0.95, lang: str | None = None) -> dict[str, str]:
+    """Headers of the ``ci_low`` and ``ci_high`` columns of an estimate table, for :func:`table`.
+
+    Parameters
+    ----------
+    level : float, default 0.95
+        The confidence level the interval was computed at (only printed).
+    lang : {"fr", "en"}, optional
+        None means :func:`~coanalysis.text.default_lang`.
+
+    Returns
+    -------
+    dict
+        ``{"ci_low": ..., "ci_high": ...}``: ``"IC 95 % bas"``, ``"IC 95 % haut"`` in French
+        (narrow no-break space before ``%``), ``"95% CI low"``, ``"95% CI high"`` in English;
+        the level keeps one decimal when it has one (``97,5 %``).
+
+    Examples
+    --------
+    >>> ci_headers(lang="en")
+    {'ci_low': '95% CI low', 'ci_high': '95% CI high'}
+    >>> ci_headers(0.975, lang="en")["ci_high"]
+    '97.5% CI high'
+    """
+    level = check_level(level)
+    lang = check_lang(lang)
+    shown = format_percent(level, 0 if round(100 * level, 9).is_integer() else 1, lang)
+    if lang == "fr":
+        return {"ci_low": f"IC {shown} bas", "ci_high": f"IC {shown} haut"}
+    return {"ci_low": f"{shown} CI low", "ci_high": f"{shown} CI high"}
+
+
 def published_value(published: Mapping[str, Mapping], prefix: str):
     """The ``value`` of the one published figure whose title starts with ``prefix``.
 
@@ -196,6 +234,16 @@ def published_value(published: Mapping[str, Mapping], prefix: str):
 #: The three solutions of a truth table, with their French names (tables and narrative).
 SOLUTION_KINDS: dict[str, str] = {"complex": "complexe", "parsimonious": "parcimonieuse",
                                   "intermediate": "intermédiaire"}
+
+
+#: What :func:`outcome_summary` writes in the solution columns when the table has no positive row.
+NO_SOLUTION = "— (aucune ligne positive)"
+
+#: English headers of the rows of :func:`outcome_summary` (their keys are the French headers).
+_SUMMARY_LABELS_EN: dict[str, str] = {
+    "cas": "cases", "cas hors du résultat": "cases outside the outcome", "lignes +": "rows +",
+    "lignes −": "rows −", "part de restes": "share of remainders",
+    **{f"solution {fr}": f"{en} solution" for en, fr in SOLUTION_KINDS.items()}}
 
 
 def count_rows(tt, code: str) -> int:
@@ -267,8 +315,98 @@ def outcome_summary(data: pd.DataFrame, outcome: str, conditions: Sequence[str],
         found = three_solutions(tt, directional)
         row.update({f"solution {SOLUTION_KINDS[k]}": " | ".join(s.models) for k, s in found.items()})
     except DataError:
-        row.update({f"solution {name}": "— (aucune ligne positive)" for name in SOLUTION_KINDS.values()})
+        row.update({f"solution {name}": NO_SOLUTION for name in SOLUTION_KINDS.values()})
     return row
+
+
+def outcome_summary_view(rows: pd.DataFrame, labels: Mapping[str, str] | None = None,
+                         values: Mapping[str, str] | None = None, lang: str | None = None) -> pd.DataFrame:
+    """A table of :func:`outcome_summary` rows ready to show in the language.
+
+    The rows keep their French keys (the notebooks read them); in French the table is
+    shown as it is, in English its headers and the no-solution mark (:data:`NO_SOLUTION`)
+    are translated, with the English ``labels`` and ``values`` of the table's own columns.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        One :func:`outcome_summary` per row, with any columns of one's own.
+    labels : mapping of str to str, optional
+        English headers of the columns not made by :func:`outcome_summary`.
+    values : mapping of str to str, optional
+        English for cell values of one's own columns (``{"tous les cas": "all cases"}``).
+    lang : {"fr", "en"}, optional
+        None means :func:`~coanalysis.text.default_lang`.
+
+    Returns
+    -------
+    DataFrame
+        A copy.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([{"variante": "tous", "cas": 3, "solution complexe": NO_SOLUTION}])
+    >>> outcome_summary_view(rows, {"variante": "variant"}, {"tous": "all"}, lang="en").iloc[0].to_dict()
+    {'variant': 'all', 'cases': 3, 'complex solution': '— (no positive row)'}
+    """
+    if check_lang(lang) == "fr":
+        return rows.copy()
+    shown = rows.replace({NO_SOLUTION: "— (no positive row)", **dict(values or {})})
+    return shown.rename(columns={**_SUMMARY_LABELS_EN, **dict(labels or {})})
+
+
+def fit_text(solution, model: int | str = 0, decimals: int = 2, lang: str | None = None) -> str:
+    """Consistency and coverage of one model of a solution, in words.
+
+    Parameters
+    ----------
+    solution : Solution
+        From :func:`coanalysis.qca.minimize`.
+    model : int or str, default 0
+        The model (0-based index or its expression), as in :meth:`Solution.model_fit`.
+    decimals : int, default 2
+    lang : {"fr", "en"}, optional
+        None means :func:`~coanalysis.text.default_lang`.
+
+    Returns
+    -------
+    str
+        ``"consistance 0,93, couverture 0,71"`` (English: ``"consistency 0.93, coverage 0.71"``),
+        the model's row of its fit table (solution consistency and coverage, Ragin 2008).
+    """
+    lang = check_lang(lang)
+    fit = solution.model_fit(model).iloc[-1]  # the model's own row comes after its terms'
+    words = ("consistance", "couverture") if lang == "fr" else ("consistency", "coverage")
+    return (f"{words[0]} {format_number(fit['consistency'], decimals, lang)}, "
+            f"{words[1]} {format_number(fit['coverage'], decimals, lang)}")
+
+
+def dropped_reasons(memberships: Mapping[str, object], order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Why each case is left out of one or more analyses, one column per analysis.
+
+    Parameters
+    ----------
+    memberships : mapping of str to CaseMemberships
+        One :func:`coanalysis.qca.from_casebase` result per analysis (for example per outcome),
+        keyed by the column name to show.
+    order : sequence of str, optional
+        Case order of the rows (e.g. the case base's); cases not in it come after, in
+        order of appearance. Default: order of appearance.
+
+    Returns
+    -------
+    DataFrame
+        Index ``case_id`` (every case dropped from at least one analysis), columns the keys
+        of ``memberships`` (axis named ``outcome``), cells the ``reason`` of
+        :attr:`CaseMemberships.dropped`, NA where the case is kept.
+    """
+    reasons = {name: cm.dropped.set_index("case_id")["reason"] for name, cm in memberships.items()}
+    seen = list(dict.fromkeys(c for r in reasons.values() for c in r.index))
+    if order is not None:
+        rank = {c: i for i, c in enumerate(order)}
+        seen.sort(key=lambda c: rank.get(c, len(rank)))  # stable: cases outside order keep theirs
+    out = pd.DataFrame({name: r.reindex(seen) for name, r in reasons.items()}, index=pd.Index(seen, name="case_id"))
+    return out.rename_axis(columns="outcome")
 
 
 def outside_outcome(n: int, sentence: bool = True) -> str:

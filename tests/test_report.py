@@ -110,3 +110,51 @@ def test_notebooks_define_no_function():
             found += [f"{path.name} cell {k}: {node.name}" for node in ast.walk(tree)
                       if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     assert found == []
+
+
+def test_fit_text_writes_the_models_consistency_and_coverage():
+    from coanalysis import qca
+
+    data = pd.DataFrame({"A": [0.8, 0.7, 0.2, 0.1], "B": [0.9, 0.3, 0.8, 0.2], "Y": [0.9, 0.6, 0.3, 0.2]},
+                        index=list("abcd"))
+    solution = qca.minimize(qca.truth_table(data, outcome="Y", conditions=["A", "B"], consistency_cutoff=0.8))
+    assert solution.models == ["A"]  # the two rows with A present are positive, the two others not
+    # by hand: sum min(A, Y) = 0.8 + 0.6 + 0.2 + 0.1 = 1.7; consistency 1.7 / sum A (1.8) = 0.944,
+    # coverage 1.7 / sum Y (2.0) = 0.85
+    assert report.fit_text(solution, lang="en") == "consistency 0.94, coverage 0.85"
+    assert report.fit_text(solution, decimals=3, lang="fr") == "consistance 0,944, couverture 0,850"
+
+
+def test_outcome_summary_view_translates_only_in_english():
+    rows = pd.DataFrame([{"variante": "tous les cas", "cas": 12, "lignes +": 3,
+                          "solution complexe": "A*B", "solution parcimonieuse": report.NO_SOLUTION}])
+    assert report.outcome_summary_view(rows, lang="fr").equals(rows)  # French keys are the headers
+    shown = report.outcome_summary_view(rows, {"variante": "variant"}, {"tous les cas": "all cases"}, lang="en")
+    assert shown.columns.tolist() == ["variant", "cases", "rows +", "complex solution", "parsimonious solution"]
+    assert shown.iloc[0].tolist() == ["all cases", 12, 3, "A*B", "— (no positive row)"]
+    assert rows.columns[0] == "variante" and rows.iloc[0, -1] == report.NO_SOLUTION  # input untouched
+
+
+def test_dropped_reasons_one_column_per_analysis_in_case_order():
+    from types import SimpleNamespace
+
+    def memberships(*dropped):
+        return SimpleNamespace(dropped=pd.DataFrame(dropped, columns=["case_id", "missing", "reason"]))
+
+    reasons = report.dropped_reasons(
+        {"y1": memberships(("c", "x", "no x"), ("a", "x, z", "no x, z")), "y2": memberships(("b", "z", "no z"))},
+        order=["a", "b", "c", "d"])
+    assert reasons.index.tolist() == ["a", "b", "c"]  # every case dropped once at least, in the given order
+    assert reasons.columns.tolist() == ["y1", "y2"]
+    assert reasons.loc["a", "y1"] == "no x, z" and reasons.loc["b", "y2"] == "no z"
+    assert reasons[["y1", "y2"]].isna().to_numpy().tolist() == [[False, True], [True, False], [False, True]]
+    empty = report.dropped_reasons({"y1": memberships()})
+    assert empty.empty and empty.columns.tolist() == ["y1"]
+
+
+def test_ci_headers_name_the_level_in_the_language():
+    assert report.ci_headers(lang="fr") == {"ci_low": f"IC 95{NNBSP}% bas", "ci_high": f"IC 95{NNBSP}% haut"}
+    assert report.ci_headers(0.9, lang="en") == {"ci_low": "90% CI low", "ci_high": "90% CI high"}
+    assert report.ci_headers(0.975, lang="fr")["ci_low"] == f"IC 97,5{NNBSP}% bas"  # not rounded to 98 %
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        report.ci_headers(95)
