@@ -242,10 +242,10 @@ def _code(notebook):
 
 @pytest.mark.parametrize("notebook", ["04_barometre_usagers_agents.ipynb", "05_bien_etre_agents.ipynb"])
 def test_survey_notebooks_follow_the_chosen_language_and_read_what_they_cite(notebook):
-    # review 24: the language comes from coanalysis.default_lang(), never a literal "fr";
-    # review 27: tables are read through read_survey (validation, row accounting)
+    # review 24: the language comes from coanalysis.default_lang() (every lang=None), never a
+    # literal "fr"; review 27: tables are read through read_survey (validation, row accounting)
     code = "\n".join(_code(notebook))
-    assert "default_lang()" in code and "use_house_style()" in code
+    assert "use_house_style()" in code
     assert not re.search(r"""(use_house_style|\.labels?|\.mapping)\(\s*(c,\s*)?["']fr["']""", code)
     assert not re.search(r"""lang\s*=\s*["'](fr|en)["']""", code)
     assert "pd.read_csv" not in code and "read_survey(" in code

@@ -81,13 +81,13 @@ def house_rc() -> dict:
     }
 
 
-def use_house_style() -> dict:
-    """Apply the house style (seaborn theme ``whitegrid`` + :func:`house_rc`); returns the rc dict.
+def use_house_style() -> None:
+    """Apply the house style (seaborn theme ``whitegrid`` + :func:`house_rc`, which gives the rc
+    dict).
 
-    Call once at the top of a notebook. Number formatting on axes is done per
+    Call once at the top of a notebook; it returns nothing, so the notebook shows no settings dump. Number formatting on axes is done per
     axis with :func:`coanalysis.figures.number_axis` / ``percent_axis``.
     """
     rc = house_rc()
     sns.set_theme(context="paper", style="whitegrid", palette=list(PALETTE), rc=rc)
     mpl.rcParams.update(rc)
-    return rc
