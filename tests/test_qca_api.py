@@ -453,10 +453,10 @@ def test_xy_plot_names_codebook_sets_mid_sentence():
     assert set_label("~portage_politique", "en") == "not strong political sponsorship"
     assert set_label("politique_rh") == "politique RH adaptée"
     assert set_label("POL*ADM") is None
-    from coanalysis.codebook.casebase import _lower_first
+    from coanalysis.text import lower_first
 
-    assert _lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
-    assert _lower_first("Élus") == "élus"
+    assert lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
+    assert lower_first("Élus") == "élus"
     plt.close("all")
 
 

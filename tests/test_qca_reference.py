@@ -59,7 +59,7 @@ def test_calibration_anchor_values_textbook():
 def test_truth_table_matches_r(name):
     s = SETS[name]
     tt = _tt(name)
-    full = tt._frame(np.arange(1 << len(s["conditions"]), dtype=np.int64))
+    full = tt.rows_of(np.arange(1 << len(s["conditions"]), dtype=np.int64))
     assert len(full) == len(s["truth_table"])
     for (_, got), ref in zip(full.iterrows(), s["truth_table"]):
         for c in s["conditions"]:

@@ -21,7 +21,7 @@ from ._boolean import (
     r_order,
     solve_chart,
 )
-from .fit import FIT_ZERO, _cube_membership, _model_membership, sufficiency_fit
+from .fit import FIT_ZERO, model_membership, sufficiency_fit, term_membership
 from .truth_table import TruthTable
 
 __all__ = ["SOLUTIONS", "Solution", "check_solution", "minimize"]
@@ -191,7 +191,7 @@ class Solution(Result):
         terms = self._terms()
         sy = y.sum()
         on = tt.configurations("1")
-        member = {c: _cube_membership(x, *c) for c in terms}
+        member = {c: term_membership(x, *c) for c in terms}
         rows = {}
 
         def unique_cov(term, others) -> float:
@@ -203,21 +203,21 @@ class Solution(Result):
             v = (np.minimum(with_all, y).sum() - np.minimum(without, y).sum()) / sy
             return 0.0 if abs(v) < FIT_ZERO else float(v)
 
-        positions = {int(c): i for i, c in enumerate(tt._configs)}
+        cases_of = dict(zip(on.tolist(), tt.rows_of(on)["cases"]))  # positive rows: observed
         for term in terms:
             name = cube_string(*term, self.conditions)
             fit = sufficiency_fit(member[term], y)
             others = [t for t in terms if t != term]
             fit["unique_coverage"] = unique_cov(term, others)
             covered = on[cube_covers(*term, on)]
-            fit["cases"] = "; ".join(",".join(tt._cases[positions[int(c)]]) for c in np.sort(covered))
+            fit["cases"] = "; ".join(cases_of[int(c)] for c in np.sort(covered))
             if len(self._model_cubes) > 1:
                 for i, cubes in enumerate(self._model_cubes, start=1):
                     fit[f"unique_coverage_M{i}"] = (
                         unique_cov(term, [t for t in cubes if t != term]) if term in cubes else np.nan)
             rows[name] = fit
         for i, cubes in enumerate(self._model_cubes, start=1):
-            fit = sufficiency_fit(_model_membership(x, cubes), y)
+            fit = sufficiency_fit(model_membership(x, cubes), y)
             fit["unique_coverage"] = np.nan
             fit["cases"] = ""
             rows[f"M{i}"] = fit
@@ -266,8 +266,8 @@ class Solution(Result):
         i = self._model_index(model)
         cubes = self._model_cubes[i]
         x = self.truth_table.x
-        out = {cube_string(*c, self.conditions): _cube_membership(x, *c) for c in cubes}
-        out[self.models[i]] = _model_membership(x, cubes)
+        out = {cube_string(*c, self.conditions): term_membership(x, *c) for c in cubes}
+        out[self.models[i]] = model_membership(x, cubes)
         out[self.outcome] = self.truth_table.y
         return pd.DataFrame(out, index=self.truth_table.data.index)
 
