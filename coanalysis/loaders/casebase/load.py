@@ -18,7 +18,8 @@ from ... import codebook
 from ...text import Lang, check_lang
 from ...errors import DataError, Problem
 from ...paths import data_dir
-from .schema import CASEBASE_TABLES, _EXT, _check_descriptor, _read_descriptor
+from .schema import CASEBASE_TABLES, _EXT
+from .descriptor_checks import check_descriptor, read_descriptor
 from .checks import (_Table, _check_all_combinations, _check_foreign_keys, _check_rules,
                      _check_table, _check_unique_keys)
 from .reconcile import _check_matches, _check_reconciliation
@@ -73,10 +74,10 @@ def _check_package(path: str | Path | None,
         problems.append(Problem(str(folder), None, None, None, "a folder holding the case base",
                                 "the folder does not exist"))
         return {}, None, problems
-    descriptor = _read_descriptor(folder, problems)
+    descriptor = read_descriptor(folder, problems)
     if descriptor is None:
         return {}, None, problems
-    resources = _check_descriptor(descriptor, folder, problems)
+    resources = check_descriptor(descriptor, folder, problems)
     tables: dict[str, _Table] = {}
     for resource, file in resources:
         if names is None or resource["name"] in names:
