@@ -172,3 +172,17 @@ def test_computing_never_loads_plotting(module):
             "print(','.join(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import {module} loads {out.stdout.strip()}"
+
+
+def test_package_face_is_one_import_block_and_one_all():
+    # review 3.8: the face of the package reads as one import block then one __all__, not as
+    # accretion (imports after code, each with `noqa: E402`, or an __all__ grown by +=)
+    source = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    body = ast.parse(source).body[1:]  # after the docstring
+    kinds = ["import" if isinstance(n, (ast.Import, ast.ImportFrom)) else "other" for n in body]
+    assert kinds == sorted(kinds, key=lambda k: k != "import"), "an import after other statements"
+    assigned = [n for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.Assign, ast.AugAssign))
+                and any(isinstance(t, ast.Name) and t.id == "__all__"
+                        for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    assert len(assigned) == 1 and isinstance(assigned[0], ast.Assign)
+    assert "noqa" not in source
