@@ -150,18 +150,22 @@ def _na_handle(lang: str) -> Patch:
 
 
 # --------------------------------------------------------------------------- docstrings
-#: Parameter descriptions every plot function shares, pasted into a docstring where it holds
-#: ``{ax}`` or ``{lang}`` on a line of its own (numpydoc indentation kept).
+#: Docstring fragments every plot function shares, pasted into a docstring where it holds
+#: ``{ax}``, ``{lang}`` (parameters) or ``{returns}`` (the Returns section) on a line of its own
+#: (numpydoc indentation kept).
 _DOCS = {
     "ax": "ax : matplotlib Axes, optional\n"
           "        Where to draw; a new figure when None.",
     "lang": "lang : {\"fr\", \"en\"}, optional\n"
             "        Language of labels; None (the default) means :func:`coanalysis.default_lang`.",
+    "returns": "Returns\n"
+               "    -------\n"
+               "    matplotlib.axes.Axes",
 }
 
 
 def _shared_docs(func: Callable) -> Callable:
-    """Fill the ``{ax}`` and ``{lang}`` fragments of ``func``'s docstring from :data:`_DOCS`."""
+    """Fill the ``{ax}``, ``{lang}`` and ``{returns}`` fragments of ``func``'s docstring from :data:`_DOCS`."""
     if func.__doc__:
         for key, text in _DOCS.items():
             func.__doc__ = func.__doc__.replace("{" + key + "}", text)

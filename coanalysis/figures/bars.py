@@ -44,9 +44,7 @@ def na_rate_bars(data: pd.DataFrame, *, x: str = "na_rate", y: str = "condition"
     annotate : bool, default True
         Write each share at the end of its bar (``45 %``).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -122,9 +120,7 @@ def count_bars(data: pd.DataFrame, *, y: str, x: str = "n_cases", hue: str | Non
     {ax}
     {lang}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----

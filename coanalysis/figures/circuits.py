@@ -138,9 +138,7 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
     title : str, optional
         First title line; default the case id.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
         Arrows of flows carry the ``gid`` ``"flow"`` or ``"flow-direct"``; the reference chain
         ``"classic-chain"``; channel labels ``"channel-label"``.
 

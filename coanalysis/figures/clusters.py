@@ -57,9 +57,7 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     square : bool, default True
         Square cells; False lets the cells fill the Axes (e.g. to line rows up with a dendrogram).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -148,9 +146,7 @@ def cluster_dendrogram(linkage_matrix, labels: Sequence[str], *, ax=None, lang: 
         Colour the ``k`` clusters of the cut (as :func:`coanalysis.metrics.cluster_cases`);
         default one colour.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----

@@ -70,9 +70,7 @@ def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: s
     annotate : bool, default True
         Write the level in each documented cell.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -158,9 +156,7 @@ def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "cas
     annotate : bool, default True
         Write each score in its cell (``0,67`` in French).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------

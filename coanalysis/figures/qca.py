@@ -149,9 +149,7 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     color : optional
         Point colour (default: the house palette's first colour).
 
-    Returns
-    -------
-    matplotlib Axes
+    {returns}
 
     Raises
     ------
@@ -257,9 +255,7 @@ def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value:
     legend : bool
         Draw the legend under the grid.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -375,9 +371,7 @@ def score_bars(data: pd.DataFrame, *, x: str = "n_cases", y: str = "variable", h
     {ax}
     {lang}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------

@@ -86,9 +86,7 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     {lang}
     {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -158,9 +156,7 @@ def diverging_likert(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order:
     {ax}
     decimals : int, default 0
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -220,9 +216,7 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Seq
     {ax}
     decimals : int, default 0
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
