@@ -33,12 +33,14 @@ CODING_RESOURCES: dict[str, str] = {
 DESCRIPTOR = "datapackage.json"
 _EXT = "coanalysis:"  # prefix of the project's own (non-standard) descriptor properties
 
-_SLUG = r"^[a-z][a-z0-9_]*$"
-_INSEE = r"^[0-9][0-9AB][0-9]{0,3}(;[0-9][0-9AB][0-9]{0,3})*$"
-_SIREN = r"^[0-9]{9}(;[0-9]{9})*$"
-_SOURCE_ID = r"^S[0-9]{3}$"
-_URL = r"^https?://\S+$"
-_PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+#: The patterns of the descriptor's string fields (Table Schema ``constraints.pattern``), which
+#: the cell checks of :mod:`.checks` also use to write their hints.
+SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
+INSEE_PATTERN = r"^[0-9][0-9AB][0-9]{0,3}(;[0-9][0-9AB][0-9]{0,3})*$"
+SIREN_PATTERN = r"^[0-9]{9}(;[0-9]{9})*$"
+SOURCE_ID_PATTERN = r"^S[0-9]{3}$"
+URL_PATTERN = r"^https?://\S+$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _YEAR = {"minimum": 1900, "maximum": 2100}
 
 
@@ -88,10 +90,10 @@ def _score(name: str = "score") -> dict:
 def _evidence_fields(source_field: str = "source_id") -> list[dict]:
     source = (
         _str("source_id", "id of the source backing the value (sources.source_id)",
-             pattern=_SOURCE_ID)
+             pattern=SOURCE_ID_PATTERN)
         if source_field == "source_id"
         else _str("source_url", "URL of the source exactly as written in the dossier",
-                  pattern=_URL)
+                  pattern=URL_PATTERN)
     )
     return [
         _str("evidence", "what in the source supports the value, in the coder's own words"),
@@ -146,7 +148,7 @@ def _scored_table(name: str, path: str, item: str, vocabulary: codebook.Vocabula
                   *, reconciled: bool, title: str) -> dict:
     source_field = "source_id" if reconciled else "source_url"
     fields = [
-        _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+        _str("case_id", "case (cases.case_id)", required=True, pattern=SLUG_PATTERN),
         _vocab(item, vocabulary, f"{vocabulary.name} slug of the codebook"),
         _score(),
         *_evidence_fields(source_field),
@@ -188,7 +190,7 @@ def _level(name: str = "level", description: str = "participation level 0-5 (cod
 def _participation_unit_fields() -> list[dict]:
     """The fields naming a participation unit: case, actor, stage."""
     return [
-        _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+        _str("case_id", "case (cases.case_id)", required=True, pattern=SLUG_PATTERN),
         _vocab("actor", codebook.ACTORS, "actor type"),
         _vocab("stage", codebook.STAGES, "stage of the policy cycle"),
     ]
@@ -259,7 +261,7 @@ def _reconciliation_resource(path: str) -> dict:
             "fields": [
                 _str("table", "the reconciled table", required=True,
                      enum=["conditions", "outcomes"]),
-                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+                _str("case_id", "case (cases.case_id)", required=True, pattern=SLUG_PATTERN),
                 _str("variable", "condition or outcome slug", required=True,
                      enum=[*codebook.CONDITIONS.slugs, *codebook.OUTCOMES.slugs]),
                 {**score, "name": "score_a", "description": "coder A's score (empty = NA)"},
@@ -348,15 +350,15 @@ def casebase_datapackage() -> dict:
         schema={
             "fields": [
                 _str("case_id", "short slug identifying the case", required=True,
-                     unique=True, pattern=_SLUG),
+                     unique=True, pattern=SLUG_PATTERN),
                 _str("name", "name of the experiment, in French", required=True),
                 _vocab("corpus", codebook.CORPORA, "ost2019 (the study's five cases) or comparables"),
                 _str("collectivity", "the local authority (or programme holder) running it",
                      required=True),
                 _vocab("collectivity_type", codebook.COLLECTIVITY_TYPES, "kind of local authority"),
                 _str("insee_code", "INSEE code(s) of the collectivity, ';'-separated, leading zeros kept",
-                     pattern=_INSEE),
-                _str("siren", "SIREN number(s), 9 digits, ';'-separated", pattern=_SIREN),
+                     pattern=INSEE_PATTERN),
+                _str("siren", "SIREN number(s), 9 digits, ';'-separated", pattern=SIREN_PATTERN),
                 _int("population", "population of the collectivity", minimum=0),
                 _int("population_year", "year of the population figure", **_YEAR),
                 _str("region", "current region, French name"),
@@ -364,7 +366,7 @@ def casebase_datapackage() -> dict:
                 _int("start_year", "first year of the experiment", **_YEAR),
                 _int("end_year", "last year (empty if ongoing or unknown)", **_YEAR),
                 _str("parent_case", "programme or case this one belongs to (cases.case_id)",
-                     pattern=_SLUG),
+                     pattern=SLUG_PATTERN),
                 _str("summary_fr", "two or three sentences in French", required=True),
                 _str("summary_en", "the same in English"),
                 {
@@ -394,12 +396,12 @@ def casebase_datapackage() -> dict:
         "Public sources cited by the coding",
         schema={
             "fields": [
-                _str("source_id", "'S' + 3 digits", required=True, unique=True, pattern=_SOURCE_ID),
+                _str("source_id", "'S' + 3 digits", required=True, unique=True, pattern=SOURCE_ID_PATTERN),
                 _str("title", "title of the page or document", required=True),
                 _str("publisher", "who published it"),
-                _str("url", "address of the source", required=True, unique=True, pattern=_URL),
+                _str("url", "address of the source", required=True, unique=True, pattern=URL_PATTERN),
                 _str("date", "publication date: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown",
-                     pattern=_PARTIAL_DATE),
+                     pattern=PARTIAL_DATE_PATTERN),
                 {"name": "accessed", "type": "date", "format": "default",
                  "description": "date the source was read for the coding",
                  "constraints": {"required": True}},
@@ -416,7 +418,7 @@ def casebase_datapackage() -> dict:
         "Information circuits: directed channels between actor types",
         schema={
             "fields": [
-                _str("case_id", "case (cases.case_id)", required=True, pattern=_SLUG),
+                _str("case_id", "case (cases.case_id)", required=True, pattern=SLUG_PATTERN),
                 _vocab("from_actor", codebook.ACTORS, "actor the information comes from"),
                 _vocab("to_actor", codebook.ACTORS, "actor it goes to"),
                 _vocab("channel", codebook.CHANNELS,
@@ -431,7 +433,7 @@ def casebase_datapackage() -> dict:
                 _str("evidence", "what in the source shows the channel, in the coder's own words",
                      required=True),
                 _str("source_id", "id of the source (sources.source_id)", required=True,
-                     pattern=_SOURCE_ID),
+                     pattern=SOURCE_ID_PATTERN),
             ],
             "missingValues": [""],
             "primaryKey": ["case_id", "from_actor", "to_actor", "channel"],
