@@ -318,11 +318,7 @@ class Solution(Result):
             for p in self.pairs:
                 lines.append(f"  {p.label}: {len(p.simplifying)} simplifying assumption(s), "
                              f"{len(p.easy)} easy counterfactual(s)")
-        if len(self.models) > 1:
-            lines.append(f"model ambiguity: {len(self.models)} minimal models fit the data equally; "
-                         "report them all")
-        if not self.complete:
-            lines.append("the listing of tied models was capped (max_models): more exist")
+        lines += self.notes[len(self.models):]  # the ambiguity and the capped listing
         with pd.option_context("display.width", 120, "display.max_columns", 30,
                                "display.max_colwidth", 50, "display.precision", 3):
             lines += ["", self.fit_table.to_string()]
