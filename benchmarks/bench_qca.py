@@ -45,7 +45,7 @@ def run(k: int, dense: bool, noise: int, solution: str, max_models: int) -> dict
         t3 = time.perf_counter()
         every = solve_chart(chart, max_models=max_models)
         t4 = time.perf_counter()
-        qca.minimize(tt, remainders=(solution == "parsimonious"), max_models=max_models)
+        qca.minimize(tt, solution=solution, max_models=max_models)
         t5 = time.perf_counter()
     listed = len(every.models)
     return {

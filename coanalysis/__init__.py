@@ -6,15 +6,15 @@ house style for published figures, after the OST/MNT cahier n°22 (2019).
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
+from . import codebook, errors
+from .errors import DataError
+from .loaders.casebase import CaseBase, load_casebase, validate_casebase
+from .text import default_lang
+
+__all__ = ["__version__", "codebook", "errors", "DataError", "default_lang",
+           "CaseBase", "load_casebase", "validate_casebase"]
+
 try:
     __version__ = _version("coanalysis")
 except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
     __version__ = "0.0.0+unknown"
-
-from . import codebook, errors  # noqa: E402
-from .errors import DataError  # noqa: E402
-from .loaders.casebase import CaseBase, load_casebase, validate_casebase  # noqa: E402
-from .text import default_lang  # noqa: E402
-
-__all__ = ["__version__", "codebook", "errors", "DataError", "default_lang",
-           "CaseBase", "load_casebase", "validate_casebase"]

@@ -275,8 +275,8 @@ def three_solutions(tt, directional: Mapping[str, int], seen: list[str] | None =
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", qca.QCAWarning)
-        out = {"complex": qca.minimize(tt), "parsimonious": qca.minimize(tt, remainders=True),
-               "intermediate": qca.minimize(tt, directional=dict(directional))}
+        out = {"complex": qca.minimize(tt), "parsimonious": qca.minimize(tt, solution="parsimonious"),
+               "intermediate": qca.minimize(tt, solution="intermediate", directional=dict(directional))}
     if seen is not None:
         seen.extend(m for m in dict.fromkeys(str(w.message) for w in caught) if m not in seen)
     return out

@@ -28,6 +28,7 @@ __all__ = [
     "check_lang",
     "default_lang",
     "pick",
+    "lower_first",
     "NNBSP",
     "NA_LABEL",
     "format_number",
@@ -87,6 +88,19 @@ _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"],
 }
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter of a label for use mid-sentence, unless it starts with an acronym.
+
+    Examples
+    --------
+    >>> lower_first("Élus"), lower_first("RSA en Meurthe"), lower_first("")
+    ('élus', 'RSA en Meurthe', '')
+    """
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _round_half_up(value: float, decimals: int, scale: int = 1) -> Decimal:

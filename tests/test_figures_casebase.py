@@ -554,3 +554,25 @@ def test_house_style_takes_no_language():
 
     assert "lang" not in inspect.signature(house_rc).parameters
     assert "lang" not in inspect.signature(use_house_style).parameters
+
+
+def test_every_plot_function_documents_the_axes_it_returns_in_one_wording():
+    # the Returns section and the ax/lang parameters come from one set of fragments
+    # (figures._draw._DOCS): every function that draws on ``ax`` says it returns
+    # matplotlib.axes.Axes, and no fragment is left unfilled
+    import inspect
+
+    import coanalysis.figures as figures
+
+    def draws(obj) -> bool:  # a plot function: ``ax=None`` draws on a new figure
+        if not inspect.isfunction(obj):
+            return False
+        ax = inspect.signature(obj).parameters.get("ax")
+        return ax is not None and ax.default is None
+
+    plotters = [getattr(figures, n) for n in figures.__all__ if draws(getattr(figures, n))]
+    assert len(plotters) >= 12
+    for func in plotters:
+        doc = func.__doc__
+        assert "Returns\n    -------\n    matplotlib.axes.Axes\n" in doc, func.__name__
+        assert not any("{" + key + "}" in doc for key in ("ax", "lang", "returns")), func.__name__

@@ -172,3 +172,66 @@ def test_computing_never_loads_plotting(module):
             "print(','.join(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import {module} loads {out.stdout.strip()}"
+
+
+def test_package_face_is_one_import_block_and_one_all():
+    # review 3.8: the face of the package reads as one import block then one __all__, not as
+    # accretion (imports after code, each with `noqa: E402`, or an __all__ grown by +=)
+    source = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    body = ast.parse(source).body[1:]  # after the docstring
+    kinds = ["import" if isinstance(n, (ast.Import, ast.ImportFrom)) else "other" for n in body]
+    assert kinds == sorted(kinds, key=lambda k: k != "import"), "an import after other statements"
+    assigned = [n for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.Assign, ast.AugAssign))
+                and any(isinstance(t, ast.Name) and t.id == "__all__"
+                        for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    assert len(assigned) == 1 and isinstance(assigned[0], ast.Assign)
+    assert "noqa" not in source
+
+
+#: Private names still imported across modules, each with the module that defines it: they wait
+#: for loaders/casebase/reconcile.py, which imports or defines them, to take public names.
+PRIVATE_IMPORTS_LEFT = {
+    ("coanalysis.loaders.casebase.schema", "_EXT"),
+    ("coanalysis.loaders.casebase.schema", "_names"),
+    ("coanalysis.loaders.casebase.checks", "_Table"),
+    ("coanalysis.loaders.casebase.checks", "_fmt"),
+    ("coanalysis.loaders.casebase.reconcile", "_check_matches"),
+    ("coanalysis.loaders.casebase.reconcile", "_check_reconciliation"),
+}
+
+
+def private_imports(name: str) -> set[tuple[str, str]]:
+    """(defining module, name) of every ``_name`` that module ``name`` imports from another package
+    module; a private *module* (``from . import _raking``) is the package's own business."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    here = name if _is_package(name) else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = here.split(".")
+            target = ".".join(base[: len(base) - (node.level - 1)] + ([node.module] if node.module else []))
+        else:
+            target = node.module or ""
+        if target not in MODULES:
+            continue
+        found.update((target, a.name) for a in node.names
+                     if a.name.startswith("_") and not a.name.startswith("__")
+                     and f"{target}.{a.name}" not in MODULES)
+    return found
+
+
+def test_no_private_name_is_imported_from_another_module():
+    # review 3.7: a helper another module needs has a public name (coverage.case_grid,
+    # fit.term_membership, TruthTable.rows_of...), so a file split does not break its callers
+    found = {imp for name in MODULES for imp in private_imports(name)}
+    assert found - PRIVATE_IMPORTS_LEFT == set()
+
+
+def test_private_import_finder_sees_one():
+    assert ("coanalysis.loaders.casebase.checks", "_Table") in private_imports(
+        "coanalysis.loaders.casebase.load")
+    # `from . import _raking` imports a private module, not a private name
+    assert not any(n == "_raking" for _, n in private_imports("coanalysis.survey.design"))

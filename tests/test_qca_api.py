@@ -158,9 +158,35 @@ def test_max_models_cap_warns_and_lists_fewer():
 def test_directional_checks():
     tt = qca.truth_table(_quine_frame(), outcome="OUT", conditions=["P", "Q", "R"], consistency_cutoff=1)
     with pytest.raises(ValueError, match="directional"):
-        qca.minimize(tt, directional={"P": 2})
+        qca.minimize(tt, solution="intermediate", directional={"P": 2})
     with pytest.raises(ValueError, match="directional"):
-        qca.minimize(tt, directional={"Z": 1})
+        qca.minimize(tt, solution="intermediate", directional={"Z": 1})
+
+
+@pytest.mark.parametrize("call", [qca.minimize, lambda tt, **kw: qca.robustness(
+    _quine_frame(), outcome="OUT", conditions=["P", "Q", "R"], consistency_cutoffs=[1], **kw)],
+    ids=["minimize", "robustness"])
+def test_solution_is_chosen_by_one_rule_in_minimize_and_robustness(call):
+    tt = qca.truth_table(_quine_frame(), outcome="OUT", conditions=["P", "Q", "R"], consistency_cutoff=1)
+    with pytest.raises(ValueError, match="solution must be one of 'complex', 'parsimonious', "
+                                         "'intermediate', got 'conservative'"):
+        call(tt, solution="conservative")
+    for empty in (None, {}):
+        with pytest.raises(ValueError, match=r"solution='intermediate' needs directional"):
+            call(tt, solution="intermediate", directional=empty)
+    # expectations given to another solution would be silently unused: refused
+    with pytest.raises(ValueError, match="used by solution='intermediate' only, got solution='complex'"):
+        call(tt, solution="complex", directional={"P": 1})
+
+
+def test_solution_names_the_remainders_used():
+    # A*B positive, ~A*~B negative, A*~B and ~A*B without cases: the complex solution may not
+    # use the two remainders (A*B), the parsimonious one may (A, or B: two tied models)
+    df = pd.DataFrame({"A": [1, 0], "B": [1, 0], "Y": [1, 0]}, index=["a", "b"], dtype=float)
+    tt = qca.truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=1)
+    assert qca.minimize(tt).models == qca.minimize(tt, solution="complex").models == ["A*B"]
+    parsimonious = qca.minimize(tt, solution="parsimonious")
+    assert parsimonious.kind == "parsimonious" and sorted(parsimonious.models) == ["A", "B"]
 
 
 def test_solution_memberships_and_summary():
@@ -427,10 +453,10 @@ def test_xy_plot_names_codebook_sets_mid_sentence():
     assert set_label("~portage_politique", "en") == "not strong political sponsorship"
     assert set_label("politique_rh") == "politique RH adaptée"
     assert set_label("POL*ADM") is None
-    from coanalysis.codebook.casebase import _lower_first
+    from coanalysis.text import lower_first
 
-    assert _lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
-    assert _lower_first("Élus") == "élus"
+    assert lower_first("RSA en Meurthe") == "RSA en Meurthe"  # an acronym keeps its capitals
+    assert lower_first("Élus") == "élus"
     plt.close("all")
 
 
@@ -494,7 +520,7 @@ def test_contradictions_are_not_explained():
                       index=list("abcd"), dtype=float)
     tt = qca.truth_table(df, outcome="Y", conditions=["A", "B"], consistency_cutoff=(1, 0.5))
     assert tt.table["OUT"].tolist() == ["0", "C", "1"]
-    sol = qca.minimize(tt, remainders=True)
+    sol = qca.minimize(tt, solution="parsimonious")
     assert sol.models == ["B"]  # A alone would cover the contradictory row A*~B
 
 
@@ -502,7 +528,7 @@ def test_fit_rows_equal_the_fit_of_case_memberships():
     df = pd.read_csv(REF / "qca_cebotari_vink_fuzzy.csv").set_index("case")
     conds = ["DEMOC", "ETHFRACT", "GEOCON", "POLDIS", "NATPRIDE"]
     tt = qca.truth_table(df, outcome="PROTEST", conditions=conds, consistency_cutoff=0.85)
-    sol = qca.minimize(tt, remainders=True)
+    sol = qca.minimize(tt, solution="parsimonious")
     for i, model in enumerate(sol.models):
         cm = sol.case_membership(i)
         np.testing.assert_allclose(cm[model], qca.membership(df, model, conditions=conds))

@@ -46,7 +46,7 @@ def test_prime_implicants_and_cover_size_match_ccubes(k, dense, noise, solution,
 def test_noise_free_tables_recover_the_true_structure(k):
     df = simulated_crisp_data(k)
     tt = qca.truth_table(df, outcome="Y", conditions=list(CONDITION_NAMES[:k]), consistency_cutoff=1)
-    sol = qca.minimize(tt, remainders=True)
+    sol = qca.minimize(tt, solution="parsimonious")
     assert sol.models == ["A*B + C*~D + E*F*G"]
     assert sol.n_models_total == 1
 

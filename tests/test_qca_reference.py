@@ -33,12 +33,8 @@ def _tt(name: str):
 
 
 def _solution(name: str, kind: str):
-    tt = _tt(name)
-    if kind == "complex":
-        return qca.minimize(tt)
-    if kind == "parsimonious":
-        return qca.minimize(tt, remainders=True)
-    return qca.minimize(tt, directional=SETS[name]["directional"])
+    return qca.minimize(_tt(name), solution=kind,
+                        directional=SETS[name]["directional"] if kind == "intermediate" else None)
 
 
 # ----------------------------------------------------------------- calibration
@@ -63,7 +59,7 @@ def test_calibration_anchor_values_textbook():
 def test_truth_table_matches_r(name):
     s = SETS[name]
     tt = _tt(name)
-    full = tt._frame(np.arange(1 << len(s["conditions"]), dtype=np.int64))
+    full = tt.rows_of(np.arange(1 << len(s["conditions"]), dtype=np.int64))
     assert len(full) == len(s["truth_table"])
     for (_, got), ref in zip(full.iterrows(), s["truth_table"]):
         for c in s["conditions"]:
@@ -139,7 +135,7 @@ def test_negated_outcome_lipset_crisp():
     # covS .800/.700, covU .300/.200
     tt = qca.truth_table(_data("LC"), outcome="~SURV", conditions=SETS["LC"]["conditions"],
                          consistency_cutoff=1)
-    sol = qca.minimize(tt, remainders=True)
+    sol = qca.minimize(tt, solution="parsimonious")
     assert sol.models == ["~DEV + ~STB"]
     # crisp data: ratios of case counts (8/10 ...), one rounding each; approx's default suffices
     assert sol.fit_table.loc["~DEV", "coverage"] == pytest.approx(0.8)
@@ -215,14 +211,14 @@ def test_lipset_fuzzy_variants_match_second_r_source(entry):
     else:
         assert tt.configurations("1").tolist() == entry["positive_minterms"]
     assert qca.minimize(tt).models == entry["complex"]
-    assert qca.minimize(tt, remainders=True).models == entry["parsimonious"]
+    assert qca.minimize(tt, solution="parsimonious").models == entry["parsimonious"]
 
 
 @pytest.mark.parametrize("entry", R2["intermediate"], ids=lambda e: e["id"])
 def test_intermediate_counterfactuals_match_second_r_source(entry):
     tt = qca.truth_table(_data("LF"), outcome="SURV", conditions=entry["conditions"],
                          consistency_cutoff=entry["incl_cut"])
-    sol = qca.minimize(tt, directional=entry["directional"])
+    sol = qca.minimize(tt, solution="intermediate", directional=entry["directional"])
     assert sol.models == entry["models"]
     (pair,) = sol.pairs
     assert pair.simplifying.tolist() == entry["simplifying_assumptions"]

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from coanalysis.errors import DataError
 from coanalysis.codebook import AGREEMENT_5, SATISFACTION_4, WHO5_FREQUENCY
 from coanalysis.loaders import parse_number, read_survey
-from coanalysis.loaders.survey.fast import _parse_text_numbers, _plain_lines, _split_line
+from coanalysis.loaders.survey.fast import parse_text_numbers, plain_lines, split_line
 
 SCALES = [SATISFACTION_4, AGREEMENT_5, WHO5_FREQUENCY]
 PROPERTY = settings(max_examples=150, deadline=None,
@@ -258,7 +258,7 @@ def test_read_survey_equals_the_cell_by_cell_reference(tmp_path, rows, scale, de
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(NUMBERS, max_size=40), dec=st.sampled_from([",", "."]))
 def test_text_numbers_equal_parse_number(values, dec):
-    numbers, failed = _parse_text_numbers(values, dec)
+    numbers, failed = parse_text_numbers(values, dec)
     grouped = _column_groups(values, dec)
     for v, x, bad in zip(values, numbers, failed):
         try:
@@ -272,7 +272,7 @@ def test_text_numbers_equal_parse_number(values, dec):
 
 
 def test_text_numbers_with_a_line_break_in_a_cell_fall_back_to_parse_number():
-    numbers, failed = _parse_text_numbers(["1,5", "2\n3", "4"], ",")
+    numbers, failed = parse_text_numbers(["1,5", "2\n3", "4"], ",")
     assert numbers[0] == 1.5 and numbers[2] == 4.0 and failed.tolist() == [False, True, False]
 
 
@@ -347,7 +347,7 @@ def test_excel_export_with_trailing_separators_and_stray_rows(tmp_path):
 def test_lines_split_without_the_csv_module_are_its_records(text):
     """Whenever the loader splits a text itself (unquoted, or quotes around whole fields only),
     it finds the csv module's records, one per physical line."""
-    lines = _plain_lines(text, ";")
+    lines = plain_lines(text, ";")
     if lines is None:
         return  # the csv module reads it
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
@@ -355,7 +355,7 @@ def test_lines_split_without_the_csv_module_are_its_records(text):
     for rec in reader:
         records.append(rec)
         numbers.append(reader.line_num)
-    assert [_split_line(line, ";") for line in lines] == records
+    assert [split_line(line, ";") for line in lines] == records
     assert numbers == list(range(1, len(records) + 1))
 
 

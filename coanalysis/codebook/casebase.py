@@ -9,7 +9,7 @@ and the channels of the information circuits. Each vocabulary is an ordered
 
 from __future__ import annotations
 
-from ..text import check_lang
+from ..text import check_lang, lower_first
 from .terms import Term, Vocabulary
 
 __all__ = [
@@ -336,13 +336,6 @@ def classic_hops(target: str, source: str = "usagers") -> int | None:
     return chain.index(target) - chain.index(source)
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case the first letter of a label, unless the label starts with an acronym ("RH", "RSA")."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def set_label(name: str, lang: str | None = None) -> str | None:
     """Codebook label of a condition or outcome slug (``~`` for negation), written for use mid-sentence.
 
@@ -371,6 +364,6 @@ def set_label(name: str, lang: str | None = None) -> str | None:
     slug = name[1:] if neg else name
     for vocab in (CONDITIONS, OUTCOMES):
         if slug in vocab:
-            label = _lower_first(vocab.label(slug, lang))
+            label = lower_first(vocab.label(slug, lang))
             return ("non " if lang == "fr" else "not ") + label if neg else label
     return None

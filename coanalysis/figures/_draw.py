@@ -1,5 +1,8 @@
-"""What the case-base figures share: input checks, the grid of cells with its NA patches, the NA
+"""What the figures share: input checks, new Axes, the grid of cells with its NA patches, the NA
 legend entry and the docstring fragments every plot function repeats.
+
+The module is private to :mod:`coanalysis.figures`; its helpers carry plain names because the
+figure modules import them (only :data:`NA_HATCH` and :data:`NA_GID` are re-exported).
 
 Missing values (NA) are drawn as NA — grey and hatched, with the ``gid`` :data:`NA_GID` — and
 never as zero.
@@ -26,11 +29,11 @@ NA_HATCH = "///"
 #: ``gid`` given to the artists of NA cells, so that tests and readers can find them.
 NA_GID = "na-cell"
 
-_DATA_FILE = "<data>"
+DATA_FILE = "<data>"
 
 
 # --------------------------------------------------------------------------- input checks
-def _to_slugs(values: pd.Series, vocabulary: Vocabulary, column: str) -> pd.Series:
+def to_slugs(values: pd.Series, vocabulary: Vocabulary, column: str) -> pd.Series:
     """Map the values of ``column`` to slugs of ``vocabulary`` (labels in fr or en are accepted)."""
     lookup = {t.slug: t.slug for t in vocabulary}
     lookup.update({t.fr: t.slug for t in vocabulary})
@@ -42,7 +45,7 @@ def _to_slugs(values: pd.Series, vocabulary: Vocabulary, column: str) -> pd.Seri
         key = None if value is None else str(value)
         if key is None or key not in lookup:
             problems.append(Problem(
-                _DATA_FILE, None, column, value,
+                DATA_FILE, None, column, value,
                 f"a {vocabulary.name} among {', '.join(vocabulary.slugs)}",
                 f"row with index {index!r}; use the codebook's slugs",
             ))
@@ -54,7 +57,7 @@ def _to_slugs(values: pd.Series, vocabulary: Vocabulary, column: str) -> pd.Seri
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _to_numbers(values: pd.Series, column: str, allowed: Sequence[float], what: str) -> np.ndarray:
+def to_numbers(values: pd.Series, column: str, allowed: Sequence[float], what: str) -> np.ndarray:
     """Float array of ``values`` (NA -> nan); every non-NA value must be one of ``allowed``."""
     raw = values.astype(object)
     numbers = np.full(len(raw), np.nan)
@@ -67,7 +70,7 @@ def _to_numbers(values: pd.Series, column: str, allowed: Sequence[float], what: 
         except (TypeError, ValueError):
             number = np.nan
         if np.isnan(number) or not any(abs(number - a) < 1e-9 for a in allowed):
-            problems.append(Problem(_DATA_FILE, None, column, value, what,
+            problems.append(Problem(DATA_FILE, None, column, value, what,
                                     f"row with index {index!r}; NA stays empty, never 0"))
             continue
         numbers[i] = number
@@ -76,40 +79,44 @@ def _to_numbers(values: pd.Series, column: str, allowed: Sequence[float], what: 
     return numbers
 
 
-def _check_unique(keys: pd.DataFrame, columns: Sequence[str]) -> None:
+def check_unique_cells(keys: pd.DataFrame, columns: Sequence[str]) -> None:
+    """DataError naming every row that draws on a cell (a value of ``columns``) another row draws on."""
     duplicated = keys.duplicated(subset=list(columns), keep=False)
     if duplicated.any():
         problems = [
-            Problem(_DATA_FILE, None, ", ".join(columns), tuple(row), "one row per cell",
+            Problem(DATA_FILE, None, ", ".join(columns), tuple(row), "one row per cell",
                     f"row with index {index!r} draws on a cell already filled")
             for index, row in keys.loc[duplicated, list(columns)].iterrows()
         ]
         raise DataError(problems, "several rows for the same cell")
 
 
-def _one_case(data: pd.DataFrame, case_id) -> pd.DataFrame:
+def one_case(data: pd.DataFrame, case_id) -> pd.DataFrame:
+    """The rows of ``data`` for ``case_id``; DataError listing known ids when there are none."""
     selected = data.loc[data["case_id"].astype(object) == case_id]
     if selected.empty:
         known = sorted(map(str, pd.unique(data["case_id"].dropna().astype(object))))
-        raise DataError(Problem(_DATA_FILE, None, "case_id", case_id,
+        raise DataError(Problem(DATA_FILE, None, "case_id", case_id,
                                 "a case_id present in data",
                                 f"known ids: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}"))
     return selected
 
 
-def _new_axes(ax, size):
+def new_axes(ax, size: tuple[float, float] | None = None):
+    """``ax``, or the Axes of a new figure of ``size`` inches (default: the style's) when it is None."""
     if ax is None:
         _fig, ax = plt.subplots(figsize=size)
     return ax
 
 
-def _label(vocabulary: Vocabulary | None, value, lang: str) -> str:
+def vocabulary_label(vocabulary: Vocabulary | None, value, lang: str) -> str:
+    """The codebook label of ``value`` in ``vocabulary`` in ``lang``; the value itself otherwise."""
     if vocabulary is not None and str(value) in vocabulary:
         return vocabulary.label(str(value), lang)
     return str(value)
 
 
-def _ordered_values(values: pd.Series, order: Sequence | None) -> list:
+def ordered_values(values: pd.Series, order: Sequence | None) -> list:
     """``order`` when given; otherwise the categories in use (categorical) or first appearance."""
     if order is not None:
         return list(order)
@@ -119,7 +126,7 @@ def _ordered_values(values: pd.Series, order: Sequence | None) -> list:
     return list(pd.unique(values.dropna().astype(object)))
 
 
-def _draw_grid(ax, grid: np.ndarray, cmap, norm, *, annotate, fmt) -> None:
+def draw_grid(ax, grid: np.ndarray, cmap, norm, *, annotate, fmt) -> None:
     """Draw a matrix (rows top to bottom) as coloured cells; NaN cells grey and hatched."""
     n_rows, n_cols = grid.shape
     masked = np.ma.masked_invalid(grid)
@@ -144,24 +151,28 @@ def _draw_grid(ax, grid: np.ndarray, cmap, norm, *, annotate, fmt) -> None:
         spine.set_visible(False)
 
 
-def _na_handle(lang: str) -> Patch:
+def na_handle(lang: str) -> Patch:
     """The legend entry of an NA cell: grey, hatched, "NA : non documenté"."""
     return Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=NA_HATCH, label=word("na_legend", lang))
 
 
 # --------------------------------------------------------------------------- docstrings
-#: Parameter descriptions every plot function shares, pasted into a docstring where it holds
-#: ``{ax}`` or ``{lang}`` on a line of its own (numpydoc indentation kept).
+#: Docstring fragments every plot function shares, pasted into a docstring where it holds
+#: ``{ax}``, ``{lang}`` (parameters) or ``{returns}`` (the Returns section) on a line of its own
+#: (numpydoc indentation kept).
 _DOCS = {
     "ax": "ax : matplotlib Axes, optional\n"
           "        Where to draw; a new figure when None.",
     "lang": "lang : {\"fr\", \"en\"}, optional\n"
             "        Language of labels; None (the default) means :func:`coanalysis.default_lang`.",
+    "returns": "Returns\n"
+               "    -------\n"
+               "    matplotlib.axes.Axes",
 }
 
 
-def _shared_docs(func: Callable) -> Callable:
-    """Fill the ``{ax}`` and ``{lang}`` fragments of ``func``'s docstring from :data:`_DOCS`."""
+def shared_docs(func: Callable) -> Callable:
+    """Fill the ``{ax}``, ``{lang}`` and ``{returns}`` fragments of ``func``'s docstring from :data:`_DOCS`."""
     if func.__doc__:
         for key, text in _DOCS.items():
             func.__doc__ = func.__doc__.replace("{" + key + "}", text)

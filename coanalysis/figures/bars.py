@@ -17,14 +17,14 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_percent
 from ..validation import require_columns
-from ._draw import _DATA_FILE, _label, _new_axes, _shared_docs, _to_slugs
+from ._draw import DATA_FILE, vocabulary_label, new_axes, shared_docs, to_slugs
 from .formatting import percent_axis
 from .style import PALETTE
 
 __all__ = ["na_rate_bars", "count_bars"]
 
 
-@_shared_docs
+@shared_docs
 def na_rate_bars(data: pd.DataFrame, *, x: str = "na_rate", y: str = "condition",
                  vocabulary: str | Vocabulary | None = "condition", ax=None,
                  lang: Lang | None = None, annotate: bool = True):
@@ -44,9 +44,7 @@ def na_rate_bars(data: pd.DataFrame, *, x: str = "na_rate", y: str = "condition"
     annotate : bool, default True
         Write each share at the end of its bar (``45 %``).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -61,26 +59,26 @@ def na_rate_bars(data: pd.DataFrame, *, x: str = "na_rate", y: str = "condition"
     2
     """
     lang = check_lang(lang)
-    require_columns(data, {"x": x, "y": y}, table="data", file=_DATA_FILE)
+    require_columns(data, {"x": x, "y": y}, table="data", file=DATA_FILE)
     vocab = VOCABULARIES.get(vocabulary) if isinstance(vocabulary, str) else vocabulary
     values = pd.to_numeric(data[x], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values < 0) | (values > 1)
     if bad.any():
-        raise DataError([Problem(_DATA_FILE, None, x, v, "a proportion in [0, 1]",
+        raise DataError([Problem(DATA_FILE, None, x, v, "a proportion in [0, 1]",
                                  f"row with index {i!r}")
                          for i, v, b in zip(data.index, data[x], bad) if b],
                         f"invalid value(s) in column {x!r}")
     keys = data[y].astype(object).tolist()
     if vocab is not None:
-        slugs = _to_slugs(data[y], vocab, y).tolist()
+        slugs = to_slugs(data[y], vocab, y).tolist()
         order = sorted(range(len(slugs)), key=lambda i: vocab.slugs.index(slugs[i]))
     else:
         slugs, order = keys, list(range(len(keys)))
-    ax = _new_axes(ax, (6.7, 0.6 + 0.25 * len(keys)))
+    ax = new_axes(ax, (6.7, 0.6 + 0.25 * len(keys)))
     positions = np.arange(len(order))
     ax.barh(positions, values[order], color=PALETTE[0], height=0.7)
     ax.set_yticks(positions)
-    ax.set_yticklabels([_label(vocab, slugs[i], lang) for i in order])
+    ax.set_yticklabels([vocabulary_label(vocab, slugs[i], lang) for i in order])
     if vocab is not None and vocab.name == "condition":
         for tick, i in zip(ax.get_yticklabels(), order):
             if slugs[i] in PRINCIPLES:
@@ -97,7 +95,7 @@ def na_rate_bars(data: pd.DataFrame, *, x: str = "na_rate", y: str = "condition"
     return ax
 
 
-@_shared_docs
+@shared_docs
 def count_bars(data: pd.DataFrame, *, y: str, x: str = "n_cases", hue: str | None = None,
                hue_order: Sequence | None = None, labels: Mapping[str, str] | None = None,
                hue_labels: Mapping[str, str] | None = None, ax=None, lang: Lang | None = None):
@@ -122,9 +120,7 @@ def count_bars(data: pd.DataFrame, *, y: str, x: str = "n_cases", hue: str | Non
     {ax}
     {lang}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -142,20 +138,20 @@ def count_bars(data: pd.DataFrame, *, y: str, x: str = "n_cases", hue: str | Non
     columns = {"x": x, "y": y}
     if hue is not None:
         columns["hue"] = hue
-    require_columns(data, columns, table="data", file=_DATA_FILE)
+    require_columns(data, columns, table="data", file=DATA_FILE)
     values = pd.to_numeric(data[x], errors="coerce")
     if values.isna().any() or (values < 0).any():
-        raise DataError([Problem(_DATA_FILE, None, x, v, "a non-negative count",
+        raise DataError([Problem(DATA_FILE, None, x, v, "a non-negative count",
                                  f"row with index {i!r}")
                          for i, v in data.loc[values.isna() | (values < 0), x].items()])
 
     def labeller(column, mapping):
         vocab = VOCABULARIES.get(column)
-        return lambda v: (mapping[v] if mapping and v in mapping else _label(vocab, v, lang))
+        return lambda v: (mapping[v] if mapping and v in mapping else vocabulary_label(vocab, v, lang))
 
     cat_label = labeller(y, labels)
     cats = list(pd.unique(data[y].astype(object)))
-    ax = _new_axes(ax, (6.7, 0.6 + 0.3 * len(cats)))
+    ax = new_axes(ax, (6.7, 0.6 + 0.3 * len(cats)))
     positions = {c: i for i, c in enumerate(cats)}
     if hue is None:
         ax.barh([positions[c] for c in data[y].astype(object)], values, color=PALETTE[0],

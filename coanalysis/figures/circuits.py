@@ -21,7 +21,7 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem, is_missing
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ._draw import _DATA_FILE, _new_axes, _shared_docs, _to_slugs
+from ._draw import DATA_FILE, new_axes, shared_docs, to_slugs
 from .style import PALETTE
 
 __all__ = ["circuit_diagram", "ACTOR_POSITIONS"]
@@ -51,7 +51,7 @@ def _as_bool(values: pd.Series, column: str) -> np.ndarray:
         try:
             out.append(truth[key])
         except (KeyError, TypeError):
-            problems.append(Problem(_DATA_FILE, None, column, value, "true or false",
+            problems.append(Problem(DATA_FILE, None, column, value, "true or false",
                                     f"row with index {index!r}"))
     if problems:
         raise DataError(problems, f"invalid value(s) in column {column!r}")
@@ -100,11 +100,11 @@ def _bows_out(a, b, rad) -> bool:
 def _channel_labels(values: pd.Series, column: str, lang: str) -> list[str | None]:
     """Codebook labels (in ``lang``) of the channel values; None where the channel is NA."""
     known = values.notna()
-    slugs = _to_slugs(values[known], CHANNELS, column)
+    slugs = to_slugs(values[known], CHANNELS, column)
     return [CHANNELS.label(slugs[i], lang) if k else None for i, k in known.items()]
 
 
-@_shared_docs
+@shared_docs
 def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str = "from_actor",
                     to_actor: str = "to_actor", channel: str | None = "channel",
                     direct: str = "direct", ax=None, lang: Lang | None = None, legend: bool = True,
@@ -138,9 +138,7 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
     title : str, optional
         First title line; default the case id.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
         Arrows of flows carry the ``gid`` ``"flow"`` or ``"flow-direct"``; the reference chain
         ``"classic-chain"``; channel labels ``"channel-label"``.
 
@@ -176,15 +174,15 @@ def circuit_diagram(data: pd.DataFrame, *, case_id, voice=None, from_actor: str 
                "direct": direct}
     if channel is not None:
         columns["channel"] = channel
-    require_columns(data, columns, table="data", file=_DATA_FILE)
+    require_columns(data, columns, table="data", file=DATA_FILE)
     case = data.loc[data["case_id"].astype(object) == case_id]
-    sources = _to_slugs(case[from_actor], ACTORS, from_actor)
-    targets = _to_slugs(case[to_actor], ACTORS, to_actor)
+    sources = to_slugs(case[from_actor], ACTORS, from_actor)
+    targets = to_slugs(case[to_actor], ACTORS, to_actor)
     is_direct = _as_bool(case[direct], direct)
     channels = _channel_labels(case[channel], channel, lang) if channel is not None \
         else [None] * len(case)
 
-    ax = _new_axes(ax, (4.6, 3.8))
+    ax = new_axes(ax, (4.6, 3.8))
     accent, plain, reference = PALETTE[5], PALETTE[0], "#C8C8C8"
     used = set(sources) | set(targets)
     boxes = {}

@@ -18,14 +18,14 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ._draw import _DATA_FILE, NA_GID, _draw_grid, _na_handle, _new_axes, _shared_docs
+from ._draw import DATA_FILE, NA_GID, draw_grid, na_handle, new_axes, shared_docs
 from .formatting import number_axis
 from .style import PALETTE, SEQUENTIAL
 
 __all__ = ["distance_heatmap", "cluster_dendrogram"]
 
 
-@_shared_docs
+@shared_docs
 def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a",
                      value: str = "distance", order: Sequence | None = None, ax=None,
                      lang: Lang | None = None, highlight: Sequence | None = None,
@@ -57,9 +57,7 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     square : bool, default True
         Square cells; False lets the cells fill the Axes (e.g. to line rows up with a dendrogram).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -74,7 +72,7 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     (3, 3)
     """
     lang = check_lang(lang)
-    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=_DATA_FILE)
+    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=DATA_FILE)
     if order is None:
         both = pd.concat([data[y].astype(object), data[x].astype(object)])
         cases = list(pd.unique(both.dropna()))
@@ -83,7 +81,7 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     values = pd.to_numeric(data[value].astype(object), errors="coerce").to_numpy(dtype=float)
     bad = (data[value].notna().to_numpy() & np.isnan(values)) | (values < 0)
     if bad.any():
-        raise DataError([Problem(_DATA_FILE, None, value, v, "a distance >= 0 or NA",
+        raise DataError([Problem(DATA_FILE, None, value, v, "a distance >= 0 or NA",
                                  f"row with index {i!r}")
                          for i, v, b in zip(data.index, data[value], bad) if b],
                         f"invalid value(s) in column {value!r}")
@@ -99,9 +97,9 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
     norm = plt.Normalize(0, top if top > 0 else 1.0)
     size = min(6.7, 1.4 + 0.17 * len(cases))
-    ax = _new_axes(ax, (size + 0.9, size))
+    ax = new_axes(ax, (size + 0.9, size))
     # only the pairs present in data with an NA distance are hatched; blanks stay blank
-    _draw_grid(ax, np.where(drawn, grid, np.nan), cmap, norm, annotate=annotate,
+    draw_grid(ax, np.where(drawn, grid, np.nan), cmap, norm, annotate=annotate,
                fmt=lambda v: format_number(v, decimals, lang))
     for patch in [p for p in ax.patches if p.get_gid() == NA_GID]:
         i, j = int(patch.get_y()), int(patch.get_x())
@@ -123,12 +121,12 @@ def distance_heatmap(data: pd.DataFrame, *, x: str = "case_b", y: str = "case_a"
     colorbar.ax.yaxis.set_major_formatter(
         plt.FuncFormatter(lambda x, _pos: format_number(x, decimals, lang)))
     if (drawn & np.isnan(grid)).any():
-        ax.legend(handles=[_na_handle(lang)], loc="upper left", bbox_to_anchor=(1.2, 1.0),
+        ax.legend(handles=[na_handle(lang)], loc="upper left", bbox_to_anchor=(1.2, 1.0),
                   frameon=False, fontsize=7)
     return ax
 
 
-@_shared_docs
+@shared_docs
 def cluster_dendrogram(linkage_matrix, labels: Sequence[str], *, ax=None, lang: Lang | None = None,
                        highlight: Sequence | None = None, k: int | None = None):
     """Dendrogram of a hierarchical clustering of the cases (leaves on the left).
@@ -148,9 +146,7 @@ def cluster_dendrogram(linkage_matrix, labels: Sequence[str], *, ax=None, lang: 
         Colour the ``k`` clusters of the cut (as :func:`coanalysis.metrics.cluster_cases`);
         default one colour.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -173,7 +169,7 @@ def cluster_dendrogram(linkage_matrix, labels: Sequence[str], *, ax=None, lang: 
     if z.ndim != 2 or z.shape[1] != 4 or z.shape[0] != len(labels) - 1:
         raise ValueError(f"linkage_matrix must be a scipy linkage of {len(labels)} leaves "
                          f"(shape ({len(labels) - 1}, 4)), got shape {z.shape}")
-    ax = _new_axes(ax, (4.6, 0.8 + 0.16 * len(labels)))
+    ax = new_axes(ax, (4.6, 0.8 + 0.16 * len(labels)))
     heights = np.sort(z[:, 2])
     if k is not None:
         if not 1 <= k <= len(labels):

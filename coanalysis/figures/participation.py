@@ -21,16 +21,16 @@ from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
 from ._draw import (
-    _DATA_FILE,
-    _check_unique,
-    _draw_grid,
-    _na_handle,
-    _new_axes,
-    _one_case,
-    _ordered_values,
-    _shared_docs,
-    _to_numbers,
-    _to_slugs,
+    DATA_FILE,
+    check_unique_cells,
+    draw_grid,
+    na_handle,
+    new_axes,
+    one_case,
+    ordered_values,
+    shared_docs,
+    to_numbers,
+    to_slugs,
 )
 from .style import SEQUENTIAL
 
@@ -42,7 +42,7 @@ def _score_text(value: float, lang: str) -> str:
     return format_number(value, 0 if value in (0.0, 1.0) else 2, lang)
 
 
-@_shared_docs
+@shared_docs
 def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: str = "actor",
                           value: str = "level", ax=None, lang: Lang | None = None,
                           legend: bool = True, annotate: bool = True):
@@ -70,9 +70,7 @@ def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: s
     annotate : bool, default True
         Write the level in each documented cell.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -100,14 +98,14 @@ def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: s
     """
     lang = check_lang(lang)
     require_columns(data, {"case_id": "case_id", "x": x, "y": y, "value": value}, table="data",
-                    file=_DATA_FILE)
-    case = _one_case(data, case_id)
-    actors = _to_slugs(case[y], ACTORS, y)
-    stages = _to_slugs(case[x], STAGES, x)
-    levels = _to_numbers(case[value], value, [float(s) for s in LEVELS.slugs],
+                    file=DATA_FILE)
+    case = one_case(data, case_id)
+    actors = to_slugs(case[y], ACTORS, y)
+    stages = to_slugs(case[x], STAGES, x)
+    levels = to_numbers(case[value], value, [float(s) for s in LEVELS.slugs],
                          "an integer level 0-5 or NA")
     keys = pd.DataFrame({y: actors, x: stages}, index=case.index)
-    _check_unique(keys, [y, x])
+    check_unique_cells(keys, [y, x])
 
     grid = np.full((len(ACTORS), len(STAGES)), np.nan)
     for a, s, v in zip(actors, stages, levels):
@@ -116,8 +114,8 @@ def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: s
     colours = plt.get_cmap(SEQUENTIAL)(np.linspace(0.05, 0.95, len(LEVELS)))
     cmap = ListedColormap(colours)
     norm = BoundaryNorm(np.arange(len(LEVELS) + 1) - 0.5, cmap.N)
-    ax = _new_axes(ax, (4.6, 2.8))
-    _draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: format_number(v, 0, lang))
+    ax = new_axes(ax, (4.6, 2.8))
+    draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: format_number(v, 0, lang))
     ax.set_xticklabels(STAGES.labels(lang), rotation=30, ha="right", rotation_mode="anchor")
     ax.set_yticklabels(ACTORS.labels(lang))
     ax.set_xlabel(word("stage", lang))
@@ -125,13 +123,13 @@ def participation_heatmap(data: pd.DataFrame, *, case_id, x: str = "stage", y: s
     if legend:
         handles = [Patch(facecolor=colours[k], label=f"{t.slug} – {t.label(lang)}")
                    for k, t in enumerate(LEVELS)]
-        handles.append(_na_handle(lang))
+        handles.append(na_handle(lang))
         ax.legend(handles=handles, title=word("participation_level", lang), loc="upper left",
                   bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=7, title_fontsize=7.5)
     return ax
 
 
-@_shared_docs
+@shared_docs
 def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "case_id",
                       value: str = "score", order: Sequence | None = None, ax=None,
                       lang: Lang | None = None, legend: bool = True, annotate: bool = True):
@@ -158,9 +156,7 @@ def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "cas
     annotate : bool, default True
         Write each score in its cell (``0,67`` in French).
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -188,17 +184,17 @@ def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "cas
     2
     """
     lang = check_lang(lang)
-    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=_DATA_FILE)
-    rows = _ordered_values(data[y], order)
+    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=DATA_FILE)
+    rows = ordered_values(data[y], order)
     if order is not None:
         unknown = [r for r in pd.unique(data[y].dropna().astype(object)) if r not in set(rows)]
         if unknown:
-            raise DataError(Problem(_DATA_FILE, None, y, unknown, "values listed in order",
+            raise DataError(Problem(DATA_FILE, None, y, unknown, "values listed in order",
                                     "add them to order or filter data first"))
-    conditions = _to_slugs(data[x], CONDITIONS, x)
-    scores = _to_numbers(data[value], value, FUZZY_SCORES, "a fuzzy score 0, 0.33, 0.67, 1 or NA")
+    conditions = to_slugs(data[x], CONDITIONS, x)
+    scores = to_numbers(data[value], value, FUZZY_SCORES, "a fuzzy score 0, 0.33, 0.67, 1 or NA")
     keys = pd.DataFrame({y: data[y].astype(object), x: conditions}, index=data.index)
-    _check_unique(keys.dropna(subset=[y]), [y, x])
+    check_unique_cells(keys.dropna(subset=[y]), [y, x])
 
     present = set(conditions)
     columns = [c for c in CONDITIONS.slugs if c in present]
@@ -212,8 +208,8 @@ def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "cas
     cmap = ListedColormap(colours)
     edges = [-0.165, 0.165, 0.5, 0.835, 1.165]
     norm = BoundaryNorm(edges, cmap.N)
-    ax = _new_axes(ax, (6.7, 0.6 + 0.28 * len(rows)))
-    _draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: _score_text(v, lang))
+    ax = new_axes(ax, (6.7, 0.6 + 0.28 * len(rows)))
+    draw_grid(ax, grid, cmap, norm, annotate=annotate, fmt=lambda v: _score_text(v, lang))
     ax.set_xticklabels([CONDITIONS.label(c, lang) for c in columns], rotation=40, ha="right",
                        rotation_mode="anchor")
     ax.set_yticklabels([str(r) for r in rows])
@@ -235,7 +231,7 @@ def membership_matrix(data: pd.DataFrame, *, x: str = "condition", y: str = "cas
     if legend:
         handles = [Patch(facecolor=colours[k], label=format_number(s, 2, lang))
                    for k, s in enumerate(FUZZY_SCORES)]
-        handles.append(_na_handle(lang))
+        handles.append(na_handle(lang))
         ax.legend(handles=handles, title=word("membership_score", lang), loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7, title_fontsize=7.5)
     return ax

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -23,7 +22,7 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number
 from ..validation import require_columns
-from ._draw import _shared_docs
+from ._draw import DATA_FILE, NA_HATCH, new_axes, shared_docs
 from .style import NA_COLOR, PALETTE, SEQUENTIAL
 
 __all__ = ["xy_plot", "xy_points", "score_bars", "survival_grid", "SURVIVAL_GID", "SCORE_NA_GID", "BASE_AREA"]
@@ -34,9 +33,6 @@ SCORE_NA_GID = "score-na"
 #: ``gid`` of the artists drawn for each cell kind, so that tests and readers can find them.
 SURVIVAL_GID = {"full": "term-in-all-models", "partial": "term-in-some-models",
                 "absent": "term-absent", "na": "run-without-solution"}
-
-_HATCH = "///"
-_DATA_FILE = "<data>"
 
 #: The interface word of each cell kind's legend entry.
 _LEGEND_WORD = {"full": "term_in_all_models", "partial": "term_in_some_models",
@@ -96,7 +92,7 @@ def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -
     [[1, 'c'], [2, 'a, b']]
     """
     require_columns(data, {"x": x, "y": y, **({"label": label} if label else {})}, table="data",
-                    file=_DATA_FILE)
+                    file=DATA_FILE)
     if x == y:
         raise ValueError("x and y must be two different columns")
     names = data[label] if label else pd.Series(data.index, index=data.index)
@@ -108,7 +104,7 @@ def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -
     missing = [(i, col) for col, key in ((x, "_x"), (y, "_y"))
                for i, na in zip(data.index, frame[key].isna()) if na]
     if missing:
-        raise DataError([Problem(_DATA_FILE, None, col, None, "a membership between 0 and 1, not NA",
+        raise DataError([Problem(DATA_FILE, None, col, None, "a membership between 0 and 1, not NA",
                                  f"row with index {i!r}: drop the case or document the score")
                          for i, col in missing],
                         f"columns {x!r} and {y!r} must not hold NA memberships")
@@ -121,7 +117,7 @@ def xy_points(data: pd.DataFrame, *, x: str, y: str, label: str | None = None) -
     return points.rename(columns={"_x": x, "_y": y})[[x, y, "n_cases", "cases"]]
 
 
-@_shared_docs
+@shared_docs
 def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, count: bool = True,
             ax=None, lang: Lang | None = None, color=None):
     """Scatter of case memberships in a term or model (x) against the outcome (y).
@@ -149,9 +145,7 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     color : optional
         Point colour (default: the house palette's first colour).
 
-    Returns
-    -------
-    matplotlib Axes
+    {returns}
 
     Raises
     ------
@@ -189,9 +183,8 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     """
     lang = check_lang(lang)
     require_columns(data, {"x": x, "y": y, **({"label": label} if label else {})}, table="data",
-                    file=_DATA_FILE)
-    if ax is None:
-        _, ax = plt.subplots()
+                    file=DATA_FILE)
+    ax = new_axes(ax)
     if color is None:
         color = PALETTE[0]
     ax.plot([0, 1], [0, 1], color="0.6", linewidth=0.8, zorder=1)
@@ -233,7 +226,7 @@ def xy_plot(data: pd.DataFrame, *, x: str, y: str, label: str | None = None, cou
     return ax
 
 
-@_shared_docs
+@shared_docs
 def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value: str = "share",
                   order: Sequence | None = None, x_order: Sequence | None = None, ax=None,
                   lang: Lang | None = None, legend: bool = True):
@@ -257,9 +250,7 @@ def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value:
     legend : bool
         Draw the legend under the grid.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -291,24 +282,24 @@ def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value:
     """
     lang = check_lang(lang)
     run, term = x, y
-    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=_DATA_FILE)
+    require_columns(data, {"x": x, "y": y, "value": value}, table="data", file=DATA_FILE)
     values = pd.to_numeric(data[value], errors="coerce").astype(float)
     bad = data.index[(data[value].notna() & values.isna()) | (values < 0) | (values > 1)]
     if len(bad):
-        raise DataError([Problem(_DATA_FILE, None, value, data.loc[i, value],
+        raise DataError([Problem(DATA_FILE, None, value, data.loc[i, value],
                                  "a share between 0 and 1, or NA (run without solution)",
                                  f"row with index {i!r}") for i in bad])
     dup = data.duplicated([run, term], keep=False)
     if dup.any():
         pairs = data.loc[dup, [run, term]].drop_duplicates().astype(str).agg(" / ".join, axis=1)
-        raise DataError([Problem(_DATA_FILE, None, f"{run}, {term}", p, "one row per (run, term)",
+        raise DataError([Problem(DATA_FILE, None, f"{run}, {term}", p, "one row per (run, term)",
                                  "aggregate the tied models into a share first") for p in pairs])
     runs = list(x_order) if x_order is not None else list(pd.unique(data[run].astype(object)))
     terms = list(order) if order is not None else list(pd.unique(data[term].astype(object)))
     unknown = [r for r in pd.unique(data[run].astype(object)) if r not in runs]
     unknown += [t for t in pd.unique(data[term].astype(object)) if t not in terms]
     if unknown:
-        raise DataError([Problem(_DATA_FILE, None, None, u, "a value listed in order / x_order",
+        raise DataError([Problem(DATA_FILE, None, None, u, "a value listed in order / x_order",
                                  "add it to the order or leave the order to its default")
                          for u in unknown])
     grid = np.zeros((len(terms), len(runs)))
@@ -316,13 +307,12 @@ def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value:
     tpos = {t: i for i, t in enumerate(terms)}
     for r, t, v in zip(data[run].astype(object), data[term].astype(object), values):
         grid[tpos[t], rpos[r]] = v
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(1.5 + 0.45 * len(runs), 0.9 + 0.3 * len(terms)))
+    ax = new_axes(ax, (1.5 + 0.45 * len(runs), 0.9 + 0.3 * len(terms)))
     for i in range(len(terms)):
         for j in range(len(runs)):
             v = grid[i, j]
             if np.isnan(v):
-                kind, face, hatch = "na", NA_COLOR, _HATCH
+                kind, face, hatch = "na", NA_COLOR, NA_HATCH
             elif v >= 1:
                 kind, face, hatch = "full", PALETTE[0], None
             elif v > 0:
@@ -348,13 +338,13 @@ def survival_grid(data: pd.DataFrame, *, x: str = "run", y: str = "term", value:
         handles = [Patch(facecolor=PALETTE[0], edgecolor="#BFBFBF", label=text["full"]),
                    Patch(facecolor=PALETTE[4], edgecolor="#BFBFBF", label=text["partial"]),
                    Patch(facecolor="white", edgecolor="#BFBFBF", label=text["absent"]),
-                   Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=_HATCH, label=text["na"])]
+                   Patch(facecolor=NA_COLOR, edgecolor="#7F7F7F", hatch=NA_HATCH, label=text["na"])]
         ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   fontsize=7)
     return ax
 
 
-@_shared_docs
+@shared_docs
 def score_bars(data: pd.DataFrame, *, x: str = "n_cases", y: str = "variable", hue: str = "score",
                order: Sequence | None = None, labels=None, ax=None, lang: Lang | None = None):
     """Stacked bars of how many cases hold each fuzzy score (0, 0.33, 0.67, 1, NA) per set.
@@ -375,9 +365,7 @@ def score_bars(data: pd.DataFrame, *, x: str = "n_cases", y: str = "variable", h
     {ax}
     {lang}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -409,33 +397,32 @@ def score_bars(data: pd.DataFrame, *, x: str = "n_cases", y: str = "variable", h
     """
     lang = check_lang(lang)
     variable, score, count = y, hue, x
-    require_columns(data, {"x": x, "y": y, "hue": hue}, table="data", file=_DATA_FILE)
+    require_columns(data, {"x": x, "y": y, "hue": hue}, table="data", file=DATA_FILE)
     scores = pd.to_numeric(data[score], errors="coerce").astype(float)
     allowed = np.array(FUZZY_SCORES)
     bad = [i for i, raw, v in zip(data.index, data[score], scores)
            if (pd.notna(raw) and np.isnan(v)) or (not np.isnan(v) and not np.isclose(v, allowed).any())]
     if bad:
-        raise DataError([Problem(_DATA_FILE, None, score, data.loc[i, score],
+        raise DataError([Problem(DATA_FILE, None, score, data.loc[i, score],
                                  "one of the codebook's scores 0, 0.33, 0.67, 1, or NA",
                                  f"row with index {i!r}") for i in bad])
     counts = pd.to_numeric(data[count], errors="coerce").astype(float)
     negative = data.index[counts.isna() | (counts < 0)]
     if len(negative):
-        raise DataError([Problem(_DATA_FILE, None, count, data.loc[i, count], "a non-negative count",
+        raise DataError([Problem(DATA_FILE, None, count, data.loc[i, count], "a non-negative count",
                                  f"row with index {i!r}") for i in negative])
     keys = pd.DataFrame({"v": data[variable].astype(object), "s": scores.fillna(-1.0)})
     if keys.duplicated().any():
         pairs = keys[keys.duplicated(keep=False)].drop_duplicates().astype(str).agg(" / ".join, axis=1)
-        raise DataError([Problem(_DATA_FILE, None, f"{variable}, {score}", p,
+        raise DataError([Problem(DATA_FILE, None, f"{variable}, {score}", p,
                                  "one row per (variable, score)", "sum the counts first")
                          for p in pairs])
     names = list(order) if order is not None else list(pd.unique(data[variable].astype(object)))
     missing = [v for v in pd.unique(data[variable].astype(object)) if v not in names]
     if missing:
-        raise DataError([Problem(_DATA_FILE, None, variable, m, "a value listed in order",
+        raise DataError([Problem(DATA_FILE, None, variable, m, "a value listed in order",
                                  "add it to order") for m in missing])
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(6.7, 0.8 + 0.28 * len(names)))
+    ax = new_axes(ax, (6.7, 0.8 + 0.28 * len(names)))
     pos = {v: i for i, v in enumerate(names)}
     cmap = colormaps[SEQUENTIAL]
     levels = [(v, cmap(0.1 + 0.8 * v), None, format_number(v, 0 if v in (0.0, 1.0) else 2, lang), None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -19,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 from ..errors import DataError, Problem
 from ..text import Lang, check_lang, format_number, format_percent
 from ..validation import require_columns
-from ._draw import _shared_docs
+from ._draw import new_axes, shared_docs
 from .style import DIVERGING, PALETTE, SEQUENTIAL
 
 __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
@@ -28,8 +27,7 @@ __all__ = ["dumbbell_chart", "diverging_likert", "stacked_bars"]
 def _share_axes(data: pd.DataFrame, *, ax=None, **columns) -> tuple[pd.DataFrame, list[str], Any]:
     """:func:`_share_table` of ``data`` and the axes to draw on (a new figure when ``ax`` is None)."""
     table, labels = _share_table(data, **columns)
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = new_axes(ax)
     return table, labels, ax
 
 
@@ -61,7 +59,7 @@ def _share_table(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Seq
     return table, labels
 
 
-@_shared_docs
+@shared_docs
 def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
                    start_label: str, end_label: str,
                    start_ci: tuple[str, str] | None = None, end_ci: tuple[str, str] | None = None,
@@ -86,9 +84,7 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     {lang}
     {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Notes
     -----
@@ -106,8 +102,7 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
         if ci is not None:
             needed.update({f"{name}[0]": ci[0], f"{name}[1]": ci[1]})
     require_columns(data, needed)
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = new_axes(ax)
     pos = np.arange(len(data))[::-1]
     a, b = data[x_start].to_numpy(float), data[x_end].to_numpy(float)
     # each marker is raised (start) or lowered (end) when it carries an interval bar, so the
@@ -132,7 +127,7 @@ def dumbbell_chart(data: pd.DataFrame, *, y: str, x_start: str, x_end: str,
     return ax
 
 
-@_shared_docs
+@shared_docs
 def diverging_likert(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Sequence,
                      labels: Sequence[str] | None = None, lang: Lang | None = None, ax=None,
                      decimals: int = 0):
@@ -158,9 +153,7 @@ def diverging_likert(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order:
     {ax}
     decimals : int, default 0
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------
@@ -193,7 +186,7 @@ def diverging_likert(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order:
     return ax
 
 
-@_shared_docs
+@shared_docs
 def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Sequence,
                  labels: Sequence[str] | None = None, colors: Sequence | None = None,
                  lang: Lang | None = None, ax=None, decimals: int = 0):
@@ -220,9 +213,7 @@ def stacked_bars(data: pd.DataFrame, *, x: str, y: str, hue: str, hue_order: Seq
     {ax}
     decimals : int, default 0
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     Raises
     ------

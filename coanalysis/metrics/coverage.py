@@ -18,6 +18,7 @@ from ..errors import is_missing
 from ..validation import check_choice, check_number, require_columns
 
 __all__ = [
+    "case_grid",
     "na_rates",
     "participation_grid",
     "case_counts",
@@ -85,7 +86,7 @@ def _left_out(values: pd.Series, known) -> list[str]:
     return sorted(set(text[~text.isin(known)]))
 
 
-def _long_grid(data: pd.DataFrame, table: str, cases: Sequence[str],
+def case_grid(data: pd.DataFrame, table: str, cases: Sequence[str],
                  keep: Sequence[str] | None = None) -> pd.DataFrame:
     """Every case × every term (× every stage) of a coded table with its value, NA where not coded.
 
@@ -151,12 +152,12 @@ def _long_grid(data: pd.DataFrame, table: str, cases: Sequence[str],
 
 
 def _grid(casebase, table: str, case_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """:func:`_long_grid` for a table of a CaseBase, over the cases of ``casebase.cases``."""
+    """:func:`case_grid` for a table of a CaseBase, over the cases of ``casebase.cases``."""
     cases = _cases(casebase)
     data = getattr(casebase, table, None)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"the case base has no {table} table")
-    return _long_grid(data, table, list(cases["case_id"].astype(str)), case_ids)
+    return case_grid(data, table, list(cases["case_id"].astype(str)), case_ids)
 
 
 def _with_groups(grid: pd.DataFrame, cases: pd.DataFrame, by_cols: list[str]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import codebook
 from ..codebook import INVOLVE_LEVEL
 from ..validation import check_choice, check_int, require_columns
-from .coverage import _long_grid
+from .coverage import case_grid
 
 __all__ = [
     "condition_profile",
@@ -51,7 +51,7 @@ def _scored_profile(casebase, name: str, item: str, terms: Sequence[str],
                     columns_name: str) -> pd.DataFrame:
     """Case × term matrix of ``score``, read off the case × variable grid of :mod:`.coverage`."""
     table, cases = _resource(casebase, name)
-    grid = _long_grid(table, name, cases)
+    grid = case_grid(table, name, cases)
     wide = grid.pivot(index="case_id", columns=item, values="score")
     wide = wide.reindex(index=pd.Index(cases, name="case_id"), columns=list(terms))
     wide.index = pd.Index([str(c) for c in wide.index], name="case_id")
@@ -189,7 +189,7 @@ def _participation(casebase) -> tuple[pd.DataFrame, list[str]]:
     table, cases = _resource(casebase, "participation")
     require_columns(table, ["actor", "stage", "level"], table="participation")
     table = table.assign(level=pd.to_numeric(table["level"]).astype("Int64"))
-    grid = _long_grid(table, "participation", cases)
+    grid = case_grid(table, "participation", cases)
     coded = grid.dropna(subset=["level"])
     data = coded.assign(case_id=coded["case_id"].astype(str), actor=coded["actor"].astype(str))
     return data, cases

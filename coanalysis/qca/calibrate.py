@@ -15,8 +15,9 @@ from ..validation import check_choice
 
 __all__ = ["calibrate", "calibrate_crisp", "calibrate_codebook"]
 
-#: Log-odds of full membership at the inclusion anchor: ln(0.95 / 0.05).
-_IDM = 0.95
+#: Membership at the inclusion anchor (R QCA's ``idm``); the exclusion anchor gets 1 − it.
+#: The logistic function's log-odds there, ln(0.95 / 0.05) ≈ 2.944, follow from it.
+_INCLUSION_MEMBERSHIP = 0.95
 #: R QCA snaps memberships closer than this to 0 or 1 (``calibrate.R``).
 _SNAP = 1e-4
 
@@ -103,9 +104,10 @@ def calibrate(x, *, exclusion: float, crossover: float, inclusion: float,
     if decreasing:
         e, i = i, e
     if method == "logistic":
-        big_l = math.log(_IDM / (1 - _IDM))
+        anchor_logodds = math.log(_INCLUSION_MEMBERSHIP / (1 - _INCLUSION_MEMBERSHIP))
         with np.errstate(over="ignore", invalid="ignore"):
-            logodds = np.where(arr >= c, big_l * (arr - c) / (i - c), big_l * (arr - c) / (c - e))
+            logodds = np.where(arr >= c, anchor_logodds * (arr - c) / (i - c),
+                               anchor_logodds * (arr - c) / (c - e))
             out = 1.0 / (1.0 + np.exp(-logodds))
     else:
         out = np.where(arr <= e, 0.0,

@@ -102,7 +102,8 @@ def drop_reason(missing, lang: str | None = None) -> str:
     return word("drop_reason", lang).format(", ".join(labels))
 
 
-def _wide(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
+def _scores_by_case(table: pd.DataFrame, key: str, wanted: list[str], what: str) -> pd.DataFrame:
+    """The ``wanted`` sets of a tidy score table as one column each, one row per case (NA kept)."""
     require_columns(table, ["case_id", key, "score"], table=what)
     sub = table.loc[table[key].astype(str).isin(wanted), ["case_id", key, "score"]].copy()
     raw = sub["score"]
@@ -181,8 +182,8 @@ def from_casebase(casebase, *, outcome: str, conditions, check_scores: bool = Tr
     for attr in ("conditions", "outcomes"):
         if not isinstance(getattr(casebase, attr, None), pd.DataFrame):
             raise TypeError(f"casebase must have a DataFrame attribute {attr!r} (as load_casebase() gives)")
-    cond = _wide(casebase.conditions, "condition", conditions, "conditions")
-    outc = _wide(casebase.outcomes, "outcome", [outcome], "outcomes")
+    cond = _scores_by_case(casebase.conditions, "condition", conditions, "conditions")
+    outc = _scores_by_case(casebase.outcomes, "outcome", [outcome], "outcomes")
     cases_table = getattr(casebase, "cases", None)
     all_ids = set(cond.index) | set(outc.index)
     if isinstance(cases_table, pd.DataFrame) and "case_id" in cases_table:

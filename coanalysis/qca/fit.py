@@ -17,6 +17,9 @@ __all__ = [
     "necessity_fit",
     "check_memberships",
     "negate",
+    "term_membership",
+    "model_membership",
+    "outcome_values",
 ]
 
 #: R QCA (``pof.R``) reports any parameter of fit below this as 0 (floating-point residue).
@@ -75,7 +78,28 @@ def parse_expression(expression: str, conditions) -> list[tuple[int, int]]:
     return cubes
 
 
-def _cube_membership(x: np.ndarray, mask: int, value: int) -> np.ndarray:
+def term_membership(x: np.ndarray, mask: int, value: int) -> np.ndarray:
+    """Each case's membership in one term (a cube ``(mask, value)``): the minimum of its literals.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_cases, k)
+        Memberships in the ``k`` conditions, in truth-table order (the first is the high bit).
+    mask, value : int
+        The conditions the term holds (bits of ``mask``) and which of them are present (bits of
+        ``value``), as :func:`parse_expression` returns them; ``(0, 0)`` is the tautology "1".
+
+    Returns
+    -------
+    ndarray, shape (n_cases,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> (cube,) = parse_expression("A*~B", ["A", "B"])
+    >>> term_membership(np.array([[0.8, 0.3], [0.2, 0.9]]), *cube)
+    array([0.7, 0.1])
+    """
     k = x.shape[1]
     out = np.ones(x.shape[0])
     for j in range(k):
@@ -86,10 +110,20 @@ def _cube_membership(x: np.ndarray, mask: int, value: int) -> np.ndarray:
     return out
 
 
-def _model_membership(x: np.ndarray, cubes) -> np.ndarray:
+def model_membership(x: np.ndarray, cubes) -> np.ndarray:
+    """Each case's membership in a model (terms joined by "+"): the maximum of its terms'.
+
+    ``cubes`` is a list of ``(mask, value)`` (see :func:`term_membership`); an empty list gives 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model_membership(np.array([[0.8, 0.3], [0.2, 0.9]]), parse_expression("A + B", ["A", "B"]))
+    array([0.8, 0.9])
+    """
     out = np.zeros(x.shape[0])
     for mask, value in cubes:
-        out = np.maximum(out, _cube_membership(x, mask, value))
+        out = np.maximum(out, term_membership(x, mask, value))
     return out
 
 
@@ -123,8 +157,15 @@ def negate(data: pd.DataFrame, column: str) -> pd.Series:
     return (1.0 - data[column].astype(float)).rename(f"~{column}")
 
 
-def _outcome_values(data: pd.DataFrame, outcome: str) -> np.ndarray:
-    """Outcome memberships, negated when ``outcome`` starts with ``~``."""
+def outcome_values(data: pd.DataFrame, outcome: str) -> np.ndarray:
+    """Outcome memberships, negated when ``outcome`` starts with ``~``, checked in [0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> outcome_values(pd.DataFrame({"Y": [0.25, 1.0]}), "~Y").tolist()
+    [0.75, 0.0]
+    """
     if not isinstance(outcome, str) or not outcome.strip("~ "):
         raise ValueError(f"outcome must be a column name (optionally prefixed by '~'), got {outcome!r}")
     neg = outcome.startswith("~")
@@ -172,7 +213,7 @@ def membership(data: pd.DataFrame, expression: str, *, conditions=None) -> pd.Se
     check_memberships(data, used)
     x = np.column_stack([data[c].to_numpy(dtype=float) if c in used else np.zeros(len(data))
                          for c in conditions]) if conditions else np.zeros((len(data), 0))
-    return pd.Series(_model_membership(x, cubes), index=data.index, name=expression)
+    return pd.Series(model_membership(x, cubes), index=data.index, name=expression)
 
 
 def sufficiency_fit(x, y) -> dict[str, float]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..results import Result
-from ..validation import check_int
+from ..validation import check_choice, check_int
 from ._boolean import (
     QCAWarning,
     cube_covers,
@@ -21,12 +21,47 @@ from ._boolean import (
     r_order,
     solve_chart,
 )
-from .fit import FIT_ZERO, _cube_membership, _model_membership, sufficiency_fit
+from .fit import FIT_ZERO, model_membership, sufficiency_fit, term_membership
 from .truth_table import TruthTable
 
-__all__ = ["Solution", "minimize"]
+__all__ = ["SOLUTIONS", "Solution", "check_solution", "minimize"]
 
 Cube = tuple[int, int]
+
+#: The solutions :func:`minimize` (and :func:`coanalysis.qca.robustness`) compute, as R QCA names
+#: them: no remainder used, any remainder used, the easy counterfactuals only.
+SOLUTIONS = ("complex", "parsimonious", "intermediate")
+
+
+def check_solution(solution: str, directional: dict | None) -> None:
+    """Check a choice of solution against its directional expectations.
+
+    The one rule of :func:`minimize` and :func:`coanalysis.qca.robustness`:
+    ``solution`` is one of :data:`SOLUTIONS`; "intermediate" needs non-empty
+    ``directional`` expectations, and the other two take none.
+
+    Raises
+    ------
+    ValueError
+        Naming the choice and what to pass instead.
+
+    Examples
+    --------
+    >>> check_solution("intermediate", {"A": 1})
+    >>> check_solution("intermediate", None)
+    Traceback (most recent call last):
+    ...
+    ValueError: solution='intermediate' needs directional={condition: 1 or 0} (at least one expectation; without any, the intermediate solution is the complex one: ask for solution='complex')
+    """
+    check_choice(solution, "solution", SOLUTIONS)
+    if solution == "intermediate" and not directional:
+        raise ValueError("solution='intermediate' needs directional={condition: 1 or 0} (at least one "
+                         "expectation; without any, the intermediate solution is the complex one: ask "
+                         "for solution='complex')")
+    if solution != "intermediate" and directional is not None:
+        raise ValueError(f"directional expectations are used by solution='intermediate' only, got "
+                         f"solution={solution!r} with directional={directional!r}: drop directional or "
+                         "ask for solution='intermediate'")
 
 
 @dataclass
@@ -156,7 +191,7 @@ class Solution(Result):
         terms = self._terms()
         sy = y.sum()
         on = tt.configurations("1")
-        member = {c: _cube_membership(x, *c) for c in terms}
+        member = {c: term_membership(x, *c) for c in terms}
         rows = {}
 
         def unique_cov(term, others) -> float:
@@ -168,21 +203,21 @@ class Solution(Result):
             v = (np.minimum(with_all, y).sum() - np.minimum(without, y).sum()) / sy
             return 0.0 if abs(v) < FIT_ZERO else float(v)
 
-        positions = {int(c): i for i, c in enumerate(tt._configs)}
+        cases_of = dict(zip(on.tolist(), tt.rows_of(on)["cases"]))  # positive rows: observed
         for term in terms:
             name = cube_string(*term, self.conditions)
             fit = sufficiency_fit(member[term], y)
             others = [t for t in terms if t != term]
             fit["unique_coverage"] = unique_cov(term, others)
             covered = on[cube_covers(*term, on)]
-            fit["cases"] = "; ".join(",".join(tt._cases[positions[int(c)]]) for c in np.sort(covered))
+            fit["cases"] = "; ".join(cases_of[int(c)] for c in np.sort(covered))
             if len(self._model_cubes) > 1:
                 for i, cubes in enumerate(self._model_cubes, start=1):
                     fit[f"unique_coverage_M{i}"] = (
                         unique_cov(term, [t for t in cubes if t != term]) if term in cubes else np.nan)
             rows[name] = fit
         for i, cubes in enumerate(self._model_cubes, start=1):
-            fit = sufficiency_fit(_model_membership(x, cubes), y)
+            fit = sufficiency_fit(model_membership(x, cubes), y)
             fit["unique_coverage"] = np.nan
             fit["cases"] = ""
             rows[f"M{i}"] = fit
@@ -231,8 +266,8 @@ class Solution(Result):
         i = self._model_index(model)
         cubes = self._model_cubes[i]
         x = self.truth_table.x
-        out = {cube_string(*c, self.conditions): _cube_membership(x, *c) for c in cubes}
-        out[self.models[i]] = _model_membership(x, cubes)
+        out = {cube_string(*c, self.conditions): term_membership(x, *c) for c in cubes}
+        out[self.models[i]] = model_membership(x, cubes)
         out[self.outcome] = self.truth_table.y
         return pd.DataFrame(out, index=self.truth_table.data.index)
 
@@ -283,18 +318,14 @@ class Solution(Result):
             for p in self.pairs:
                 lines.append(f"  {p.label}: {len(p.simplifying)} simplifying assumption(s), "
                              f"{len(p.easy)} easy counterfactual(s)")
-        if len(self.models) > 1:
-            lines.append(f"model ambiguity: {len(self.models)} minimal models fit the data equally; "
-                         "report them all")
-        if not self.complete:
-            lines.append("the listing of tied models was capped (max_models): more exist")
+        lines += self.notes[len(self.models):]  # the ambiguity and the capped listing
         with pd.option_context("display.width", 120, "display.max_columns", 30,
                                "display.max_colwidth", 50, "display.precision", 3):
             lines += ["", self.fit_table.to_string()]
         return "\n".join(lines)
 
 
-def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | None = None,
+def minimize(tt: TruthTable, *, solution: str = "complex", directional: dict | None = None,
              max_models: int = 500, max_nodes: int = 2_000_000) -> Solution:
     """Minimise a truth table into the complex, parsimonious or intermediate solution.
 
@@ -302,13 +333,16 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
     ----------
     tt : TruthTable
         From :func:`coanalysis.qca.truth_table`.
-    remainders : bool
-        False: complex (conservative) solution, no remainder used. True:
-        parsimonious solution, any remainder may be used.
+    solution : {"complex", "parsimonious", "intermediate"}
+        Which remainders the minimisation may use: none (the complex, or
+        conservative, solution; R QCA's default), any (parsimonious), or the
+        easy counterfactuals only (intermediate; needs ``directional``). The
+        same choice as :func:`coanalysis.qca.robustness`'s, checked by
+        :func:`check_solution`.
     directional : dict, optional
         ``{condition: 1 | 0}``: expected presence (1) or absence (0) of each
-        condition with the outcome; gives the intermediate solution (easy
-        counterfactuals only) whatever ``remainders`` says.
+        condition with the outcome. Required by, and only taken by,
+        ``solution="intermediate"``.
     max_models : int
         Cap on the number of tied minimal models listed (a warning says when hit).
     max_nodes : int
@@ -358,6 +392,7 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
     """
     if not isinstance(tt, TruthTable):
         raise TypeError(f"minimize expects a TruthTable (from qca.truth_table), got {type(tt).__name__}")
+    check_solution(solution, directional)
     check_int(max_models, "max_models", min_val=1)
     k = tt.k
     on = tt.configurations("1")
@@ -368,21 +403,15 @@ def minimize(tt: TruthTable, *, remainders: bool = False, directional: dict | No
                         "nothing to minimise")
     off = np.concatenate([tt.configurations("0"), tt.configurations("C")])
 
-    if remainders and directional is None and len(off) == 0:
+    if solution == "parsimonious" and len(off) == 0:
         warnings.warn("no negative configuration: with remainders every configuration may be "
                       "used, so the parsimonious solution is the tautology '1' (R QCA stops here)",
                       QCAWarning, stacklevel=2)
-    if directional is None:
-        if remainders:
-            models, complete, n_pi, total = _solve(k, on, off, max_models=max_models,
-                                                   max_nodes=max_nodes)
-            kind = "parsimonious"
-        else:
-            models, complete, n_pi, total = _solve(k, on, None, max_models=max_models,
-                                                   max_nodes=max_nodes)
-            kind = "complex"
+    if solution != "intermediate":
+        models, complete, n_pi, total = _solve(k, on, off if solution == "parsimonious" else None,
+                                               max_models=max_models, max_nodes=max_nodes)
         labels = [f"M{i}" for i in range(1, len(models) + 1)]
-        return Solution(kind=kind, tt=tt, model_cubes=models, labels=labels, complete=complete,
+        return Solution(kind=solution, tt=tt, model_cubes=models, labels=labels, complete=complete,
                         n_prime_implicants=n_pi, n_models_total=total)
 
     if not isinstance(directional, dict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .fit import _outcome_values, check_memberships, necessity_fit
-from .truth_table import _check_conditions
+from .fit import check_memberships, necessity_fit, outcome_values
+from .truth_table import check_conditions
 
 __all__ = ["necessity"]
 
@@ -55,9 +55,9 @@ def necessity(data: pd.DataFrame, *, outcome: str, conditions) -> pd.DataFrame:
     >>> necessity(df, outcome="Y", conditions=["A"]).loc["A", "consistency"]
     np.float64(1.0)
     """
-    conditions = _check_conditions(conditions, outcome)
+    conditions = check_conditions(conditions, outcome)
     check_memberships(data, conditions)
-    y = _outcome_values(data, outcome)
+    y = outcome_values(data, outcome)
     rows = {}
     for c in conditions:
         x = data[c].to_numpy(dtype=float)

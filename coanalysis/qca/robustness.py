@@ -13,10 +13,10 @@ from ..codebook.interface import word
 from ..text import check_lang, format_number
 from ..errors import DataError
 from ..results import Result
-from ..validation import check_choice, require_columns
+from ..validation import require_columns
 from ._boolean import QCAWarning
 from .calibrate import calibrate
-from .minimize import minimize
+from .minimize import check_solution, minimize
 from .truth_table import truth_table
 
 __all__ = ["Robustness", "robustness"]
@@ -266,8 +266,10 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
         recalibrated with each anchor triple (direct method); every
         combination is tried.
     solution : {"complex", "parsimonious", "intermediate"}
-        Which solution to compute (``directional`` is required for
-        "intermediate").
+    directional : dict, optional
+        Which solution each run computes, and its directional expectations
+        (required by, and only taken by, "intermediate"), as in
+        :func:`coanalysis.qca.minimize`.
     max_models, max_nodes, max_runs : int
         Caps on tied models listed per run, on the nodes of each run's cover
         search (as in :func:`coanalysis.qca.minimize`) and on the size of the
@@ -308,9 +310,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
     >>> robustness(df, outcome="Y", conditions=["A", "B"], consistency_cutoffs=[1]).terms.index.tolist()
     ['A']
     """
-    check_choice(solution, "solution", ("complex", "parsimonious", "intermediate"))
-    if solution == "intermediate" and not directional:
-        raise ValueError("solution='intermediate' needs directional={condition: 1 or 0}")
+    check_solution(solution, directional)
     anchors = anchors or {}
     for col, triples in anchors.items():
         require_columns(data, {f"anchors[{col!r}]": col}, table="data")
@@ -335,8 +335,7 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
                              n_cutoff=nc, pri_cutoff=pc)
             row["n_positive"] = len(tt.configurations("1"))
             try:
-                sol = minimize(tt, remainders=(solution == "parsimonious"),
-                               directional=directional if solution == "intermediate" else None,
+                sol = minimize(tt, solution=solution, directional=directional,
                                max_models=max_models, max_nodes=max_nodes)
             except DataError:
                 sol = None

@@ -12,16 +12,17 @@ import pandas as pd
 from ..results import Result
 from ..validation import check_int
 from ._boolean import QCAWarning
-from .fit import _outcome_values, check_memberships
+from .fit import check_memberships, outcome_values
 
-__all__ = ["TruthTable", "truth_table"]
+__all__ = ["TruthTable", "check_conditions", "truth_table"]
 
 #: Tolerance when comparing a consistency or PRI with its cut-off: sqrt(machine epsilon),
 #: as R QCA (admisc's ``agteb``) does, so that 0.8 computed as 0.79999999 still passes.
 CUTOFF_TOLERANCE = float(np.sqrt(np.finfo(float).eps))
 
 
-def _check_conditions(conditions, outcome: str) -> list[str]:
+def check_conditions(conditions, outcome: str) -> list[str]:
+    """The conditions as a list: non-empty, distinct, not the outcome, at most 24 (else ValueError)."""
     if isinstance(conditions, str) or not conditions:
         raise ValueError(f"conditions must be a non-empty list of column names, got {conditions!r}")
     conditions = list(conditions)
@@ -73,7 +74,22 @@ class TruthTable(Result):
     def k(self) -> int:
         return len(self.conditions)
 
-    def _frame(self, configs: np.ndarray) -> pd.DataFrame:
+    def rows_of(self, configs) -> pd.DataFrame:
+        """The rows of the table for the configurations ``configs`` (integers), in their order.
+
+        Unobserved configurations get ``OUT`` "?", ``n`` 0, NaN consistency and PRI and no cases,
+        as in the table with ``complete=True``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"A": [1, 1, 0], "Y": [1, 1, 0]}, index=["a", "b", "c"], dtype=float)
+        >>> truth_table(df, outcome="Y", conditions=["A"]).rows_of([1])[["OUT", "n", "cases"]]
+             OUT  n cases
+        row
+        2      1  2   a,b
+        """
+        configs = np.asarray(configs, dtype=np.int64)
         k = self.k
         cols = {c: ((configs >> (k - 1 - j)) & 1).astype(int) for j, c in enumerate(self.conditions)}
         idx = {int(c): i for i, c in enumerate(self._configs)}
@@ -92,8 +108,8 @@ class TruthTable(Result):
     @property
     def table(self) -> pd.DataFrame:
         if self.complete:
-            return self._frame(np.arange(1 << self.k, dtype=np.int64))
-        return self._frame(self._configs)
+            return self.rows_of(np.arange(1 << self.k, dtype=np.int64))
+        return self.rows_of(self._configs)
 
     def configurations(self, code: str) -> np.ndarray:
         """Configurations (integers) whose OUT is ``code`` ("1", "0", "C" or "?")."""
@@ -133,7 +149,7 @@ class TruthTable(Result):
         """The title, the counts and cut-offs, then the observed rows (indexed by R's row number)."""
         with pd.option_context("display.width", 120, "display.max_columns", 30,
                                "display.max_colwidth", 40, "display.precision", 3):
-            return "\n".join([self._title(), *self._notes(), self._frame(self._configs).to_string()])
+            return "\n".join([self._title(), *self._notes(), self.rows_of(self._configs).to_string()])
 
 
 def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cutoff=0.8,
@@ -190,9 +206,9 @@ def truth_table(data: pd.DataFrame, *, outcome: str, conditions, consistency_cut
     """
     if not isinstance(outcome, str):
         raise ValueError(f"outcome must be a column name, got {outcome!r}")
-    conditions = _check_conditions(conditions, outcome)
+    conditions = check_conditions(conditions, outcome)
     check_memberships(data, conditions)
-    y = _outcome_values(data, outcome)
+    y = outcome_values(data, outcome)
     if isinstance(consistency_cutoff, (tuple, list)):
         if len(consistency_cutoff) != 2:
             raise ValueError(f"consistency_cutoff must be a number or a pair, got {consistency_cutoff!r}")

@@ -6,7 +6,8 @@ of the descriptor and the codebook and returns the list of problems;
 :func:`load_casebase` raises :class:`~coanalysis.errors.DataError` listing all of
 them, or returns a :class:`CaseBase` of typed DataFrames.
 
-Modules: :mod:`.schema` (the descriptor, built and checked), :mod:`.checks` (cells, tables,
+Modules: :mod:`.schema` (the descriptor, built), :mod:`.descriptor_checks` (the descriptor read
+from disk, checked), :mod:`.checks` (cells, tables,
 keys, rows), :mod:`.reconcile` (the reconciliation rule and its check), :mod:`.load`
 (:class:`CaseBase` and the readers).
 """

@@ -20,8 +20,8 @@ from typing import Any, Iterator
 from ...errors import Problem
 from .._text import foreign_separator, line_of
 from ...spreadsheet import FORMULA_TRIGGERS
-from .schema import (DESCRIPTOR, _EXT, _INSEE, _PARTIAL_DATE, _SIREN, _SLUG, _SOURCE_ID, _URL,
-                     _names)
+from .schema import (DESCRIPTOR, INSEE_PATTERN, PARTIAL_DATE_PATTERN, SIREN_PATTERN, SLUG_PATTERN,
+                     SOURCE_ID_PATTERN, URL_PATTERN, _EXT, _names)
 
 # --------------------------------------------------------------------------------------
 # Cell parsing against a Table Schema field
@@ -139,7 +139,7 @@ def _check_constraints(value: Any, text: str, fdef: dict) -> None:
         raise _CellError(f"a value <= {_fmt(cons['maximum'])}")
     if "pattern" in cons and not re.fullmatch(cons["pattern"], text):
         raise _CellError(f"a value matching {cons['pattern']}", _pattern_hint(cons["pattern"]))
-    if cons.get("pattern") == _PARTIAL_DATE:
+    if cons.get("pattern") == PARTIAL_DATE_PATTERN:
         _check_partial_date(text)
 
 
@@ -167,12 +167,12 @@ def _check_not_a_formula(text: str) -> None:
 
 def _pattern_hint(pattern: str) -> str:
     return {
-        _SLUG: "a slug: lower-case letters, digits and '_', starting with a letter",
-        _SOURCE_ID: "a source id is 'S' followed by 3 digits, e.g. S007",
-        _URL: "a full address starting with http:// or https://",
-        _PARTIAL_DATE: "an ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
-        _SIREN: "a SIREN is 9 digits; separate several with ';' and no space",
-        _INSEE: "INSEE codes are kept as text with their leading zeros; separate several with ';'",
+        SLUG_PATTERN: "a slug: lower-case letters, digits and '_', starting with a letter",
+        SOURCE_ID_PATTERN: "a source id is 'S' followed by 3 digits, e.g. S007",
+        URL_PATTERN: "a full address starting with http:// or https://",
+        PARTIAL_DATE_PATTERN: "an ISO date: YYYY, YYYY-MM or YYYY-MM-DD",
+        SIREN_PATTERN: "a SIREN is 9 digits; separate several with ';' and no space",
+        INSEE_PATTERN: "INSEE codes are kept as text with their leading zeros; separate several with ';'",
     }.get(pattern, "")
 
 
@@ -239,7 +239,7 @@ class _Table:
         return self.readable and all(n in self.columns for n in names)
 
 
-def _check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
+def check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
     """Read and check the CSV file ``path`` of ``resource`` (a path already checked by
     :func:`._paths.resolve_inside`) against the resource's Table Schema."""
     label = resource["path"]
@@ -361,7 +361,8 @@ def _required_hint(name: str) -> str:
     return ""
 
 
-def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
+def check_unique_keys(table: _Table, problems: list[Problem]) -> None:
+    """Report every row repeating the primary key, or a ``unique`` field, of an earlier row."""
     schema = table.schema
     keys: list[list[str]] = []
     pk = _names(schema.get("primaryKey", []))
@@ -388,8 +389,9 @@ def _check_unique_keys(table: _Table, problems: list[Problem]) -> None:
                 seen[value] = line
 
 
-def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
-                        problems: list[Problem]) -> None:
+def check_foreign_keys(table: _Table, tables: dict[str, _Table],
+                       problems: list[Problem]) -> None:
+    """Report every value of a foreign key (or of an item of a list field) absent from its target."""
     schema = table.schema
     for fk in (*schema.get("foreignKeys", []), *schema.get(_EXT + "itemForeignKeys", [])):
         fname = _names(fk["fields"])[0]
@@ -413,7 +415,8 @@ def _check_foreign_keys(table: _Table, tables: dict[str, _Table],
                     table.invalid.add((line, fname))
 
 
-def _check_rules(table: _Table, problems: list[Problem]) -> None:
+def check_rules(table: _Table, problems: list[Problem]) -> None:
+    """Report every row breaking one of the table's ``coanalysis:rules`` (e.g. ``not_before``)."""
     for rule in table.schema.get(_EXT + "rules", []):
         kind, fname = rule["rule"], rule["field"]
         for row, line in zip(table.rows, table.lines):
@@ -477,8 +480,9 @@ def _check_skips_chain(table: _Table, rule: dict, row: dict, line: int, value: A
             "classic chain; channels through partenaires or tiers are false"))
 
 
-def _check_all_combinations(table: _Table, tables: dict[str, _Table],
-                            problems: list[Problem]) -> None:
+def check_all_combinations(table: _Table, tables: dict[str, _Table],
+                           problems: list[Problem]) -> None:
+    """Report every (case, item) pair missing from a table that must hold them all."""
     combo = table.schema.get(_EXT + "allCombinations")
     if not combo or not table.has(*combo):
         return

@@ -21,9 +21,10 @@ from ...results import Result
 from ...text import Lang, check_lang
 from ...errors import DataError, Problem
 from ...paths import data_dir
-from .schema import CASEBASE_TABLES, _EXT, casebase_datapackage, _check_descriptor, _read_descriptor
-from .checks import (_Table, _check_all_combinations, _check_foreign_keys, _check_rules,
-                     _check_table, _check_unique_keys)
+from .schema import CASEBASE_TABLES, _EXT, casebase_datapackage
+from .descriptor_checks import check_descriptor, read_descriptor
+from .checks import (_Table, check_all_combinations, check_foreign_keys, check_rules,
+                     check_table, check_unique_keys)
 from .reconcile import _check_matches, _check_reconciliation
 
 
@@ -78,20 +79,20 @@ def _check_package(path: str | Path | None,
         problems.append(Problem(str(folder), None, None, None, "a folder holding the case base",
                                 "the folder does not exist"))
         return {}, None, problems
-    descriptor = _read_descriptor(folder, problems)
+    descriptor = read_descriptor(folder, problems)
     if descriptor is None:
         return {}, None, problems
-    resources = _check_descriptor(descriptor, folder, problems)
+    resources = check_descriptor(descriptor, folder, problems)
     tables: dict[str, _Table] = {}
     for resource, file in resources:
         if names is None or resource["name"] in names:
-            tables[resource["name"]] = _check_table(file, resource, problems)
+            tables[resource["name"]] = check_table(file, resource, problems)
     for table in tables.values():  # each table's own rules first: they mark the invalid cells
-        _check_unique_keys(table, problems)
-        _check_foreign_keys(table, tables, problems)
-        _check_rules(table, problems)
+        check_unique_keys(table, problems)
+        check_foreign_keys(table, tables, problems)
+        check_rules(table, problems)
     for table in tables.values():  # then the rules between tables, which skip those cells
-        _check_all_combinations(table, tables, problems)
+        check_all_combinations(table, tables, problems)
         _check_reconciliation(table, tables, problems)
         _check_matches(table, tables, problems)
     order = {t.label: i for i, t in enumerate(tables.values())}

@@ -1,9 +1,9 @@
 """The per-cell rules of the survey reader: numbers, the fixes proposed, ragged rows, recoded cells.
 
 :func:`parse_number` reads one number written the French or English way; a column decides
-whether the other mark groups thousands (:func:`_groups_thousands`). :func:`_number_hint` says
-how to fix a cell that is no number. :func:`_check_rows` rejects blank rows and reports ragged
-ones, one row at a time. :class:`_Recoded` lists the cells turned into NA for the report.
+whether the other mark groups thousands (:func:`groups_thousands`). :func:`number_hint` says
+how to fix a cell that is no number. :func:`check_rows` rejects blank rows and reports ragged
+ones, one row at a time. :class:`Recoded` lists the cells turned into NA for the report.
 :mod:`.fast` applies the same rules a column at a time.
 """
 
@@ -19,7 +19,7 @@ from ...errors import Problem
 
 __all__ = ["parse_number"]
 
-_SPACES = re.compile(r"[ \u00a0\u202f\t]")
+SPACES = re.compile(r"[ \u00a0\u202f\t]")
 #: The other mark groups thousands beyond doubt: two groups or more ("1.234.567"), or one group
 #: before the decimal mark ("1.234,5"), in ASCII digits; the first group never starts with 0
 #: ("0.954" is no thousand). The keys are the decimal marks.
@@ -29,7 +29,7 @@ _GROUPED = {
 }
 #: One group of three digits after the other mark and nothing else ("1.310"): a thousand (1310)
 #: or a number with three decimals (1.31); only the rest of its column can tell.
-_AMBIGUOUS = {",": re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}"),
+AMBIGUOUS = {",": re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}"),
               ".": re.compile(r"[+-]?[1-9][0-9]{0,2},[0-9]{3}")}
 _FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _NOT_FINITE = re.compile(r"[+-]?(inf(inity)?|nan)", re.IGNORECASE)
@@ -38,7 +38,7 @@ _SPREADSHEET_ERROR = re.compile(r"#(DIV/0!|N/A|NA|VALUE!|REF!|NAME\?|NUM!|NULL!|
                                 re.IGNORECASE)
 
 
-def _other_mark(decimal: str) -> str:
+def other_mark(decimal: str) -> str:
     return "." if decimal == "," else ","
 
 
@@ -71,11 +71,11 @@ def parse_number(value: Any, decimal: str = ",", *, grouped: bool = False) -> fl
         if np.isinf(x):
             raise ValueError(value)
         return x
-    s = _SPACES.sub("", str(value))
+    s = SPACES.sub("", str(value))
     if s == "":
         return np.nan
-    other = _other_mark(decimal)
-    if _GROUPED[decimal].fullmatch(s) or (grouped and _AMBIGUOUS[decimal].fullmatch(s)):
+    other = other_mark(decimal)
+    if _GROUPED[decimal].fullmatch(s) or (grouped and AMBIGUOUS[decimal].fullmatch(s)):
         s = s.replace(other, "")
     elif other in s:
         raise ValueError(value)
@@ -89,18 +89,18 @@ def parse_number(value: Any, decimal: str = ",", *, grouped: bool = False) -> fl
     return x
 
 
-def _groups_thousands(texts: Iterable[str], dec: str) -> bool:
+def groups_thousands(texts: Iterable[str], dec: str) -> bool:
     """Whether a column's cells (spaces removed) show that the other mark groups thousands:
     one cell at least groups beyond doubt (:data:`_GROUPED`) and none uses the other mark as
     its decimal mark. Then a single group ("1.310") is read as a thousand."""
-    other = _other_mark(dec)
+    other = other_mark(dec)
     grouped = False
     for s in texts:
         if other not in s:
             continue
         if _GROUPED[dec].fullmatch(s):
             grouped = True
-        elif not _AMBIGUOUS[dec].fullmatch(s) and _uses_other_decimal(s, dec):
+        elif not AMBIGUOUS[dec].fullmatch(s) and _uses_other_decimal(s, dec):
             return False
     return grouped
 
@@ -108,11 +108,11 @@ def _groups_thousands(texts: Iterable[str], dec: str) -> bool:
 def _uses_other_decimal(s: str, dec: str) -> bool:
     """Whether ``s`` (spaces removed) is a number written with the other decimal mark, not
     grouped ("0.954" or "34.5" when ``dec`` is ",")."""
-    other = _other_mark(dec)
+    other = other_mark(dec)
     return dec not in s and s.count(other) == 1 and bool(_FLOAT.fullmatch(s.replace(other, ".")))
 
 
-def _drop_unnamed_trailing(header: list[str]) -> tuple[list[str], int]:
+def drop_unnamed_trailing(header: list[str]) -> tuple[list[str], int]:
     """Header without the empty names at its end (Excel's ``id;q;;``) and how many were dropped."""
     n = len(header)
     while n > 1 and header[n - 1] == "":
@@ -120,15 +120,15 @@ def _drop_unnamed_trailing(header: list[str]) -> tuple[list[str], int]:
     return header[:n], len(header) - n
 
 
-def _number_hint(cell: Any, dec: str, switch: Callable[[], bool]) -> str:
+def number_hint(cell: Any, dec: str, switch: Callable[[], bool]) -> str:
     """Fix for a cell that is not a number with decimal mark ``dec``, one that works for the
     whole column: ``decimal=`` is proposed only when ``switch()`` says that every numeric
-    column of the file reads with the other mark (:func:`_other_mark_reads`); otherwise the
+    column of the file reads with the other mark (:func:`other_mark_reads`); otherwise the
     cell is to be rewritten with ``dec``."""
-    other = _other_mark(dec)
+    other = other_mark(dec)
     if not isinstance(cell, str):  # a number of an XLSX or SPSS file: only infinity fails
         return "the value is infinite: correct it, or leave the cell empty if the value is missing"
-    s = _SPACES.sub("", cell)
+    s = SPACES.sub("", cell)
     if _NOT_FINITE.fullmatch(s):
         return (f"{s!r} is not a value: leave the cell empty if the value is missing, or write "
                 "the number")
@@ -139,7 +139,7 @@ def _number_hint(cell: Any, dec: str, switch: Callable[[], bool]) -> str:
     if other not in s and _FLOAT.fullmatch(pointed) and np.isinf(float(pointed)):
         return ("the number is beyond the range of a float (about ±1.8e308): correct the cell "
                 "(digits pasted together, or a stray exponent?)")
-    if _AMBIGUOUS[dec].fullmatch(s):
+    if AMBIGUOUS[dec].fullmatch(s):
         thousand, decimal_form = s.replace(other, ""), s.replace(other, dec)
         return (f"{s!r} is ambiguous: {other!r} groups thousands ({thousand}) or marks decimals, "
                 f"and the rest of the column does not settle it: write {thousand!r} for a "
@@ -165,10 +165,10 @@ def _write_number(x: float, dec: str) -> str:
     return text.replace(".", dec)
 
 
-_EMPTY_ROW = "ligne vide / empty row"
+EMPTY_ROW = "ligne vide / empty row"
 
 
-def _exact_float(bound: Any) -> bool:
+def exact_float(bound: Any) -> bool:
     """Whether numpy compares floats with ``bound`` as Python does (it converts it to a float)."""
     if not isinstance(bound, (int, float)) or isinstance(bound, bool):
         return False
@@ -178,7 +178,7 @@ def _exact_float(bound: Any) -> bool:
         return False
 
 
-class _Recoded:
+class Recoded:
     """The cells turned into NA, in the order they are found (report.recoded)."""
 
     COLUMNS = ["line", "column", "value", "reason"]
@@ -211,26 +211,26 @@ class _Recoded:
                             columns=self.COLUMNS)
 
 
-def _check_rows(path: str, rows: Iterable[tuple[int, list]], ncol: int, dropped: int):
+def check_rows(path: str, rows: Iterable[tuple[int, list]], ncol: int, dropped: int):
     """The row checks, one row at a time: ``(kept, rejected, problems)`` with kept
     ``[(line, cells)]``, rejected ``[(line, record)]`` and problems ``[(line, Problem)]``."""
     kept, rejected, problems = [], [], []
     for line, rec in rows:
         cells = ["" if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in rec]
         if all(str(c).strip() == "" for c in cells):
-            rejected.append((line, {"line": line, "reason": _EMPTY_ROW}))
+            rejected.append((line, {"line": line, "reason": EMPTY_ROW}))
             continue
         if len(cells) != ncol:
             if len(cells) > ncol and all(str(c).strip() == "" for c in cells[ncol:]):
                 cells = cells[:ncol]
             else:
-                problems.append((line, _ragged(path, line, len(cells), ncol, dropped)))
+                problems.append((line, ragged_row(path, line, len(cells), ncol, dropped)))
                 continue
         kept.append((line, cells))
     return kept, rejected, problems
 
 
-def _ragged(path: str, line: int, n: int, ncol: int, dropped: int) -> Problem:
+def ragged_row(path: str, line: int, n: int, ncol: int, dropped: int) -> Problem:
     """The problem of a row of ``n`` fields under a header of ``ncol`` names."""
     if dropped and ncol < n <= ncol + dropped:
         hint = "this line has data in a column without a name in the header: name that column"

@@ -21,14 +21,14 @@ import pandas as pd
 from ...codebook.terms import LikertScale
 from ...errors import Problem
 from .cells import (
-    _AMBIGUOUS,
-    _EMPTY_ROW,
-    _SPACES,
-    _groups_thousands,
-    _number_hint,
-    _other_mark,
-    _ragged,
-    _Recoded,
+    AMBIGUOUS,
+    EMPTY_ROW,
+    SPACES,
+    groups_thousands,
+    number_hint,
+    other_mark,
+    ragged_row,
+    Recoded,
     parse_number,
 )
 
@@ -37,21 +37,21 @@ from .cells import (
 #: (exponent, dot thousands, Unicode digits, text...) is given to parse_number itself.
 _PLAIN_NUMBER = {",": re.compile(r"[+-]?[0-9]+(?:,[0-9]+)?"),
                  ".": re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")}
-_SPACE_CHARS = (" ", "\u00a0", "\u202f", "\t")  # what _SPACES removes
+_SPACE_CHARS = (" ", "\u00a0", "\u202f", "\t")  # what SPACES removes
 
 
-def _is_text(cells: np.ndarray) -> bool:
+def is_text(cells: np.ndarray) -> bool:
     """Whether every cell of a non-empty object array is a str."""
     return len(cells) > 0 and pd.api.types.infer_dtype(cells, skipna=False) == "string"
 
 
-def _blank_text(cells: np.ndarray) -> np.ndarray:
+def blank_text(cells: np.ndarray) -> np.ndarray:
     """``str(c).strip() == ""`` for each cell of an array of str (``str.strip`` and
     ``str.isspace`` share Python's definition of whitespace)."""
     return (cells == "") | np.fromiter(map(str.isspace, cells), bool, count=len(cells))
 
 
-class _TextLines(NamedTuple):
+class TextLines(NamedTuple):
     """The data lines of a CSV text that needs no csv parser, quotes removed: line ``i`` of the
     list is line ``i + 2`` of the file (the header is line 1) and holds one record, its fields
     separated by ``sep``."""
@@ -60,7 +60,7 @@ class _TextLines(NamedTuple):
     sep: str
 
 
-def _plain_lines(text: str, sep: str) -> list[str] | None:
+def plain_lines(text: str, sep: str) -> list[str] | None:
     """The physical lines of ``text``, quotes removed, when the csv module would read each of them
     as one record split at every ``sep`` (see :func:`_unquote`; no NUL, no field over the csv size
     limit, a one-character separator that is no quote or line break); None otherwise, and the
@@ -109,7 +109,7 @@ def _unquote(text: str, sep: str) -> str | None:
     return "".join(parts)
 
 
-def _split_line(line: str, sep: str) -> list[str]:
+def split_line(line: str, sep: str) -> list[str]:
     """The fields of one unquoted line as the csv module reads them (an empty line has none)."""
     return line.split(sep) if line else []
 
@@ -119,7 +119,7 @@ def _widths(ncol: int, dropped: int) -> list[int]:
     return sorted({ncol, ncol + dropped}) if ncol >= 1 else []
 
 
-def _text_blocks(text: _TextLines, ncol: int, dropped: int):
+def text_blocks(text: TextLines, ncol: int, dropped: int):
     """Rows of an unquoted CSV as blocks ``[(lines, cells)]`` of equal field counts (``cells`` a
     2-D object array, split in one ``str.split`` per block) and the other rows ``[(line, fields)]``."""
     lines, sep = text.lines, text.sep
@@ -135,13 +135,13 @@ def _text_blocks(text: _TextLines, ncol: int, dropped: int):
         if len(idx):
             flat = sep.join(map(lines.__getitem__, idx.tolist())).split(sep)
             blocks.append((numbers[idx], np.array(flat, dtype=object).reshape(len(idx), w)))
-    other = [(int(numbers[i]), _split_line(lines[i], sep))
+    other = [(int(numbers[i]), split_line(lines[i], sep))
              for i in np.flatnonzero(~np.isin(fields, widths)).tolist()]
     return blocks, other
 
 
-def _record_blocks(rows: list[tuple[int, list[str]]], ncol: int, dropped: int):
-    """The same as :func:`_text_blocks` for records already split by the csv module."""
+def record_blocks(rows: list[tuple[int, list[str]]], ncol: int, dropped: int):
+    """The same as :func:`text_blocks` for records already split by the csv module."""
     n = len(rows)
     fields = np.fromiter((len(rec) for _, rec in rows), np.int64, count=n)
     numbers = np.fromiter((ln for ln, _ in rows), np.int64, count=n)
@@ -158,29 +158,29 @@ def _record_blocks(rows: list[tuple[int, list[str]]], ncol: int, dropped: int):
     return blocks, other
 
 
-def _check_blocks(path: str, blocks: list[tuple[np.ndarray, np.ndarray]], ncol: int, dropped: int):
-    """The checks of :func:`_check_rows` on blocks of text rows of equal field counts:
-    ``(kept lines, kept cells, rejected, problems)``, the last two as in :func:`_check_rows`."""
+def check_blocks(path: str, blocks: list[tuple[np.ndarray, np.ndarray]], ncol: int, dropped: int):
+    """The checks of :func:`check_rows` on blocks of text rows of equal field counts:
+    ``(kept lines, kept cells, rejected, problems)``, the last two as in :func:`check_rows`."""
     kept_lines, kept_cells, rejected, problems = [], [], [], []
     for numbers, cells in blocks:
         k, w = cells.shape
-        blank = _blank_text(cells[:, 0])  # a blank row starts with a blank cell
+        blank = blank_text(cells[:, 0])  # a blank row starts with a blank cell
         cand = np.flatnonzero(blank)
         if len(cand):
-            blank[cand] = _blank_text(cells[cand].ravel()).reshape(len(cand), w).all(axis=1)
-        rejected += [(ln, {"line": ln, "reason": _EMPTY_ROW}) for ln in numbers[blank].tolist()]
+            blank[cand] = blank_text(cells[cand].ravel()).reshape(len(cand), w).all(axis=1)
+        rejected += [(ln, {"line": ln, "reason": EMPTY_ROW}) for ln in numbers[blank].tolist()]
         keep = ~blank
         if w > ncol:
-            extra_blank = _blank_text(cells[:, ncol:].ravel()).reshape(k, w - ncol).all(axis=1)
+            extra_blank = blank_text(cells[:, ncol:].ravel()).reshape(k, w - ncol).all(axis=1)
             for ln in numbers[keep & ~extra_blank].tolist():
-                problems.append((ln, _ragged(path, ln, w, ncol, dropped)))
+                problems.append((ln, ragged_row(path, ln, w, ncol, dropped)))
             keep &= extra_blank
         kept_lines.append(numbers[keep])
         kept_cells.append(cells[keep][:, :ncol])
     return kept_lines, kept_cells, rejected, problems
 
 
-def _frame_from_blocks(header: list[str], kept_lines: list[np.ndarray],
+def frame_from_blocks(header: list[str], kept_lines: list[np.ndarray],
                        kept_cells: list[np.ndarray], kept: list[tuple[int, list]]) -> pd.DataFrame:
     """The frame of the kept rows, in file order, from the blocks and the rows checked one by one."""
     if kept:
@@ -198,8 +198,8 @@ def _frame_from_blocks(header: list[str], kept_lines: list[np.ndarray],
     return pd.DataFrame(cells, columns=header, dtype=object, index=pd.Index(lines, name="line"))
 
 
-def _scale_column_text(path: str, col: str, scale: LikertScale, cells: np.ndarray,
-                       lines: np.ndarray, problems: list[Problem], recoded: _Recoded
+def scale_column_text(path: str, col: str, scale: LikertScale, cells: np.ndarray,
+                       lines: np.ndarray, problems: list[Problem], recoded: Recoded
                        ) -> pd.Categorical:
     """A Likert column of text cells: :meth:`LikertScale.parse` once per distinct answer."""
     rows, answers = pd.factorize(cells)
@@ -230,9 +230,9 @@ def _scale_column_text(path: str, col: str, scale: LikertScale, cells: np.ndarra
     return pd.Categorical.from_codes(cat[rows], dtype=scale.dtype())
 
 
-def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.ndarray]:
+def parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.ndarray]:
     """``(numbers, failed)`` of one column's str cells: :func:`parse_number` of each, NaN and
-    True where it raises, with ``grouped=`` decided by the column (:func:`_groups_thousands`).
+    True where it raises, with ``grouped=`` decided by the column (:func:`groups_thousands`).
 
     Plainly written numbers (see :data:`_PLAIN_NUMBER`) are read together: spaces removed from
     one joined string, one regular expression per value, ``float`` of the text with a point
@@ -262,7 +262,7 @@ def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.nda
         cleaned = [texts[j] for j in rest]
     else:
         rest = list(range(n))
-        cleaned = [_SPACES.sub("", v) for v in values]
+        cleaned = [SPACES.sub("", v) for v in values]
     grouped = None  # decided at the first single group, if any
     for j, s in zip(rest, cleaned):
         try:
@@ -270,9 +270,9 @@ def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.nda
             continue
         except ValueError:
             pass
-        if _AMBIGUOUS[dec].fullmatch(s):
+        if AMBIGUOUS[dec].fullmatch(s):
             if grouped is None:
-                grouped = _groups_thousands(cleaned, dec)
+                grouped = groups_thousands(cleaned, dec)
             if grouped:
                 out[j] = parse_number(values[j], dec, grouped=True)
                 continue
@@ -280,15 +280,15 @@ def _parse_text_numbers(values: list[str], dec: str) -> tuple[np.ndarray, np.nda
     return out, failed
 
 
-def _parse_numbers(values: Sequence, dec: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_parse_text_numbers` for a column of any cells (XLSX, SPSS): the str cells decide
+def parse_numbers(values: Sequence, dec: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_text_numbers` for a column of any cells (XLSX, SPSS): the str cells decide
     the grouping among themselves; numbers are taken as they are (inf fails)."""
     values = list(values)
     text = [j for j, v in enumerate(values) if isinstance(v, str)]
     out = np.full(len(values), np.nan)
     failed = np.zeros(len(values), dtype=bool)
     if text:
-        out[text], failed[text] = _parse_text_numbers([values[j] for j in text], dec)
+        out[text], failed[text] = parse_text_numbers([values[j] for j in text], dec)
     for j, v in enumerate(values):
         if not isinstance(v, str):
             try:
@@ -298,30 +298,30 @@ def _parse_numbers(values: Sequence, dec: str) -> tuple[np.ndarray, np.ndarray]:
     return out, failed
 
 
-def _number_column_text(path: str, col: str, cells: np.ndarray, lines: np.ndarray, dec: str,
+def number_column_text(path: str, col: str, cells: np.ndarray, lines: np.ndarray, dec: str,
                         problems: list[Problem], switch: Callable[[], bool]) -> np.ndarray:
     """A numeric column of text cells: each distinct value parsed once (``switch`` as in
-    :func:`_number_hint`)."""
+    :func:`number_hint`)."""
     rows, values = pd.factorize(cells)
-    numbers, failed = _parse_text_numbers(values.tolist(), dec)
+    numbers, failed = parse_text_numbers(values.tolist(), dec)
     bad = np.flatnonzero(failed[rows])
     if len(bad):
         hints: dict[str, str] = {}
         for ln, v in zip(lines[bad].tolist(), cells[bad].tolist()):
             if v not in hints:
-                hints[v] = _number_hint(v, dec, switch)
+                hints[v] = number_hint(v, dec, switch)
             problems.append(Problem(path, ln, col, v, f"a number (decimal mark {dec!r})", hints[v]))
     return numbers[rows]
 
 
-def _other_mark_reads(frame: pd.DataFrame, columns: Sequence[str], dec: str) -> bool:
+def other_mark_reads(frame: pd.DataFrame, columns: Sequence[str], dec: str) -> bool:
     """Whether ``decimal=`` set to the other mark keeps every cell of ``columns`` that reads
     with ``dec`` a number (each column deciding its own grouping, as read_survey does)."""
-    other = _other_mark(dec)
+    other = other_mark(dec)
     for col in columns:
         cells = frame[col].to_numpy(dtype=object)
-        _, failed_now = _parse_numbers(cells, dec)
-        _, failed_other = _parse_numbers(cells, other)
+        _, failed_now = parse_numbers(cells, dec)
+        _, failed_other = parse_numbers(cells, other)
         if (~failed_now & failed_other).any():
             return False
     return True

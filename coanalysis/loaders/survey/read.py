@@ -23,36 +23,36 @@ from ...codebook.terms import normalise_answer as _norm
 from ...errors import DataError, LoadReport, Problem
 from .._text import decode_text, foreign_separator, sniff_separator
 from .cells import (
-    _check_rows,
-    _drop_unnamed_trailing,
-    _exact_float,
-    _number_hint,
-    _Recoded,
+    check_rows,
+    drop_unnamed_trailing,
+    exact_float,
+    number_hint,
+    Recoded,
 )
 from .fast import (
-    _blank_text,
-    _check_blocks,
-    _frame_from_blocks,
-    _is_text,
-    _number_column_text,
-    _other_mark_reads,
-    _parse_numbers,
-    _plain_lines,
-    _record_blocks,
-    _scale_column_text,
-    _split_line,
-    _text_blocks,
-    _TextLines,
+    blank_text,
+    check_blocks,
+    frame_from_blocks,
+    is_text,
+    number_column_text,
+    other_mark_reads,
+    parse_numbers,
+    plain_lines,
+    record_blocks,
+    scale_column_text,
+    split_line,
+    text_blocks,
+    TextLines,
 )
 from .spss import (
-    _read_sav,
-    _sav_answers,
-    _sav_labelled,
-    _sav_plain,
-    _sav_scale_code,
-    _SavColumn,
+    read_sav_file,
+    sav_answers,
+    sav_labelled,
+    sav_plain,
+    sav_scale_code,
+    SavColumn,
 )
-from .xlsx import _read_xlsx_rows
+from .xlsx import read_xlsx_rows
 
 __all__ = ["SurveyLoad", "read_survey"]
 
@@ -76,7 +76,7 @@ class _CsvLines(NamedTuple):
 def _read_csv_rows(path: str, encoding: str | None, sep: str | None, max_field_lines: int):
     """``(header, rows, notes, separator, lines)`` of a CSV: decoded (:func:`.decode_text`), its
     separator sniffed unless given, split without the csv module when it needs none
-    (:func:`._plain_lines`: ``rows`` is then a :class:`._TextLines`), else by it (``rows`` is
+    (:func:`.plain_lines`: ``rows`` is then a :class:`.TextLines`), else by it (``rows`` is
     ``[(first line, fields)]``, a quoted field running over the next rows being an error)."""
     raw = Path(path).read_bytes()
     empty = DataError(Problem(path, None, None, "empty file", "a header line and data rows",
@@ -90,9 +90,9 @@ def _read_csv_rows(path: str, encoding: str | None, sep: str | None, max_field_l
     if sep is None:
         sep = sniff_separator(text)
     notes = [f"encoding: {used}", f"separator: {sep!r}"]
-    plain = _plain_lines(text, sep)
+    plain = plain_lines(text, sep)
     if plain is not None:
-        return ([h.strip() for h in _split_line(plain[0], sep)], _TextLines(plain[1:], sep), notes,
+        return ([h.strip() for h in split_line(plain[0], sep)], TextLines(plain[1:], sep), notes,
                 sep, _CsvLines(len(plain) - 1, []))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header = None
@@ -320,7 +320,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
     frame, rejected = _frame_of_rows(path, source, header, dropped)
     if incomplete_column:
         frame = _reject_incomplete(frame, incomplete_column, rejected)
-    recoded = _Recoded()
+    recoded = Recoded()
     data = _parse_columns(path, frame, header, source, recoded, scales=scales, numeric=numeric,
                           ranges=ranges, id_column=id_column)
     return SurveyLoad(data, _report(path, source, data, rejected, recoded))
@@ -330,7 +330,7 @@ def read_survey(path: str | Path, *, scales: Mapping[str, LikertScale] | None = 
 class _Source(NamedTuple):
     """A file decoded and split into rows, before any check of its header or rows.
 
-    ``rows`` is a :class:`._TextLines` (a CSV needing no csv parser) or ``[(line, cells)]``;
+    ``rows`` is a :class:`.TextLines` (a CSV needing no csv parser) or ``[(line, cells)]``;
     ``text`` says that every cell is a str (a CSV); ``dec`` is the decimal mark in use.
     """
 
@@ -347,7 +347,7 @@ class _Source(NamedTuple):
     @property
     def rows_read(self) -> int:
         """The data rows read (records of a CSV, rows of a sheet, SPSS cases)."""
-        return len(self.rows.lines) if isinstance(self.rows, _TextLines) else len(self.rows)
+        return len(self.rows.lines) if isinstance(self.rows, TextLines) else len(self.rows)
 
 
 def _check_declaration(scales: Mapping[str, LikertScale] | None, numeric: Sequence[str],
@@ -368,10 +368,10 @@ def _read_source(path: str, *, sep: str | None, encoding: str | None, decimal: s
     given), ``.sav`` (".") or CSV (decimal "," after the separator ";", else ".", unless given)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, rows, notes, sheet_read = _read_xlsx_rows(path, sheet)
+        header, rows, notes, sheet_read = read_xlsx_rows(path, sheet)
         return _Source(header, rows, notes, decimal or ",", sheet=sheet_read)
     if suffix == ".sav":
-        header, rows, notes, meta = _read_sav(path)
+        header, rows, notes, meta = read_sav_file(path)
         return _Source(header, rows, notes, ".", meta=meta)
     header, rows, notes, used_sep, csv_lines = _read_csv_rows(path, encoding, sep, max_field_lines)
     dec = decimal or ("," if used_sep == ";" else ".")
@@ -385,7 +385,7 @@ def _check_header(path: str, source: _Source, declared: set[str]) -> tuple[list[
     Raises DataError for a header that another separator splits, duplicated or empty names and
     declared columns that are missing.
     """
-    header, dropped = _drop_unnamed_trailing(source.header)
+    header, dropped = drop_unnamed_trailing(source.header)
     if dropped:
         source.notes.append(f"dropped {dropped} empty trailing column(s) without a name")
     wrong_sep = foreign_separator(header, source.sep)
@@ -414,20 +414,20 @@ def _frame_of_rows(path: str, source: _Source, header: list[str], dropped: int
                    ) -> tuple[pd.DataFrame, list[dict]]:
     """The frame of the rows kept (text cells, indexed by ``line``) and the rows rejected
     (blank), in file order. CSV rows are checked in blocks of equal field counts
-    (:func:`._check_blocks`), the others one by one (:func:`._check_rows`).
+    (:func:`.check_blocks`), the others one by one (:func:`.check_rows`).
 
     Raises DataError listing the ragged rows, or for a file without a data row.
     """
     ncol = len(header)
     rows = source.rows
-    if isinstance(rows, _TextLines):
-        blocks, other = _text_blocks(rows, ncol, dropped)
+    if isinstance(rows, TextLines):
+        blocks, other = text_blocks(rows, ncol, dropped)
     elif source.text:  # CSV read by the csv module: every cell is text
-        blocks, other = _record_blocks(rows, ncol, dropped)
+        blocks, other = record_blocks(rows, ncol, dropped)
     else:
         blocks, other = [], rows
-    kept_lines, kept_cells, rejected, row_problems = _check_blocks(path, blocks, ncol, dropped)
-    kept, more_rejected, more_problems = _check_rows(path, other, ncol, dropped)
+    kept_lines, kept_cells, rejected, row_problems = check_blocks(path, blocks, ncol, dropped)
+    kept, more_rejected, more_problems = check_rows(path, other, ncol, dropped)
     rejected = [r for _, r in sorted(rejected + more_rejected, key=lambda t: t[0])]
     problems = [p for _, p in sorted(row_problems + more_problems, key=lambda t: t[0])]
     if problems:
@@ -439,7 +439,7 @@ def _frame_of_rows(path: str, source: _Source, header: list[str], dropped: int
                                 "(not only the questionnaire), and check the export's filters "
                                 "(date, completed responses only)"), "empty file")
     if blocks:
-        frame = _frame_from_blocks(header, kept_lines, kept_cells, kept)
+        frame = frame_from_blocks(header, kept_lines, kept_cells, kept)
     else:
         frame = pd.DataFrame([c for _, c in kept], columns=header, dtype=object,
                              index=pd.Index([ln for ln, _ in kept], name="line"))
@@ -449,8 +449,8 @@ def _frame_of_rows(path: str, source: _Source, header: list[str], dropped: int
 def _reject_incomplete(frame: pd.DataFrame, column: str, rejected: list[dict]) -> pd.DataFrame:
     """``frame`` without the rows whose ``column`` is blank, each added to ``rejected``."""
     cells = frame[column].to_numpy(dtype=object)
-    if _is_text(cells):
-        blank = _blank_text(cells)
+    if is_text(cells):
+        blank = blank_text(cells)
     else:
         blank = frame[column].map(lambda v: str(v).strip() == "").to_numpy(dtype=bool)
     for ln in frame.index[blank]:
@@ -460,7 +460,7 @@ def _reject_incomplete(frame: pd.DataFrame, column: str, rejected: list[dict]) -
 
 
 def _parse_columns(path: str, frame: pd.DataFrame, header: list[str], source: _Source,
-                   recoded: _Recoded, *, scales: dict[str, LikertScale], numeric: list[str],
+                   recoded: Recoded, *, scales: dict[str, LikertScale], numeric: list[str],
                    ranges: dict[str, tuple], id_column: str | None) -> pd.DataFrame:
     """The typed frame: ids checked, Likert columns categorical, numeric columns float (ranges
     checked), SPSS columns with value labels categorical, other columns text.
@@ -475,7 +475,7 @@ def _parse_columns(path: str, frame: pd.DataFrame, header: list[str], source: _S
 
     @functools.cache
     def switch() -> bool:  # whether decimal= set to the other mark would read every number
-        return source.meta is None and _other_mark_reads(frame, number_columns, source.dec)
+        return source.meta is None and other_mark_reads(frame, number_columns, source.dec)
 
     for col in number_columns:
         out[col] = _number_column(path, frame, col, source, problems, recoded, switch)
@@ -484,7 +484,7 @@ def _parse_columns(path: str, frame: pd.DataFrame, header: list[str], source: _S
     meta = source.meta
     for col in header:
         if meta is not None and col not in out and (meta.variable_value_labels or {}).get(col):
-            out[col] = _sav_labelled(path, col, _SavColumn(meta, col), frame[col], problems, recoded)
+            out[col] = sav_labelled(path, col, SavColumn(meta, col), frame[col], problems, recoded)
     if problems:
         raise DataError(problems, f"{Path(path).name}: {len(problems)} problem(s)")
     data = pd.DataFrame(index=frame.index)
@@ -492,10 +492,10 @@ def _parse_columns(path: str, frame: pd.DataFrame, header: list[str], source: _S
         if col in out:
             data[col] = out[col]
         elif meta is not None:
-            data[col] = _sav_plain(meta, col, frame[col], recoded)
+            data[col] = sav_plain(meta, col, frame[col], recoded)
         else:
             cells = frame[col].to_numpy(dtype=object)
-            if not _is_text(cells):
+            if not is_text(cells):
                 cells = [str(v).strip() if not isinstance(v, str) else v for v in cells]
             data[col] = pd.Series(cells, index=frame.index, dtype="str")
     return data
@@ -505,7 +505,7 @@ def _check_ids(path: str, frame: pd.DataFrame, id_column: str) -> list[Problem]:
     """The problems of the respondent ids: blank, or used on an earlier line."""
     problems = []
     cells = frame[id_column].to_numpy(dtype=object)
-    if _is_text(cells):
+    if is_text(cells):
         ids = pd.Series(list(map(str.strip, cells)), index=frame.index, dtype=object)
     else:
         ids = frame[id_column].map(lambda v: _norm(v) if not isinstance(v, str) else v.strip())
@@ -525,21 +525,21 @@ def _check_ids(path: str, frame: pd.DataFrame, id_column: str) -> list[Problem]:
 
 
 def _scale_column(path: str, frame: pd.DataFrame, col: str, scale: LikertScale, meta: Any,
-                  problems: list[Problem], recoded: _Recoded) -> pd.Categorical:
-    """A Likert column: text cells by distinct answer (:func:`._scale_column_text`), others one
-    by one, an SPSS cell under the file's declarations too (:func:`._sav_scale_code`)."""
+                  problems: list[Problem], recoded: Recoded) -> pd.Categorical:
+    """A Likert column: text cells by distinct answer (:func:`.scale_column_text`), others one
+    by one, an SPSS cell under the file's declarations too (:func:`.sav_scale_code`)."""
     cells = frame[col].to_numpy(dtype=object)
-    if meta is None and _is_text(cells):
-        return _scale_column_text(path, col, scale, cells, frame.index.to_numpy(), problems,
+    if meta is None and is_text(cells):
+        return scale_column_text(path, col, scale, cells, frame.index.to_numpy(), problems,
                                   recoded)
     codes = []
-    sav = _SavColumn(meta, col) if meta is not None else None
+    sav = SavColumn(meta, col) if meta is not None else None
     for ln, v in frame[col].items():
         try:
             if sav is None:
                 code, reason = scale.parse(v)
             else:
-                code, reason, conflict = _sav_scale_code(scale, sav, v)
+                code, reason, conflict = sav_scale_code(scale, sav, v)
                 if conflict:
                     problems.append(Problem(path, int(ln), col, v,
                                             "the file and the scale to agree on the code",
@@ -556,23 +556,23 @@ def _scale_column(path: str, frame: pd.DataFrame, col: str, scale: LikertScale, 
 
 
 def _number_column(path: str, frame: pd.DataFrame, col: str, source: _Source,
-                   problems: list[Problem], recoded: _Recoded, switch: Callable[[], bool]
+                   problems: list[Problem], recoded: Recoded, switch: Callable[[], bool]
                    ) -> np.ndarray:
-    """A numeric column as floats: text cells by distinct value (:func:`._number_column_text`),
-    others one by one, SPSS codes declared missing recoded first (:func:`._sav_answers`)."""
+    """A numeric column as floats: text cells by distinct value (:func:`.number_column_text`),
+    others one by one, SPSS codes declared missing recoded first (:func:`.sav_answers`)."""
     cells = frame[col].to_numpy(dtype=object)
     lines = frame.index.to_numpy()
     dec = source.dec
-    if source.meta is None and _is_text(cells):
-        return _number_column_text(path, col, cells, lines, dec, problems, switch)
+    if source.meta is None and is_text(cells):
+        return number_column_text(path, col, cells, lines, dec, problems, switch)
     arr = np.full(len(cells), np.nan)
     answer = np.ones(len(cells), dtype=bool)
     if source.meta is not None:
-        answer = _sav_answers(source.meta, col, cells, lines, recoded)
-    arr[answer], failed = _parse_numbers(cells[answer], dec)
+        answer = sav_answers(source.meta, col, cells, lines, recoded)
+    arr[answer], failed = parse_numbers(cells[answer], dec)
     for ln, v in zip(lines[answer][failed].tolist(), cells[answer][failed].tolist()):
         problems.append(Problem(path, ln, col, v, f"a number (decimal mark {dec!r})",
-                                _number_hint(v, dec, switch)))
+                                number_hint(v, dec, switch)))
     return arr
 
 
@@ -582,7 +582,7 @@ def _check_range(path: str, frame: pd.DataFrame, col: str, arr: np.ndarray,
     lo, hi = bounds
     lines = frame.index.to_numpy()
     cells = frame[col].to_numpy(dtype=object)
-    if _exact_float(lo) and _exact_float(hi):
+    if exact_float(lo) and exact_float(hi):
         # numpy compares with float(lo) and float(hi), which here equal lo and hi exactly
         outside = np.flatnonzero(np.isfinite(arr) & ~((lo <= arr) & (arr <= hi)))
         checks = zip(lines[outside], arr[outside], cells[outside])
@@ -595,7 +595,7 @@ def _check_range(path: str, frame: pd.DataFrame, col: str, arr: np.ndarray,
 
 
 def _report(path: str, source: _Source, data: pd.DataFrame, rejected: list[dict],
-            recoded: _Recoded) -> LoadReport:
+            recoded: Recoded) -> LoadReport:
     """The row-accounting report of a read (see :class:`LoadReport`)."""
     csv_lines = source.csv_lines
     return LoadReport(path, source.rows_read, len(data),

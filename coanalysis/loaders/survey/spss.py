@@ -1,8 +1,8 @@
 """The survey reader's SPSS side: read a .sav file and obey what it declares.
 
-A .sav file declares value labels and user-missing codes per variable (:class:`_SavColumn`); a
+A .sav file declares value labels and user-missing codes per variable (:class:`SavColumn`); a
 code declared missing, or whose label names a missing reason ("NSP"), becomes NA with that
-reason, and a declaration that contradicts a declared scale is an error (:func:`_sav_scale_code`).
+reason, and a declaration that contradicts a declared scale is an error (:func:`sav_scale_code`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from ...codebook.surveys import COMMON_MISSING_CODES, MISSING_REASONS
 from ...codebook.terms import LikertScale
 from ...codebook.terms import normalise_answer as _norm
 from ...errors import DataError, Problem
-from .cells import _Recoded
+from .cells import Recoded
 
 
-def _read_sav(path: str):
+def read_sav_file(path: str):
     import pyreadstat
     try:
         df, meta = pyreadstat.read_sav(path, user_missing=True)
@@ -36,7 +36,7 @@ _MISSING_LABELS = {**{_norm(t.fr): t.slug for t in MISSING_REASONS},
                    **{_norm(k): r for k, r in COMMON_MISSING_CODES.items() if isinstance(k, str)}}
 
 
-class _SavColumn:
+class SavColumn:
     """What an SPSS file itself declares about one variable: value labels and user-missing codes.
 
     ``pyreadstat.read_sav(user_missing=True)`` keeps user-missing codes as values and lists them
@@ -79,7 +79,7 @@ class _SavColumn:
         return f"code {_norm(value)}" + (f" ({label!r})" if label is not None else "")
 
 
-def _sav_scale_code(scale: LikertScale, sav: _SavColumn, value: Any
+def sav_scale_code(scale: LikertScale, sav: SavColumn, value: Any
                     ) -> tuple[int | None, str | None, str | None]:
     """``(code, reason, conflict)`` of one SPSS cell under a declared scale.
 
@@ -124,8 +124,8 @@ def _sav_scale_code(scale: LikertScale, sav: _SavColumn, value: Any
     return code, None, None
 
 
-def _sav_labelled(path: str, col: str, sav: _SavColumn, cells: pd.Series,
-                  problems: list[Problem], recoded: _Recoded) -> pd.Categorical:
+def sav_labelled(path: str, col: str, sav: SavColumn, cells: pd.Series,
+                  problems: list[Problem], recoded: Recoded) -> pd.Categorical:
     """Ordered categorical of value labels for an SPSS variable with no declared scale.
 
     Codes the file declares user-missing, or whose label names a missing reason, become NA
@@ -154,11 +154,11 @@ def _sav_labelled(path: str, col: str, sav: _SavColumn, cells: pd.Series,
                           ordered=True)
 
 
-def _sav_answers(meta: Any, col: str, cells: np.ndarray, lines: np.ndarray,
-                 recoded: _Recoded) -> np.ndarray:
+def sav_answers(meta: Any, col: str, cells: np.ndarray, lines: np.ndarray,
+                 recoded: Recoded) -> np.ndarray:
     """Which cells of an SPSS column are answers: the codes the file declares missing are
     not, and are listed in ``recoded`` with their reason."""
-    sav = _SavColumn(meta, col)
+    sav = SavColumn(meta, col)
     answer = np.ones(len(cells), dtype=bool)
     for k, (ln, v) in enumerate(zip(lines.tolist(), cells.tolist())):
         reason = sav.missing_reason(v)
@@ -168,11 +168,11 @@ def _sav_answers(meta: Any, col: str, cells: np.ndarray, lines: np.ndarray,
     return answer
 
 
-def _sav_plain(meta: Any, col: str, cells: pd.Series, recoded: _Recoded) -> pd.Series:
+def sav_plain(meta: Any, col: str, cells: pd.Series, recoded: Recoded) -> pd.Series:
     """An SPSS column with neither a declared scale nor value labels: the codes declared
     missing and the empty strings become NA (the codes listed in ``recoded``); float when every
     other value reads as one, else text."""
-    sav = _SavColumn(meta, col)
+    sav = SavColumn(meta, col)
     values = []
     for ln, v in cells.items():
         reason = sav.missing_reason(v)

@@ -11,7 +11,7 @@ import numpy as np
 from ...errors import DataError, Problem
 
 
-def _read_xlsx_rows(path: str, sheet: int | str | None):
+def read_xlsx_rows(path: str, sheet: int | str | None):
     """``(header, rows, notes, sheet title)`` of one worksheet (see :func:`_pick_sheet`); a
     formula cell without a computed value is an error (:func:`_uncomputed_formulas`)."""
     from openpyxl import load_workbook
