@@ -21,7 +21,8 @@ from ...paths import data_dir
 from .schema import CASEBASE_TABLES, _EXT, _check_descriptor, _read_descriptor
 from .checks import (_Table, _check_all_combinations, _check_foreign_keys, _check_rules,
                      _check_table, _check_unique_keys)
-from .reconcile import _check_matches, _check_reconciliation
+from .reconcile import (RECONCILE_INPUTS, RECONCILED_TABLES, _check_matches, compare_reconciled,
+                        reconcile)
 
 
 def read_resources(names: tuple[str, ...] | list[str],
@@ -58,9 +59,39 @@ def read_resources(names: tuple[str, ...] | list[str],
     >>> frames, problems = read_resources(["cases", "sources"])   # doctest: +SKIP
     """
     tables, _, problems = _check_package(path, tuple(names))
-    frames = {name: _frame(t).set_axis(pd.Index(t.lines, name="line", dtype="int64"))
-              for name, t in tables.items()}
-    return frames, problems
+    return {name: _lined_frame(t) for name, t in tables.items()}, problems
+
+
+def _lined_frame(table: _Table) -> pd.DataFrame:
+    """The typed frame of a checked table, indexed by the line of each record."""
+    return _frame(table).set_axis(pd.Index(table.lines, name="line", dtype="int64"))
+
+
+def _check_by_rebuilding(tables: dict[str, _Table], problems: list[Problem]) -> None:
+    """The reconciled tables are what :func:`.reconcile.reconcile` gives from the codings and logs.
+
+    Runs when every input of the rule was read whole (every column, no invalid cell): otherwise
+    the problems that stop it are reported already, and the rebuild would only echo them. Each
+    differing cell of a reconciled table is one problem (:func:`.reconcile.compare_reconciled`).
+    """
+    targets = [tables[n] for n in RECONCILED_TABLES if n in tables]
+    inputs = [tables.get(n) for n in RECONCILE_INPUTS]
+    if not targets or any(t is None or t.invalid or not t.has(*_field_names(t)) for t in inputs):
+        return
+    unsettled: dict[str, set] = {}
+    rebuilt, rule_problems = reconcile({t.name: _lined_frame(t) for t in inputs}, unsettled)
+    problems.extend(rule_problems)
+    for table in targets:
+        if not table.has(*_field_names(table)):
+            continue  # a missing column is reported once
+        problems.extend(compare_reconciled(
+            table.name, _lined_frame(table)[list(rebuilt[table.name].columns)], rebuilt[table.name],
+            file=table.label, skip=table.invalid, unsettled=unsettled[table.name],
+            missing_rows=_EXT + "allCombinations" not in table.schema))
+
+
+def _field_names(table: _Table) -> list[str]:
+    return [f["name"] for f in table.schema["fields"]]
 
 
 def _check_package(path: str | Path | None,
@@ -87,8 +118,8 @@ def _check_package(path: str | Path | None,
         _check_rules(table, problems)
     for table in tables.values():  # then the rules between tables, which skip those cells
         _check_all_combinations(table, tables, problems)
-        _check_reconciliation(table, tables, problems)
         _check_matches(table, tables, problems)
+    _check_by_rebuilding(tables, problems)
     order = {t.label: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1),
                                  p.line if p.line is not None else 0))
