@@ -196,7 +196,7 @@ def score_gaps(frames: dict[str, pd.DataFrame], table: str, variable: str) -> li
     return sorted(pairs)
 
 
-def figures(result: "Reconciled") -> dict:
+def figures(result: Reconciled) -> dict:
     """Every figure of the READMEs that comes from the data, as plain numbers and labels.
 
     Returns
@@ -287,7 +287,7 @@ def _gaps(gaps: list[tuple[float, float]], lang: str) -> str:
     return ", ".join(f"{between}{_score_text(lo, lang)}{and_}{_score_text(hi, lang)}" for lo, hi in gaps)
 
 
-def readme_blocks(result: "Reconciled") -> dict[str, str]:
+def readme_blocks(result: Reconciled) -> dict[str, str]:
     """The text of every generated block of ``data/README.md`` and ``README.md``, by marker name.
 
     Counts are language-neutral (integers under 1000, dates); a block whose name ends in

@@ -1,14 +1,15 @@
 """Reconciliation of the two independent codings into conditions.csv, outcomes.csv and
-participation.csv.
+participation.csv, and the generated blocks of data/README.md and README.md.
 
 Checks, on the shipped data: the reconciled tables are exactly what
-``scripts/build_casebase_scores.py`` produces (round trip through a rebuild in a
+``scripts/build_casebase_scores.py`` (``make data``) produces (round trip through a rebuild in a
 temporary folder); every disagreement of the codings has exactly one
 reconciliation row and no agreement has one; agreed units are carried unchanged
-(score, coder A's evidence and source); no score is 0.5; the agreement printed
-and quoted in data/README.md matches a direct computation with the
-``krippendorff`` package. Corrupted copies of the data must stop the build with
-a DataError naming the problem.
+(score, coder A's evidence and source); no score is 0.5. Every block between markers in the
+READMEs is what the build writes; the figures behind them match independent computations (the
+``krippendorff`` package, direct counting of the CSV text); the bootstrap bounds contain alpha and
+are reproducible under the seed. Corrupted copies of the data must stop the build with a DataError
+naming the problem, and ``validate_casebase`` (which checks by rebuilding) must name the cell.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def read_resources(names: tuple[str, ...] | list[str],
     This is the checker of :func:`validate_casebase` restricted to some files, for
     a script that builds the other files from them
     (``scripts/build_casebase_scores.py`` reads the codings and the reconciliation
-    log to write the reconciled tables). The frames are meaningful only when
+    logs, and writes the reconciled tables that :func:`.reconcile.reconcile` gives). The frames are meaningful only when
     ``problems`` is empty.
 
     Examples
@@ -165,11 +165,12 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
     to ``cases``); row rules (a coded value needs evidence, source and coder;
     ``end_year >= start_year``; a flow's ``direct`` is true exactly when it skips
-    a link of the classic chain); one row per case × condition (or outcome); a
-    reconciliation note wherever the two codings disagree, and the common score
-    (or level) wherever they agree; the same participation units in the
-    reconciled table and in both codings; reconciliation logs that copy the
-    values they reconcile.
+    a link of the classic chain); one row per case × condition (or outcome); the
+    reconciled tables equal, cell by cell and in row order, what
+    :func:`.reconcile.reconcile` rebuilds from the codings and the logs (checked
+    once the files it reads are valid; its own problems, such as a disagreement
+    without a log row, are reported in the file to fix); reconciliation logs
+    whose coder values equal the codings.
 
     A file that cannot be read (not UTF-8 — the problem gives the line of the
     first bad byte —, separated by ``;`` or tabs, broken quotes) gets one problem
