@@ -66,10 +66,17 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a frame as dicts, column by column (iterrows and to_dict build a Series or box
+    each typed cell, several times slower on the loader's extension dtypes)."""
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
 def _records(frame: pd.DataFrame, key: tuple[str, ...]) -> dict[tuple[str, ...], dict]:
     """``{unit: row}`` of a frame indexed by line, each row a dict of plain values with its ``line``."""
     out = {}
-    for line, row in frame.iterrows():
+    for line, row in zip(frame.index, _rows(frame)):
         record = {k: _value(v) for k, v in row.items()}
         record["line"] = int(line)
         out[tuple(str(row[k]) for k in key)] = record
@@ -385,11 +392,11 @@ def compare_reconciled(name: str, shipped: pd.DataFrame, rebuilt: pd.DataFrame, 
     file = file or f"{name}.csv"
     key = key or (list(PARTICIPATION_KEY) if name == "participation"
                   else ["case_id", SCORE_TABLES[name][0]])
-    expected = {tuple(row[k] for k in key): row for row in rebuilt.to_dict("records")}
+    expected = {tuple(row[k] for k in key): row for row in _rows(rebuilt)}
     problems: list[Problem] = []
     seen: dict[tuple, int] = {}  # unit -> line, in file order
     blurred = False
-    for line, row in shipped.iterrows():
+    for line, row in zip(shipped.index, _rows(shipped)):
         if any((line, k) in skip for k in key):
             blurred = True
             continue
