@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed.stamp
 
 help:
 	@echo "make data        rebuild the reconciled case-base tables (data/cases/{conditions,outcomes,participation}.csv)"
-	@echo "                 from the two codings and the logs, and the figures of data/README.md and README.md"
+	@echo "                 from the two codings and the logs, and the data figures of README.md, data/README.md, docs/reconciliation.md"
 	@echo "make reproduce   make data, then run every notebook and rebuild figures/"
 	@echo "make test        unit tests + notebooks (nbval)"
 	@echo "make lab         open JupyterLab on notebooks/"

@@ -21,14 +21,14 @@ unit coded by one coder only. Problems stop the build with a
 Before writing, the script prints the agreement of the two codings (Krippendorff's
 alpha, interval metric for the fuzzy scores, per variable, per table and overall;
 ordinal metric for the participation levels, per actor, per stage and overall; units;
-exact agreement), and rewrites every figure of ``data/README.md`` and ``README.md``
-that comes from the data: the blocks between the markers ``<!-- NAME:begin -->`` and
+exact agreement), and rewrites every figure of ``data/README.md``, ``README.md`` and
+``docs/reconciliation.md`` that comes from the data: the blocks between the markers ``<!-- NAME:begin -->`` and
 ``<!-- NAME:end -->``, NAME one of :func:`readme_blocks` (``agreement``: the lists and
 tables of the agreement; ``n-cases``, ``participation-units``...: counts).
 
 Usage::
 
-    python scripts/build_casebase_scores.py                 # rewrite data/cases/{conditions,outcomes,participation}.csv, data/README.md and README.md
+    python scripts/build_casebase_scores.py                 # rewrite data/cases/{conditions,outcomes,participation}.csv, data/README.md, README.md, docs/reconciliation.md
     python scripts/build_casebase_scores.py --out /tmp/x    # write the tables elsewhere, leave the READMEs (used by the tests)
     python scripts/build_casebase_scores.py --out /tmp/x --readme data/README.md   # tables elsewhere, that README updated
 
@@ -205,7 +205,8 @@ def figures(result: Reconciled) -> dict:
         Counts (``n_cases``, ``n_cases_by_corpus``, ``n_sources``, ``accessed`` (sorted distinct
         dates of consultation), ``n_flows``, ``n_conditions``, ``n_outcomes``,
         ``participation_units``, ``participation_na`` (units reconciled to NA),
-        ``disagreements``, ``participation_disagreements``), ``kept`` and ``participation_kept``
+        ``disagreements`` (also ``disagreements_by_table``, ``different_scores``,
+        ``score_against_na``), ``participation_disagreements``), ``kept`` and ``participation_kept``
         (:func:`who_kept`), ``weakest`` (the two variables of lowest alpha, with their gaps,
         :func:`score_gaps`), ``weakest_actors`` (two), ``weakest_stage`` (one) and
         ``participation_range`` (fewest and most units scored by both, per actor or stage),
@@ -231,6 +232,11 @@ def figures(result: Reconciled) -> dict:
         "participation_na": [" / ".join(u) for u in participation.loc[
             participation["level"] == "", ["case_id", "actor", "stage"]].itertuples(index=False)],
         "disagreements": int(overall["n_pairable"] - overall["n_exact"] + overall["n_na_some"]),
+        "disagreements_by_table": {t: int(scores.loc[(t, "(all)"), "n_pairable"]
+                                          - scores.loc[(t, "(all)"), "n_exact"]
+                                          + scores.loc[(t, "(all)"), "n_na_some"]) for t in SCORE_TABLES},
+        "different_scores": int(overall["n_pairable"] - overall["n_exact"]),
+        "score_against_na": int(overall["n_na_some"]),
         "participation_disagreements": len(frames["reconciliation_participation"]),
         "kept": who_kept(frames["reconciliation"], "score"),
         "participation_kept": who_kept(frames["reconciliation_participation"], "level"),
@@ -313,6 +319,10 @@ def readme_blocks(result: Reconciled) -> dict[str, str]:
         "participation-na-units": ", ".join(f"`{u}`" for u in f["participation_na"]) or "—",
         "n-disagreements": str(f["disagreements"]),
         "n-participation-disagreements": str(f["participation_disagreements"]),
+        **{f"n-disagreements-{t}": str(n) for t, n in f["disagreements_by_table"].items()},
+        "n-different-scores": str(f["different_scores"]),
+        "n-score-against-na": str(f["score_against_na"]),
+        **{f"kept-{who}": str(f["kept"][who]) for who in ("a", "b", "neither", "na")},
     }
     for lang in ("fr", "en"):
         vocab = {"actor": codebook.ACTORS, "stage": codebook.STAGES}
@@ -448,9 +458,11 @@ def write_readme(blocks: dict[str, str], readme: Path) -> bool:
 
 
 def default_readmes(data: Path) -> list[Path]:
-    """The READMEs that quote the case base: ``data/README.md`` and the project's ``README.md``."""
-    return [path for path in (data.parent / "README.md", data.parent.parent / "README.md")
-            if path.is_file()]
+    """The texts that quote the case base: ``data/README.md``, the project's ``README.md`` and
+    ``docs/reconciliation.md``."""
+    root = data.parent.parent
+    return [path for path in (data.parent / "README.md", root / "README.md",
+                              root / "docs" / "reconciliation.md") if path.is_file()]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -186,7 +186,7 @@ def test_agreement_matches_krippendorff_package(script):
 # ---- the generated blocks of data/README.md and README.md ------------------------------------
 
 README = ROOT / "data" / "README.md"
-READMES = (README, ROOT / "README.md")
+READMES = (README, ROOT / "README.md", ROOT / "docs" / "reconciliation.md")
 BEGIN, END = "<!-- agreement:begin", "<!-- agreement:end -->"
 
 
@@ -319,6 +319,9 @@ def test_figures_match_direct_counting(script, built, reconciliation, participat
                                      for _, r in participation[participation["level"] == ""].iterrows()]
     units = _raw_units()[("(all)", "(all)")]
     assert f["disagreements"] == sum(_disagree(a, b) for a, b in units) == len(reconciliation)
+    assert f["disagreements_by_table"] == reconciliation["table"].value_counts().to_dict()
+    na_some = sum((a == "") != (b == "") for a, b in units)
+    assert (f["different_scores"], f["score_against_na"]) == (f["disagreements"] - na_some, na_some)
     pairs = _level_pairs()
     assert f["participation_disagreements"] == int((pairs["level_a"] != pairs["level_b"]).sum())
     for log, value, key in ((reconciliation, "score", "kept"), (participation_log, "level", "participation_kept")):
