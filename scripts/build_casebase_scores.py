@@ -208,7 +208,8 @@ def figures(result: Reconciled) -> dict:
         ``disagreements`` (also ``disagreements_by_table``, ``different_scores``,
         ``score_against_na``), ``participation_disagreements``), ``kept`` and ``participation_kept``
         (:func:`who_kept`), ``weakest`` (the two variables of lowest alpha, with their gaps,
-        :func:`score_gaps`), ``weakest_actors`` (two), ``weakest_stage`` (one) and
+        :func:`score_gaps`), ``undocumented`` (the variables both coders left NA in every case),
+        ``weakest_actors`` (two), ``weakest_stage`` (one) and
         ``participation_range`` (fewest and most units scored by both, per actor or stage),
         ``alpha_conception`` (the ordinal alpha of the design stage).
     """
@@ -244,6 +245,8 @@ def figures(result: Reconciled) -> dict:
                     for _, r in weakest.iterrows()],
         "weakest_gaps": sorted({g for _, r in weakest.iterrows()
                                 for g in score_gaps(frames, r["table"], r["variable"])}),
+        "undocumented": [(r["table"], r["variable"]) for _, r in result.agreement.iterrows()
+                         if r["variable"] != "(all)" and r["n_na_all"] == r["n_units"]],
         "weakest_actors": [(r["variable"], float(r["alpha"]))
                            for _, r in _weakest(part[part["by"] == "actor"], 2).iterrows()],
         "weakest_stage": [(r["variable"], float(r["alpha"]))
@@ -336,6 +339,8 @@ def readme_blocks(result: Reconciled) -> dict[str, str]:
             blocks["agreement-weakest-fr"] = " ; ".join(
                 f"{_quoted(label, lang)}, {_n(a, lang)} sur {n} cas" for label, a, n in weakest)
             blocks["agreement-weakest-gaps-fr"] = _gaps(f["weakest_gaps"], lang)
+            blocks["agreement-undocumented-fr"] = ", ".join(
+                _quoted(SCORE_TABLES[t][1].label(v, lang), lang) for t, v in f["undocumented"]) or "aucune variable"
             blocks["participation-agreement-fr"] = (
                 f"alpha ordinal {_n(overall_part['alpha'], lang)} ({int(overall_part['n_pairable'])} "
                 f"unités notées par les deux, accord exact {exact}, à un niveau près {within}) ; "

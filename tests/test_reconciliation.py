@@ -343,6 +343,8 @@ def test_weakest_and_ranges_match_an_independent_computation(script, built):
         gaps |= {(min(_as_float(a), _as_float(b)), max(_as_float(a), _as_float(b)))
                  for a, b in _raw_units()[(t, v)] if a and b and _disagree(a, b)}
     assert f["weakest_gaps"] == sorted(gaps)
+    assert f["undocumented"] == [k for k, units in _raw_units().items()
+                                 if k[1] != "(all)" and all(a == b == "" for a, b in units)]
     pairs = _level_pairs()
     by = {(col, g): _independent_ordinal(list(zip(rows["level_a"], rows["level_b"])))
           for col in ("actor", "stage") for g, rows in pairs.groupby(col)}
