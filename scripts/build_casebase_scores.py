@@ -189,10 +189,12 @@ def _weakest(table: pd.DataFrame, n: int) -> pd.DataFrame:
 def score_gaps(frames: dict[str, pd.DataFrame], table: str, variable: str) -> list[tuple[float, float]]:
     """The distinct (lower, higher) pairs of scores where the two coders differ on ``variable``."""
     item = SCORE_TABLES[table][0]
-    a, b = (frames[f"{coder}_{table}"].reset_index(drop=True) for coder in CODERS)
-    both = (a[item] == variable) & a["score"].notna() & b["score"].notna()
+    a, b = (frames[f"{coder}_{table}"].astype({item: str}) for coder in CODERS)
+    paired = a[["case_id", item, "score"]].merge(b[["case_id", item, "score"]], on=["case_id", item],
+                                                 suffixes=("_a", "_b"), validate="one_to_one")
+    paired = paired[(paired[item] == variable) & paired["score_a"].notna() & paired["score_b"].notna()]
     pairs = {(round(float(min(x, y)), 2), round(float(max(x, y)), 2))
-             for x, y in zip(a.loc[both, "score"], b.loc[both, "score"]) if abs(x - y) > 1e-9}
+             for x, y in zip(paired["score_a"], paired["score_b"]) if abs(x - y) > 1e-9}
     return sorted(pairs)
 
 
