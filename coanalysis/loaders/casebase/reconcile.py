@@ -42,8 +42,8 @@ SCORE_TABLES: dict[str, tuple[str, codebook.Vocabulary]] = {
 #: The three tables :func:`reconcile` derives.
 RECONCILED_TABLES: tuple[str, ...] = (*SCORE_TABLES, "participation")
 #: The logs of the disagreements (file paths inside the package).
-RECONCILIATION = "codings/reconciliation.csv"
-PARTICIPATION_LOG = "codings/reconciliation_participation.csv"
+RECONCILIATION = CODING_RESOURCES["reconciliation"]
+PARTICIPATION_LOG = CODING_RESOURCES["reconciliation_participation"]
 #: The key of a participation unit.
 PARTICIPATION_KEY: tuple[str, str, str] = ("case_id", "actor", "stage")
 #: Columns of the reconciled participation table, in schema order.
@@ -180,7 +180,7 @@ def reconcile_table(table: str, frames: Mapping[str, pd.DataFrame], urls: Mappin
                     unsettled.add(unit)
                 continue
             if same_score(a["score"], b["score"]):
-                chosen = {**a, "note": None, "file": f"codings/coder_a/{table}.csv"}
+                chosen = {**a, "note": None, "file": CODING_RESOURCES[f"coder_a_{table}"]}
                 if entry is not None:
                     problems.append(Problem(RECONCILIATION, entry["line"], "case_id,variable",
                                             _unit_label(unit), "a unit where the coders disagree",
@@ -243,7 +243,7 @@ def reconcile_participation(frames: Mapping[str, pd.DataFrame], problems: list[P
     coded = {coder: _records(frames[f"{coder}_participation"], PARTICIPATION_KEY) for coder in CODERS}
     log = _records(frames["reconciliation_participation"], PARTICIPATION_KEY)
     key = ",".join(PARTICIPATION_KEY)
-    a_file, b_file = (f"codings/{coder}/participation.csv" for coder in CODERS)
+    a_file, b_file = (CODING_RESOURCES[f"{coder}_participation"] for coder in CODERS)
     for unit, row in coded["coder_b"].items():
         if unit not in coded["coder_a"]:
             problems.append(Problem(b_file, row["line"], key, _unit_label(unit),
