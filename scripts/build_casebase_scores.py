@@ -1,48 +1,48 @@
-"""Build the reconciled condition, outcome and participation tables of the case base.
+"""Build the reconciled condition, outcome and participation tables of the case base (``make data``).
 
 Reads the two independent codings (``data/cases/codings/coder_a`` and ``coder_b``),
 the reconciliation of their disagreements (``data/cases/codings/reconciliation.csv``
 for conditions and outcomes, ``reconciliation_participation.csv`` for participation
 levels), ``cases.csv`` and ``sources.csv``, and writes ``conditions.csv``,
-``outcomes.csv`` and ``participation.csv``:
-
-* where the coders agree (same score or level, or both NA), the common value with
-  coder A's evidence and source, and an empty note;
-* where they disagree (different values, or one NA and the other not), the value,
-  evidence, source and note of the reconciliation row.
+``outcomes.csv`` and ``participation.csv`` as the reconciliation rule gives them:
+:func:`coanalysis.loaders.casebase.reconcile` (stated in ``docs/reconciliation.md``),
+the function the loader also calls to check the shipped tables by rebuilding them.
 
 The input files are read and checked by the case-base loader
 (:func:`coanalysis.loaders.casebase.read_resources`: schema, scores in
 {0, 0.33, 0.67, 1}, keys, one row per case and term in each coding, evidence for
 every coded score, a note on every log row, the log's ``score_a``/``score_b``
 equal to the codings). A problem there stops the build before anything is paired.
-The build then checks what only it can see: every disagreement has a row in the
-log and every log row is a disagreement, and every source URL is listed in
-``sources.csv`` (mapped to its ``source_id``). Problems stop the build with a
+The rule then reports what only the pairing can see: a disagreement without a log
+row, a log row where the coders agree, a URL not in ``sources.csv``, a participation
+unit coded by one coder only. Problems stop the build with a
 :class:`coanalysis.errors.DataError` listing every one of them.
 
 Before writing, the script prints the agreement of the two codings (Krippendorff's
 alpha, interval metric for the fuzzy scores, per variable, per table and overall;
 ordinal metric for the participation levels, per actor, per stage and overall; units;
-exact agreement), and rewrites the agreement figures and tables of ``data/README.md``
-between the markers ``<!-- agreement:begin -->`` and ``<!-- agreement:end -->``.
+exact agreement), and rewrites every figure of ``data/README.md``, ``README.md`` and
+``docs/reconciliation.md`` that comes from the data: the blocks between the markers ``<!-- NAME:begin -->`` and
+``<!-- NAME:end -->``, NAME one of :func:`readme_blocks` (``agreement``: the lists and
+tables of the agreement; ``n-cases``, ``participation-units``...: counts).
 
 Usage::
 
-    python scripts/build_casebase_scores.py                 # rewrite data/cases/{conditions,outcomes}.csv and data/README.md
-    python scripts/build_casebase_scores.py --out /tmp/x    # write the tables elsewhere, leave the README (used by the tests)
-    python scripts/build_casebase_scores.py --out /tmp/x --readme data/README.md   # tables elsewhere, README updated
+    python scripts/build_casebase_scores.py                 # rewrite data/cases/{conditions,outcomes,participation}.csv, data/README.md, README.md, docs/reconciliation.md
+    python scripts/build_casebase_scores.py --out /tmp/x    # write the tables elsewhere, leave the READMEs (used by the tests)
+    python scripts/build_casebase_scores.py --out /tmp/x --readme data/README.md   # tables elsewhere, that README updated
 
 The output is deterministic: rows in the case order of ``cases.csv`` then codebook
 order (actor, then stage, for participation); scores written as 0, 0.33, 0.67, 1 or
-empty, levels as integers or empty.
+empty, levels as integers or empty; the bootstrap intervals use a fixed seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,27 +51,14 @@ import pandas as pd
 from coanalysis import codebook, report
 from coanalysis.agreement import coder_agreement, participation_agreement
 from coanalysis.errors import DataError, Problem
-from coanalysis.loaders.casebase import (CODING_RESOURCES, format_score, read_resources,
-                                         same_score)
+from coanalysis.loaders.casebase import (CODERS, RECONCILE_INPUTS, SCORE_TABLES, format_score,
+                                         read_resources, reconcile)
+from coanalysis.text import format_number, format_percent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "cases"
-
-#: table name -> (item column, vocabulary)
-TABLES: dict[str, tuple[str, codebook.Vocabulary]] = {
-    "conditions": ("condition", codebook.CONDITIONS),
-    "outcomes": ("outcome", codebook.OUTCOMES),
-}
-CODERS = ("coder_a", "coder_b")
-RECONCILIATION = "codings/reconciliation.csv"
-PARTICIPATION_LOG = "codings/reconciliation_participation.csv"
-PARTICIPATION_KEY = ("case_id", "actor", "stage")
-PARTICIPATION_COLUMNS = [*PARTICIPATION_KEY, "level", "evidence", "source_id", "coder", "note"]
-RECONCILED_CODER = "A+B"
-#: Resources the build reads (the reconciled tables are what it writes).
-INPUTS: tuple[str, ...] = ("cases", "sources", *CODING_RESOURCES)
-README_BEGIN = "<!-- agreement:begin (written by scripts/build_casebase_scores.py) -->"
-README_END = "<!-- agreement:end -->"
+#: Resources the build reads: the rule's inputs, and ``flows`` for the counts of the READMEs.
+INPUTS: tuple[str, ...] = (*RECONCILE_INPUTS, "flows")
 
 
 def read_inputs(data: Path) -> dict[str, pd.DataFrame]:
@@ -83,135 +70,10 @@ def read_inputs(data: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def _value(value):
-    """A cell as a plain Python value, None for NA."""
-    return None if pd.isna(value) else value
-
-
-def units(frame: pd.DataFrame, item: str) -> dict[tuple[str, str], dict]:
-    """``{(case_id, term): row}`` of a coding, each row a dict of plain values with its ``line``."""
-    out = {}
-    for line, row in frame.iterrows():
-        record = {k: _value(v) for k, v in row.items()}
-        record["line"] = int(line)
-        out[(str(row["case_id"]), str(row[item]))] = record
-    return out
-
-
-def source_ids(sources: pd.DataFrame) -> dict[str, str]:
-    """``{url: source_id}`` from sources.csv (URLs are unique there)."""
-    return dict(zip(sources["url"].astype(str), sources["source_id"].astype(str)))
-
-
-def reconcile_table(table: str, frames: dict[str, pd.DataFrame], urls: dict[str, str],
-                    problems: list[Problem]) -> pd.DataFrame:
-    """The reconciled table (text columns, schema order, sorted by case then codebook order)."""
-    item, vocab = TABLES[table]
-    coded = {coder: units(frames[f"{coder}_{table}"], item) for coder in CODERS}
-    log = frames["reconciliation"]
-    log = {(str(r["case_id"]), str(r["variable"])): {**{k: _value(v) for k, v in r.items()},
-                                                     "line": int(line)}
-           for line, r in log[log["table"] == table].iterrows()}
-    rows = []
-    for case in frames["cases"]["case_id"].astype(str):
-        for slug in vocab.slugs:
-            a, b = coded["coder_a"][(case, slug)], coded["coder_b"][(case, slug)]
-            entry = log.get((case, slug))
-            if same_score(a["score"], b["score"]):
-                chosen = {**a, "note": None, "file": f"codings/coder_a/{table}.csv"}
-                if entry is not None:
-                    problems.append(Problem(RECONCILIATION, entry["line"], "variable",
-                                            f"{table}/{case}/{slug}",
-                                            "a unit where the coders disagree",
-                                            "the coders agree here: remove this row"))
-            elif entry is None:
-                problems.append(Problem(RECONCILIATION, None, "variable", f"{table}/{case}/{slug}",
-                                        "a reconciliation row for this disagreement",
-                                        f"coder A {format_score(a['score']) or 'NA'}, "
-                                        f"coder B {format_score(b['score']) or 'NA'}"))
-                continue
-            else:
-                chosen = {**entry, "file": RECONCILIATION}
-            url = chosen["source_url"]
-            if url is not None and url not in urls:
-                problems.append(Problem(chosen["file"], chosen["line"], "source_url", url,
-                                        "a URL listed in sources.csv",
-                                        "add the source to sources.csv or correct the URL"))
-            rows.append({
-                "case_id": case,
-                item: slug,
-                "score": format_score(chosen["score"]),
-                "evidence": chosen["evidence"] or "",
-                "source_id": urls.get(url, "") if url is not None else "",
-                "coder": RECONCILED_CODER,
-                "note": chosen["note"] or "",
-            })
-    return pd.DataFrame(rows, columns=["case_id", item, "score", "evidence", "source_id",
-                                       "coder", "note"])
-
-
-def _level(value) -> str:
-    return "" if value is None else str(int(value))
-
-
-def reconcile_participation(frames: dict[str, pd.DataFrame],
-                            problems: list[Problem]) -> pd.DataFrame:
-    """The reconciled participation table: coder A's units, in case, actor, stage order.
-
-    The loader has checked that both codings hold the same units with valid levels and
-    source ids; here every disagreement must have a log row and every log row must be one.
-    """
-    def by_unit(frame: pd.DataFrame) -> dict[tuple, dict]:
-        out = {}
-        for line, row in frame.iterrows():
-            record = {k: _value(v) for k, v in row.items()}
-            record["line"] = int(line)
-            out[tuple(str(row[k]) for k in PARTICIPATION_KEY)] = record
-        return out
-
-    coded = {coder: by_unit(frames[f"{coder}_participation"]) for coder in CODERS}
-    log = by_unit(frames["reconciliation_participation"])
-    case_rank = {c: i for i, c in enumerate(frames["cases"]["case_id"].astype(str))}
-    actor_rank = {a: i for i, a in enumerate(codebook.ACTORS.slugs)}
-    stage_rank = {s: i for i, s in enumerate(codebook.STAGES.slugs)}
-    order = sorted(coded["coder_a"], key=lambda u: (case_rank.get(u[0], len(case_rank)),
-                                                      actor_rank[u[1]], stage_rank[u[2]]))
-    rows = []
-    for unit in order:
-        a, b = coded["coder_a"][unit], coded["coder_b"].get(unit)
-        if b is None:
-            continue  # the loader reports a unit coded by one coder only
-        entry = log.get(unit)
-        label = "/".join(unit)
-        if a["level"] == b["level"]:
-            chosen = {**a, "note": None}
-            if entry is not None:
-                problems.append(Problem(PARTICIPATION_LOG, entry["line"], "case_id,actor,stage",
-                                        label, "a unit where the coders disagree",
-                                        "the coders agree here: remove this row"))
-        elif entry is None:
-            problems.append(Problem(PARTICIPATION_LOG, None, "case_id,actor,stage", label,
-                                    "a reconciliation row for this disagreement",
-                                    f"coder A {_level(a['level']) or 'NA'}, "
-                                    f"coder B {_level(b['level']) or 'NA'}"))
-            continue
-        else:
-            chosen = entry
-        rows.append({
-            **dict(zip(PARTICIPATION_KEY, unit)),
-            "level": _level(chosen["level"]),
-            "evidence": chosen["evidence"] or "",
-            "source_id": chosen["source_id"] or "",
-            "coder": RECONCILED_CODER,
-            "note": chosen["note"] or "",
-        })
-    return pd.DataFrame(rows, columns=PARTICIPATION_COLUMNS)
-
-
 def agreement_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Agreement of the two codings before reconciliation, via :func:`coanalysis.agreement.coder_agreement`."""
     codings = {f"{coder}_{table}": frames[f"{coder}_{table}"].reset_index(drop=True)
-               for table in TABLES for coder in CODERS}
+               for table in SCORE_TABLES for coder in CODERS}
     return coder_agreement(SimpleNamespace(codings=codings), measurement="interval")
 
 
@@ -245,15 +107,276 @@ def format_participation_agreement(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def replace_between_markers(text: str, block: str, *, file: str = "README.md") -> str:
-    """``text`` with what lies between :data:`README_BEGIN` and :data:`README_END` replaced by ``block``."""
-    begin, end = text.find(README_BEGIN), text.find(README_END)
-    if begin < 0 or end < begin or text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
-        raise DataError(Problem(file, None, None, None,
-                                f"one line {README_BEGIN!r} followed by one line {README_END!r}",
-                                "put the two markers around the agreement figures"))
-    start = begin + len(README_BEGIN)
-    return text[:start] + "\n" + block + "\n" + text[end:]
+#: A generated block: ``<!-- NAME:begin [anything] -->TEXT<!-- NAME:end -->``. A TEXT of several
+#: lines sits on lines of its own between the two markers.
+MARKER = re.compile(r"<!-- (?P<name>[a-z0-9-]+):begin(?P<note>[^>]*?)-->(?P<body>.*?)<!-- (?P=name):end -->",
+                    re.DOTALL)
+_BEGIN = re.compile(r"<!-- ([a-z0-9-]+):begin")
+
+
+def replace_between_markers(text: str, blocks: dict[str, str], *, file: str = "README.md") -> str:
+    """``text`` with every block between markers replaced by its text in ``blocks``.
+
+    Parameters
+    ----------
+    text : str
+        A README holding blocks ``<!-- NAME:begin -->...<!-- NAME:end -->`` (a NAME may occur
+        several times: a count quoted in several sentences).
+    blocks : dict of str to str
+        NAME -> text (:func:`readme_blocks`). A text of several lines is written on lines of
+        its own between the markers.
+    file : str
+        Named in the error.
+
+    Raises
+    ------
+    DataError
+        A begin marker without its end marker, or a NAME that ``blocks`` does not know.
+    """
+    problems = []
+    matched = {m.start() for m in MARKER.finditer(text)}
+    for begin in _BEGIN.finditer(text):
+        name = begin.group(1)
+        line = text.count("\n", 0, begin.start()) + 1
+        if begin.start() not in matched:
+            problems.append(Problem(file, line, None, f"<!-- {name}:begin -->",
+                                    f"a marker <!-- {name}:end --> after it",
+                                    "put the end marker after the generated figures"))
+        elif name not in blocks:
+            problems.append(Problem(file, line, None, name, f"a block written by the build, one of "
+                                    f"{', '.join(sorted(blocks))}",
+                                    "correct the marker's name or remove the marker"))
+    if problems:
+        raise DataError(problems, summary=f"{len(problems)} problem(s) with the markers of {file}")
+
+    def fill(m: re.Match) -> str:
+        block = blocks[m.group("name")]
+        body = f"\n{block}\n" if "\n" in block else block
+        return f"<!-- {m.group('name')}:begin{m.group('note')}-->{body}<!-- {m.group('name')}:end -->"
+    return MARKER.sub(fill, text)
+
+
+def who_kept(log: pd.DataFrame, value: str) -> dict[str, int]:
+    """How a reconciliation log settled its disagreements.
+
+    Parameters
+    ----------
+    log : DataFrame
+        ``reconciliation`` (``value="score"``) or ``reconciliation_participation``
+        (``value="level"``), with ``{value}_a`` and ``{value}_b``.
+
+    Returns
+    -------
+    dict
+        ``rows``; ``a`` and ``b``, the rows whose reconciled value is that coder's (NA counts as
+        a value: a reconciled NA where one coder gave NA keeps that coder's); ``neither``; ``na``,
+        the rows reconciled to NA.
+    """
+    def same(x: pd.Series, y: pd.Series) -> pd.Series:
+        return (x.isna() & y.isna()) | (x.notna() & y.notna() & ((x - y).abs() < 1e-9)).fillna(False)
+    a = same(log[value], log[f"{value}_a"])
+    b = same(log[value], log[f"{value}_b"]) & ~a
+    return {"rows": len(log), "a": int(a.sum()), "b": int(b.sum()), "neither": int((~a & ~b).sum()),
+            "na": int(log[value].isna().sum())}
+
+
+def _weakest(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` rows of lowest defined alpha of an agreement table (per-variable rows only)."""
+    rows = table[(table["variable"] != "(all)") & table["alpha"].notna()]
+    return rows.sort_values(["alpha", "variable"], kind="stable").head(n)
+
+
+def score_gaps(frames: dict[str, pd.DataFrame], table: str, variable: str) -> list[tuple[float, float]]:
+    """The distinct (lower, higher) pairs of scores where the two coders differ on ``variable``."""
+    item = SCORE_TABLES[table][0]
+    a, b = (frames[f"{coder}_{table}"].astype({item: str}) for coder in CODERS)
+    paired = a[["case_id", item, "score"]].merge(b[["case_id", item, "score"]], on=["case_id", item],
+                                                 suffixes=("_a", "_b"), validate="one_to_one")
+    paired = paired[(paired[item] == variable) & paired["score_a"].notna() & paired["score_b"].notna()]
+    pairs = {(round(float(min(x, y)), 2), round(float(max(x, y)), 2))
+             for x, y in zip(paired["score_a"], paired["score_b"]) if abs(x - y) > 1e-9}
+    return sorted(pairs)
+
+
+def figures(result: Reconciled) -> dict:
+    """Every figure of the READMEs that comes from the data, as plain numbers and labels.
+
+    Returns
+    -------
+    dict
+        Counts (``n_cases``, ``n_cases_by_corpus``, ``n_sources``, ``accessed`` (sorted distinct
+        dates of consultation), ``n_flows``, ``n_conditions``, ``n_outcomes``,
+        ``participation_units``, ``participation_na`` (units reconciled to NA),
+        ``disagreements`` (also ``disagreements_by_table``, ``different_scores``,
+        ``score_against_na``), ``participation_disagreements``), ``kept`` and ``participation_kept``
+        (:func:`who_kept`), ``weakest`` (the two variables of lowest alpha, with their gaps,
+        :func:`score_gaps`), ``undocumented`` (the variables both coders left NA in every case),
+        ``weakest_actors`` (two), ``weakest_stage`` (one) and
+        ``participation_range`` (fewest and most units scored by both, per actor or stage),
+        ``alpha_conception`` (the ordinal alpha of the design stage).
+    """
+    frames, tables = result.inputs, result.tables
+    scores = result.agreement.set_index(["table", "variable"])
+    part = result.participation_agreement
+    overall = scores.loc[("(all)", "(all)")]
+    corpus = frames["cases"]["corpus"].astype(str)
+    by = part[part["by"] != "(all)"]
+    participation = tables["participation"]
+    weakest = _weakest(result.agreement, 2)
+    return {
+        "n_cases": len(frames["cases"]),
+        "n_cases_by_corpus": {c: int((corpus == c).sum()) for c in codebook.CORPORA.slugs},
+        "n_sources": len(frames["sources"]),
+        "accessed": sorted(frames["sources"]["accessed"].dt.strftime("%Y-%m-%d").unique()),
+        "n_flows": len(frames["flows"]),
+        "n_conditions": tables["conditions"]["condition"].nunique(),
+        "n_outcomes": tables["outcomes"]["outcome"].nunique(),
+        "participation_units": len(participation),
+        "participation_na": [" / ".join(u) for u in participation.loc[
+            participation["level"] == "", ["case_id", "actor", "stage"]].itertuples(index=False)],
+        "disagreements": int(overall["n_pairable"] - overall["n_exact"] + overall["n_na_some"]),
+        "disagreements_by_table": {t: int(scores.loc[(t, "(all)"), "n_pairable"]
+                                          - scores.loc[(t, "(all)"), "n_exact"]
+                                          + scores.loc[(t, "(all)"), "n_na_some"]) for t in SCORE_TABLES},
+        "different_scores": int(overall["n_pairable"] - overall["n_exact"]),
+        "score_against_na": int(overall["n_na_some"]),
+        "participation_disagreements": len(frames["reconciliation_participation"]),
+        "kept": who_kept(frames["reconciliation"], "score"),
+        "participation_kept": who_kept(frames["reconciliation_participation"], "level"),
+        "weakest": [(r["table"], r["variable"], float(r["alpha"]), int(r["n_pairable"]))
+                    for _, r in weakest.iterrows()],
+        "weakest_gaps": sorted({g for _, r in weakest.iterrows()
+                                for g in score_gaps(frames, r["table"], r["variable"])}),
+        "undocumented": [(r["table"], r["variable"]) for _, r in result.agreement.iterrows()
+                         if r["variable"] != "(all)" and r["n_na_all"] == r["n_units"]],
+        "weakest_actors": [(r["variable"], float(r["alpha"]))
+                           for _, r in _weakest(part[part["by"] == "actor"], 2).iterrows()],
+        "weakest_stage": [(r["variable"], float(r["alpha"]))
+                          for _, r in _weakest(part[part["by"] == "stage"], 1).iterrows()],
+        "participation_range": (int(by["n_pairable"].min()), int(by["n_pairable"].max())),
+        # the stage data/README.md discusses (where "involve" and "collaborate" meet)
+        "alpha_conception": float(by.loc[(by["by"] == "stage") & (by["variable"] == "conception"),
+                                         "alpha"].iloc[0]),
+    }
+
+
+def _n(x: float, lang: str, decimals: int = 2) -> str:
+    return format_number(x, decimals, lang=lang)
+
+
+def _quoted(label: str, lang: str) -> str:
+    return f"«\u00a0{label}\u00a0»" if lang == "fr" else f"“{label}”"
+
+
+def _times(n: int, lang: str) -> str:
+    return f"{n} fois" if lang == "fr" else ("once" if n == 1 else f"{n} times")
+
+
+def _kept_text(kept: dict, lang: str, what: str) -> str:
+    """'Score de A retenu 50 fois, de B 32 fois, aucun des deux 1 fois ; 11 désaccords finissent en NA'."""
+    if lang == "fr":
+        neither = f", aucun des deux {_times(kept['neither'], lang)}" if what == "score" or kept["neither"] else ""
+        na = {0: "aucun désaccord ne finit en NA", 1: "un désaccord finit en NA"}.get(
+            kept["na"], f"{kept['na']} désaccords finissent en NA")
+        return (f"{'Score' if what == 'score' else 'niveau'} de A retenu {_times(kept['a'], lang)}, "
+                f"de B {_times(kept['b'], lang)}{neither} ; {na}")
+    neither = f", neither {_times(kept['neither'], lang)}" if what == "score" or kept["neither"] else ""
+    na = {0: "none ended as NA", 1: "one ended as NA"}.get(kept["na"], f"{kept['na']} ended as NA")
+    verb = "was kept" if what == "score" else "kept"
+    return f"A's {what} {verb} {_times(kept['a'], lang)}, B's {kept['b']}{neither}; {na}"
+
+
+def _score_text(score: float, lang: str) -> str:
+    """A fuzzy score as the codebook writes it (0, 0.33, 0.67, 1), with a decimal comma in French."""
+    text = format_score(score)
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _gaps(gaps: list[tuple[float, float]], lang: str) -> str:
+    """'entre 0,67 et 1' (one phrase per pair of scores)."""
+    between, and_ = ("entre ", " et ") if lang == "fr" else ("between ", " and ")
+    return ", ".join(f"{between}{_score_text(lo, lang)}{and_}{_score_text(hi, lang)}" for lo, hi in gaps)
+
+
+def readme_blocks(result: Reconciled) -> dict[str, str]:
+    """The text of every generated block of ``data/README.md`` and ``README.md``, by marker name.
+
+    Counts are language-neutral (integers under 1000, dates); a block whose name ends in
+    ``-fr`` or ``-en`` is a sentence part in that language (numbers in its typography,
+    codebook labels). ``agreement`` is :func:`coanalysis.report.agreement_markdown` and
+    :func:`coanalysis.report.participation_markdown` in French.
+    """
+    f = figures(result)
+    part = result.participation_agreement
+    overall_part = part[part["by"] == "(all)"].iloc[0]
+    scores = result.agreement.set_index(["table", "variable"])
+    blocks = {
+        "agreement": report.agreement_markdown(result.agreement, "fr") + "\n\n"
+                     + report.participation_markdown(part, "fr"),
+        "n-cases": str(f["n_cases"]),
+        **{f"n-cases-{c}": str(n) for c, n in f["n_cases_by_corpus"].items()},
+        "n-sources": str(f["n_sources"]),
+        "sources-accessed": " / ".join(f["accessed"]),
+        "n-flows": str(f["n_flows"]),
+        "n-conditions": str(f["n_conditions"]),
+        "n-outcomes": str(f["n_outcomes"]),
+        "participation-units": str(f["participation_units"]),
+        "participation-na-units": ", ".join(f"`{u}`" for u in f["participation_na"]) or "—",
+        "n-disagreements": str(f["disagreements"]),
+        "n-participation-disagreements": str(f["participation_disagreements"]),
+        **{f"n-disagreements-{t}": str(n) for t, n in f["disagreements_by_table"].items()},
+        "n-different-scores": str(f["different_scores"]),
+        "n-score-against-na": str(f["score_against_na"]),
+        **{f"kept-{who}": str(f["kept"][who]) for who in ("a", "b", "neither", "na")},
+    }
+    for lang in ("fr", "en"):
+        vocab = {"actor": codebook.ACTORS, "stage": codebook.STAGES}
+        weakest = [(SCORE_TABLES[t][1].label(v, lang), a, n)
+                   for t, v, a, n in f["weakest"]]
+        actors = [(vocab["actor"].label(v, lang), a) for v, a in f["weakest_actors"]]
+        stage = [(vocab["stage"].label(v, lang), a) for v, a in f["weakest_stage"]]
+        low, high = f["participation_range"]
+        exact, within = (format_percent(overall_part[c], 0, lang=lang) for c in ("exact", "within_one"))
+        if lang == "fr":
+            blocks["agreement-weakest-fr"] = " ; ".join(
+                f"{_quoted(label, lang)}, {_n(a, lang)} sur {n} cas" for label, a, n in weakest)
+            blocks["agreement-weakest-gaps-fr"] = _gaps(f["weakest_gaps"], lang)
+            blocks["agreement-undocumented-fr"] = ", ".join(
+                _quoted(SCORE_TABLES[t][1].label(v, lang), lang) for t, v in f["undocumented"]) or "aucune variable"
+            blocks["participation-agreement-fr"] = (
+                f"alpha ordinal {_n(overall_part['alpha'], lang)} ({int(overall_part['n_pairable'])} "
+                f"unités notées par les deux, accord exact {exact}, à un niveau près {within}) ; "
+                "l'accord est le plus faible pour les acteurs "
+                + " et ".join(f"{_quoted(x, lang)} ({_n(a, lang)})" for x, a in actors)
+                + ", et à l'étape " + " et ".join(f"{_quoted(x, lang)} ({_n(a, lang)})" for x, a in stage))
+            blocks["participation-range-fr"] = f"{low} à {high}"
+        else:
+            conditions, outcomes = scores.loc[("conditions", "(all)")], scores.loc[("outcomes", "(all)")]
+            overall = scores.loc[("(all)", "(all)")]
+            different = int(overall["n_pairable"] - overall["n_exact"])
+            blocks["agreement-summary-en"] = (
+                f"{_n(conditions['alpha'], lang)} for conditions ({int(conditions['n_units'])} units, "
+                f"{int(conditions['n_pairable'])} scored by both coders, "
+                f"{format_percent(conditions['exact'], 0, lang=lang)} exact agreement), "
+                f"{_n(outcomes['alpha'], lang)} for outcomes ({int(outcomes['n_units'])} units, "
+                f"{int(outcomes['n_pairable'])} scored by both, {format_percent(outcomes['exact'], 0, lang=lang)}), "
+                f"{_n(overall['alpha'], lang)} overall; {f['disagreements']} of {int(overall['n_units'])} "
+                f"units disagree ({different} different scores, {int(overall['n_na_some'])} a score "
+                "against NA)")
+            blocks["agreement-brief-en"] = (
+                f"alpha {_n(conditions['alpha'], lang)} for conditions, {_n(outcomes['alpha'], lang)} for "
+                f"outcomes, ordinal alpha {_n(overall_part['alpha'], lang)} for participation levels")
+            blocks["participation-agreement-en"] = (
+                f"ordinal alpha {_n(overall_part['alpha'], lang)} over {int(overall_part['n_pairable'])} "
+                f"units scored by both coders ({exact} exact agreement, {within} within one level); "
+                "weakest for the actors "
+                + " and ".join(f"{_quoted(x, lang)} ({_n(a, lang)})" for x, a in actors)
+                + " and at the stage " + " and ".join(f"{_quoted(x, lang)} ({_n(a, lang)})" for x, a in stage))
+            blocks["participation-range-en"] = f"{low} to {high}"
+        blocks[f"participation-alpha-conception-{lang}"] = _n(f["alpha_conception"], lang)
+        blocks[f"reconciliation-kept-{lang}"] = _kept_text(f["kept"], lang, "score")
+        blocks[f"participation-kept-{lang}"] = _kept_text(f["participation_kept"], lang, "level")
+    return blocks
 
 
 @dataclass
@@ -263,15 +386,21 @@ class Reconciled:
     Attributes
     ----------
     tables : dict of str to DataFrame
-        ``{"conditions": ..., "outcomes": ...}``, text columns in schema order.
+        ``{"conditions": ..., "outcomes": ..., "participation": ...}``, text columns in schema
+        order (:func:`coanalysis.loaders.casebase.reconcile`).
     agreement : DataFrame
-        Agreement of the two codings before reconciliation (see
+        Agreement of the two codings of conditions and outcomes before reconciliation (see
         :func:`coanalysis.agreement.coder_agreement`).
+    participation_agreement : DataFrame
+        The same for participation levels (:func:`coanalysis.agreement.participation_agreement`).
+    inputs : dict of str to DataFrame
+        The frames read (:data:`INPUTS`), for the counts of :func:`figures`.
     """
 
     tables: dict[str, pd.DataFrame]
     agreement: pd.DataFrame
     participation_agreement: pd.DataFrame | None = None
+    inputs: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{t}: {len(f)} rows, {int((f['note'] != '').sum())} reconciled"
@@ -293,26 +422,24 @@ class Reconciled:
 
 
 def build(data: Path = DEFAULT_DATA) -> Reconciled:
-    """Reconcile the two codings of ``data`` (a case-base folder).
+    """Reconcile the two codings of ``data`` (a case-base folder) with the loader's rule.
 
     Raises
     ------
     DataError
         Listing every problem of the input files (see :func:`read_inputs`), or,
-        once they are valid, every unknown URL and missing or surplus
-        reconciliation row.
+        once they are valid, every problem :func:`coanalysis.loaders.casebase.reconcile`
+        reports (unknown URL, missing or surplus reconciliation row, unit coded by one
+        coder only).
     """
     frames = read_inputs(Path(data))
-    urls = source_ids(frames["sources"])
-    problems: list[Problem] = []
-    tables = {table: reconcile_table(table, frames, urls, problems) for table in TABLES}
-    tables["participation"] = reconcile_participation(frames, problems)
+    tables, problems = reconcile(frames)
     if problems:
         raise DataError(problems, summary=f"{len(problems)} problem(s) stop the reconciliation")
     return Reconciled(tables, agreement_table(frames),
                       participation_agreement(SimpleNamespace(codings={
                           f"{coder}_participation": frames[f"{coder}_participation"]
-                          .reset_index(drop=True) for coder in CODERS})))
+                          .reset_index(drop=True) for coder in CODERS})), frames)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
@@ -327,17 +454,22 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return paths
 
 
-def write_readme(agreement: pd.DataFrame, readme: Path,
-                 participation: pd.DataFrame | None = None) -> bool:
-    """Rewrite the agreement block of ``readme``; True when the file changed."""
+def write_readme(blocks: dict[str, str], readme: Path) -> bool:
+    """Rewrite the generated blocks of ``readme`` (:func:`replace_between_markers`); True when
+    the file changed."""
     text = readme.read_text(encoding="utf-8")
-    block = report.agreement_markdown(agreement, "fr")
-    if participation is not None:
-        block += "\n\n" + report.participation_markdown(participation, "fr")
-    new = replace_between_markers(text, block, file=str(readme))
+    new = replace_between_markers(text, blocks, file=str(readme))
     if new != text:
         readme.write_text(new, encoding="utf-8")
     return new != text
+
+
+def default_readmes(data: Path) -> list[Path]:
+    """The texts that quote the case base: ``data/README.md``, the project's ``README.md`` and
+    ``docs/reconciliation.md``."""
+    root = data.parent.parent
+    return [path for path in (data.parent / "README.md", root / "README.md",
+                              root / "docs" / "reconciliation.md") if path.is_file()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,23 +478,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="case-base folder to read (default: data/cases)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder to write conditions.csv, outcomes.csv and participation.csv (default: --data)")
-    parser.add_argument("--readme", type=Path, default=None,
-                        help="README whose agreement block is rewritten (default: the README.md "
-                             "next to --data when --out is not given; none otherwise)")
+    parser.add_argument("--readme", type=Path, action="append", default=None,
+                        help="README whose generated blocks are rewritten (repeatable; default: the "
+                             "README.md next to --data and the one above it when --out is not "
+                             "given; none otherwise)")
     args = parser.parse_args(argv)
+    readmes = args.readme or (default_readmes(args.data) if args.out is None else [])
     try:
         result = build(args.data)
-        readme = args.readme or (args.data.parent / "README.md" if args.out is None else None)
-        if readme is not None:
-            changed = write_readme(result.agreement, readme, result.participation_agreement)
+        blocks = readme_blocks(result)
+        for readme in readmes:  # every README checked before any is written
+            replace_between_markers(readme.read_text(encoding="utf-8"), blocks, file=str(readme))
+        changed = {readme: write_readme(blocks, readme) for readme in readmes}
     except DataError as error:
         print(error, file=sys.stderr)
         return 1
     print(result.summary())
     for path in write_tables(result.tables, args.out or args.data):
         print(f"wrote {path}")
-    if readme is not None:
-        print(f"{'rewrote' if changed else 'unchanged:'} {readme} (agreement block)")
+    for readme, was_changed in changed.items():
+        print(f"{'rewrote' if was_changed else 'unchanged:'} {readme} (generated blocks)")
     return 0
 
 

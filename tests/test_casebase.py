@@ -76,8 +76,8 @@ def _scored(item: str, vocab: codebook.Vocabulary, *, reconciled: bool, coder: s
     rows = [header]
     for case in ("alpha", "beta"):
         for i, term in enumerate(vocab.slugs):
-            if i % 3 == 2:  # some NA, without evidence
-                row = [case, term, "", "", "", ""]
+            if i % 3 == 2:  # some NA, without evidence (a reconciled row still says who reconciled)
+                row = [case, term, "", "", "", "A+B" if reconciled else ""]
             else:
                 score = ("0", "0.33", "0.67", "1")[i % 4]
                 src = "S001" if reconciled else "https://example.org/a"
@@ -604,18 +604,23 @@ def test_broken_quote_reports_the_record_line(package):
 
 
 def test_disagreement_needs_a_reconciliation_note(package):
+    # the reconciled table is rebuilt from the codings and the log: a disagreement without a log
+    # row is reported in the log (what to add), not as a consequence in the reconciled table
     _set(package, "codings/coder_b/conditions.csv", 2, "score", "0.33")
     problems = validate_casebase(package)
-    p = _single(problems, "conditions.csv", 2, "note")
-    assert "coder_a 0" in p.expected and "coder_b 0.33" in p.expected
+    p = _single(problems, "codings/reconciliation.csv", None, "case_id,variable")
+    assert p.found == "alpha / portage_politique"
+    assert "coder A 0, coder B 0.33" in p.hint
     assert len(problems) == 1
     # one coder found no evidence: also a disagreement
     _set(package, "codings/coder_a/outcomes.csv", 3, "score", "")
     _set(package, "codings/coder_a/outcomes.csv", 3, "evidence", "")
-    _single(validate_casebase(package), "outcomes.csv", 3, "note")
+    problems = validate_casebase(package)
+    assert [p.found for p in problems] == ["alpha / portage_politique",
+                                           f"alpha / {codebook.OUTCOMES.slugs[1]}"]  # outcomes line 3
     _set(package, "conditions.csv", 2, "note", "B retenu : la source parle d'un portage tardif.")
     _set(package, "outcomes.csv", 3, "note", "A n'avait pas vu la page du bilan.")
-    # with the notes written, what is missing is the log's row for each disagreement
+    # with the notes written, what is missing is still the log's row for each disagreement
     problems = validate_casebase(package)
     assert _where(problems) == [("codings/reconciliation.csv", None, "case_id,variable")] * 2
     conditions, outcomes = _read(package / "conditions.csv"), _read(package / "outcomes.csv")
@@ -641,9 +646,15 @@ def test_reconciled_score_keeps_the_agreed_score(package):
     _set(package, "conditions.csv", line, "source_id", "S001")
     _set(package, "conditions.csv", line, "coder", "A+B")
     problems = validate_casebase(package)
-    assert _where(problems) == [("conditions.csv", 2, "score"), ("conditions.csv", line, "score")]
+    # every cell that differs from the rebuild: the agreed score and the note it should not have;
+    # on the NA row, the score, and the evidence and source the coders did not give
+    assert _where(problems) == [("conditions.csv", 2, "score"), ("conditions.csv", 2, "note"),
+                                ("conditions.csv", line, "score"), ("conditions.csv", line, "evidence"),
+                                ("conditions.csv", line, "source_id")]
     assert "(0)" in _single(problems, "conditions.csv", 2, "score").expected
+    assert "(empty)" in _single(problems, "conditions.csv", 2, "note").expected
     assert "(NA)" in _single(problems, "conditions.csv", line, "score").expected
+    assert all("make data" in p.hint for p in problems)
 
 
 @pytest.mark.parametrize("source,target,direct", [
@@ -721,8 +732,8 @@ PART_LOG = "codings/reconciliation_participation.csv"
 def test_participation_disagreement_needs_a_note_and_a_copied_log(package):
     _set(package, PART_B, 4, "level", "4")  # coder B: 4 where A (and the table) have 3
     problems = validate_casebase(package)
-    assert _where(problems) == [(PART, 4, "note")]
-    assert "coder_a 3, coder_b 4" in problems[0].expected
+    assert _where(problems) == [(PART_LOG, None, "case_id,actor,stage")]  # the log lacks its row
+    assert "coder A 3, coder B 4" in problems[0].hint
     _set(package, PART, 4, "note", "A retenu : les agents travaillent aux côtés des designers.")
     problems = validate_casebase(package)
     assert _where(problems) == [(PART_LOG, None, "case_id,actor,stage")]  # the log lacks its row
@@ -750,7 +761,7 @@ def test_participation_keeps_the_level_the_coders_agree_on(package):
     _set(package, PART, 5, "level", "4")
     _set(package, PART, 5, "note", "Changé sans désaccord.")
     problems = validate_casebase(package)
-    assert _where(problems) == [(PART, 5, "level")]
+    assert _where(problems) == [(PART, 5, "level"), (PART, 5, "note")]
     assert "(5)" in problems[0].expected
 
 
@@ -758,16 +769,19 @@ def test_participation_table_and_codings_hold_the_same_units(package):
     rows = _read(package / PART)
     _write(package / PART, rows[:-1])  # beta/usagers/decision dropped from the reconciled table
     problems = validate_casebase(package)
-    assert [(p.file, p.line, p.found) for p in problems] == [
-        (PART, None, "beta / usagers / decision"), (PART, None, "beta / usagers / decision")]
-    assert {p.expected for p in problems} == {
-        "a row for every unit of codings/coder_a/participation.csv",
-        "a row for every unit of codings/coder_b/participation.csv"}
+    assert [(p.file, p.line, p.found) for p in problems] == [(PART, None, "beta / usagers / decision")]
+    assert problems[0].expected == "a row for this unit (the rebuild from the codings has one)"
     _write(package / PART, rows)
     coder_rows = _read(package / PART_B)
     _write(package / PART_B, coder_rows[:-1])  # coder B did not code it
     problems = validate_casebase(package)
-    assert [(p.file, p.line, p.column) for p in problems] == [(PART, 5, "case_id,actor,stage")]
+    assert [(p.file, p.line, p.column, p.found) for p in problems] == [
+        (PART_B, None, "case_id,actor,stage", "beta / usagers / decision")]
+    _write(package / PART_B, coder_rows)
+    _write(package / PART, [rows[0], rows[2], rows[1], *rows[3:]])  # same units, another order
+    problems = validate_casebase(package)
+    assert [(p.file, p.line, p.column) for p in problems] == [(PART, 2, "case_id,actor,stage")]
+    assert "orders rows" in problems[0].expected
 
 
 def test_an_invalid_level_in_a_coding_is_one_problem(package):

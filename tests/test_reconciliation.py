@@ -1,14 +1,15 @@
 """Reconciliation of the two independent codings into conditions.csv, outcomes.csv and
-participation.csv.
+participation.csv, and the generated blocks of data/README.md and README.md.
 
 Checks, on the shipped data: the reconciled tables are exactly what
-``scripts/build_casebase_scores.py`` produces (round trip through a rebuild in a
+``scripts/build_casebase_scores.py`` (``make data``) produces (round trip through a rebuild in a
 temporary folder); every disagreement of the codings has exactly one
 reconciliation row and no agreement has one; agreed units are carried unchanged
-(score, coder A's evidence and source); no score is 0.5; the agreement printed
-and quoted in data/README.md matches a direct computation with the
-``krippendorff`` package. Corrupted copies of the data must stop the build with
-a DataError naming the problem.
+(score, coder A's evidence and source); no score is 0.5. Every block between markers in the
+READMEs is what the build writes; the figures behind them match independent computations (the
+``krippendorff`` package, direct counting of the CSV text); the bootstrap bounds contain alpha and
+are reproducible under the seed. Corrupted copies of the data must stop the build with a DataError
+naming the problem, and ``validate_casebase`` (which checks by rebuilding) must name the cell.
 """
 
 from __future__ import annotations
@@ -182,17 +183,21 @@ def test_agreement_matches_krippendorff_package(script):
         assert row["n_units"] - row["n_na_all"] - row["n_exact"] == n_disagree
 
 
-# ---- data/README.md, "Accord inter-codeurs" ---------------------------------------------
+# ---- the generated blocks of data/README.md and README.md ------------------------------------
 
 README = ROOT / "data" / "README.md"
+READMES = (README, ROOT / "README.md", ROOT / "docs" / "reconciliation.md")
 BEGIN, END = "<!-- agreement:begin", "<!-- agreement:end -->"
 
 
-def _readme_block() -> str:
-    text = README.read_text(encoding="utf-8")
-    assert text.count(BEGIN) == 1 and text.count(END) == 1, "agreement markers missing"
-    start = text.index("\n", text.index(BEGIN)) + 1
-    return text[start:text.index(END)].rstrip("\n")
+@pytest.fixture(scope="module")
+def built(script):
+    return script.build(DATA)
+
+
+@pytest.fixture(scope="module")
+def blocks(script, built):
+    return script.readme_blocks(built)
 
 
 def _independent_agreement(units: list[tuple[str, str]]) -> dict:
@@ -207,7 +212,8 @@ def _independent_agreement(units: list[tuple[str, str]]) -> dict:
     alpha = (krippendorff.alpha(reliability_data=np.vstack([a, b]),
                                 level_of_measurement="interval")
              if both.any() and len(values) > 1 else None)
-    return {"pair": int(both.sum()), "na_some": int(one.sum()), "exact": exact, "alpha": alpha}
+    return {"units": len(units), "pair": int(both.sum()), "na_some": int(one.sum()), "exact": exact,
+            "alpha": alpha}
 
 
 def _raw_units() -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -223,59 +229,168 @@ def _raw_units() -> dict[tuple[str, str], list[tuple[str, str]]]:
     return out
 
 
-def _fr_number(text: str) -> float:
-    return float(text.replace(",", "."))
+def test_every_generated_block_is_what_the_build_writes(script, blocks):
+    """Regenerating the blocks from the data gives exactly the text between each pair of markers
+    (a stale README fails here), every marker is one the build writes, and every block the build
+    writes is quoted somewhere."""
+    used = set()
+    for readme in READMES:
+        text = readme.read_text(encoding="utf-8")
+        assert script.replace_between_markers(text, blocks, file=readme.name) == text, readme
+        used |= {m.group("name") for m in script.MARKER.finditer(text)}
+    assert used == set(blocks)
 
 
-PARTICIPATION_BULLET = "- **niveaux de participation**"
+def test_a_stale_figure_is_seen_and_rewritten(script, blocks, tmp_path):
+    readme = tmp_path / "README.md"
+    shipped = README.read_text(encoding="utf-8")
+    stale = shipped.replace("<!-- n-sources:begin -->", "<!-- n-sources:begin -->1", 1)
+    assert stale != shipped
+    assert script.replace_between_markers(stale, blocks) != stale
+    readme.write_text(stale, encoding="utf-8")
+    assert script.main(["--data", str(DATA), "--out", str(tmp_path / "out"),
+                        "--readme", str(readme)]) == 0
+    assert readme.read_text(encoding="utf-8") == shipped
 
 
-def _scores_block() -> str:
-    """The conditions-and-outcomes part of the agreement block (before the participation part)."""
-    block = _readme_block()
-    assert block.count(PARTICIPATION_BULLET) == 1
-    return block[:block.index(PARTICIPATION_BULLET)].rstrip("\n")
+def test_agreement_table_matches_an_independent_computation(built):
+    """Every row of the conditions and outcomes agreement (per variable, per table, overall),
+    recomputed from the CSV text with the krippendorff package."""
+    expected = _raw_units()
+    rows = built.agreement.set_index(["table", "variable"])
+    assert set(rows.index) == set(expected)
+    for key, units in expected.items():
+        ref, row = _independent_agreement(units), rows.loc[key]
+        assert (row["n_units"], row["n_pairable"], row["n_na_some"]) == (
+            ref["units"], ref["pair"], ref["na_some"]), key
+        for column in ("exact", "alpha"):
+            if ref[column] is None:
+                assert pd.isna(row[column]), key
+            else:
+                # the same sums in another order: a few ulps
+                assert row[column] == pytest.approx(ref[column], abs=1e-12), key
 
 
-def test_readme_agreement_block_is_the_script_output(script):
-    built = script.build(DATA)
-    assert _readme_block() == (report.agreement_markdown(built.agreement, "fr") + "\n\n"
-                               + report.participation_markdown(built.participation_agreement, "fr"))
-
-
-ALPHA_WITH_INTERVAL = re.compile(r"α = (−?\d,\d\d), IC à 95\u202f% (−?\d,\d\d)–(−?\d,\d\d)")
-
-
-def test_readme_bullets_quote_an_interval_containing_alpha(script):
-    """Each bullet quotes alpha, then its 95 % bootstrap interval, which contains it; alpha is the
-    independent computation and the bounds are those of the agreement tables."""
-    bullets = [line for line in _readme_block().splitlines() if line.startswith("- ")]
-    assert len(bullets) == 4
-    built = script.build(DATA)
-    scores = built.agreement.set_index(["table", "variable"])
-    part = built.participation_agreement
-    rows = [scores.loc[("conditions", "(all)")], scores.loc[("outcomes", "(all)")],
-            scores.loc[("(all)", "(all)")], part[part["by"] == "(all)"].iloc[0]]
-    units = _raw_units()
+def test_participation_agreement_matches_an_independent_computation(built):
     pairs = _level_pairs()
-    independent = [_independent_agreement(units[("conditions", "(all)")])["alpha"],
-                   _independent_agreement(units[("outcomes", "(all)")])["alpha"],
-                   _independent_agreement(units[("(all)", "(all)")])["alpha"],
-                   _independent_ordinal(list(zip(pairs["level_a"], pairs["level_b"])))["alpha"]]
-    for bullet, row, ref in zip(bullets, rows, independent):
-        found = ALPHA_WITH_INTERVAL.findall(bullet)
-        assert len(found) == 1, bullet
-        alpha, low, high = (_fr_number(x.replace("−", "-")) for x in found[0])
-        # printed to 2 decimals: half a unit (the values here sit >= 2e-4 from a rounding boundary)
-        assert alpha == pytest.approx(ref, abs=0.005), bullet
-        assert low <= alpha <= high <= 1, bullet
-        assert (low, high) == (pytest.approx(row["alpha_low"], abs=0.005),
-                               pytest.approx(row["alpha_high"], abs=0.005)), bullet
-        assert row["alpha_low"] <= ref <= row["alpha_high"], bullet
+    expected = {("(all)", "(all)"): list(zip(pairs["level_a"], pairs["level_b"]))}
+    for by, vocab in (("actor", codebook.ACTORS), ("stage", codebook.STAGES)):
+        for slug in vocab.slugs:
+            rows = pairs[pairs[by] == slug]
+            if len(rows):
+                expected[(by, slug)] = list(zip(rows["level_a"], rows["level_b"]))
+    table = built.participation_agreement.set_index(["by", "variable"])
+    assert set(table.index) == set(expected)
+    for key, units in expected.items():
+        ref, row = _independent_ordinal(units), table.loc[key]
+        assert (row["n_pairable"], row["n_na_some"]) == (ref["pair"], ref["na_some"]), key
+        for column, name in (("exact", "exact"), ("within_one", "within"), ("alpha", "alpha")):
+            if ref[name] is None:
+                assert pd.isna(row[column]), key
+            else:
+                assert row[column] == pytest.approx(ref[name], abs=1e-12), key  # same sums: ulps
 
 
-def test_agreement_markdown_quotes_the_interval_in_english(script):
-    built = script.build(DATA)
+def test_bootstrap_intervals_contain_alpha_and_are_deterministic(script, built):
+    """The bounds are only checked for what a percentile bootstrap guarantees here (it brackets the
+    point estimate on these data, within [-1, 1]) and for being the same under the same seed."""
+    again = script.build(DATA)
+    for first, second in ((built.agreement, again.agreement),
+                          (built.participation_agreement, again.participation_agreement)):
+        totals = first[first["variable"] == "(all)"]
+        assert len(totals) and totals["alpha_low"].notna().all()
+        for _, row in totals.iterrows():
+            assert -1 <= row["alpha_low"] <= row["alpha"] <= row["alpha_high"] <= 1, row.to_dict()
+        pd.testing.assert_frame_equal(first, second)
+
+
+def test_figures_match_direct_counting(script, built, reconciliation, participation_log):
+    f = script.figures(built)
+    cases, sources = _text(DATA / "cases.csv"), _text(DATA / "sources.csv")
+    assert f["n_cases"] == len(cases)
+    assert f["n_cases_by_corpus"] == cases["corpus"].value_counts().to_dict()
+    assert (f["n_sources"], f["accessed"]) == (len(sources), sorted(sources["accessed"].unique()))
+    assert f["n_flows"] == len(_text(DATA / "flows.csv"))
+    assert (f["n_conditions"], f["n_outcomes"]) == (
+        _text(DATA / "conditions.csv")["condition"].nunique(), _text(DATA / "outcomes.csv")["outcome"].nunique())
+    participation = _text(DATA / "participation.csv")
+    assert f["participation_units"] == len(participation) == len(_level_pairs())
+    assert f["participation_na"] == [" / ".join(r[k] for k in PART_KEY)
+                                     for _, r in participation[participation["level"] == ""].iterrows()]
+    units = _raw_units()[("(all)", "(all)")]
+    assert f["disagreements"] == sum(_disagree(a, b) for a, b in units) == len(reconciliation)
+    assert f["disagreements_by_table"] == reconciliation["table"].value_counts().to_dict()
+    na_some = sum((a == "") != (b == "") for a, b in units)
+    assert (f["different_scores"], f["score_against_na"]) == (f["disagreements"] - na_some, na_some)
+    pairs = _level_pairs()
+    assert f["participation_disagreements"] == int((pairs["level_a"] != pairs["level_b"]).sum())
+    for log, value, key in ((reconciliation, "score", "kept"), (participation_log, "level", "participation_kept")):
+        kept_a = int((log[value] == log[f"{value}_a"]).sum())  # text: "" == "" keeps an NA
+        kept_b = int(((log[value] == log[f"{value}_b"]) & (log[value] != log[f"{value}_a"])).sum())
+        assert f[key] == {"rows": len(log), "a": kept_a, "b": kept_b, "neither": len(log) - kept_a - kept_b,
+                          "na": int((log[value] == "").sum())}, key
+
+
+def test_weakest_and_ranges_match_an_independent_computation(script, built):
+    f = script.figures(built)
+    ref = {k: _independent_agreement(v) for k, v in _raw_units().items() if k[1] != "(all)"}
+    ranked = sorted((r["alpha"], k) for k, r in ref.items() if r["alpha"] is not None)
+    assert [(t, v) for t, v, _, _ in f["weakest"]] == [k for _, k in ranked[:2]]
+    for (t, v, alpha, n), (ref_alpha, _) in zip(f["weakest"], ranked):
+        assert alpha == pytest.approx(ref_alpha, abs=1e-12) and n == ref[(t, v)]["pair"]  # same sums
+    gaps = set()
+    for t, v, _, _ in f["weakest"]:
+        gaps |= {(min(_as_float(a), _as_float(b)), max(_as_float(a), _as_float(b)))
+                 for a, b in _raw_units()[(t, v)] if a and b and _disagree(a, b)}
+    assert f["weakest_gaps"] == sorted(gaps)
+    assert f["undocumented"] == [k for k, units in _raw_units().items()
+                                 if k[1] != "(all)" and all(a == b == "" for a, b in units)]
+    pairs = _level_pairs()
+    by = {(col, g): _independent_ordinal(list(zip(rows["level_a"], rows["level_b"])))
+          for col in ("actor", "stage") for g, rows in pairs.groupby(col)}
+    actors = sorted((r["alpha"], g) for (col, g), r in by.items() if col == "actor" and r["alpha"] is not None)
+    stages = sorted((r["alpha"], g) for (col, g), r in by.items() if col == "stage" and r["alpha"] is not None)
+    assert [g for g, _ in f["weakest_actors"]] == [g for _, g in actors[:2]]
+    assert [g for g, _ in f["weakest_stage"]] == [stages[0][1]]
+    assert f["participation_range"] == (min(r["pair"] for r in by.values()), max(r["pair"] for r in by.values()))
+    assert f["alpha_conception"] == pytest.approx(by[("stage", "conception")]["alpha"], abs=1e-12)  # ulps
+
+
+def test_language_blocks_quote_the_independent_values(blocks):
+    """The sentences quote, rounded as printed, the values computed here without the project's code."""
+    ref = {k: _independent_agreement(v) for k, v in _raw_units().items()}
+    pairs = _level_pairs()
+    part = _independent_ordinal(list(zip(pairs["level_a"], pairs["level_b"])))
+    # rounding an independent value as the text does is exact unless it sits within rounding noise
+    # (1e-15) of a half unit; the shipped alphas and shares are >= 2e-4 and 0.02 from one
+    def en(x):
+        return f"{x:.2f}"
+
+    def fr(x):
+        return en(x).replace(".", ",")
+    summary = blocks["agreement-summary-en"]
+    for key, name in ((("conditions", "(all)"), "conditions"), (("outcomes", "(all)"), "outcomes")):
+        assert f"{en(ref[key]['alpha'])} for {name} ({ref[key]['units']} units, {ref[key]['pair']} scored by both" in summary
+    assert f"{en(ref[('(all)', '(all)')]['alpha'])} overall" in summary
+    assert f"ordinal alpha {en(part['alpha'])} for participation levels" in blocks["agreement-brief-en"]
+    assert blocks["participation-agreement-fr"].startswith(
+        f"alpha ordinal {fr(part['alpha'])} ({part['pair']} unités notées par les deux, accord exact "
+        f"{round(100 * part['exact'])}\u202f%, à un niveau près {round(100 * part['within'])}\u202f%)")
+    assert blocks["participation-agreement-en"].startswith(
+        f"ordinal alpha {en(part['alpha'])} over {part['pair']} units scored by both coders "
+        f"({round(100 * part['exact'])}% exact agreement, {round(100 * part['within'])}% within one level)")
+
+
+def test_kept_sentences_say_once_and_none(script):
+    """The wording of the counts of who was kept: singular and zero cases."""
+    kept = {"rows": 3, "a": 1, "b": 1, "neither": 1, "na": 0}
+    assert script._kept_text(kept, "en", "score") == (
+        "A's score was kept once, B's 1, neither once; none ended as NA")
+    assert script._kept_text({**kept, "neither": 0, "na": 1}, "fr", "level") == (
+        "niveau de A retenu 1 fois, de B 1 fois ; un désaccord finit en NA")
+
+
+def test_agreement_markdown_quotes_the_interval_in_english(built):
     en = report.agreement_markdown(built.agreement, "en") + "\n" + report.participation_markdown(
         built.participation_agreement, "en")
     bullets = [line for line in en.splitlines() if line.startswith("- ")]
@@ -288,92 +403,15 @@ def test_agreement_markdown_quotes_the_interval_in_english(script):
     assert report.alpha_with_interval(row, "fr") == "—"
 
 
-def test_readme_agreement_table_matches_an_independent_computation():
-    """Every row of the per-variable table, recomputed from the raw codings."""
-    totals = {"Toutes les conditions": ("conditions", "(all)"),
-              "Tous les résultats": ("outcomes", "(all)"), "Ensemble": ("(all)", "(all)")}
-    expected = _raw_units()
-    seen = set()
-    row_re = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \| (.+?) \| (.+?) \|$")
-    for line in _scores_block().splitlines():
-        match = row_re.match(line)
-        if not match or match.group(1) == "Variable":
-            continue
-        label, pair, na_some, exact, alpha = match.groups()
-        slug = re.search(r"`([a-z_]+)`", label)
-        if slug:
-            table = next(t for t, (_, v) in TABLES.items() if slug.group(1) in v)
-            key = (table, slug.group(1))
-            assert label == f"{TABLES[table][1].label(slug.group(1))} (`{slug.group(1)}`)"
-        else:
-            key = totals[label.strip("*")]
-        seen.add(key)
-        ref = _independent_agreement(expected[key])
-        assert int(pair) == ref["pair"], key
-        assert int(na_some) == ref["na_some"], key
-        if ref["exact"] is None:
-            assert exact == "—", key
-        else:
-            assert exact.endswith("\u202f%"), key
-            assert abs(_fr_number(exact[:-2]) - 100 * ref["exact"]) <= 0.5, key  # whole percent: half a unit
-        if ref["alpha"] is None:
-            assert alpha == "—", key
-        else:
-            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key  # 2 decimals: half a unit
-    assert seen == set(expected)
-
-
-def test_readme_prose_quotes_the_computed_figures(reconciliation):
-    """The hand-written sentences around the generated block (French and English)."""
-    text = " ".join(README.read_text(encoding="utf-8").split())
-    units = _raw_units()
-    ref = {k: _independent_agreement(v) for k, v in units.items()}
-    # numbers printed to 2 decimals (or whole percents) are compared to half a unit of that digit
-    weakest = re.search(r"satisfaction des usagers, (\d,\d\d) sur (\d+) cas ; "
-                        r"expertise partagée, (\d,\d\d)", text)
-    assert weakest
-    assert _fr_number(weakest.group(1)) == pytest.approx(
-        ref[("outcomes", "satisfaction_usagers")]["alpha"], abs=0.005)
-    assert int(weakest.group(2)) == ref[("outcomes", "satisfaction_usagers")]["pair"]
-    assert _fr_number(weakest.group(3)) == pytest.approx(
-        ref[("conditions", "expertise_partagee")]["alpha"], abs=0.005)
-    en = re.search(r"= (\d\.\d\d) for conditions \((\d+) units, (\d+) scored by both coders, "
-                   r"(\d+)% exact agreement\), (\d\.\d\d) for outcomes \((\d+) units, (\d+) "
-                   r"scored by both, (\d+)%\), (\d\.\d\d) overall; (\d+) of (\d+) units disagree "
-                   r"\((\d+) different scores, (\d+) a score against NA\)", text)
-    assert en
-    g = en.groups()
-    for (table, alpha, n, pair, exact) in ((("conditions", "(all)"), *g[0:4]),
-                                           (("outcomes", "(all)"), *g[4:8])):
-        assert float(alpha) == pytest.approx(ref[table]["alpha"], abs=0.005)
-        assert int(n) == len(units[table])
-        assert int(pair) == ref[table]["pair"]
-        assert abs(int(exact) - 100 * ref[table]["exact"]) <= 0.5
-    overall = ref[("(all)", "(all)")]
-    different = sum(_disagree(a, b) for a, b in units[("(all)", "(all)")]) - overall["na_some"]
-    assert float(g[8]) == pytest.approx(overall["alpha"], abs=0.005)
-    assert [int(x) for x in g[9:]] == [different + overall["na_some"],
-                                       len(units[("(all)", "(all)")]), different,
-                                       overall["na_some"]]
-    # who was kept: counted from the log itself
-    kept_a = int((reconciliation["score"] == reconciliation["score_a"]).sum())
-    kept_b = int((reconciliation["score"] == reconciliation["score_b"]).sum())
-    neither = len(reconciliation) - kept_a - kept_b
-    na = int((reconciliation["score"] == "").sum())
-    neither_fr = {0: "aucun des deux 0 fois", 1: "aucun des deux 1 fois"}.get(
-        neither, f"aucun des deux {neither} fois")
-    assert (f"Score de A retenu {kept_a} fois, de B {kept_b} fois, {neither_fr} ; "
-            f"{na} désaccords finissent en NA") in text
-    neither_en = {1: "neither once"}.get(neither, f"neither {neither} times")
-    assert f"A's score was kept {kept_a} times, B's {kept_b}, {neither_en}; {na} ended as NA" in text
-
-
-def test_readme_block_is_replaced_between_markers_only(script):
-    text = f"before\n{script.README_BEGIN}\nold\n{script.README_END}\nafter\n"
-    assert script.replace_between_markers(text, "new") == (
-        f"before\n{script.README_BEGIN}\nnew\n{script.README_END}\nafter\n")
-    with pytest.raises(DataError, match="markers"):
-        script.replace_between_markers("no markers here", "new")
+def test_blocks_are_replaced_between_markers_only(script):
+    text = "before\n<!-- a:begin (note) -->\nold\n<!-- a:end --> and <!-- b:begin -->1<!-- b:end -->\n"
+    assert script.replace_between_markers(text, {"a": "new\nlines", "b": "2"}) == (
+        "before\n<!-- a:begin (note) -->\nnew\nlines\n<!-- a:end --> and <!-- b:begin -->2<!-- b:end -->\n")
+    with pytest.raises(DataError, match="a:end") as info:
+        script.replace_between_markers("x\n<!-- a:begin -->\nno end", {"a": "new"})
+    assert info.value.problems[0].line == 2
+    with pytest.raises(DataError, match="correct the marker"):
+        script.replace_between_markers("<!-- c:begin -->1<!-- c:end -->", {"a": "new"})
 
 
 # ---- corrupted copies must stop the build -------------------------------------------------
@@ -484,9 +522,11 @@ def test_url_with_an_extra_trailing_dot_is_unknown(script, data_copy, url_to_id)
 def test_build_checks_its_inputs_with_the_loader(script, data_copy):
     """The script reuses the loader's reading and checks (one code path, the same messages)."""
     from coanalysis.loaders import casebase
-    assert script.same_score is casebase.same_score
+    assert script.reconcile is casebase.reconcile  # the rule the loader checks with
     assert script.format_score is casebase.format_score
-    for name in ("read_text_csv", "parse_scores", "check_completeness", "lookup_source"):
+    for name in ("read_text_csv", "parse_scores", "check_completeness", "lookup_source",
+                 "reconcile_table", "reconcile_participation", "units", "source_ids", "same_score",
+                 "RECONCILED_CODER", "PARTICIPATION_KEY"):
         assert not hasattr(script, name), name
     # a log row whose coder score is not the coding's: reported as validate_casebase reports it
     def edit(frame):
@@ -596,59 +636,25 @@ def _independent_ordinal(pairs: list[tuple[str, str]]) -> dict:
     }
 
 
-def test_readme_participation_table_matches_an_independent_computation():
-    pairs = _level_pairs()
-    expected = {("(all)", "(all)"): list(zip(pairs["level_a"], pairs["level_b"]))}
-    for by, vocab in (("actor", codebook.ACTORS), ("stage", codebook.STAGES)):
-        for slug in vocab.slugs:
-            rows = pairs[pairs[by] == slug]
-            if len(rows):
-                expected[(by, slug)] = list(zip(rows["level_a"], rows["level_b"]))
-    block = _readme_block()
-    part = block[block.index(PARTICIPATION_BULLET):]
-    row_re = re.compile(r"^\| (.+?) \| (\d+) \| (\d+) \| (.+?) \| (.+?) \| (.+?) \|$")
-    seen = set()
-    for line in part.splitlines():
-        match = row_re.match(line)
-        if not match or match.group(1).startswith("Acteur"):
-            continue
-        label, pair, na_some, exact, within, alpha = match.groups()
-        slug = re.search(r"`([a-z_]+)`", label)
-        if slug is None:
-            assert label == "**Tous les niveaux**"
-            key = ("(all)", "(all)")
-        else:
-            by = "actor" if slug.group(1) in codebook.ACTORS else "stage"
-            key = (by, slug.group(1))
-            vocab = codebook.ACTORS if by == "actor" else codebook.STAGES
-            assert label == f"{vocab.label(slug.group(1))} (`{slug.group(1)}`)"
-        seen.add(key)
-        ref = _independent_ordinal(expected[key])
-        assert (int(pair), int(na_some)) == (ref["pair"], ref["na_some"]), key
-        for text, value in ((exact, ref["exact"]), (within, ref["within"])):
-            if value is None:
-                assert text == "—", key
-            else:
-                assert abs(_fr_number(text[:-2]) - 100 * value) <= 0.5, key  # whole percent: half a unit
-        if ref["alpha"] is None:
-            assert alpha == "—", key
-        else:
-            assert abs(_fr_number(alpha) - ref["alpha"]) <= 0.005, key  # 2 decimals: half a unit
-    assert seen == set(expected)
-    overall = _independent_ordinal(expected[("(all)", "(all)")])
-    bullet = part.splitlines()[0]
-    # an independent value rounded as the text is: exact unless it sits within rounding noise
-    # (1e-15) of a half unit; the shipped alphas and percents are >= 2e-4 and 0.02 from one
-    assert f"α = {format(round(overall['alpha'], 2), '.2f').replace('.', ',')}" in bullet
-
-
 def test_missing_participation_log_row_is_reported(script, data_copy, participation_log):
     first = participation_log.iloc[0]
     _rewrite(data_copy / "codings" / "reconciliation_participation.csv", lambda f: f.drop(index=0))
     problems = _build_problems(script, data_copy)
-    label = "/".join(first[k] for k in PART_KEY)
+    label = " / ".join(first[k] for k in PART_KEY)
     assert any(p.found == label and p.expected == "a reconciliation row for this disagreement"
                for p in problems)
+
+
+def test_a_unit_coded_by_one_coder_stops_the_build(script, data_copy):
+    """Both coders code the same participation units: a unit coder B lacks is reported, not dropped
+    from the reconciled table (the build used to skip it silently)."""
+    path = data_copy / "codings" / "coder_b" / "participation.csv"
+    frame = _text(path)
+    unit = " / ".join(frame.loc[0, k] for k in PART_KEY)
+    frame.drop(index=0).to_csv(path, index=False, lineterminator="\n")
+    problems = _build_problems(script, data_copy)
+    assert [(p.file, p.line, p.found) for p in problems] == [
+        ("codings/coder_b/participation.csv", None, unit)]
 
 
 def _add_log_row_for_an_agreement(data_copy) -> None:
@@ -667,41 +673,6 @@ def test_participation_log_row_for_an_agreement_is_reported(script, data_copy):
     _add_log_row_for_an_agreement(data_copy)
     problems = _build_problems(script, data_copy)
     assert [p.expected for p in problems] == ["a unit where the coders disagree"]
-
-
-def test_readme_prose_quotes_the_participation_figures(participation_log):
-    """The hand-written sentences on participation levels (French and English)."""
-    text = " ".join(README.read_text(encoding="utf-8").split())
-    pairs = _level_pairs()
-    ref = _independent_ordinal(list(zip(pairs["level_a"], pairs["level_b"])))
-    by_actor = {a: _independent_ordinal(list(zip(g["level_a"], g["level_b"])))
-                for a, g in pairs.groupby("actor")}
-    design = _independent_ordinal(list(zip(*(pairs.loc[pairs["stage"] == "conception", c]
-                                              for c in ("level_a", "level_b")))))
-    kept_a = int((participation_log["level"] == participation_log["level_a"]).sum())
-    kept_b = int((participation_log["level"] == participation_log["level_b"]).sum())
-    na = int((participation_log["level"] == "").sum())
-
-    def fr(x):
-        return f"{x:.2f}".replace(".", ",")
-    fr_text = (f"alpha ordinal {fr(ref['alpha'])} ({ref['pair']} unités notées par les deux, accord exact "
-               f"{round(100 * ref['exact'])} %, à un niveau près {round(100 * ref['within'])} %) ; l'accord "
-               f"est le plus faible pour l'encadrement ({fr(by_actor['encadrement']['alpha'])}) et les agents "
-               f"({fr(by_actor['agents']['alpha'])}), et à l'étape de conception ({fr(design['alpha'])})")
-    assert fr_text in text
-    assert f"Les {len(participation_log)} désaccords" in text
-    assert f"(niveau de A retenu {kept_a} fois, de B {kept_b} fois ; un désaccord finit en NA)" in text and na == 1
-    en_text = (f"ordinal alpha {ref['alpha']:.2f} over {ref['pair']} units scored by both coders "
-               f"({round(100 * ref['exact'])}% exact agreement, {round(100 * ref['within'])}% within one "
-               f"level); weakest for managers ({by_actor['encadrement']['alpha']:.2f}), agents "
-               f"({by_actor['agents']['alpha']:.2f}) and the design stage ({design['alpha']:.2f})")
-    assert en_text in text
-    assert f"A's level kept {kept_a} times, B's {kept_b}; one ended as NA" in text
-    testing = _independent_ordinal(list(zip(*(pairs.loc[pairs["stage"] == "experimentation", c]
-                                              for c in ("level_a", "level_b")))))
-    assert (f"({testing['pair']} à l'étape d'expérimentation, {by_actor['encadrement']['pair']} pour "
-            "l'encadrement)") in text
-    assert f"({testing['pair']} at the testing stage, {by_actor['encadrement']['pair']} for managers)" in text
 
 
 # ---- validate_casebase on corrupted copies: one problem, in the right file ----------------

@@ -18,7 +18,10 @@ from .schema import (
     casebase_datapackage,
     write_casebase_datapackage,
 )
-from .reconcile import format_score, same_score
+from .reconcile import (CODERS, PARTICIPATION_KEY, RECONCILE_INPUTS, RECONCILED_CODER,
+                        RECONCILED_TABLES, SCORE_TABLES, compare_reconciled, format_score,
+                        reconcile, reconcile_participation, reconcile_table, same_score,
+                        source_ids, units)
 from .load import CaseBase, load_casebase, read_resources, validate_casebase
 
 __all__ = [
@@ -32,4 +35,16 @@ __all__ = [
     "read_resources",
     "same_score",
     "format_score",
+    "reconcile",
+    "reconcile_table",
+    "reconcile_participation",
+    "compare_reconciled",
+    "units",
+    "source_ids",
+    "CODERS",
+    "PARTICIPATION_KEY",
+    "RECONCILED_CODER",
+    "RECONCILED_TABLES",
+    "RECONCILE_INPUTS",
+    "SCORE_TABLES",
 ]

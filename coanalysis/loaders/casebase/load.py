@@ -25,7 +25,8 @@ from .schema import CASEBASE_TABLES, _EXT, casebase_datapackage
 from .descriptor_checks import check_descriptor, read_descriptor
 from .checks import (_Table, check_all_combinations, check_foreign_keys, check_rules,
                      check_table, check_unique_keys)
-from .reconcile import _check_matches, _check_reconciliation
+from .reconcile import (RECONCILE_INPUTS, RECONCILED_TABLES, _check_matches, compare_reconciled,
+                        reconcile)
 
 
 def read_resources(names: tuple[str, ...] | list[str],
@@ -54,7 +55,7 @@ def read_resources(names: tuple[str, ...] | list[str],
     This is the checker of :func:`validate_casebase` restricted to some files, for
     a script that builds the other files from them
     (``scripts/build_casebase_scores.py`` reads the codings and the reconciliation
-    log to write the reconciled tables). The frames are meaningful only when
+    logs, and writes the reconciled tables that :func:`.reconcile.reconcile` gives). The frames are meaningful only when
     ``problems`` is empty.
 
     Examples
@@ -64,9 +65,39 @@ def read_resources(names: tuple[str, ...] | list[str],
     ([], 'line', 2)
     """
     tables, _, problems = _check_package(path, tuple(names))
-    frames = {name: _frame(t).set_axis(pd.Index(t.lines, name="line", dtype="int64"))
-              for name, t in tables.items()}
-    return frames, problems
+    return {name: _lined_frame(t) for name, t in tables.items()}, problems
+
+
+def _lined_frame(table: _Table) -> pd.DataFrame:
+    """The typed frame of a checked table, indexed by the line of each record."""
+    return _frame(table).set_axis(pd.Index(table.lines, name="line", dtype="int64"))
+
+
+def _check_by_rebuilding(tables: dict[str, _Table], problems: list[Problem]) -> None:
+    """The reconciled tables are what :func:`.reconcile.reconcile` gives from the codings and logs.
+
+    Runs when every input of the rule was read whole (every column, no invalid cell): otherwise
+    the problems that stop it are reported already, and the rebuild would only echo them. Each
+    differing cell of a reconciled table is one problem (:func:`.reconcile.compare_reconciled`).
+    """
+    targets = [tables[n] for n in RECONCILED_TABLES if n in tables]
+    inputs = [tables.get(n) for n in RECONCILE_INPUTS]
+    if not targets or any(t is None or t.invalid or not t.has(*_field_names(t)) for t in inputs):
+        return
+    unsettled: dict[str, set] = {}
+    rebuilt, rule_problems = reconcile({t.name: _lined_frame(t) for t in inputs}, unsettled)
+    problems.extend(rule_problems)
+    for table in targets:
+        if not table.has(*_field_names(table)):
+            continue  # a missing column is reported once
+        problems.extend(compare_reconciled(
+            table.name, _lined_frame(table)[list(rebuilt[table.name].columns)], rebuilt[table.name],
+            file=table.label, skip=table.invalid, unsettled=unsettled[table.name],
+            missing_rows=_EXT + "allCombinations" not in table.schema))
+
+
+def _field_names(table: _Table) -> list[str]:
+    return [f["name"] for f in table.schema["fields"]]
 
 
 def _check_package(path: str | Path | None,
@@ -93,8 +124,8 @@ def _check_package(path: str | Path | None,
         check_rules(table, problems)
     for table in tables.values():  # then the rules between tables, which skip those cells
         check_all_combinations(table, tables, problems)
-        _check_reconciliation(table, tables, problems)
         _check_matches(table, tables, problems)
+    _check_by_rebuilding(tables, problems)
     order = {t.label: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1),
                                  p.line if p.line is not None else 0))
@@ -140,11 +171,12 @@ def validate_casebase(path: str | Path | None = None) -> list[Problem]:
     ``unique`` keys; foreign keys (to ``cases`` and ``sources``, ``parent_case``
     to ``cases``); row rules (a coded value needs evidence, source and coder;
     ``end_year >= start_year``; a flow's ``direct`` is true exactly when it skips
-    a link of the classic chain); one row per case × condition (or outcome); a
-    reconciliation note wherever the two codings disagree, and the common score
-    (or level) wherever they agree; the same participation units in the
-    reconciled table and in both codings; reconciliation logs that copy the
-    values they reconcile.
+    a link of the classic chain); one row per case × condition (or outcome); the
+    reconciled tables equal, cell by cell and in row order, what
+    :func:`.reconcile.reconcile` rebuilds from the codings and the logs (checked
+    once the files it reads are valid; its own problems, such as a disagreement
+    without a log row, are reported in the file to fix); reconciliation logs
+    whose coder values equal the codings.
 
     A file that cannot be read (not UTF-8 — the problem gives the line of the
     first bad byte —, separated by ``;`` or tabs, broken quotes) gets one problem

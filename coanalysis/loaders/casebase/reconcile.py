@@ -1,161 +1,437 @@
-"""THE reconciliation rule of the case base, and the check of the reconciled tables against it.
+"""THE reconciliation rule of the case base, and the check of the reconciled tables by rebuilding them.
 
 Two coders code every case independently (``codings/coder_a``, ``codings/coder_b``); a log settles
 each disagreement (``codings/reconciliation.csv``, ``codings/reconciliation_participation.csv``).
 The reconciled tables (``conditions.csv``, ``outcomes.csv``, ``participation.csv``) are derived
-from them by one rule, :func:`reconcile`.
+from them by one rule, :func:`reconcile` (stated in ``docs/reconciliation.md``, "The rule"):
+
+* where the coders agree (same score or level, or both NA), the common value with coder A's
+  evidence and source, and an empty note;
+* where they disagree (different values, or one NA and the other not), the value, evidence,
+  source and note of the log's row for that unit.
+
+``scripts/build_casebase_scores.py`` (``make data``) writes the tables :func:`reconcile` returns;
+the loader (:func:`~coanalysis.loaders.casebase.validate_casebase`) checks the shipped tables by
+calling the same function on the loaded codings and comparing, cell by cell
+(:func:`compare_reconciled`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import pandas as pd
 
+from ... import codebook
 from ...errors import Problem, is_missing
-from .schema import _EXT, _names
+from .schema import CODING_RESOURCES, _EXT, _names
 from .checks import _Table, _fmt
 
-
-def _keyed(table: _Table, key: list[str], value: str) -> tuple[dict[tuple, Any], set, bool]:
-    """``{unit: value}`` of a table, the units whose row is unreliable (an invalid or repeated key,
-    or an invalid value: reported already), and whether some row's key could not be read at all."""
-    out: dict[tuple, Any] = {}
-    unreliable: set = set()
-    unknown = False
-    for row, line in zip(table.rows, table.lines):
-        unit = tuple(row.get(k) for k in key)
-        if any((line, k) in table.invalid for k in key) or any(u is None for u in unit):
-            unreliable.add(unit)
-            unknown = True  # this row stands for some unit we cannot name
-            continue
-        if (line, value) in table.invalid:
-            unreliable.add(unit)
-        out[unit] = row.get(value)
-    return out, unreliable, unknown
-
-
-def _check_reconciliation(table: _Table, tables: dict[str, _Table],
-                          problems: list[Problem]) -> None:
-    """Where the independent codings disagree, the reconciled row must say how it was settled,
-    and copy the log's row; where they agree, it keeps their common value and no note."""
-    spec = table.schema.get(_EXT + "reconciles")
-    key = _names(table.schema.get("primaryKey", [])) if spec else []
-    if not spec or not table.has(*key, spec["value"], spec["note"]):
-        return
-    codings = [tables.get(name) for name in spec["codings"]]
-    if any(c is None or not c.has(*key, spec["value"]) for c in codings):
-        return
-    value, note = spec["value"], spec["note"]
-    keyed = [_keyed(c, key, value) for c in codings]
-    coded = [k[0] for k in keyed]
-    unreliable = set().union(*(k[1] for k in keyed))
-    own, own_unreliable, own_unknown = _keyed(table, key, value)
-    unreliable |= own_unreliable
-    if spec.get("sameUnits"):
-        # the coders coded a given list of units: the reconciled table has exactly those units
-        for name, c, (_, _, c_unknown) in zip(spec["codings"], coded, keyed):
-            label = tables[name].label
-            if not own_unknown:  # a row of the table with an unreadable key may be the missing unit
-                for unit in [u for u in c if u not in own and u not in unreliable]:
-                    problems.append(Problem(
-                        table.label, None, ",".join(key), " / ".join(map(str, unit)),
-                        f"a row for every unit of {label}",
-                        "rebuild the reconciled table with scripts/build_casebase_scores.py"))
-            if not c_unknown:
-                for row, line in zip(table.rows, table.lines):
-                    unit = tuple(row.get(k) for k in key)
-                    if unit in own and unit not in c and unit not in unreliable:
-                        problems.append(Problem(
-                            table.label, line, ",".join(key), " / ".join(map(str, unit)),
-                            f"a unit that {label} codes too",
-                            "both coders code the same units: add it to the codings or remove it"))
-    disagreements: dict[tuple, int] = {}
-    unsettled: set = set()  # disagreements reported for their missing note (one problem each)
-    log_name = spec["log"]["resource"] if spec.get("log") else "the reconciliation log"
-    classified: set = set()  # the units compared with the codings below
-    for row, line in zip(table.rows, table.lines):
-        unit = tuple(row.get(k) for k in key)
-        if unit not in own or unit in unreliable or any(unit not in c for c in coded):
-            continue  # reported already: a unit missing from a coding, an invalid key or value
-        classified.add(unit)
-        scores = [c[unit] for c in coded]
-        agree = all(_same(scores[0], s) for s in scores[1:])
-        if agree and not _same(row.get(value), scores[0]):
-            both = "NA" if scores[0] is None else _fmt(scores[0])
-            problems.append(Problem(
-                table.label, line, value, row.get(value),
-                f"the {value} every coding gives ({both})",
-                "where the coders agree the reconciled table keeps their common value "
-                "(scripts/build_casebase_scores.py rebuilds it from the codings)"))
-        elif agree and row.get(note) is not None:
-            problems.append(Problem(
-                table.label, line, note, row.get(note),
-                "an empty note (the coders agree on this unit)",
-                "a note says how a disagreement was settled: remove it, or record the "
-                "disagreement in the codings"))
-        elif not agree:
-            disagreements[unit] = line
-            if row.get(note) is None:
-                said = ", ".join(f"{name.rsplit('_', 1)[0]} {'NA' if s is None else _fmt(s)}"
-                                 for name, s in zip(spec["codings"], scores))
-                problems.append(Problem(
-                    table.label, line, note, None,
-                    f"a note on how the disagreement ({said}) was settled",
-                    f"every disagreement between the coders needs a reconciliation note: settle it "
-                    f"in {log_name} and rebuild with scripts/build_casebase_scores.py"))
-                unsettled.add(unit)
-    _check_log(table, tables, spec, key, disagreements, classified, unsettled, problems)
+#: The two independent codings, as the prefix of their resource names.
+CODERS: tuple[str, str] = ("coder_a", "coder_b")
+#: The ``coder`` of every row of a reconciled table.
+RECONCILED_CODER = "A+B"
+#: The reconciled score tables: name -> (item column, vocabulary of the items).
+SCORE_TABLES: dict[str, tuple[str, codebook.Vocabulary]] = {
+    "conditions": ("condition", codebook.CONDITIONS),
+    "outcomes": ("outcome", codebook.OUTCOMES),
+}
+#: The three tables :func:`reconcile` derives.
+RECONCILED_TABLES: tuple[str, ...] = (*SCORE_TABLES, "participation")
+#: The logs of the disagreements (file paths inside the package).
+RECONCILIATION = CODING_RESOURCES["reconciliation"]
+PARTICIPATION_LOG = CODING_RESOURCES["reconciliation_participation"]
+#: The key of a participation unit.
+PARTICIPATION_KEY: tuple[str, str, str] = ("case_id", "actor", "stage")
+#: Columns of the reconciled participation table, in schema order.
+PARTICIPATION_COLUMNS: list[str] = [*PARTICIPATION_KEY, "level", "evidence", "source_id",
+                                    "coder", "note"]
+#: The resources the rule reads.
+RECONCILE_INPUTS: tuple[str, ...] = ("cases", "sources", *CODING_RESOURCES)
+#: What to do about a reconciled table that is not what the rule gives.
+REBUILD_HINT = "run make data (scripts/build_casebase_scores.py rebuilds it from the codings and the log)"
 
 
-def _check_log(table: _Table, tables: dict[str, _Table], spec: dict, key: list[str],
-               disagreements: dict[tuple, int], checked: set, unsettled: set,
-               problems: list[Problem]) -> None:
-    """The log of a reconciled table holds one row per disagreement, and the table copies it.
+def _value(value: Any) -> Any:
+    """A cell as a plain Python value: None for NA, int or float for numpy numbers."""
+    if is_missing(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
 
-    ``disagreements``: unit -> line in the table; ``checked``: the table's units whose key and value
-    could be read (a log row for any other unit is reported by the log's own ``matches`` check);
-    ``unsettled``: disagreements already reported for their missing note (not reported twice)."""
-    log_spec = spec.get("log")
-    log = tables.get(log_spec["resource"]) if log_spec else None
-    where = log_spec.get("where", {}) if log_spec else {}
-    log_key = [log_spec["key"][k] for k in key] if log_spec else []
-    if log is None or not log.has(*where, *log_key, *log_spec["copied"].values()):
-        return  # a missing or unreadable log is reported once, by its own checks
-    rows: dict[tuple, tuple[dict, int]] = {}
-    for row, line in zip(log.rows, log.lines):
-        if any(row.get(f) != v for f, v in where.items()):
-            continue
-        if any((line, f) in log.invalid for f in (*where, *log_key)):
-            return  # an invalid or repeated key in the log is reported already
-        rows[tuple(row.get(f) for f in log_key)] = (row, line)
-    by_line = dict(zip(table.lines, table.rows))
-    for unit, line in disagreements.items():
-        if unit not in rows:
-            if unit in unsettled:
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a frame as dicts, column by column (iterrows and to_dict build a Series or box
+    each typed cell, several times slower on the loader's extension dtypes)."""
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _records(frame: pd.DataFrame, key: tuple[str, ...]) -> dict[tuple[str, ...], dict]:
+    """``{unit: row}`` of a frame indexed by line, each row a dict of plain values with its ``line``."""
+    out = {}
+    for line, row in zip(frame.index, _rows(frame)):
+        record = {k: _value(v) for k, v in row.items()}
+        record["line"] = int(line)
+        out[tuple(str(row[k]) for k in key)] = record
+    return out
+
+
+def units(frame: pd.DataFrame, item: str) -> dict[tuple[str, str], dict]:
+    """The rows of a score coding by unit.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A coding of conditions or outcomes as :func:`~coanalysis.loaders.casebase.read_resources`
+        returns it (typed, indexed by line).
+    item : {"condition", "outcome"}
+        Its item column.
+
+    Returns
+    -------
+    dict
+        ``{(case_id, term): row}``, each row a dict of plain values (None for NA) with its ``line``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"case_id": ["a"], "outcome": ["perennisation"], "score": [1.0]},
+    ...                      index=pd.Index([2], name="line"))
+    >>> units(frame, "outcome")
+    {('a', 'perennisation'): {'case_id': 'a', 'outcome': 'perennisation', 'score': 1.0, 'line': 2}}
+    """
+    return _records(frame, ("case_id", item))
+
+
+def source_ids(sources: pd.DataFrame) -> dict[str, str]:
+    """``{url: source_id}`` of ``sources.csv`` (its URLs are unique: a ``unique`` key of the schema).
+
+    Examples
+    --------
+    >>> source_ids(pd.DataFrame({"source_id": ["S001"], "url": ["https://example.org/a"]}))
+    {'https://example.org/a': 'S001'}
+    """
+    return dict(zip(sources["url"].astype(str), sources["source_id"].astype(str)))
+
+
+def _level(value: Any) -> str:
+    """A participation level as written in the CSVs: ``"0"``..``"5"``, ``""`` for NA."""
+    return "" if value is None else str(int(value))
+
+
+def _unit_label(unit: tuple) -> str:
+    return " / ".join(map(str, unit))
+
+
+def reconcile_table(table: str, frames: Mapping[str, pd.DataFrame], urls: Mapping[str, str],
+                    problems: list[Problem], unsettled: set | None = None) -> pd.DataFrame:
+    """The reconciled conditions or outcomes table that the rule gives.
+
+    Parameters
+    ----------
+    table : {"conditions", "outcomes"}
+    frames : mapping of str to DataFrame
+        The resources :data:`RECONCILE_INPUTS` as
+        :func:`~coanalysis.loaders.casebase.read_resources` returns them (typed, indexed by line);
+        the rule is meaningful when they are valid.
+    urls : mapping of str to str
+        ``{url: source_id}`` (:func:`source_ids`): the codings cite URLs, the reconciled
+        table source ids.
+    problems : list of Problem
+        Appended: a log row for a unit where the coders agree, a disagreement without a log
+        row, a URL not in ``sources.csv``.
+    unsettled : set, optional
+        Receives the units ``(case_id, term)`` that have no reconciled row (a disagreement
+        without a log row, or a unit one coding lacks, reported by the loader's completeness
+        check).
+
+    Returns
+    -------
+    DataFrame
+        Text columns in schema order (``case_id``, item, ``score``, ``evidence``, ``source_id``,
+        ``coder``, ``note``), one row per case of ``cases`` (in its order) and term (codebook
+        order); scores written by :func:`format_score`, NA as ``""``.
+
+    Notes
+    -----
+    The rule (``docs/reconciliation.md``): where :func:`same_score` holds for the two coders'
+    scores, the row is coder A's (score, evidence, source) with an empty note; otherwise it is
+    the log's row for the unit (score, evidence, source, note). The ``coder`` is
+    :data:`RECONCILED_CODER`.
+    """
+    item, vocab = SCORE_TABLES[table]
+    coded = {coder: units(frames[f"{coder}_{table}"], item) for coder in CODERS}
+    log = frames["reconciliation"]
+    log = _records(log[log["table"] == table], ("case_id", "variable"))
+    rows = []
+    for case in frames["cases"]["case_id"].astype(str):
+        for slug in vocab.slugs:
+            unit = (case, slug)
+            a, b = coded["coder_a"].get(unit), coded["coder_b"].get(unit)
+            entry = log.get(unit)
+            if a is None or b is None:  # reported by the completeness check of the coding
+                if unsettled is not None:
+                    unsettled.add(unit)
                 continue
-            problems.append(Problem(
-                log.label, None, ",".join(log_key), " / ".join(map(str, unit)),
-                "a reconciliation row for this disagreement",
-                f"add the row that settles it ({table.label}, line {line})"))
+            if same_score(a["score"], b["score"]):
+                chosen = {**a, "note": None, "file": CODING_RESOURCES[f"coder_a_{table}"]}
+                if entry is not None:
+                    problems.append(Problem(RECONCILIATION, entry["line"], "case_id,variable",
+                                            _unit_label(unit), "a unit where the coders disagree",
+                                            "the coders agree here: remove this row"))
+            elif entry is None:
+                problems.append(Problem(RECONCILIATION, None, "case_id,variable", _unit_label(unit),
+                                        "a reconciliation row for this disagreement",
+                                        f"add the row that settles it ({table}: coder A "
+                                        f"{format_score(a['score']) or 'NA'}, coder B "
+                                        f"{format_score(b['score']) or 'NA'})"))
+                if unsettled is not None:
+                    unsettled.add(unit)
+                continue
+            else:
+                chosen = {**entry, "file": RECONCILIATION}
+            url = chosen["source_url"]
+            if url is not None and url not in urls:
+                problems.append(Problem(chosen["file"], chosen["line"], "source_url", url,
+                                        "a URL listed in sources.csv",
+                                        "add the source to sources.csv or correct the URL"))
+            rows.append({
+                "case_id": case,
+                item: slug,
+                "score": format_score(chosen["score"]),
+                "evidence": chosen["evidence"] or "",
+                "source_id": urls.get(url, "") if url is not None else "",
+                "coder": RECONCILED_CODER,
+                "note": chosen["note"] or "",
+            })
+    return pd.DataFrame(rows, columns=["case_id", item, "score", "evidence", "source_id",
+                                       "coder", "note"])
+
+
+def reconcile_participation(frames: Mapping[str, pd.DataFrame], problems: list[Problem],
+                            unsettled: set | None = None) -> pd.DataFrame:
+    """The reconciled participation table that the rule gives.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        As for :func:`reconcile_table`.
+    problems : list of Problem
+        Appended: a unit coded by one coder only (both code the same list of units), a log row
+        for a unit where the coders agree, a disagreement without a log row.
+    unsettled : set, optional
+        Receives the units ``(case_id, actor, stage)`` that have no reconciled row.
+
+    Returns
+    -------
+    DataFrame
+        Text columns :data:`PARTICIPATION_COLUMNS`, one row per unit of the codings, in case
+        (``cases`` order), actor, stage (codebook order) order; levels as ``"0"``..``"5"``,
+        NA as ``""``.
+
+    Notes
+    -----
+    The rule of :func:`reconcile_table` with levels compared for equality (both NA is an
+    agreement) and the source id copied as the coding or the log gives it.
+    """
+    coded = {coder: _records(frames[f"{coder}_participation"], PARTICIPATION_KEY) for coder in CODERS}
+    log = _records(frames["reconciliation_participation"], PARTICIPATION_KEY)
+    key = ",".join(PARTICIPATION_KEY)
+    a_file, b_file = (CODING_RESOURCES[f"{coder}_participation"] for coder in CODERS)
+    for unit, row in coded["coder_b"].items():
+        if unit not in coded["coder_a"]:
+            problems.append(Problem(b_file, row["line"], key, _unit_label(unit),
+                                    f"a unit of {a_file} (both coders code the same units)",
+                                    f"add it to {a_file} or remove it"))
+    case_rank = {c: i for i, c in enumerate(frames["cases"]["case_id"].astype(str))}
+    actor_rank = {a: i for i, a in enumerate(codebook.ACTORS.slugs)}
+    stage_rank = {s: i for i, s in enumerate(codebook.STAGES.slugs)}
+    order = sorted(coded["coder_a"], key=lambda u: (case_rank.get(u[0], len(case_rank)),
+                                                      actor_rank[u[1]], stage_rank[u[2]]))
+    rows = []
+    for unit in order:
+        a, b = coded["coder_a"][unit], coded["coder_b"].get(unit)
+        entry = log.get(unit)
+        if b is None:
+            problems.append(Problem(b_file, None, key, _unit_label(unit),
+                                    f"a row for every unit of {a_file} (both coders code the "
+                                    "same units)", f"code it in {b_file} or remove it from {a_file}"))
+        elif a["level"] == b["level"]:
+            chosen = {**a, "note": None}
+            if entry is not None:
+                problems.append(Problem(PARTICIPATION_LOG, entry["line"], key, _unit_label(unit),
+                                        "a unit where the coders disagree",
+                                        "the coders agree here: remove this row"))
+        elif entry is None:
+            problems.append(Problem(PARTICIPATION_LOG, None, key, _unit_label(unit),
+                                    "a reconciliation row for this disagreement",
+                                    f"add the row that settles it (coder A {_level(a['level']) or 'NA'}, "
+                                    f"coder B {_level(b['level']) or 'NA'})"))
+        else:
+            chosen = entry
+        if b is None or (a["level"] != b["level"] and entry is None):
+            if unsettled is not None:
+                unsettled.add(unit)
             continue
-        entry, _ = rows[unit]
-        for field_, log_field in log_spec["copied"].items():
-            if field_ == spec["note"] and unit in unsettled:
-                continue  # the missing note is reported already
-            mine, theirs = by_line[line].get(field_), entry.get(log_field)
-            if not _same(mine, theirs):
-                problems.append(Problem(
-                    table.label, line, field_, mine,
-                    f"the {log_field} of {log.label} ({'NA' if theirs is None else _fmt(theirs)})",
-                    "the reconciled table copies the log: rebuild it with "
-                    "scripts/build_casebase_scores.py"))
-    for unit, (entry, line) in rows.items():
-        if unit in checked and unit not in disagreements:
-            problems.append(Problem(
-                log.label, line, ",".join(log_key), " / ".join(map(str, unit)),
-                "a unit where the coders disagree",
-                "the coders agree here (or the unit is not coded): remove this row"))
+        rows.append({
+            **dict(zip(PARTICIPATION_KEY, unit)),
+            "level": _level(chosen["level"]),
+            "evidence": chosen["evidence"] or "",
+            "source_id": chosen["source_id"] or "",
+            "coder": RECONCILED_CODER,
+            "note": chosen["note"] or "",
+        })
+    return pd.DataFrame(rows, columns=PARTICIPATION_COLUMNS)
+
+
+def reconcile(frames: Mapping[str, pd.DataFrame], unsettled: dict[str, set] | None = None
+              ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """THE reconciliation rule: the three reconciled tables from the codings and their logs.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        At least :data:`RECONCILE_INPUTS`, as :func:`~coanalysis.loaders.casebase.read_resources`
+        returns them (typed, indexed by line, without problems).
+    unsettled : dict of str to set, optional
+        Filled with, per table, the units that get no row (see :func:`reconcile_table`).
+
+    Returns
+    -------
+    tables : dict of str to DataFrame
+        ``{"conditions": ..., "outcomes": ..., "participation": ...}``: text columns in schema
+        order, as ``scripts/build_casebase_scores.py`` writes them.
+    problems : list of Problem
+        Every missing or surplus log row, unknown URL and unit coded by one coder only; the
+        tables are complete only when it is empty.
+
+    See Also
+    --------
+    reconcile_table, reconcile_participation : the rule, table by table.
+    compare_reconciled : the loader's check of shipped tables against this rebuild.
+
+    Examples
+    --------
+    >>> from coanalysis.loaders.casebase import read_resources
+    >>> frames, problems = read_resources(RECONCILE_INPUTS)
+    >>> tables, problems = reconcile(frames)
+    >>> problems, sorted(tables), list(tables["participation"].columns[:4])
+    ([], ['conditions', 'outcomes', 'participation'], ['case_id', 'actor', 'stage', 'level'])
+    """
+    urls = source_ids(frames["sources"])
+    problems: list[Problem] = []
+    sets = {table: set() for table in RECONCILED_TABLES}
+    tables = {table: reconcile_table(table, frames, urls, problems, sets[table])
+              for table in SCORE_TABLES}
+    tables["participation"] = reconcile_participation(frames, problems, sets["participation"])
+    if unsettled is not None:
+        unsettled.update(sets)
+    return tables, problems
+
+
+def _as_written(value: Any, column: str) -> str:
+    """A typed cell of a reconciled table as :func:`reconcile` writes it."""
+    value = _value(value)
+    if value is None:
+        return ""
+    if column == "score":
+        return format_score(value)
+    if column == "level":
+        return _level(value)
+    return str(value)
+
+
+def compare_reconciled(name: str, shipped: pd.DataFrame, rebuilt: pd.DataFrame, *,
+                       file: str | None = None, key: list[str] | None = None,
+                       skip: set | frozenset = frozenset(), unsettled: set | frozenset = frozenset(),
+                       missing_rows: bool = True) -> list[Problem]:
+    """Every cell where a shipped reconciled table differs from its rebuild by :func:`reconcile`.
+
+    Parameters
+    ----------
+    name : {"conditions", "outcomes", "participation"}
+    shipped : DataFrame
+        The table as loaded (typed, indexed by line), same columns as ``rebuilt``.
+    rebuilt : DataFrame
+        ``reconcile(frames)[0][name]`` (text columns).
+    file : str, optional
+        The file named in the problems (default ``f"{name}.csv"``).
+    key : list of str, optional
+        The unit key (default ``case_id`` + item, or :data:`PARTICIPATION_KEY`).
+    skip : set of (line, column)
+        Cells already reported invalid; a row with an invalid key cell is not compared, and
+        then no row is reported missing (it may be that one).
+    unsettled : set
+        Units the rule gave no row for (reported by the rule): not compared.
+    missing_rows : bool, default True
+        Report the units of the rebuild that the shipped table lacks (False where another
+        check reports them, e.g. ``coanalysis:allCombinations``).
+
+    Returns
+    -------
+    list of Problem
+        One per differing cell (file, line, column, the value found, the rebuilt value and
+        :data:`REBUILD_HINT`), per missing or surplus row, and one when the rows are the
+        same units in another order.
+
+    Examples
+    --------
+    >>> shipped = pd.DataFrame({"case_id": ["a"], "outcome": ["perennisation"], "score": [0.33],
+    ...                         "note": [None]}, index=pd.Index([2], name="line"))
+    >>> rebuilt = pd.DataFrame({"case_id": ["a"], "outcome": ["perennisation"], "score": ["1"],
+    ...                         "note": [""]})
+    >>> [(p.line, p.column, p.found, p.expected) for p in compare_reconciled("outcomes", shipped, rebuilt)]
+    [(2, 'score', 0.33, 'the score rebuilt from the codings and the reconciliation log (1)')]
+    """
+    file = file or f"{name}.csv"
+    key = key or (list(PARTICIPATION_KEY) if name == "participation"
+                  else ["case_id", SCORE_TABLES[name][0]])
+    expected = {tuple(row[k] for k in key): row for row in _rows(rebuilt)}
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}  # unit -> line, in file order
+    blurred = False
+    for line, row in zip(shipped.index, _rows(shipped)):
+        if any((line, k) in skip for k in key):
+            blurred = True
+            continue
+        unit = tuple(str(row[k]) for k in key)
+        seen[unit] = int(line)
+        if unit in unsettled:
+            continue
+        if unit not in expected:
+            problems.append(Problem(file, int(line), ",".join(key), _unit_label(unit),
+                                    "a unit of the codings (the rebuild has no row for it)",
+                                    "remove the row, or code the unit in both codings; " + REBUILD_HINT))
+            continue
+        for column, want in expected[unit].items():
+            if column in key or (line, column) in skip:
+                continue
+            if _as_written(row[column], column) != want:
+                shown = want if want != "" else ("NA" if column in ("score", "level") else "empty")
+                problems.append(Problem(file, int(line), column, _value(row[column]),
+                                        f"the {column} rebuilt from the codings and the "
+                                        f"reconciliation log ({shown})", REBUILD_HINT))
+    if not blurred:
+        if missing_rows:
+            for unit in expected:
+                if unit not in seen and unit not in unsettled:
+                    problems.append(Problem(file, None, ",".join(key), _unit_label(unit),
+                                            "a row for this unit (the rebuild from the codings has one)",
+                                            REBUILD_HINT))
+        order = [u for u in seen if u in expected]
+        rebuilt_order = [u for u in expected if u in seen]
+        if not problems and order != rebuilt_order:
+            at = next(i for i, (u, v) in enumerate(zip(order, rebuilt_order)) if u != v)
+            problems.append(Problem(file, seen[order[at]], ",".join(key), _unit_label(order[at]),
+                                    f"the unit {_unit_label(rebuilt_order[at])} here (the rebuild "
+                                    "orders rows by case, then codebook order)", REBUILD_HINT))
+    return problems
 
 
 def _check_matches(table: _Table, tables: dict[str, _Table], problems: list[Problem]) -> None:

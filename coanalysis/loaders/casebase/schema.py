@@ -313,15 +313,15 @@ def casebase_datapackage() -> dict:
       every term of the vocabulary (conditions and outcomes are coded for all
       cases, NA included);
     * ``coanalysis:reconciles`` on the reconciled conditions, outcomes and
-      participation levels: where the two independent codings give different
-      values (or one gives NA), the reconciled row must carry a ``note`` saying
-      how it was settled; where they give the same value (or both NA), the
-      reconciled value is that value, with no note. Its ``log`` names the
-      reconciliation log: one row per disagreement and none elsewhere, and the
-      reconciled row copies the log's ``copied`` fields. With ``sameUnits``
-      (participation, whose units are a list of case × actor × stage rather than
-      every combination), the reconciled table and both codings hold exactly the
-      same units;
+      participation levels: the two independent codings and the log
+      (``log``: its resource, key and the fields the reconciled row copies) the
+      table is derived from. The checker does not re-derive the rule from it:
+      it rebuilds the tables with :func:`.reconcile.reconcile` (where the coders
+      agree, their common value with coder A's evidence and no note; where they
+      disagree, the log's row) and reports every cell that differs
+      (:func:`.reconcile.compare_reconciled`). ``sameUnits`` (participation,
+      whose units are a list of case × actor × stage rather than every
+      combination) says that both codings hold the same units;
     * ``coanalysis:matches`` on the reconciliation logs: their ``score_a``,
       ``score_b`` and ``score`` (``level_a``, ``level_b``, ``level``) equal the
       values of coder A, coder B and the reconciled table for the same unit;
