@@ -172,3 +172,11 @@ def test_computing_never_loads_plotting(module):
             "print(','.join(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"import {module} loads {out.stdout.strip()}"
+
+
+def test_survey_import_does_not_load_statsmodels():
+    # statsmodels costs about a second to import; only the unweighted ordinal model needs it,
+    # so coanalysis.survey imports it inside ordinal_regression (review 7, "Beyond the ten")
+    code = "import sys, coanalysis.survey; print(int('statsmodels' in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0", "import coanalysis.survey loads statsmodels"
