@@ -21,7 +21,7 @@ from . import _raking
 from ._raking import group_sum as _group_sum
 
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates", "proportion_interval",
-           "clopper_pearson", "critical_value", "BOUNDARY_METHOD"]
+           "clopper_pearson", "critical_value", "design_effect", "BOUNDARY_METHOD", "DEFF_OPTIONS"]
 
 _DATA = "<data>"
 #: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
@@ -57,6 +57,13 @@ class Estimate(Result):
     note : str
         Why the estimate or its interval is not the usual one (e.g. an empty domain), or ``""``;
         :meth:`summary` prints it.
+    deff : float
+        Design effect: the design's variance over the variance of the same estimator under
+        simple random sampling of the same number of respondents (NaN when not computed, see
+        :attr:`deff_srs`), as R ``svymean(..., deff = TRUE)``: see :func:`design_effect`.
+    deff_srs : str
+        The simple random sampling :attr:`deff` compares with: ``"without replacement"`` (R's
+        default), ``"with replacement"`` (R's ``deff = "replace"``) or ``""`` (not computed).
     """
 
     statistic: str
@@ -69,6 +76,26 @@ class Estimate(Result):
     df: float
     method: str
     note: str = ""
+    deff: float = np.nan
+    deff_srs: str = ""
+
+    @property
+    def effective_n(self) -> float:
+        """Kish's effective sample size ``n / deff``: the number of respondents of a simple
+        random sample that would give the same variance (NaN without :attr:`deff`).
+
+        References
+        ----------
+        Kish, L. (1965). *Survey Sampling*. Wiley, §8.2.
+        """
+        return float(self.n / self.deff) if self.deff > 0 else np.nan
+
+    @property
+    def margin_of_error(self) -> float:
+        """Half-width of the Wald interval, ``q · se`` with ``q`` the normal (or Student, with
+        :attr:`df`) quantile of :attr:`level`: the "± x points" of a published table. For an
+        asymmetric interval (logit, beta) the bounds in :attr:`ci` are the ones to print."""
+        return critical_value(self.level, self.df) * self.se
 
     @property
     def table(self) -> pd.DataFrame:
@@ -78,6 +105,8 @@ class Estimate(Result):
                 "statistic": self.statistic, "column": self.column, "estimate": self.estimate,
                 "se": self.se, "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
                 "n": self.n, "df": self.df, "method": self.method, "note": self.note,
+                "deff": self.deff, "effective_n": self.effective_n,
+                "margin_of_error": self.margin_of_error,
             }]
         )
 
@@ -90,7 +119,10 @@ class Estimate(Result):
     def notes(self) -> tuple[str, ...]:
         """The interval's method and quantile, then :attr:`note` when there is one."""
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
-        return (f"{self.level:.0%} interval: {self.method} ({df})",) + ((self.note,) if self.note else ())
+        deff = ((f"design effect against simple random sampling {self.deff_srs}",)
+                if self.deff_srs else ())
+        return ((f"{self.level:.0%} interval: {self.method} ({df})",)
+                + ((self.note,) if self.note else ()) + deff)
 
     def summary(self) -> str:
         """A readable one-paragraph account of the estimate."""
@@ -100,6 +132,9 @@ class Estimate(Result):
             f"{self.title}: {self.estimate:.6g} (SE {self.se:.6g})\n"
             f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
         )
+        if self.deff_srs:
+            text += (f"\n  design effect {self.deff:.4g} (against simple random sampling "
+                     f"{self.deff_srs}); effective n = {self.effective_n:.4g}")
         return text + (f"\n  note: {self.note}" if self.note else "")
 
     def __repr__(self) -> str:
@@ -198,6 +233,81 @@ def critical_value(level: float, df: float) -> float:
     """
     upper = 1 - (1 - level) / 2
     return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
+
+
+#: The ``deff=`` options of the estimators: the simple random sampling the design is compared
+#: with (R's ``svymean(deff = TRUE)`` / ``deff = "replace"``), or no design effect.
+DEFF_OPTIONS = {True: "without replacement", "replace": "with replacement", False: ""}
+
+
+def design_effect(variance: float, values: np.ndarray, weights: np.ndarray, *,
+                  statistic: str = "mean", replace: bool = False) -> float:
+    """Design effect of a weighted mean or total: its design variance over the variance the
+    same estimator would have under simple random sampling of as many respondents.
+
+    Parameters
+    ----------
+    variance : float
+        The design-based (linearised) variance of the estimate.
+    values : numpy.ndarray
+        The variable, NaN for respondents left out (missing answer, outside the domain).
+    weights : numpy.ndarray
+        The design's weights; respondents of weight 0 are left out.
+    statistic : {"mean", "total"}, default "mean"
+    replace : bool, default False
+        Compare with simple random sampling with replacement instead of without.
+
+    Returns
+    -------
+    float
+        ``variance / V_srs``; NaN with fewer than 2 respondents, or without replacement when the
+        sum of weights is below the number of respondents (weights not scaled to a population,
+        where R returns NA with a warning); infinite when the weights add up to exactly the
+        number of respondents (an unweighted design: R's census with no sampling variance).
+
+    Notes
+    -----
+    With ``m`` respondents of positive weight, ``N̂ = Σ w_i``, ``ȳ = Σ w_i y_i / N̂`` and the
+    weighted population variance ``S² = m/(m-1) · Σ w_i (y_i - ȳ)² / N̂`` (R ``svyvar``):
+
+    - mean: ``V_srs = S² (N̂ - m) / (N̂ m)`` without replacement, ``S² / m`` with;
+    - total: ``V_srs = N̂² S² (N̂ - m) / (N̂ m)`` without replacement, ``N̂² S² / m`` with.
+
+    These are the closed forms of R ``survey`` 4.1.1's ``svymean.survey.design2`` and
+    ``svytotal.survey.design2`` with ``deff = TRUE`` or ``deff = "replace"`` (checked against
+    them in the tests).
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley, §8.2.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, w = np.array([1.0, 2, 3, 4]), np.full(4, 2.0)
+    >>> s2 = np.var(y, ddof=1)
+    >>> round(design_effect(s2 / 4 * (8 - 4) / 8, y, w), 12)  # the SRS variance itself
+    1.0
+    """
+    check_choice(statistic, "statistic", ("mean", "total"))
+    keep = ~np.isnan(values) & (weights > 0)
+    m = int(np.count_nonzero(keep))
+    if m < 2:
+        return np.nan
+    w, y = weights[keep], values[keep]
+    psum = float(np.add.reduce(w))
+    ybar = float(np.add.reduce(w * y)) / psum
+    s2 = float(np.add.reduce(w * (y - ybar) ** 2)) / psum * m / (m - 1)
+    scale = psum ** 2 if statistic == "total" else 1.0
+    if replace:
+        v_srs = scale * s2 / m
+    elif psum < m:
+        return np.nan
+    else:
+        v_srs = scale * s2 * (psum - m) / (psum * m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(variance) / v_srs)
 
 
 #: The interval of a proportion of exactly 0 or 1, whatever the method asked (see
@@ -680,8 +790,107 @@ class Design:
         return est, z, used
 
     # ------------------------------------------------------------------ estimates
+    def domain(self, where: Mapping[str, Any] | np.ndarray | pd.Series | None) -> np.ndarray | None:
+        """The domain ``where`` as a boolean array over the rows (``None``: everybody).
+
+        ``where`` is ``{column: value}`` (see :meth:`where`), a boolean array of one value per
+        row, or a boolean Series aligned with :attr:`data`.
+        """
+        if where is None:
+            return None
+        if isinstance(where, Mapping):
+            return self.where(where)
+        if isinstance(where, pd.Series):
+            where = where.reindex(self.data.index)
+        mask = np.asarray(where)
+        if mask.dtype != bool or mask.shape != (self.n,):
+            raise ValueError(f"where must be a {{column: value}} dict or {self.n} booleans (one per "
+                             f"row of the design), got an array of dtype {mask.dtype} and shape "
+                             f"{mask.shape}")
+        return mask
+
+    def estimate(self, values: np.ndarray, where: Mapping[str, Any] | np.ndarray | None = None, *,
+                 statistic: str = "mean", column: str = "values", level: float = 0.95,
+                 method: str = "logit", df: float | None = None,
+                 deff: bool | str = True) -> Estimate:
+        """Weighted (Hájek) mean of per-respondent ``values`` in a domain, with its interval.
+
+        The estimator behind :meth:`mean` and the item statistics
+        (:func:`~coanalysis.survey.estimates.item_statistics`): any derived variable (a recoded
+        item, a score) gets the design's standard error, interval and design effect.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            One value per row of the design, NaN where missing (left out).
+        where : dict or array of bool, optional
+            The domain: see :meth:`domain`. Default: the whole design.
+        statistic : {"mean", "proportion"}, default "mean"
+            ``"proportion"`` for 0/1 values: the interval is then ``method``'s on the design's
+            degrees of freedom, as R ``svyciprop``; a mean's is Wald's.
+        column : str, default "values"
+            The name the estimate carries.
+        level : float, default 0.95
+        method : {"logit", "beta", "wald"}, default "logit"
+            Interval of a proportion (see :func:`proportion_interval`); ignored for a mean.
+        df : float, optional
+            Degrees of freedom of a mean's t interval; default normal (as R ``confint``).
+        deff : {True, "replace", False}, default True
+            Design effect against simple random sampling without replacement (R's
+            ``deff = TRUE``), with replacement (``"replace"``), or none (see
+            :func:`design_effect`).
+
+        Returns
+        -------
+        Estimate
+
+        Notes
+        -----
+        ``ȳ = Σ w_i y_i / Σ w_i``, influence ``z_i = w_i (y_i - ȳ) / Σ w_i`` in the domain (0
+        outside), variance from :meth:`covariance`. Equals R ``svymean(~y, design, na.rm =
+        TRUE, deff = deff)`` and, for a proportion, ``svyciprop(~y, design, method)``.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> d = Design(pd.DataFrame({"g": ["a", "a", "b", "b"]}))
+        >>> d.estimate(np.array([1.0, 3, 5, 7]), where={"g": "b"}).estimate
+        6.0
+        """
+        level = check_level(level)
+        check_choice(statistic, "statistic", ("mean", "proportion"))
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
+        values = np.asarray(values, dtype=float)
+        if values.shape != (self.n,):
+            raise ValueError(f"values must hold one number per row of the design ({self.n}), "
+                             f"got shape {values.shape}")
+        mask = self.domain(where)
+        est, z, n = self.mean_influence(values, mask)
+        p = float(est[0])
+        se = float(np.sqrt(self.covariance(z)[0, 0]))
+        if statistic == "proportion":
+            p = min(max(p, 0.0), 1.0) if np.isfinite(p) else p  # last guard: a 0/1 mean is in [0, 1]
+            d = self.degrees_of_freedom(mask) if df is None else float(df)
+            ci = proportion_interval(p, se, level=level, df=d, n=self.rows(mask), method=method,
+                                     respondents=n)
+            used = interval_method(p, method)
+        else:
+            d = np.inf if df is None else float(df)
+            q = critical_value(level, d)
+            ci, used = (p - q * se, p + q * se), "wald"
+        effect = np.nan
+        if deff is not False:
+            inside = values if mask is None else np.where(mask, values, np.nan)
+            effect = design_effect(se ** 2, inside, self._w, replace=deff == "replace")
+        return Estimate(statistic, column, p, se, ci, level, n, d, used,
+                        _EMPTY_DOMAIN if np.isnan(p) else "", effect, DEFF_OPTIONS[deff])
+
     def mean(self, column: str, *, level: float = 0.95, df: float | None = None,
-             mask: np.ndarray | None = None) -> Estimate:
+             mask: np.ndarray | None = None, deff: bool | str = True) -> Estimate:
         """Weighted (Hájek) mean of a numeric column, missing values left out.
 
         Parameters
@@ -692,15 +901,21 @@ class Design:
             Degrees of freedom of the interval's t quantile; default normal (as R ``confint``).
         mask : numpy.ndarray of bool, optional
             Domain (subpopulation) membership.
+        deff : {True, "replace", False}, default True
+            Design effect against simple random sampling without replacement (R's
+            ``deff = TRUE``), with replacement (``"replace"``), or none: see
+            :func:`design_effect`.
 
         Returns
         -------
         Estimate
+            With :attr:`~Estimate.deff`, :attr:`~Estimate.effective_n` and
+            :attr:`~Estimate.margin_of_error`.
 
         Notes
         -----
         ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
-        :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
+        :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE, deff = TRUE)``.
 
         A domain with no respondent (or only weights 0) has no mean: estimate, standard error and
         interval are NaN and ``note`` says so (R's ``svymean`` on an empty subset returns 0 with
@@ -710,6 +925,7 @@ class Design:
         ----------
         Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
         Lumley, T. survey: analysis of complex survey samples. R package, version 4.1.1.
+        Kish, L. (1965). *Survey Sampling*. Wiley, §8.2 (design effect).
 
         Examples
         --------
@@ -719,15 +935,11 @@ class Design:
         >>> round(m.estimate, 4), round(m.se, 4)
         (5.6667, 0.6992)
         """
-        level = check_level(level)
-        est, z, n = self.mean_influence(self.values(column), mask)
-        se = float(np.sqrt(self.covariance(z)[0, 0]))
-        d = np.inf if df is None else float(df)
-        q = critical_value(level, d)
-        return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
-                        level, n, d, "wald", _EMPTY_DOMAIN if np.isnan(est[0]) else "")
+        return self.estimate(self.values(column), mask, column=column, level=level, df=df,
+                             deff=deff)
 
-    def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None) -> Estimate:
+    def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None,
+              deff: bool | str = True) -> Estimate:
         """Weighted (Horvitz-Thompson) total of a numeric column, missing values left out.
 
         Parameters
@@ -738,6 +950,9 @@ class Design:
             Confidence level of the interval.
         mask : numpy.ndarray of bool, optional
             Domain (subpopulation) membership: rows outside count 0.
+        deff : {True, "replace", False}, default True
+            Design effect of the total (see :func:`design_effect`), as R
+            ``svytotal(deff = TRUE)`` or ``deff = "replace"``.
 
         Returns
         -------
@@ -765,6 +980,7 @@ class Design:
         110.0
         """
         level = check_level(level)
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         y = self.values(column)
         keep = ~np.isnan(y)
         if mask is not None:
@@ -773,8 +989,11 @@ class Design:
         est = float(z.sum())
         se = float(np.sqrt(self.covariance(z)[0, 0]))
         q = critical_value(level, np.inf)
+        effect = (np.nan if deff is False else
+                  design_effect(se ** 2, np.where(keep, y, np.nan), self._w, statistic="total",
+                                replace=deff == "replace"))
         return Estimate("total", column, est, se, (est - q * se, est + q * se), level,
-                        int(keep.sum()), np.inf, "wald")
+                        int(keep.sum()), np.inf, "wald", "", effect, DEFF_OPTIONS[deff])
 
     def indicators(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """0/1 indicator matrix of the categories of a column (NaN rows where missing)."""
@@ -845,13 +1064,13 @@ class Design:
                             "method": [interval_method(p, method) for p in est]}, index=cats)
         return out
 
-    def by(self, group: str) -> "DomainEstimates":
-        """Estimates within each category of ``group`` (domains of the whole design), as R ``svyby``.
+    def by(self, by: str) -> "DomainEstimates":
+        """Estimates within each category of ``by`` (domains of the whole design), as R ``svyby``.
 
         Parameters
         ----------
-        group : str
-            Grouping column; missing values belong to no domain.
+        by : str
+            Grouping column (R ``svyby``'s ``by``); missing values belong to no domain.
 
         Returns
         -------
@@ -875,8 +1094,8 @@ class Design:
         >>> Design(df).by("g").mean("y")["estimate"].tolist()
         [2.0, 6.0]
         """
-        require_columns(self.data, {"group": group}, table="design data")
-        return DomainEstimates(self, group)
+        require_columns(self.data, {"by": by}, table="design data")
+        return DomainEstimates(self, by)
 
     # ------------------------------------------------------------------ raking
     def rake(self, margins: Mapping[str, Mapping[Any, float] | pd.Series], *, tol: float = 1e-10,
@@ -1017,10 +1236,10 @@ class DomainEstimates(Result):
     estimates come from :meth:`mean` and :meth:`share`.
     """
 
-    def __init__(self, design: Design, group: str):
+    def __init__(self, design: Design, by: str):
         self.design = design
-        self.group = group
-        s = design.data[group]
+        self.by = by
+        s = design.data[by]
         if isinstance(s.dtype, pd.CategoricalDtype):
             self._levels = [c for c in s.cat.categories if (s == c).any()]
         else:
@@ -1033,23 +1252,23 @@ class DomainEstimates(Result):
 
     @property
     def title(self) -> str:
-        """``"domains of <group>"``."""
-        return f"domains of {self.group}"
+        """``"domains of <by>"``."""
+        return f"domains of {self.by}"
 
     @property
     def notes(self) -> tuple[str, ...]:
         """How many rows belong to no domain (a missing group), when some do."""
-        outside = int(pd.isna(self.design.data[self.group]).sum())
-        return ((f"{outside} row(s) with a missing {self.group} belong to no domain",)
+        outside = int(pd.isna(self.design.data[self.by]).sum())
+        return ((f"{outside} row(s) with a missing {self.by} belong to no domain",)
                 if outside else ())
 
     @property
     def table(self) -> pd.DataFrame:
         """One row per domain: ``n`` (rows of the design in it) and ``weight`` (their sum)."""
         w = self.design._w
-        rows = [{self.group: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
+        rows = [{self.by: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
                 for g, m in self.masks()]
-        return pd.DataFrame(rows, columns=[self.group, "n", "weight"])
+        return pd.DataFrame(rows, columns=[self.by, "n", "weight"])
 
     def masks(self):
         for level in self._levels:
@@ -1083,9 +1302,9 @@ class DomainEstimates(Result):
         rows = []
         for g, m in self.masks():
             e = self.design.mean(column, level=level, mask=m)
-            rows.append({self.group: g, "estimate": e.estimate, "se": e.se,
+            rows.append({self.by: g, "estimate": e.estimate, "se": e.se,
                          "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n})
-        return pd.DataFrame(rows).set_index(self.group)
+        return pd.DataFrame(rows).set_index(self.by)
 
     def share(self, column: str, *, level: float = 0.95, method: str = "logit") -> pd.DataFrame:
         """Weighted share of each category of ``column`` in each domain.
@@ -1116,4 +1335,4 @@ class DomainEstimates(Result):
         """
         parts = {g: self.design.share(column, level=level, method=method, mask=m)
                  for g, m in self.masks()}
-        return pd.concat(parts, names=[self.group, column])
+        return pd.concat(parts, names=[self.by, column])
