@@ -1008,7 +1008,7 @@ class Design:
         return x, pd.Index(cats, name=column)
 
     def share(self, column: str, *, level: float = 0.95, method: str = "logit",
-              mask: np.ndarray | None = None) -> pd.DataFrame:
+              mask: np.ndarray | None = None, deff: bool | str = False) -> pd.DataFrame:
         """Weighted share of each category of a column, with intervals.
 
         Parameters
@@ -1021,13 +1021,17 @@ class Design:
             for proportions near 0 or 1.
         mask : numpy.ndarray of bool, optional
             Domain membership.
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column: each share's design effect against simple random sampling
+            without (``True``) or with (``"replace"``) replacement, as R ``svymean(~factor,
+            deff = TRUE)`` (see :func:`design_effect`).
 
         Returns
         -------
         pandas.DataFrame
             Indexed by category: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``method``
             (the interval built: ``method``, or ``"clopper-pearson"`` for a share of exactly 0
-            or 1).
+            or 1), and ``deff`` when asked.
 
         Notes
         -----
@@ -1051,6 +1055,7 @@ class Design:
         [0.125, 0.875]
         """
         level = check_level(level)
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         x, cats = self.indicators(column)
         est, z, n = self.mean_influence(x, mask)
         est = np.clip(est, 0.0, 1.0)  # a last guard only: mean_influence keeps 0/1 means in [0, 1]
@@ -1062,6 +1067,10 @@ class Design:
         out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
                             "ci_high": [c[1] for c in cis], "n": n,
                             "method": [interval_method(p, method) for p in est]}, index=cats)
+        if deff is not False:
+            inside = x if mask is None else np.where(mask[:, None], x, np.nan)
+            out["deff"] = [design_effect(v ** 2, inside[:, j], self._w, replace=deff == "replace")
+                           for j, v in enumerate(se)]
         return out
 
     def by(self, by: str) -> "DomainEstimates":
@@ -1274,7 +1283,7 @@ class DomainEstimates(Result):
         for level in self._levels:
             yield level, (self._values == level)
 
-    def mean(self, column: str, *, level: float = 0.95) -> pd.DataFrame:
+    def mean(self, column: str, *, level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
         """Weighted mean of ``column`` in each domain, as R ``svyby(~y, ~g, design, svymean)``.
 
         Parameters
@@ -1283,11 +1292,15 @@ class DomainEstimates(Result):
             Numeric column; missing values are left out.
         level : float, default 0.95
             Confidence level (normal quantile).
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column, each domain's design effect (see :meth:`Design.mean`), as R
+            ``svyby(~y, ~g, design, svymean, deff = TRUE)``.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed by domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+            Indexed by domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, and
+            ``deff`` when asked.
 
         Notes
         -----
@@ -1299,14 +1312,17 @@ class DomainEstimates(Result):
         ----------
         Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4.
         """
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         rows = []
         for g, m in self.masks():
-            e = self.design.mean(column, level=level, mask=m)
+            e = self.design.mean(column, level=level, mask=m, deff=deff)
             rows.append({self.by: g, "estimate": e.estimate, "se": e.se,
-                         "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n})
+                         "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n}
+                        | ({"deff": e.deff} if deff is not False else {}))
         return pd.DataFrame(rows).set_index(self.by)
 
-    def share(self, column: str, *, level: float = 0.95, method: str = "logit") -> pd.DataFrame:
+    def share(self, column: str, *, level: float = 0.95, method: str = "logit",
+              deff: bool | str = False) -> pd.DataFrame:
         """Weighted share of each category of ``column`` in each domain.
 
         Parameters
@@ -1316,6 +1332,8 @@ class DomainEstimates(Result):
         level : float, default 0.95
         method : {"logit", "beta", "wald"}, default "logit"
             Interval, see :func:`proportion_interval`.
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column (see :meth:`Design.share`).
 
         Returns
         -------
@@ -1333,6 +1351,6 @@ class DomainEstimates(Result):
         ----------
         Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 and §2.3.1 (proportions).
         """
-        parts = {g: self.design.share(column, level=level, method=method, mask=m)
+        parts = {g: self.design.share(column, level=level, method=method, mask=m, deff=deff)
                  for g, m in self.masks()}
         return pd.concat(parts, names=[self.by, column])
