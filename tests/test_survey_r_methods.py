@@ -6,6 +6,7 @@ with Rao-Scott tests."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from coanalysis.survey import Design
 from survey_reference import APICLUS1_MARGINS, REF_DIR, TOL, strclus_data, strclus_margins
@@ -92,3 +93,65 @@ def test_deff_without_replacement_of_an_unweighted_design_is_infinite_as_r():
     assert d.mean("y").deff == np.inf
     # with replacement: an SRS, deff = (n - 1)/n · n/(n - 1) = 1 exactly up to rounding
     assert d.mean("y", deff="replace").deff == pytest.approx(1.0, rel=1e-12)
+
+
+# ------------------------------------------------------------------ quantiles
+QS = [0.1, 0.25, 0.5, 0.75, 0.9]
+
+
+class _QuantilesAt:
+    """A quantile result seen at some probabilities only."""
+
+    def __init__(self, result, qs):
+        self.table = result.table.loc[qs]
+
+
+def _check_quantiles(result, ref, prefix, qs=QS):
+    # estimates and bounds are data values picked by the same rule from the same cumulative
+    # weights (summed in extended precision, as R's cumsum): equal; se = width / (2 t), a closed
+    # form: TOL. A NaN bound (its share's interval leaves [0, 1]) is NaN in both.
+    for q in qs:
+        key = f"{prefix}.q{q:g}"
+        got = result.table.loc[q, ["estimate", "se", "ci_low", "ci_high"]].to_numpy(dtype=float)
+        want = [ref[f"{key}.{k}"] for k in ("est", "se", "ci_low", "ci_high")]
+        np.testing.assert_allclose(got, want, **TOL, err_msg=key)
+
+
+def test_quantiles_are_r_svyquantile_on_r_api_data(dstrat, dclus1, ref):
+    for name, d in (("apistrat", dstrat), ("apiclus1", dclus1)):
+        for col in ("api00", "enroll"):
+            _check_quantiles(d.quantile(col, QS), ref, f"{name}.quantile.{col}")
+    _check_quantiles(dclus1.rake(APICLUS1_MARGINS).quantile("api00", QS), ref, "apiclus1.rake.quantile.api00")
+
+
+def test_quantiles_are_r_svyquantile_on_the_test_design(des, raked, strclus, ref):
+    _check_quantiles(des.quantile("y", QS), ref, "strclus.quantile.y")  # 3 missing values
+    _check_quantiles(raked.quantile("y", QS), ref, "strclus.rake.quantile.y")
+    agents = (strclus["grp"] == "agents").to_numpy()
+    got = des.quantile("y", QS, mask=agents)
+    _check_quantiles(_QuantilesAt(got, QS[1:]), ref, "strclus.agents.quantile.y", QS[1:])
+    # q = 0.1 among agents: the share at or below the estimate has the interval [0.0014, 0.237],
+    # whose lower end is below the smallest value's weight share (0.031). The inverse of the
+    # distribution function there is the smallest value; R 4.1.1's qs() falls back to position 1
+    # and returns the second smallest (see math_quantile). Everything else is R's.
+    y = np.sort(strclus.loc[agents, "y"].dropna().to_numpy())
+    key = "strclus.agents.quantile.y.q0.1"
+    assert (got.table.loc[0.1, "ci_low"], ref[f"{key}.ci_low"]) == (y[0], y[1])
+    np.testing.assert_allclose(got.table.loc[0.1, ["estimate", "ci_high"]].to_numpy(dtype=float),
+                               [ref[f"{key}.est"], ref[f"{key}.ci_high"]], **TOL)
+    t = stats.t.ppf(0.975, got.df)
+    assert ref[f"{key}.se"] == pytest.approx((ref[f"{key}.ci_high"] - y[1]) / (2 * t), rel=1e-6)  # R's rule
+    assert got.table.loc[0.1, "se"] == pytest.approx((ref[f"{key}.ci_high"] - y[0]) / (2 * t), rel=1e-6)
+
+
+def test_quantile_result_contract_and_checks(dclus1, check_result_contract):
+    r = dclus1.quantile("api00", 0.5)
+    check_result_contract(r)
+    assert list(r.table.index) == [0.5] and r.table.index.name == "q"
+    assert "Woodruff" in r.notes[0]
+    # the 0-quantile is the minimum, the 1-quantile the maximum (R 4.1.1 gives the second
+    # smallest value for q = 0: see math_quantile)
+    ends = dclus1.quantile("api00", [0, 1]).table["estimate"]
+    assert ends.tolist() == [dclus1.data["api00"].min(), dclus1.data["api00"].max()]
+    with pytest.raises(ValueError, match="q must be"):
+        dclus1.quantile("api00", 1.5)
