@@ -155,3 +155,35 @@ def test_quantile_result_contract_and_checks(dclus1, check_result_contract):
     assert ends.tolist() == [dclus1.data["api00"].min(), dclus1.data["api00"].max()]
     with pytest.raises(ValueError, match="q must be"):
         dclus1.quantile("api00", 1.5)
+
+
+# ------------------------------------------------------------------ ratios
+def _check_ratio(e, ref, key):
+    # the ratio of two totals and its linearised variance: the same closed forms as R, TOL
+    np.testing.assert_allclose([e.estimate, e.se, *e.ci],
+                               [ref[f"{key}.{k}"] for k in ("est", "se", "ci_low", "ci_high")], **TOL, err_msg=key)
+
+
+def test_ratio_is_r_svyratio(dstrat, dclus1, des, raked, strclus, ref):
+    _check_ratio(dstrat.ratio("api00", "api99"), ref, "apistrat.ratio_api00_api99")
+    r = dclus1.ratio("api00", "api99")
+    _check_ratio(r, ref, "apiclus1.ratio_api00_api99")
+    assert (r.statistic, r.column, r.n) == ("ratio", "api00/api99", 183)
+    np.testing.assert_allclose(r.deff, ref["apiclus1.ratio_api00_api99.deff.srswor"], **TOL)
+    np.testing.assert_allclose(dclus1.ratio("api00", "api99", deff="replace").deff,
+                               ref["apiclus1.ratio_api00_api99.deff.replace"], **TOL)
+    _check_ratio(dclus1.rake(APICLUS1_MARGINS).ratio("api00", "api99"), ref, "apiclus1.rake.ratio_api00_api99")
+    _check_ratio(des.ratio("y", "w"), ref, "strclus.ratio_y_w")  # 3 missing y
+    _check_ratio(raked.ratio("y", "w"), ref, "strclus.rake.ratio_y_w")
+    agents = (strclus["grp"] == "agents").to_numpy()
+    _check_ratio(des.ratio("y", "w", mask=agents), ref, "strclus.agents.ratio_y_w")
+
+
+def test_ratio_to_a_constant_is_the_mean(dclus1):
+    # y / 1: the ratio estimator is the Hájek mean, with the same influence values
+    d = Design(dclus1.data.assign(one=1.0), weights="pw", psu="dnum", fpc="fpc")
+    r, m = d.ratio("api00", "one"), d.mean("api00")
+    assert r.estimate == pytest.approx(m.estimate, rel=1e-13)  # two sums, rounding only
+    assert r.se == pytest.approx(m.se, rel=1e-12)
+    zero = d.ratio("api00", "one", mask=np.zeros(d.n, dtype=bool))
+    assert np.isnan(zero.estimate) and "no ratio" in zero.note
