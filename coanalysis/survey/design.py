@@ -1036,7 +1036,7 @@ class Design:
         >>> import pandas as pd
         >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4], "x": [2.0, 2, 4, 4], "w": [1.0, 1, 2, 2]})
         >>> Design(df, weights="w").ratio("y", "x").estimate
-        0.7
+        0.85
         """
         level = check_level(level)
         check_choice(deff, "deff", tuple(DEFF_OPTIONS))
