@@ -187,3 +187,65 @@ def test_ratio_to_a_constant_is_the_mean(dclus1):
     assert r.se == pytest.approx(m.se, rel=1e-12)
     zero = d.ratio("api00", "one", mask=np.zeros(d.n, dtype=bool))
     assert np.isnan(zero.estimate) and "no ratio" in zero.note
+
+
+# ------------------------------------------------------------------ the other svyciprop intervals
+def _ciprop_cases(des, raked, dstrat, dclus1, strclus):
+    agents = (strclus["grp"] == "agents").to_numpy()
+    top2, rare = strclus["top2"].to_numpy(float), strclus["rare"].to_numpy(float)
+    return [("strclus.ciprop_top2", des, top2, None), ("strclus.ciprop_rare", des, rare, None),
+            ("strclus.rake.ciprop_top2", raked, top2, None),
+            ("strclus.agents.ciprop_top2", des, top2, agents),
+            ("strclus.rake.agents.ciprop_top2", raked, top2, agents),
+            ("apistrat.ciprop_schwide_yes", dstrat, (dstrat.data["sch.wide"] == "Yes").to_numpy(float), None),
+            ("apiclus1.ciprop_schwide_yes", dclus1, (dclus1.data["sch.wide"] == "Yes").to_numpy(float), None)]
+
+
+@pytest.mark.parametrize("method,r_name", [("asin", "asin"), ("xlogit", "xlogit"), ("wald", "mean")])
+def test_closed_form_ciprop_intervals_are_r(des, raked, dstrat, dclus1, strclus, ref, method, r_name):
+    # delta-method intervals on a transformed scale: the same closed forms as R, TOL
+    for key, d, values, mask in _ciprop_cases(des, raked, dstrat, dclus1, strclus):
+        e = d.estimate(values, mask, statistic="proportion", method=method)
+        np.testing.assert_allclose(e.ci, [ref[f"{key}.{r_name}.ci_low"], ref[f"{key}.{r_name}.ci_high"]],
+                                   **TOL, err_msg=key)
+        assert e.method == method
+
+
+def test_likelihood_ciprop_is_r(des, raked, dstrat, dclus1, strclus, ref):
+    for key, d, values, mask in _ciprop_cases(des, raked, dstrat, dclus1, strclus):
+        e = d.estimate(values, mask, statistic="proportion", method="likelihood")
+        # the exact roots of R's own equation (its deviance, dispersion and lambda, see
+        # make_survey_reference.R): root-finding to ~1e-15 on both sides, TOL
+        np.testing.assert_allclose(e.ci, [ref[f"{key}.likelihood_root.ci_low"],
+                                          ref[f"{key}.likelihood_root.ci_high"]], **TOL, err_msg=key)
+        # svyciprop itself: its bounds carry a spline interpolation through profile points a
+        # fifth of zmax standard errors apart, and a lambda from glm's next-to-last IRLS weights
+        # (glm's epsilon 1e-8 on the deviance leaves them ~1e-4 off): measured up to 1.8e-4 on
+        # the rare (5%) proportion; rtol 1e-3
+        np.testing.assert_allclose(e.ci, [ref[f"{key}.likelihood.ci_low"], ref[f"{key}.likelihood.ci_high"]],
+                                   rtol=1e-3, err_msg=key)
+
+
+def test_share_takes_every_ciprop_method_and_likelihood_needs_its_terms(des, strclus, ref):
+    s = des.share("top2", method="likelihood")
+    np.testing.assert_allclose(s.loc[1, ["ci_low", "ci_high"]].to_numpy(dtype=float),
+                               [ref["strclus.ciprop_top2.likelihood_root.ci_low"],
+                                ref["strclus.ciprop_top2.likelihood_root.ci_high"]], **TOL)
+    np.testing.assert_allclose(des.share("top2", method="asin").loc[1, ["ci_low", "ci_high"]].to_numpy(dtype=float),
+                               [ref["strclus.ciprop_top2.asin.ci_low"], ref["strclus.ciprop_top2.asin.ci_high"]], **TOL)
+    # xlogit and logit are one closed form (R's logit fits it by IRLS)
+    pd.testing.assert_frame_equal(des.share("sat", method="xlogit").drop(columns="method"),
+                                  des.share("sat", method="logit").drop(columns="method"))
+    from coanalysis.survey import proportion_interval
+    with pytest.raises(ValueError, match="likelihood"):
+        proportion_interval(0.3, 0.05, level=0.95, df=10, n=50, method="likelihood")
+
+
+def test_asin_interval_stays_within_zero_and_one():
+    # p = 0.02 with se 0.03: asin(sqrt(p)) - 1.96 se / (2 sqrt(p(1-p))) < 0, where R's sin^2
+    # folds the bound back above 0; the bound here is 0
+    from coanalysis.survey import proportion_interval
+    low, high = proportion_interval(0.02, 0.03, level=0.95, df=np.inf, n=100, method="asin")
+    assert low == 0.0 and 0.02 < high < 1
+    low, high = proportion_interval(0.98, 0.03, level=0.95, df=np.inf, n=100, method="asin")
+    assert high == 1.0 and 0 < low < 0.98

@@ -314,7 +314,7 @@ def design_effect(variance: float, values: np.ndarray, weights: np.ndarray, *,
 #: The interval of a proportion of exactly 0 or 1, whatever the method asked (see
 #: :func:`proportion_interval`); tables and estimates name it in their ``method``.
 BOUNDARY_METHOD = "clopper-pearson"
-_METHODS = ("logit", "beta", "wald")
+_METHODS = ("logit", "beta", "wald", "xlogit", "asin", "likelihood")
 
 
 def interval_method(p: float, method: str) -> str:
@@ -343,8 +343,67 @@ def clopper_pearson(successes: int, n: int, level: float) -> tuple[float, float]
     return (low, high)
 
 
+def likelihood_interval(p: float, *, level: float, df: float, weight_sum: float,
+                        variance: float, dispersion: float) -> tuple[float, float]:
+    """The profile-likelihood interval of a proportion, rescaled for the design, as R
+    ``svyciprop(method = "likelihood")``.
+
+    Parameters
+    ----------
+    p : float
+        The proportion, strictly between 0 and 1.
+    level, df : float
+        Confidence level and the design's degrees of freedom.
+    weight_sum : float
+        ``U``, the sum of the fit's weights (the design weights scaled to mean 1 over the
+        design's rows, as ``svyglm`` scales them) over the respondents used.
+    variance : float
+        The design-based variance of ``p`` (its squared linearised standard error).
+    dispersion : float
+        ``φ``, the design-based variance of the Pearson residuals (R ``summary.svyglm``).
+
+    Returns
+    -------
+    tuple of float
+
+    Notes
+    -----
+    The binomial deviance of the intercept-only model at ``μ`` exceeds its minimum by
+    ``ΔD(μ) = 2U [p log(p/μ) + (1-p) log((1-p)/(1-μ))]``. R profiles it (``MASS``'s
+    ``profile.glm`` scaled by ``φ``) and reads the bounds where ``ΔD/φ = λ t²``, with
+    ``t = t_{df, 1-α/2}`` and ``λ = V U / (p(1-p))`` the ratio of the design variance of the
+    logit to its model-based variance (R's ``confint.svyglm(method = "likelihood")``). Here the
+    bounds are the exact roots of ``ΔD(μ) = φ λ t²`` on each side of ``p``; R interpolates them
+    with a spline through the profile computed at a few steps of the standard error, so the
+    two agree to that interpolation's accuracy (about 1e-4 relative), not to rounding.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*. Wiley, §2.3.1. Rao, J. N. K. & Scott, A. J. (1984).
+    On chi-squared tests for multiway contingency tables with cell proportions estimated from
+    survey data. *Ann. Statist.* 12, 46-60 (the design-effect rescaling). Checked against R
+    survey 4.1.1 ``svyciprop(method = "likelihood")``.
+    """
+    from scipy.optimize import brentq
+
+    t = critical_value(level, df)
+    lam = variance * weight_sum / (p * (1 - p))
+    target = dispersion * lam * t ** 2
+
+    def excess(mu: float) -> float:
+        return (2 * weight_sum * (p * np.log(p / mu) + (1 - p) * np.log((1 - p) / (1 - mu)))
+                - target)
+
+    tiny = np.finfo(float).tiny
+    low = brentq(excess, tiny, p, xtol=1e-15, rtol=4 * np.finfo(float).eps) if excess(tiny) > 0 else 0.0
+    top = 1 - np.finfo(float).epsneg
+    high = brentq(excess, p, top, xtol=1e-15, rtol=4 * np.finfo(float).eps) if excess(top) > 0 else 1.0
+    return (float(low), float(high))
+
+
 def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
-                        method: str, respondents: int | None = None) -> tuple[float, float]:
+                        method: str, respondents: int | None = None,
+                        likelihood: Mapping[str, float] | None = None) -> tuple[float, float]:
     """Confidence interval for a design-based proportion.
 
     Parameters
@@ -359,13 +418,20 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         Number of rows of the (domain) design, missing answers included, as R's
         ``nrow(design)`` in ``svyciprop(method="beta")``: see :meth:`Design.rows`. It
         only enters the Korn-Graubard effective sample size.
-    method : {"logit", "beta", "wald"}
+    method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}
         ``"logit"``: Wald interval on the logit scale, back-transformed (R ``svyciprop``
         default). ``"beta"``: Korn-Graubard (Clopper-Pearson on the design-effective sample
-        size). ``"wald"``: ``p ± t·se``.
+        size). ``"wald"``: ``p ± t·se`` (R's ``"mean"``). ``"xlogit"``: the logit interval as R's
+        ``"xlogit"`` writes it (the delta method on ``log(p/(1-p))``: the same closed form as
+        ``"logit"``, which R reaches by fitting a ``svyglm``). ``"asin"``: Wald on the
+        arcsine-square-root scale. ``"likelihood"``: the design-rescaled profile likelihood
+        (:func:`likelihood_interval`; needs ``likelihood``).
     respondents : int, optional
         Respondents behind ``p`` (answers in the domain): the sample size of the interval at
         ``p = 0`` or ``1`` (see Notes). Default ``n``.
+    likelihood : dict, optional
+        ``{"weight_sum": U, "dispersion": φ}`` for ``method="likelihood"`` (see
+        :func:`likelihood_interval`; :meth:`Design.estimate` computes them).
 
     Returns
     -------
@@ -373,7 +439,9 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
 
     Notes
     -----
-    logit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
+    logit and xlogit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
+    asin: ``sin²(asin(√p) ± t_{df} · se / (2 √(p (1 - p))))``, the transformed bounds kept within
+    ``[0, π/2]`` (R does not: a lower bound below 0 there comes back as a positive ``sin²``).
     beta: ``n* = p(1-p)/se² · (t_{n-1} / t_{df})²``; bounds ``Beta_{α/2}(n*p, n*(1-p)+1)`` and
     ``Beta_{1-α/2}(n*p+1, n*(1-p))``.
 
@@ -407,7 +475,17 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         return clopper_pearson(round(p * m), m, level)
     if se == 0:
         return (p, p)
-    if method == "logit":
+    if method == "likelihood":
+        if likelihood is None:
+            raise ValueError('method="likelihood" needs likelihood={"weight_sum": ..., '
+                             '"dispersion": ...}: use Design.estimate or Design.share')
+        return likelihood_interval(p, level=level, df=df, variance=se ** 2, **likelihood)
+    if method == "asin":
+        centre = np.arcsin(np.sqrt(p))
+        half = critical_value(level, df) * se / (2 * np.sqrt(p * (1 - p)))
+        return (float(np.sin(max(centre - half, 0.0)) ** 2),
+                float(np.sin(min(centre + half, np.pi / 2)) ** 2))
+    if method in ("logit", "xlogit"):
         centre = np.log(p / (1 - p))
         half = critical_value(level, df) * se / (p * (1 - p))
         return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
@@ -810,6 +888,27 @@ class Design:
                              f"{mask.shape}")
         return mask
 
+    def _likelihood_terms(self, values: np.ndarray, mask: np.ndarray | None, p: float) -> dict:
+        """``U`` and ``φ`` of :func:`likelihood_interval` for 0/1 ``values`` with mean ``p``.
+
+        ``U``: the weights scaled to mean 1 over the rows of the (domain) design, as ``svyglm``
+        scales them, summed over the respondents used. ``φ``: the design-weighted variance
+        ``m/(m-1) Σ w_i (r_i - r̄)² / Σ w_i`` of the Pearson residuals
+        ``r_i = (y_i - p) / √(p(1-p))`` over the ``m`` rows of positive weight of the domain
+        (R ``summary.svyglm``'s dispersion, from ``residuals.svyglm``: a respondent without a
+        value has residual 0 there, and so here)."""
+        w = self._w
+        inside = np.ones(self.n, dtype=bool) if mask is None else mask
+        mean_w = float(np.add.reduce(np.where(inside, w, 0.0))) / self.rows(mask)
+        used = inside & ~np.isnan(values) & (w > 0)
+        rows = inside & (w > 0)
+        r = np.where(used, (np.nan_to_num(values) - p) / np.sqrt(p * (1 - p)), 0.0)[rows]
+        wr = w[rows]
+        m = r.size
+        rbar = float(np.add.reduce(wr * r)) / float(np.add.reduce(wr))
+        phi = m / (m - 1) * float(np.add.reduce(wr * (r - rbar) ** 2)) / float(np.add.reduce(wr))
+        return {"weight_sum": float(np.add.reduce(w[used])) / mean_w, "dispersion": phi}
+
     def estimate(self, values: np.ndarray, where: Mapping[str, Any] | np.ndarray | None = None, *,
                  statistic: str = "mean", column: str = "values", level: float = 0.95,
                  method: str = "logit", df: float | None = None,
@@ -832,7 +931,7 @@ class Design:
         column : str, default "values"
             The name the estimate carries.
         level : float, default 0.95
-        method : {"logit", "beta", "wald"}, default "logit"
+        method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}, default "logit"
             Interval of a proportion (see :func:`proportion_interval`); ignored for a mean.
         df : float, optional
             Degrees of freedom of a mean's t interval; default normal (as R ``confint``).
@@ -876,8 +975,10 @@ class Design:
         if statistic == "proportion":
             p = min(max(p, 0.0), 1.0) if np.isfinite(p) else p  # last guard: a 0/1 mean is in [0, 1]
             d = self.degrees_of_freedom(mask) if df is None else float(df)
+            terms = (self._likelihood_terms(values, mask, p)
+                     if method == "likelihood" and 0 < p < 1 and se > 0 else None)
             ci = proportion_interval(p, se, level=level, df=d, n=self.rows(mask), method=method,
-                                     respondents=n)
+                                     respondents=n, likelihood=terms)
             used = interval_method(p, method)
         else:
             d = np.inf if df is None else float(df)
@@ -1152,7 +1253,7 @@ class Design:
         column : str
             Categorical (or any discrete) column; missing values are left out.
         level : float, default 0.95
-        method : {"logit", "beta", "wald"}
+        method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}
             Interval, see :func:`proportion_interval`; ``"beta"`` is Korn-Graubard, better
             for proportions near 0 or 1.
         mask : numpy.ndarray of bool, optional
@@ -1198,8 +1299,11 @@ class Design:
         se = np.sqrt(np.clip(np.diag(self.covariance(z)), 0, None))
         df = self.degrees_of_freedom(mask)
         rows = self.rows(mask)
-        cis = [proportion_interval(p, s, level=level, df=df, n=rows, method=method, respondents=n)
-               for p, s in zip(est, se)]
+        cis = [proportion_interval(
+                   p, s, level=level, df=df, n=rows, method=method, respondents=n,
+                   likelihood=(self._likelihood_terms(x[:, j], mask, p)
+                               if method == "likelihood" and 0 < p < 1 and s > 0 else None))
+               for j, (p, s) in enumerate(zip(est, se))]
         out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
                             "ci_high": [c[1] for c in cis], "n": n,
                             "method": [interval_method(p, method) for p in est]}, index=cats)
