@@ -249,3 +249,46 @@ def test_asin_interval_stays_within_zero_and_one():
     assert low == 0.0 and 0.02 < high < 1
     low, high = proportion_interval(0.98, 0.03, level=0.95, df=np.inf, n=100, method="asin")
     assert high == 1.0 and 0 < low < 0.98
+
+
+# ------------------------------------------------------------------ crosstabs
+def _check_crosstab(xt, ref, prefix):
+    # weighted counts are sums of weights; X², Δ and its traces are closed forms computed as R
+    # does; p-values come from scipy's and R's F and chi-squared tails (both ~1e-14 relative):
+    # TOL throughout
+    for r in xt.counts.index:
+        for c in xt.counts.columns:
+            np.testing.assert_allclose(xt.counts.loc[r, c], ref[f"{prefix}.count.{r}.{c}"], **TOL)
+    f = xt.test("F")
+    np.testing.assert_allclose([f.statistic, *f.df, f.pvalue],
+                               [ref[f"{prefix}.F.{k}"] for k in ("statistic", "ndf", "ddf", "p")], **TOL, err_msg=prefix)
+    x = xt.test("Chisq")
+    np.testing.assert_allclose([x.statistic, x.df, x.pvalue],
+                               [ref[f"{prefix}.Chisq.{k}"] for k in ("statistic", "df", "p")], **TOL, err_msg=prefix)
+
+
+def test_crosstab_is_r_svytable_and_svychisq(dstrat, dclus1, des, raked, ref):
+    _check_crosstab(dstrat.crosstab("sch.wide", "stype"), ref, "apistrat.chisq_schwide_stype")
+    _check_crosstab(dclus1.crosstab("sch.wide", "stype"), ref, "apiclus1.chisq_schwide_stype")
+    _check_crosstab(dclus1.rake(APICLUS1_MARGINS).crosstab("comp.imp", "stype"), ref,
+                    "apiclus1.rake.chisq_compimp_stype")
+    _check_crosstab(des.crosstab("sat", "grp"), ref, "strclus.chisq_sat_grp")
+    _check_crosstab(des.crosstab("age3", "sat"), ref, "strclus.chisq_age3_sat")
+    _check_crosstab(raked.crosstab("sat", "grp"), ref, "strclus.rake.chisq_sat_grp")
+    _check_crosstab(des.crosstab("sat_na", "grp"), ref, "strclus.chisq_satna_grp")  # 5 missing
+
+
+def test_crosstab_results_and_checks(dstrat, check_result_contract):
+    xt = dstrat.crosstab("sch.wide", "stype", lang="en")
+    check_result_contract(xt)
+    check_result_contract(xt.test("F"))
+    assert xt.title == "weighted table of sch.wide by stype"
+    assert dstrat.crosstab("sch.wide", "stype", lang="fr").test().title.startswith("test d'indépendance")
+    assert list(xt.test("Chisq").table.columns) == ["method", "statistic", "df", "pvalue", "pearson_chisq"]
+    # R reports Pearson's X² itself as the "Chisq" statistic; F divides it by tr(Δ)
+    x, f = xt.test("Chisq"), xt.test("F")
+    assert x.statistic == x.pearson == f.pearson
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        xt.test("Wald")
+    with pytest.raises(ValueError, match="at least 2 values"):
+        Design(pd.DataFrame({"a": ["x", "x"], "b": ["u", "v"]})).crosstab("a", "b")

@@ -64,6 +64,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "drop_reason": ("NA ou non codé\u00a0: {}", "NA or not coded: {}"),
     "run_number": ("réglage {}", "run {}"),
     "no_pri": ("sans PRI", "no PRI"),
+    # --- survey results
+    "weighted_crosstab": ("tableau pondéré de {row} par {column}", "weighted table of {row} by {column}"),
+    "rao_scott_test": ("test d'indépendance de Rao-Scott ({statistic})",
+                       "Rao-Scott test of independence ({statistic})"),
     # --- exported figures
     "simulated_data": ("Données simulées", "Simulated data"),
     "yes": ("oui", "yes"),
