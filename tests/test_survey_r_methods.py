@@ -153,8 +153,11 @@ def test_quantile_result_contract_and_checks(dclus1, check_result_contract):
     # smallest value for q = 0: see math_quantile)
     ends = dclus1.quantile("api00", [0, 1]).table["estimate"]
     assert ends.tolist() == [dclus1.data["api00"].min(), dclus1.data["api00"].max()]
+    assert dclus1.quantile("api00", 0.5, lang="fr").title == "quantiles de api00"
     with pytest.raises(ValueError, match="q must be"):
         dclus1.quantile("api00", 1.5)
+    with pytest.raises(ValueError, match="lang must be one of"):
+        dclus1.quantile("api00", 0.5, lang="de")
 
 
 # ------------------------------------------------------------------ ratios

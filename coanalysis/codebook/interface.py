@@ -65,6 +65,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "run_number": ("réglage {}", "run {}"),
     "no_pri": ("sans PRI", "no PRI"),
     # --- survey results
+    "survey_quantiles": ("quantiles de {column}", "quantiles of {column}"),
     "weighted_crosstab": ("tableau pondéré de {row} par {column}", "weighted table of {row} by {column}"),
     "rao_scott_test": ("test d'indépendance de Rao-Scott ({statistic})",
                        "Rao-Scott test of independence ({statistic})"),

@@ -1162,7 +1162,7 @@ class Design:
                         note, effect, DEFF_OPTIONS[deff])
 
     def quantile(self, column: str, q: float | Sequence[float], *, level: float = 0.95,
-                 mask: np.ndarray | None = None) -> Quantiles:
+                 mask: np.ndarray | None = None, lang: str | None = None) -> Quantiles:
         """Weighted quantiles of a numeric column with Woodruff confidence intervals, as R
         ``svyquantile(~y, design, q, ci = TRUE, na.rm = TRUE)`` with survey 4.x's defaults.
 
@@ -1175,6 +1175,8 @@ class Design:
         level : float, default 0.95
         mask : numpy.ndarray of bool, optional
             Domain membership.
+        lang : {"fr", "en"}, optional
+            Language of the result's title (default :func:`coanalysis.default_lang`).
 
         Returns
         -------
@@ -1208,6 +1210,7 @@ class Design:
         [3.0, 5.0]
         """
         level = check_level(level)
+        check_choice(lang, "lang", ("fr", "en", None))
         probs = [q] if np.ndim(q) == 0 else list(q)
         if not probs:
             raise ValueError("q must name at least one probability")
@@ -1231,7 +1234,7 @@ class Design:
             rows.append((qhat, (high - low) / (2 * t), low, high))
         table = pd.DataFrame(rows, columns=["estimate", "se", "ci_low", "ci_high"],
                              index=pd.Index(probs, name="q"))
-        return Quantiles(column, table, level, df, int(sample.x.size))
+        return Quantiles(column, table, level, df, int(sample.x.size), lang)
 
     def crosstab(self, row: str, column: str, *, lang: str | None = None) -> Crosstab:
         """Weighted two-way table of ``row`` by ``column``, with Rao-Scott tests of independence.
@@ -1274,6 +1277,7 @@ class Design:
         y  2.0  3.0
         """
         require_columns(self.data, {"row": row, "column": column}, table="design data")
+        check_choice(lang, "lang", ("fr", "en", None))
         r_codes, r_levels = self._observed_codes(row)
         c_codes, c_levels = self._observed_codes(column)
         nr, nc = len(r_levels), len(c_levels)

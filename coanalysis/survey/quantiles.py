@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..codebook.interface import word
 from ..results import Result
+from ..text import Lang
 
 __all__ = ["Quantiles", "SortedSample", "math_quantile"]
 
@@ -105,6 +107,8 @@ class Quantiles(Result):
         Degrees of freedom of the interval's t quantile (the design's).
     n : int
         Respondents with a value (and a positive weight).
+    lang : {"fr", "en"} or None
+        Language of :attr:`title` (default :func:`coanalysis.default_lang`).
     """
 
     column: str
@@ -112,11 +116,12 @@ class Quantiles(Result):
     level: float
     df: float
     n: int
+    lang: Lang | None = None
 
     @property
     def title(self) -> str:
-        """``"quantiles of <column>"``."""
-        return f"quantiles of {self.column}"
+        """``"quantiles of <column>"``, in :attr:`lang`."""
+        return word("survey_quantiles", self.lang).format(column=self.column)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -127,5 +132,5 @@ class Quantiles(Result):
     def notes(self) -> tuple[str, ...]:
         """The interval's method and degrees of freedom."""
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
-        return (f"{self.level:.0%} interval: Woodruff, on the estimated distribution function "
-                f"({df}); n = {self.n}",)
+        return ((f"{self.level:.0%} interval: Woodruff, on the estimated distribution function "
+                 f"({df}); n = {self.n}"),)
