@@ -4,7 +4,7 @@ dependencies.
 For each subpackage, times ``python -c "import coanalysis.<sub>"`` (best of REPEATS, interleaved
 with the floors so that both see the same machine load) and prints it beside two floors:
 ``python -c pass`` (the interpreter alone) and the imports the subpackage cannot avoid
-(numpy, pandas, scipy; statsmodels for survey; matplotlib and seaborn for figures). Also
+(numpy, pandas, scipy; matplotlib and seaborn for figures). Also
 prints whether matplotlib or seaborn was loaded: computing subpackages must load neither.
 Target (issue #10): at most 1 s per subpackage on this machine kind. `--quick`: one repeat.
 
@@ -24,7 +24,7 @@ SUBPACKAGES = {
     "coanalysis.loaders": SCIENTIFIC,
     "coanalysis.metrics": SCIENTIFIC,
     "coanalysis.qca": SCIENTIFIC,
-    "coanalysis.survey": SCIENTIFIC + ", statsmodels.api",
+    "coanalysis.survey": SCIENTIFIC,  # statsmodels is imported by ordinal_regression only
     "coanalysis.figures": SCIENTIFIC + ", matplotlib.pyplot, seaborn",
 }
 PROBE = "; import sys; print(int('matplotlib' in sys.modules), int('seaborn' in sys.modules))"

@@ -2,7 +2,6 @@
 make_survey_reference.R), plus invariants of the design and of raking."""
 
 from contextlib import contextmanager
-from pathlib import Path
 from unittest.mock import patch
 
 import numpy as np
@@ -12,14 +11,8 @@ from hypothesis import given, settings, strategies as st
 
 from coanalysis.errors import ConvergenceError, DataError
 from coanalysis.survey import Design, _raking, proportion_interval
+from survey_reference import REF_DIR, TOL
 
-REF_DIR = Path(__file__).parent / "reference"
-#: R survey reference values are stored with 17 significant digits (%.17g) and computed by the
-#: same closed forms (linearised variances, quantiles) or by raking to epsilon 1e-12: measured
-#: agreement <= 4e-13 relative, except R's logit intervals, fitted by svyglm's IRLS (epsilon 1e-8
-#: on the deviance; measured 4e-9). rtol 1e-6, the project's convention for R values, stays 250x
-#: above that; atol 1e-9 only for values that are 0 in exact arithmetic.
-TOL = dict(rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -314,8 +307,8 @@ def test_raking_meets_random_margins_and_keeps_weight_order_within_cells(seed, n
 
 
 def _backfit_rowwise(design, z):
-    """R's row-level back-fitting (svyrecvar), written out independently of Design._residualise;
-    respondents of weight 0 are left out of it (R would give NaN)."""
+    """R's row-level back-fitting (svyrecvar), written out independently of the design's own
+    residuals; respondents of weight 0 are left out of it (R would give NaN)."""
     z = np.asarray(z, float)[:, None]
     for step in design._calibration:
         for _ in range(10):
@@ -327,6 +320,21 @@ def _backfit_rowwise(design, z):
                 means = np.bincount(codes, weights=ratio, minlength=size) / counts
                 z = z - psw[:, None] * means[codes][:, None]
     return z[:, 0]
+
+
+def _assert_covariance_is_of_rowwise_residuals(design, unraked, z):
+    """The raked design's covariance of ``z`` (and of random probes beside it, so that the whole
+    Gram matrix of the residuals is compared, not one variance) equals the unraked design's
+    covariance of the row-wise back-fitted residuals: the same strata, PSUs and fpc, so the only
+    difference is the raking residuals."""
+    probes = np.random.default_rng(0).normal(size=(design.n, 3)) * np.abs(z).max()
+    zz = np.column_stack([z, probes])
+    got = design.covariance(zz)
+    want = unraked.covariance(np.column_stack([_backfit_rowwise(design, c) for c in zz.T]))
+    # the same 10 linear back-fitting cycles summed in another order: rounding, ~1e-16 of max|z|
+    # a cycle, squared in the covariance: rtol 1e-9, and atol 1e-15 of the largest variance for
+    # covariances near 0
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-15 * np.abs(want).max())
 
 
 @pytest.mark.parametrize("bounds", [None, (0.5, 2.5)])
@@ -345,10 +353,7 @@ def test_factorised_raking_residuals_equal_row_level_backfitting(bounds):
     r2 = r1.rake({"c": {k: tot / 4 for k in "klmn"}, "b": {"p": tot * 0.45, "q": tot * 0.55}})
     for design in (r1, r2):
         z = design.mean_influence(df["y"].to_numpy())[1][:, 0]
-        # the same 10 linear back-fitting cycles summed in another order: rounding, ~1e-16 of
-        # max|z| (~9e-3) a cycle; atol 1e-15 for residuals near 0, rtol 1e-9 for the others
-        np.testing.assert_allclose(design._residualise(z[:, None])[:, 0], _backfit_rowwise(design, z),
-                                   rtol=1e-9, atol=1e-15)
+        _assert_covariance_is_of_rowwise_residuals(design, d, z)
 
 
 @pytest.mark.parametrize("strata", [None, "h"])
@@ -443,10 +448,8 @@ def test_zero_base_weights_are_left_out_of_the_raking_variance_by_both_routes(n_
     assert (by_cells.weights[:n_zero] == 0).all()
     second = {"h": {"A": by_cells.weights.sum() * 0.6, "B": by_cells.weights.sum() * 0.4}}
     for design in (by_cells, by_rows, by_cells.rake(second)):
-        z = design.mean_influence(df["y"].to_numpy())[1]
-        # as in test_factorised_raking_residuals_equal_row_level_backfitting
-        np.testing.assert_allclose(design._residualise(z)[:, 0], _backfit_rowwise(design, z[:, 0]),
-                                   rtol=1e-9, atol=1e-15)
+        z = design.mean_influence(df["y"].to_numpy())[1][:, 0]
+        _assert_covariance_is_of_rowwise_residuals(design, d, z)
     assert by_cells.mean("y").se == pytest.approx(by_rows.mean("y").se, rel=1e-10)  # both routes: rounding
     assert np.isfinite(by_cells.mean("y").se) and by_cells.mean("y").se > 0
 
@@ -477,3 +480,23 @@ def test_rake_names_only_the_values_found_outside_the_margin():
     found = [p.found for p in info.value.problems]
     assert len(found) == 1 and pd.isna(found[0])
     assert "1 respondent(s)" in info.value.problems[0].hint
+
+
+def test_estimate_is_the_public_mean_of_any_values_in_a_domain(des, strclus, ref):
+    # review 7: Design.estimate(values, where=) is what item statistics build on
+    top2 = strclus["top2"].to_numpy(dtype=float)
+    p = des.estimate(top2, statistic="proportion", column="top2")
+    np.testing.assert_allclose([p.estimate, *p.ci], [ref["strclus.ciprop_top2.logit.est"],
+                               ref["strclus.ciprop_top2.logit.ci_low"],
+                               ref["strclus.ciprop_top2.logit.ci_high"]], **TOL)
+    for g in ("agents", "usagers"):
+        by_dict = des.estimate(des.values("y"), where={"grp": g})
+        by_mask = des.estimate(des.values("y"), where=(strclus["grp"] == g))
+        np.testing.assert_allclose([by_dict.estimate, by_dict.se],
+                                   [ref[f"strclus.by_grp.mean_y.{g}.est"], ref[f"strclus.by_grp.mean_y.{g}.se"]], **TOL)
+        assert (by_mask.estimate, by_mask.se) == (by_dict.estimate, by_dict.se)
+    assert des.by(by="grp").by == "grp"
+    with pytest.raises(ValueError, match="one number per row"):
+        des.estimate(top2[:-1])
+    with pytest.raises(ValueError, match="booleans"):
+        des.estimate(top2, where=np.ones(3, dtype=bool))

@@ -3,7 +3,6 @@ the t-test's degrees of freedom, plain numbers in messages (review survey-peers 
 
 R values come from tests/reference/ (make_survey_reference.R, survey 4.1.1)."""
 
-from pathlib import Path
 from unittest.mock import patch
 
 import numpy as np
@@ -16,11 +15,8 @@ from coanalysis.survey import _raking
 from coanalysis.survey import (Design, cronbach_alpha, group_gap, item_statistics, likert_shares,
                                ordinal_regression,
                                proportion_interval, satisfaction_rate, who5_score)
+from survey_reference import REF_DIR, TOL
 
-REF_DIR = Path(__file__).parent / "reference"
-#: coanalysis against R survey: both linearise in double precision, so they agree to far better than
-#: this; the margin covers the reference file's 17 printed digits and different summation orders.
-TOL = dict(rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +151,7 @@ def test_proportion_interval_at_the_boundary_and_a_known_margin():
 
 # ------------------------------------------------------------------ 3. svyttest's degrees of freedom
 def test_group_gap_is_r_svyttest_with_degf_minus_one(clus1, ref):
-    g = group_gap(clus1, "enroll", "comp.imp", first="Yes", second="No", statistic="mean").iloc[0]
+    g = group_gap(clus1, "enroll", by="comp.imp", first="Yes", second="No", statistic="mean").iloc[0]
     key = "apiclus1.ttest_enroll_compimp"
     np.testing.assert_allclose([g.gap, g.t, g.df, g.p_value, g.ci_low, g.ci_high],
                                [ref[f"{key}.{k}"] for k in ("diff", "t", "df", "p", "ci_low", "ci_high")],
@@ -171,7 +167,7 @@ def test_group_gap_df_counts_the_rows_used_as_r_after_subset_and_missing_values(
     # where= is a domain of the whole design (as R's subset): stype != "H" is the R reference
     d = clus1.data.assign(notH=clus1.data["stype"] != "H")
     sub = Design(d, weights="pw", psu="dnum", fpc="fpc")
-    g = group_gap(sub, "enroll", "comp.imp", first="Yes", second="No", statistic="mean",
+    g = group_gap(sub, "enroll", by="comp.imp", first="Yes", second="No", statistic="mean",
                   where={"notH": True}).iloc[0]
     key = "apiclus1.ttest_enroll_compimp.not_H"
     np.testing.assert_allclose([g.gap, g.t, g.df, g.p_value, g.ci_low, g.ci_high],
@@ -187,7 +183,7 @@ def test_group_gap_df_counts_the_rows_used_as_r_after_subset_and_missing_values(
 
 
 def test_group_gap_keeps_a_df_given_by_the_caller(clus1):
-    g = group_gap(clus1, "enroll", "comp.imp", first="Yes", second="No", statistic="mean", df=14)
+    g = group_gap(clus1, "enroll", by="comp.imp", first="Yes", second="No", statistic="mean", df=14)
     assert g["df"].item() == 14 and g.attrs["df"] == 14
     assert g["p_value"].item() == pytest.approx(2 * stats.t.sf(abs(g["t"].item()), 14), rel=1e-12)
 

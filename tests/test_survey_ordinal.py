@@ -2,7 +2,6 @@
 checked against R ``survey::svyolr`` (survey 4.1.1, values from tests/reference/), against an
 independent sandwich computed by statsmodels' numerical derivatives, and on its invariants."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,8 +10,8 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from coanalysis.errors import ConvergenceError, DataError
 from coanalysis.survey import Design, OrdinalResult, ordinal_regression
+from survey_reference import REF_DIR
 
-REF_DIR = Path(__file__).parent / "reference"
 #: R's tight svyolr fits (make_survey_reference.R: BFGS reltol 1e-15, optimHess step 1e-5, values
 #: stored with 17 digits) against the exact Newton solution here (step < 1e-10). BFGS stops when
 #: one iteration lowers f = -pseudo-log-likelihood by less than reltol |f|; an excess of that size

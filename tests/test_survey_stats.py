@@ -1,7 +1,6 @@
 """Satisfaction statistics, users-agents gap, scales and ordinal regression: checked against
 R (survey 4.1.1, MASS 7.3 — tests/reference/), published values, and hand computations."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,14 +10,8 @@ from coanalysis.errors import DataError
 from coanalysis.survey import (Design, cronbach_alpha, item_statistics, mean_score,
                                net_satisfaction, ordinal_regression, satisfaction_rate,
                                users_agents_gap, wave_change, who5_score)
+from survey_reference import REF_DIR, TOL
 
-REF_DIR = Path(__file__).parent / "reference"
-#: R survey reference values are stored with 17 significant digits (%.17g) and computed by the
-#: same closed forms (linearised variances, quantiles) or by raking to epsilon 1e-12: measured
-#: agreement <= 4e-13 relative, except R's logit intervals, fitted by svyglm's IRLS (epsilon 1e-8
-#: on the deviance; measured 4e-9). rtol 1e-6, the project's convention for R values, stays 250x
-#: above that; atol 1e-9 only for values that are 0 in exact arithmetic.
-TOL = dict(rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +55,10 @@ def test_item_statistics_rejects_unordered_or_bad_top(des):
 
 
 def test_users_agents_gap_matches_r_svycontrast(des, ref):
-    g = users_agents_gap(des, "y", group="grp", statistic="mean").iloc[0]
+    g = users_agents_gap(des, "y", by="grp", statistic="mean").iloc[0]
     np.testing.assert_allclose([g.gap, g.se], [ref["strclus.gap_y.usagers_minus_agents.est"],
                                                ref["strclus.gap_y.usagers_minus_agents.se"]], **TOL)
-    g = users_agents_gap(des, "sat", group="grp").iloc[0]
+    g = users_agents_gap(des, "sat", by="grp").iloc[0]
     np.testing.assert_allclose([g.gap, g.se], [ref["strclus.gap_top2.usagers_minus_agents.est"],
                                                ref["strclus.gap_top2.usagers_minus_agents.se"]], **TOL)
     assert g.gap == pytest.approx(g.users - g.agents)  # same numbers, one subtraction: ulps
@@ -75,7 +68,7 @@ def test_users_agents_gap_matches_r_svycontrast(des, ref):
 def test_gap_after_raking_matches_r_svyglm(des, ref):
     margins = {"sex": {s: ref[f"strclus.rake.margin.sex.{s}"] for s in ("F", "H")},
                "age3": {a: ref[f"strclus.rake.margin.age3.{a}"] for a in ("18-34", "35-59", "60+")}}
-    g = users_agents_gap(des.rake(margins), "y", group="grp", statistic="mean").iloc[0]
+    g = users_agents_gap(des.rake(margins), "y", by="grp", statistic="mean").iloc[0]
     np.testing.assert_allclose([g.gap, g.se], [ref["strclus.rake.gap_y.usagers_minus_agents.est"],
                                                ref["strclus.rake.gap_y.usagers_minus_agents.se"]], **TOL)
 

@@ -66,6 +66,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_pri": ("sans PRI", "no PRI"),
     # --- the loaded case base (CaseBase.title)
     "casebase_title": ("Base de cas\u00a0: {n} cas ({by_corpus})", "Case base: {n} cases ({by_corpus})"),
+    # --- survey results
+    "survey_quantiles": ("quantiles de {column}", "quantiles of {column}"),
+    "weighted_crosstab": ("tableau pondéré de {row} par {column}", "weighted table of {row} by {column}"),
+    "rao_scott_test": ("test d'indépendance de Rao-Scott ({statistic})",
+                       "Rao-Scott test of independence ({statistic})"),
     # --- exported figures
     "simulated_data": ("Données simulées", "Simulated data"),
     "yes": ("oui", "yes"),

@@ -21,7 +21,7 @@ from .estimates import item_values
 __all__ = ["group_gap", "users_agents_gap", "wave_change"]
 
 
-def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: Any, second: Any,
+def group_gap(design: Design, items: Sequence[str] | str, by: str, *, first: Any, second: Any,
               statistic: str = "satisfaction", top: int = 2, level: float = 0.95,
               df: float | None = None, where: dict[str, Any] | None = None) -> pd.DataFrame:
     """Difference ``first - second`` of an item statistic between two groups, with test.
@@ -31,10 +31,11 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     design : Design
     items : str or list of str
         Ordered categorical Likert items (or numeric columns with ``statistic="mean"``).
-    group : str
-        Column holding the groups.
+    by : str
+        Column holding the groups (``by=`` as everywhere in the package: one estimate per value
+        of this column).
     first, second : scalar
-        The two values of ``group`` compared.
+        The two values of ``by`` compared.
     statistic : {"satisfaction", "net", "mean"}, default "satisfaction"
         See :func:`coanalysis.survey.estimates.item_values`.
     top : int, default 2
@@ -57,7 +58,7 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     With influence values ``z^(1)``, ``z^(2)`` of the two domain means, the gap has influence
     ``z^(1) - z^(2)`` and variance ``Var(z^(1) - z^(2))`` from the design; ``t = gap / se``
     with a two-sided p-value and interval ``gap ± t_{df} · se``. The default ``df`` is R's
-    ``svyttest(y ~ group, subset(design, group %in% c(first, second) & where))``: the slope of a
+    ``svyttest(y ~ by, subset(design, by %in% c(first, second) & where))``: the slope of a
     design-based regression on the group, with the regression's residual degrees of freedom
     ``degf - 1``, where ``degf`` counts PSUs minus strata among the respondents compared who
     have a value of the item (R drops the others), so ``df`` can differ from item to item.
@@ -74,14 +75,14 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
     level = check_level(level)
     if isinstance(items, str):
         items = [items]
-    require_columns(design.data, {"group": group}, table="design data")
+    require_columns(design.data, {"by": by}, table="design data")
     within = design.where(where)
     masks = {}
     for name, value in (("first", first), ("second", second)):
-        m = (design.data[group] == value).to_numpy(dtype=bool, na_value=False)
+        m = (design.data[by] == value).to_numpy(dtype=bool, na_value=False)
         if not m.any():
             raise ValueError(f"{name}={plain_scalar(value)!r} does not occur: "
-                             f"{design.value_hint(group, value)}")
+                             f"{design.value_hint(by, value)}")
         if within is not None:
             m = m & within
             if not m.any():
@@ -110,13 +111,13 @@ def group_gap(design: Design, items: Sequence[str] | str, group: str, *, first: 
                      "p_value": p, "n_first": n1, "n_second": n2, "df": d})
     out = pd.DataFrame(rows)
     dfs = sorted(set(out["df"]))
-    out.attrs.update({"group": group, "first": first, "second": second, "statistic": statistic,
+    out.attrs.update({"by": by, "first": first, "second": second, "statistic": statistic,
                       "level": level, "df": dfs[0] if len(dfs) == 1 else dfs,
                       "where": dict(where or {})})
     return out
 
 
-def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str = "population",
+def users_agents_gap(design: Design, items: Sequence[str] | str, *, by: str = "population",
                      users: Any = "usagers", agents: Any = "agents", **kwargs) -> pd.DataFrame:
     """Users' minus agents' statistic for each item (how far the administration's view of a
     service is from its users').
@@ -126,10 +127,10 @@ def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str =
     design : Design
     items : str or list of str
         Ordered categorical Likert items.
-    group : str, default "population"
+    by : str, default "population"
         Column telling users from agents.
     users, agents : scalar, default "usagers", "agents"
-        Values of ``group`` for each population.
+        Values of ``by`` for each population.
     **kwargs
         ``statistic``, ``top``, ``level``, ``df``, ``where``: see :func:`group_gap`.
 
@@ -159,7 +160,7 @@ def users_agents_gap(design: Design, items: Sequence[str] | str, *, group: str =
     >>> users_agents_gap(Design(df), "q")["gap"].item()
     -0.5
     """
-    out = group_gap(design, items, group, first=users, second=agents, **kwargs)
+    out = group_gap(design, items, by, first=users, second=agents, **kwargs)
     return out.rename(columns={"first": "users", "second": "agents", "n_first": "n_users",
                                "n_second": "n_agents"})
 
@@ -207,7 +208,7 @@ def wave_change(design: Design, items: Sequence[str] | str, *, wave: str = "vagu
     >>> wave_change(Design(df, strata="vague"), "q", before="2023", after="2025")["change"].item()
     0.25
     """
-    out = group_gap(design, items, wave, first=after, second=before, **kwargs)
+    out = group_gap(design, items, by=wave, first=after, second=before, **kwargs)
     return out.rename(columns={"first": "after", "second": "before", "gap": "change",
                                "n_first": "n_after", "n_second": "n_before"})
 

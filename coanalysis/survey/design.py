@@ -8,7 +8,7 @@ residuals), plus raking to population margins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,14 @@ from scipy import stats
 
 from ..errors import ConvergenceError, DataError, Problem, plain_scalar
 from ..results import Result
-from ..validation import check_choice, check_int, check_level, require_columns
+from ..validation import check_choice, check_int, check_level, check_number, require_columns
 from . import _raking
+from .crosstab import Crosstab
+from .quantiles import Quantiles, SortedSample, math_quantile
 from ._raking import group_sum as _group_sum
 
 __all__ = ["Design", "Estimate", "RakeReport", "DomainEstimates", "proportion_interval",
-           "clopper_pearson", "critical_value", "BOUNDARY_METHOD"]
+           "clopper_pearson", "critical_value", "design_effect", "BOUNDARY_METHOD", "DEFF_OPTIONS"]
 
 _DATA = "<data>"
 #: Relative margin errors below this are rounding noise; summaries print "< 1e-12".
@@ -57,6 +59,13 @@ class Estimate(Result):
     note : str
         Why the estimate or its interval is not the usual one (e.g. an empty domain), or ``""``;
         :meth:`summary` prints it.
+    deff : float
+        Design effect: the design's variance over the variance of the same estimator under
+        simple random sampling of the same number of respondents (NaN when not computed, see
+        :attr:`deff_srs`), as R ``svymean(..., deff = TRUE)``: see :func:`design_effect`.
+    deff_srs : str
+        The simple random sampling :attr:`deff` compares with: ``"without replacement"`` (R's
+        default), ``"with replacement"`` (R's ``deff = "replace"``) or ``""`` (not computed).
     """
 
     statistic: str
@@ -69,6 +78,26 @@ class Estimate(Result):
     df: float
     method: str
     note: str = ""
+    deff: float = np.nan
+    deff_srs: str = ""
+
+    @property
+    def effective_n(self) -> float:
+        """Kish's effective sample size ``n / deff``: the number of respondents of a simple
+        random sample that would give the same variance (NaN without :attr:`deff`).
+
+        References
+        ----------
+        Kish, L. (1965). *Survey Sampling*. Wiley, §8.2.
+        """
+        return float(self.n / self.deff) if self.deff > 0 else np.nan
+
+    @property
+    def margin_of_error(self) -> float:
+        """Half-width of the Wald interval, ``q · se`` with ``q`` the normal (or Student, with
+        :attr:`df`) quantile of :attr:`level`: the "± x points" of a published table. For an
+        asymmetric interval (logit, beta) the bounds in :attr:`ci` are the ones to print."""
+        return critical_value(self.level, self.df) * self.se
 
     @property
     def table(self) -> pd.DataFrame:
@@ -78,6 +107,8 @@ class Estimate(Result):
                 "statistic": self.statistic, "column": self.column, "estimate": self.estimate,
                 "se": self.se, "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
                 "n": self.n, "df": self.df, "method": self.method, "note": self.note,
+                "deff": self.deff, "effective_n": self.effective_n,
+                "margin_of_error": self.margin_of_error,
             }]
         )
 
@@ -90,7 +121,10 @@ class Estimate(Result):
     def notes(self) -> tuple[str, ...]:
         """The interval's method and quantile, then :attr:`note` when there is one."""
         df = "normal" if np.isinf(self.df) else f"t, {self.df:g} df"
-        return (f"{self.level:.0%} interval: {self.method} ({df})",) + ((self.note,) if self.note else ())
+        deff = ((f"design effect against simple random sampling {self.deff_srs}",)
+                if self.deff_srs else ())
+        return ((f"{self.level:.0%} interval: {self.method} ({df})",)
+                + ((self.note,) if self.note else ()) + deff)
 
     def summary(self) -> str:
         """A readable one-paragraph account of the estimate."""
@@ -100,6 +134,9 @@ class Estimate(Result):
             f"{self.title}: {self.estimate:.6g} (SE {self.se:.6g})\n"
             f"  {pct} CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}] ({self.method}, {df}); n = {self.n}"
         )
+        if self.deff_srs:
+            text += (f"\n  design effect {self.deff:.4g} (against simple random sampling "
+                     f"{self.deff_srs}); effective n = {self.effective_n:.4g}")
         return text + (f"\n  note: {self.note}" if self.note else "")
 
     def __repr__(self) -> str:
@@ -200,10 +237,85 @@ def critical_value(level: float, df: float) -> float:
     return float(stats.norm.ppf(upper) if np.isinf(df) else stats.t.ppf(upper, df))
 
 
+#: The ``deff=`` options of the estimators: the simple random sampling the design is compared
+#: with (R's ``svymean(deff = TRUE)`` / ``deff = "replace"``), or no design effect.
+DEFF_OPTIONS = {True: "without replacement", "replace": "with replacement", False: ""}
+
+
+def design_effect(variance: float, values: np.ndarray, weights: np.ndarray, *,
+                  statistic: str = "mean", replace: bool = False) -> float:
+    """Design effect of a weighted mean or total: its design variance over the variance the
+    same estimator would have under simple random sampling of as many respondents.
+
+    Parameters
+    ----------
+    variance : float
+        The design-based (linearised) variance of the estimate.
+    values : numpy.ndarray
+        The variable, NaN for respondents left out (missing answer, outside the domain).
+    weights : numpy.ndarray
+        The design's weights; respondents of weight 0 are left out.
+    statistic : {"mean", "total"}, default "mean"
+    replace : bool, default False
+        Compare with simple random sampling with replacement instead of without.
+
+    Returns
+    -------
+    float
+        ``variance / V_srs``; NaN with fewer than 2 respondents, or without replacement when the
+        sum of weights is below the number of respondents (weights not scaled to a population,
+        where R returns NA with a warning); infinite when the weights add up to exactly the
+        number of respondents (an unweighted design: R's census with no sampling variance).
+
+    Notes
+    -----
+    With ``m`` respondents of positive weight, ``N̂ = Σ w_i``, ``ȳ = Σ w_i y_i / N̂`` and the
+    weighted population variance ``S² = m/(m-1) · Σ w_i (y_i - ȳ)² / N̂`` (R ``svyvar``):
+
+    - mean: ``V_srs = S² (N̂ - m) / (N̂ m)`` without replacement, ``S² / m`` with;
+    - total: ``V_srs = N̂² S² (N̂ - m) / (N̂ m)`` without replacement, ``N̂² S² / m`` with.
+
+    These are the closed forms of R ``survey`` 4.1.1's ``svymean.survey.design2`` and
+    ``svytotal.survey.design2`` with ``deff = TRUE`` or ``deff = "replace"`` (checked against
+    them in the tests).
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley, §8.2.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, w = np.array([1.0, 2, 3, 4]), np.full(4, 2.0)
+    >>> s2 = np.var(y, ddof=1)
+    >>> round(design_effect(s2 / 4 * (8 - 4) / 8, y, w), 12)  # the SRS variance itself
+    1.0
+    """
+    check_choice(statistic, "statistic", ("mean", "total"))
+    keep = ~np.isnan(values) & (weights > 0)
+    m = int(np.count_nonzero(keep))
+    if m < 2:
+        return np.nan
+    w, y = weights[keep], values[keep]
+    psum = float(np.add.reduce(w))
+    ybar = float(np.add.reduce(w * y)) / psum
+    s2 = float(np.add.reduce(w * (y - ybar) ** 2)) / psum * m / (m - 1)
+    scale = psum ** 2 if statistic == "total" else 1.0
+    if replace:
+        v_srs = scale * s2 / m
+    elif psum < m:
+        return np.nan
+    else:
+        v_srs = scale * s2 * (psum - m) / (psum * m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(variance) / v_srs)
+
+
 #: The interval of a proportion of exactly 0 or 1, whatever the method asked (see
 #: :func:`proportion_interval`); tables and estimates name it in their ``method``.
 BOUNDARY_METHOD = "clopper-pearson"
-_METHODS = ("logit", "beta", "wald")
+_METHODS = ("logit", "beta", "wald", "xlogit", "asin", "likelihood")
 
 
 def interval_method(p: float, method: str) -> str:
@@ -232,8 +344,67 @@ def clopper_pearson(successes: int, n: int, level: float) -> tuple[float, float]
     return (low, high)
 
 
+def likelihood_interval(p: float, *, level: float, df: float, weight_sum: float,
+                        variance: float, dispersion: float) -> tuple[float, float]:
+    """The profile-likelihood interval of a proportion, rescaled for the design, as R
+    ``svyciprop(method = "likelihood")``.
+
+    Parameters
+    ----------
+    p : float
+        The proportion, strictly between 0 and 1.
+    level, df : float
+        Confidence level and the design's degrees of freedom.
+    weight_sum : float
+        ``U``, the sum of the fit's weights (the design weights scaled to mean 1 over the
+        design's rows, as ``svyglm`` scales them) over the respondents used.
+    variance : float
+        The design-based variance of ``p`` (its squared linearised standard error).
+    dispersion : float
+        ``φ``, the design-based variance of the Pearson residuals (R ``summary.svyglm``).
+
+    Returns
+    -------
+    tuple of float
+
+    Notes
+    -----
+    The binomial deviance of the intercept-only model at ``μ`` exceeds its minimum by
+    ``ΔD(μ) = 2U [p log(p/μ) + (1-p) log((1-p)/(1-μ))]``. R profiles it (``MASS``'s
+    ``profile.glm`` scaled by ``φ``) and reads the bounds where ``ΔD/φ = λ t²``, with
+    ``t = t_{df, 1-α/2}`` and ``λ = V U / (p(1-p))`` the ratio of the design variance of the
+    logit to its model-based variance (R's ``confint.svyglm(method = "likelihood")``). Here the
+    bounds are the exact roots of ``ΔD(μ) = φ λ t²`` on each side of ``p``; R interpolates them
+    with a spline through the profile computed at a few steps of the standard error, so the
+    two agree to that interpolation's accuracy (about 1e-4 relative), not to rounding.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys*. Wiley, §2.3.1. Rao, J. N. K. & Scott, A. J. (1984).
+    On chi-squared tests for multiway contingency tables with cell proportions estimated from
+    survey data. *Ann. Statist.* 12, 46-60 (the design-effect rescaling). Checked against R
+    survey 4.1.1 ``svyciprop(method = "likelihood")``.
+    """
+    from scipy.optimize import brentq
+
+    t = critical_value(level, df)
+    lam = variance * weight_sum / (p * (1 - p))
+    target = dispersion * lam * t ** 2
+
+    def excess(mu: float) -> float:
+        return (2 * weight_sum * (p * np.log(p / mu) + (1 - p) * np.log((1 - p) / (1 - mu)))
+                - target)
+
+    tiny = np.finfo(float).tiny
+    low = brentq(excess, tiny, p, xtol=1e-15, rtol=4 * np.finfo(float).eps) if excess(tiny) > 0 else 0.0
+    top = 1 - np.finfo(float).epsneg
+    high = brentq(excess, p, top, xtol=1e-15, rtol=4 * np.finfo(float).eps) if excess(top) > 0 else 1.0
+    return (float(low), float(high))
+
+
 def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
-                        method: str, respondents: int | None = None) -> tuple[float, float]:
+                        method: str, respondents: int | None = None,
+                        likelihood: Mapping[str, float] | None = None) -> tuple[float, float]:
     """Confidence interval for a design-based proportion.
 
     Parameters
@@ -248,13 +419,20 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         Number of rows of the (domain) design, missing answers included, as R's
         ``nrow(design)`` in ``svyciprop(method="beta")``: see :meth:`Design.rows`. It
         only enters the Korn-Graubard effective sample size.
-    method : {"logit", "beta", "wald"}
+    method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}
         ``"logit"``: Wald interval on the logit scale, back-transformed (R ``svyciprop``
         default). ``"beta"``: Korn-Graubard (Clopper-Pearson on the design-effective sample
-        size). ``"wald"``: ``p ± t·se``.
+        size). ``"wald"``: ``p ± t·se`` (R's ``"mean"``). ``"xlogit"``: the logit interval as R's
+        ``"xlogit"`` writes it (the delta method on ``log(p/(1-p))``: the same closed form as
+        ``"logit"``, which R reaches by fitting a ``svyglm``). ``"asin"``: Wald on the
+        arcsine-square-root scale. ``"likelihood"``: the design-rescaled profile likelihood
+        (:func:`likelihood_interval`; needs ``likelihood``).
     respondents : int, optional
         Respondents behind ``p`` (answers in the domain): the sample size of the interval at
         ``p = 0`` or ``1`` (see Notes). Default ``n``.
+    likelihood : dict, optional
+        ``{"weight_sum": U, "dispersion": φ}`` for ``method="likelihood"`` (see
+        :func:`likelihood_interval`; :meth:`Design.estimate` computes them).
 
     Returns
     -------
@@ -262,7 +440,9 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
 
     Notes
     -----
-    logit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
+    logit and xlogit: ``expit(logit(p) ± t_{df} · se / (p (1 - p)))``.
+    asin: ``sin²(asin(√p) ± t_{df} · se / (2 √(p (1 - p))))``, the transformed bounds kept within
+    ``[0, π/2]`` (R does not: a lower bound below 0 there comes back as a positive ``sin²``).
     beta: ``n* = p(1-p)/se² · (t_{n-1} / t_{df})²``; bounds ``Beta_{α/2}(n*p, n*(1-p)+1)`` and
     ``Beta_{1-α/2}(n*p+1, n*(1-p))``.
 
@@ -296,7 +476,17 @@ def proportion_interval(p: float, se: float, *, level: float, df: float, n: int,
         return clopper_pearson(round(p * m), m, level)
     if se == 0:
         return (p, p)
-    if method == "logit":
+    if method == "likelihood":
+        if likelihood is None:
+            raise ValueError('method="likelihood" needs likelihood={"weight_sum": ..., '
+                             '"dispersion": ...}: use Design.estimate or Design.share')
+        return likelihood_interval(p, level=level, df=df, variance=se ** 2, **likelihood)
+    if method == "asin":
+        centre = np.arcsin(np.sqrt(p))
+        half = critical_value(level, df) * se / (2 * np.sqrt(p * (1 - p)))
+        return (float(np.sin(max(centre - half, 0.0)) ** 2),
+                float(np.sin(min(centre + half, np.pi / 2)) ** 2))
+    if method in ("logit", "xlogit"):
         centre = np.log(p / (1 - p))
         half = critical_value(level, df) * se / (p * (1 - p))
         return (float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half)))))
@@ -680,8 +870,130 @@ class Design:
         return est, z, used
 
     # ------------------------------------------------------------------ estimates
+    def domain(self, where: Mapping[str, Any] | np.ndarray | pd.Series | None) -> np.ndarray | None:
+        """The domain ``where`` as a boolean array over the rows (``None``: everybody).
+
+        ``where`` is ``{column: value}`` (see :meth:`where`), a boolean array of one value per
+        row, or a boolean Series aligned with :attr:`data`.
+        """
+        if where is None:
+            return None
+        if isinstance(where, Mapping):
+            return self.where(where)
+        if isinstance(where, pd.Series):
+            where = where.reindex(self.data.index)
+        mask = np.asarray(where)
+        if mask.dtype != bool or mask.shape != (self.n,):
+            raise ValueError(f"where must be a {{column: value}} dict or {self.n} booleans (one per "
+                             f"row of the design), got an array of dtype {mask.dtype} and shape "
+                             f"{mask.shape}")
+        return mask
+
+    def _likelihood_terms(self, values: np.ndarray, mask: np.ndarray | None, p: float) -> dict:
+        """``U`` and ``φ`` of :func:`likelihood_interval` for 0/1 ``values`` with mean ``p``.
+
+        ``U``: the weights scaled to mean 1 over the rows of the (domain) design, as ``svyglm``
+        scales them, summed over the respondents used. ``φ``: the design-weighted variance
+        ``m/(m-1) Σ w_i (r_i - r̄)² / Σ w_i`` of the Pearson residuals
+        ``r_i = (y_i - p) / √(p(1-p))`` over the ``m`` rows of positive weight of the domain
+        (R ``summary.svyglm``'s dispersion, from ``residuals.svyglm``: a respondent without a
+        value has residual 0 there, and so here)."""
+        w = self._w
+        inside = np.ones(self.n, dtype=bool) if mask is None else mask
+        mean_w = float(np.add.reduce(np.where(inside, w, 0.0))) / self.rows(mask)
+        used = inside & ~np.isnan(values) & (w > 0)
+        rows = inside & (w > 0)
+        r = np.where(used, (np.nan_to_num(values) - p) / np.sqrt(p * (1 - p)), 0.0)[rows]
+        wr = w[rows]
+        m = r.size
+        rbar = float(np.add.reduce(wr * r)) / float(np.add.reduce(wr))
+        phi = m / (m - 1) * float(np.add.reduce(wr * (r - rbar) ** 2)) / float(np.add.reduce(wr))
+        return {"weight_sum": float(np.add.reduce(w[used])) / mean_w, "dispersion": phi}
+
+    def estimate(self, values: np.ndarray, where: Mapping[str, Any] | np.ndarray | None = None, *,
+                 statistic: str = "mean", column: str = "values", level: float = 0.95,
+                 method: str = "logit", df: float | None = None,
+                 deff: bool | str = True) -> Estimate:
+        """Weighted (Hájek) mean of per-respondent ``values`` in a domain, with its interval.
+
+        The estimator behind :meth:`mean` and the item statistics
+        (:func:`~coanalysis.survey.estimates.item_statistics`): any derived variable (a recoded
+        item, a score) gets the design's standard error, interval and design effect.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            One value per row of the design, NaN where missing (left out).
+        where : dict or array of bool, optional
+            The domain: see :meth:`domain`. Default: the whole design.
+        statistic : {"mean", "proportion"}, default "mean"
+            ``"proportion"`` for 0/1 values: the interval is then ``method``'s on the design's
+            degrees of freedom, as R ``svyciprop``; a mean's is Wald's.
+        column : str, default "values"
+            The name the estimate carries.
+        level : float, default 0.95
+        method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}, default "logit"
+            Interval of a proportion (see :func:`proportion_interval`); ignored for a mean.
+        df : float, optional
+            Degrees of freedom of a mean's t interval; default normal (as R ``confint``).
+        deff : {True, "replace", False}, default True
+            Design effect against simple random sampling without replacement (R's
+            ``deff = TRUE``), with replacement (``"replace"``), or none (see
+            :func:`design_effect`).
+
+        Returns
+        -------
+        Estimate
+
+        Notes
+        -----
+        ``ȳ = Σ w_i y_i / Σ w_i``, influence ``z_i = w_i (y_i - ȳ) / Σ w_i`` in the domain (0
+        outside), variance from :meth:`covariance`. Equals R ``svymean(~y, design, na.rm =
+        TRUE, deff = deff)`` and, for a proportion, ``svyciprop(~y, design, method)``.
+
+        References
+        ----------
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> d = Design(pd.DataFrame({"g": ["a", "a", "b", "b"]}))
+        >>> d.estimate(np.array([1.0, 3, 5, 7]), where={"g": "b"}).estimate
+        6.0
+        """
+        level = check_level(level)
+        check_choice(statistic, "statistic", ("mean", "proportion"))
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
+        values = np.asarray(values, dtype=float)
+        if values.shape != (self.n,):
+            raise ValueError(f"values must hold one number per row of the design ({self.n}), "
+                             f"got shape {values.shape}")
+        mask = self.domain(where)
+        est, z, n = self.mean_influence(values, mask)
+        p = float(est[0])
+        se = float(np.sqrt(self.covariance(z)[0, 0]))
+        if statistic == "proportion":
+            p = min(max(p, 0.0), 1.0) if np.isfinite(p) else p  # last guard: a 0/1 mean is in [0, 1]
+            d = self.degrees_of_freedom(mask) if df is None else float(df)
+            terms = (self._likelihood_terms(values, mask, p)
+                     if method == "likelihood" and 0 < p < 1 and se > 0 else None)
+            ci = proportion_interval(p, se, level=level, df=d, n=self.rows(mask), method=method,
+                                     respondents=n, likelihood=terms)
+            used = interval_method(p, method)
+        else:
+            d = np.inf if df is None else float(df)
+            q = critical_value(level, d)
+            ci, used = (p - q * se, p + q * se), "wald"
+        effect = np.nan
+        if deff is not False:
+            inside = values if mask is None else np.where(mask, values, np.nan)
+            effect = design_effect(se ** 2, inside, self._w, replace=deff == "replace")
+        return Estimate(statistic, column, p, se, ci, level, n, d, used,
+                        _EMPTY_DOMAIN if np.isnan(p) else "", effect, DEFF_OPTIONS[deff])
+
     def mean(self, column: str, *, level: float = 0.95, df: float | None = None,
-             mask: np.ndarray | None = None) -> Estimate:
+             mask: np.ndarray | None = None, deff: bool | str = True) -> Estimate:
         """Weighted (Hájek) mean of a numeric column, missing values left out.
 
         Parameters
@@ -692,15 +1004,21 @@ class Design:
             Degrees of freedom of the interval's t quantile; default normal (as R ``confint``).
         mask : numpy.ndarray of bool, optional
             Domain (subpopulation) membership.
+        deff : {True, "replace", False}, default True
+            Design effect against simple random sampling without replacement (R's
+            ``deff = TRUE``), with replacement (``"replace"``), or none: see
+            :func:`design_effect`.
 
         Returns
         -------
         Estimate
+            With :attr:`~Estimate.deff`, :attr:`~Estimate.effective_n` and
+            :attr:`~Estimate.margin_of_error`.
 
         Notes
         -----
         ``ȳ = Σ w_i y_i / Σ w_i``; influence ``z_i = w_i (y_i - ȳ)/Σ w_i``; variance from
-        :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE)``.
+        :meth:`covariance`. Equals R ``svymean(~y, design, na.rm = TRUE, deff = TRUE)``.
 
         A domain with no respondent (or only weights 0) has no mean: estimate, standard error and
         interval are NaN and ``note`` says so (R's ``svymean`` on an empty subset returns 0 with
@@ -710,6 +1028,7 @@ class Design:
         ----------
         Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 2-3.
         Lumley, T. survey: analysis of complex survey samples. R package, version 4.1.1.
+        Kish, L. (1965). *Survey Sampling*. Wiley, §8.2 (design effect).
 
         Examples
         --------
@@ -719,15 +1038,11 @@ class Design:
         >>> round(m.estimate, 4), round(m.se, 4)
         (5.6667, 0.6992)
         """
-        level = check_level(level)
-        est, z, n = self.mean_influence(self.values(column), mask)
-        se = float(np.sqrt(self.covariance(z)[0, 0]))
-        d = np.inf if df is None else float(df)
-        q = critical_value(level, d)
-        return Estimate("mean", column, float(est[0]), se, (est[0] - q * se, est[0] + q * se),
-                        level, n, d, "wald", _EMPTY_DOMAIN if np.isnan(est[0]) else "")
+        return self.estimate(self.values(column), mask, column=column, level=level, df=df,
+                             deff=deff)
 
-    def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None) -> Estimate:
+    def total(self, column: str, *, level: float = 0.95, mask: np.ndarray | None = None,
+              deff: bool | str = True) -> Estimate:
         """Weighted (Horvitz-Thompson) total of a numeric column, missing values left out.
 
         Parameters
@@ -738,6 +1053,9 @@ class Design:
             Confidence level of the interval.
         mask : numpy.ndarray of bool, optional
             Domain (subpopulation) membership: rows outside count 0.
+        deff : {True, "replace", False}, default True
+            Design effect of the total (see :func:`design_effect`), as R
+            ``svytotal(deff = TRUE)`` or ``deff = "replace"``.
 
         Returns
         -------
@@ -765,6 +1083,7 @@ class Design:
         110.0
         """
         level = check_level(level)
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         y = self.values(column)
         keep = ~np.isnan(y)
         if mask is not None:
@@ -773,8 +1092,218 @@ class Design:
         est = float(z.sum())
         se = float(np.sqrt(self.covariance(z)[0, 0]))
         q = critical_value(level, np.inf)
+        effect = (np.nan if deff is False else
+                  design_effect(se ** 2, np.where(keep, y, np.nan), self._w, statistic="total",
+                                replace=deff == "replace"))
         return Estimate("total", column, est, se, (est - q * se, est + q * se), level,
-                        int(keep.sum()), np.inf, "wald")
+                        int(keep.sum()), np.inf, "wald", "", effect, DEFF_OPTIONS[deff])
+
+    def ratio(self, numerator: str, denominator: str, *, level: float = 0.95,
+              mask: np.ndarray | None = None, deff: bool | str = True) -> Estimate:
+        """Ratio of two population totals, ``R = Y / X``, as R ``svyratio(~y, ~x, design,
+        na.rm = TRUE)``.
+
+        Parameters
+        ----------
+        numerator, denominator : str
+            Numeric columns; respondents missing either are left out of both totals.
+        level : float, default 0.95
+            Confidence level of the normal interval (R ``confint(svyratio(...))``).
+        mask : numpy.ndarray of bool, optional
+            Domain membership.
+        deff : {True, "replace", False}, default True
+            Design effect, as R ``svyratio(deff = TRUE)``: that of the total of the ratio's
+            linearised variable (see :func:`design_effect`).
+
+        Returns
+        -------
+        Estimate
+            ``statistic == "ratio"``, ``column == "<numerator>/<denominator>"``.
+
+        Notes
+        -----
+        ``R̂ = Σ w_i y_i / Σ w_i x_i`` over the respondents with both values; influence values
+        ``z_i = w_i (y_i - R̂ x_i) / Σ w_i x_i``, variance from :meth:`covariance` (Taylor
+        linearisation of the ratio); interval ``R̂ ± z_{1-α/2} · se``. A mean is the ratio with
+        ``x = 1``.
+
+        References
+        ----------
+        Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley, ch. 6.
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.4.1.
+        Checked against R survey 4.1.1 ``svyratio``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4], "x": [2.0, 2, 4, 4], "w": [1.0, 1, 2, 2]})
+        >>> Design(df, weights="w").ratio("y", "x").estimate
+        0.85
+        """
+        level = check_level(level)
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
+        y, x = self.values(numerator), self.values(denominator)
+        keep = ~np.isnan(y) & ~np.isnan(x)
+        if mask is not None:
+            keep &= mask
+        y0, x0 = np.where(keep, y, 0.0), np.where(keep, x, 0.0)
+        wx = float(np.add.reduce(self._w * x0))
+        ratio = float(np.add.reduce(self._w * y0)) / wx if wx != 0 else np.nan
+        linear = np.where(keep, (y0 - ratio * x0) / wx, np.nan) if wx != 0 else np.full(self.n, np.nan)
+        z = np.nan_to_num(self._w * linear)
+        se = float(np.sqrt(self.covariance(z)[0, 0])) if wx != 0 else np.nan
+        q = critical_value(level, np.inf)
+        effect = (np.nan if deff is False or wx == 0 else
+                  design_effect(se ** 2, linear, self._w, statistic="total", replace=deff == "replace"))
+        note = ("" if wx != 0 else f"the weighted total of {denominator!r} is 0 in the domain: "
+                "no ratio")
+        return Estimate("ratio", f"{numerator}/{denominator}", ratio, se,
+                        (ratio - q * se, ratio + q * se), level, int(keep.sum()), np.inf, "wald",
+                        note, effect, DEFF_OPTIONS[deff])
+
+    def quantile(self, column: str, q: float | Sequence[float], *, level: float = 0.95,
+                 mask: np.ndarray | None = None, lang: str | None = None) -> Quantiles:
+        """Weighted quantiles of a numeric column with Woodruff confidence intervals, as R
+        ``svyquantile(~y, design, q, ci = TRUE, na.rm = TRUE)`` with survey 4.x's defaults.
+
+        Parameters
+        ----------
+        column : str
+            Numeric column; missing values are left out.
+        q : float or list of float
+            Probabilities in [0, 1] (0.5: the median).
+        level : float, default 0.95
+        mask : numpy.ndarray of bool, optional
+            Domain membership.
+        lang : {"fr", "en"}, optional
+            Language of the result's title (default :func:`coanalysis.default_lang`).
+
+        Returns
+        -------
+        Quantiles
+            ``.table`` indexed by ``q``: ``estimate``, ``se``, ``ci_low``, ``ci_high``.
+
+        Notes
+        -----
+        The quantile is ``min{x : F̂(x) >= q}`` with ``F̂`` the weighted distribution function
+        (R's ``qrule = "math"``: :func:`~coanalysis.survey.quantiles.math_quantile`). Woodruff's
+        interval (R's ``interval.type = "mean"``): the share ``p̂ = F̂(x̂_q)`` of respondents at or
+        below the estimate is a design-based mean with standard error ``s`` (:meth:`estimate`);
+        its interval ``p̂ ± t_{df} s``, with ``df`` the design's degrees of freedom among the
+        respondents with a value, is mapped back through the same quantile rule (a bound below 0
+        or above 1 gives NaN, as R). The standard error is the interval's width over
+        ``2 t_{df}``, as R reports it.
+
+        References
+        ----------
+        Woodruff, R. S. (1952). Confidence intervals for medians and other position measures.
+        *JASA* 47, 635-646.
+        Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, §2.4.2.
+        Checked against R survey 4.1.1 ``svyquantile``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = Design(pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6, 7, 8], "w": [1.0, 1, 1, 1, 2, 2, 2, 2]}),
+        ...            weights="w")
+        >>> d.quantile("y", [0.25, 0.5]).table["estimate"].tolist()
+        [3.0, 5.0]
+        """
+        level = check_level(level)
+        check_choice(lang, "lang", ("fr", "en", None))
+        probs = [q] if np.ndim(q) == 0 else list(q)
+        if not probs:
+            raise ValueError("q must name at least one probability")
+        probs = [check_number(p, "q", min_val=0, max_val=1) for p in probs]
+        x = self.values(column)
+        keep = ~np.isnan(x) if mask is None else ~np.isnan(x) & mask
+        sample = SortedSample.of(np.where(keep, x, np.nan), self._w)
+        df = self.degrees_of_freedom(keep)
+        t = critical_value(level, df)
+        rows = []
+        for p in probs:
+            qhat = math_quantile(sample, p)
+            if np.isnan(qhat):
+                rows.append((np.nan, np.nan, np.nan, np.nan))
+                continue
+            below = np.where(keep, (x <= qhat).astype(float), np.nan)
+            share = self.estimate(below, keep, level=level, df=df, deff=False)
+            low_p, high_p = share.estimate - t * share.se, share.estimate + t * share.se
+            low = math_quantile(sample, low_p) if low_p >= 0 else np.nan
+            high = math_quantile(sample, high_p) if high_p <= 1 else np.nan
+            rows.append((qhat, (high - low) / (2 * t), low, high))
+        table = pd.DataFrame(rows, columns=["estimate", "se", "ci_low", "ci_high"],
+                             index=pd.Index(probs, name="q"))
+        return Quantiles(column, table, level, df, int(sample.x.size), lang)
+
+    def crosstab(self, row: str, column: str, *, lang: str | None = None) -> Crosstab:
+        """Weighted two-way table of ``row`` by ``column``, with Rao-Scott tests of independence.
+
+        Parameters
+        ----------
+        row, column : str
+            Categorical (or any discrete) columns; respondents missing either are left out.
+            The table has the values present (a categorical's unused categories are dropped).
+        lang : {"fr", "en"}, optional
+            Language of the result's titles (default :func:`coanalysis.default_lang`).
+
+        Returns
+        -------
+        Crosstab
+            ``.counts`` (weighted counts, as R ``svytable(~row + column, design)``) and
+            ``.test("F" | "Chisq")`` (as R ``svychisq``).
+
+        Notes
+        -----
+        The cell proportions are the design-based means of the cells' indicators (one domain:
+        the respondents with both values), with their linearised covariance
+        (:meth:`covariance`); the tests use them as R ``svychisq`` does (see
+        :meth:`Crosstab.test`), with the design's ``n`` rows and degrees of freedom.
+
+        References
+        ----------
+        Rao, J. N. K. & Scott, A. J. (1984). *Ann. Statist.* 12, 46-60.
+        Lumley, T. (2010). *Complex Surveys*. Wiley, §6.1. Checked against R survey 4.1.1
+        ``svytable`` and ``svychisq``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"a": list("xxyyxy"), "b": list("uvuvvv"), "w": [1.0, 1, 2, 2, 1, 1]})
+        >>> Design(df, weights="w").crosstab("a", "b", lang="en").counts
+        b    u    v
+        a
+        x  1.0  2.0
+        y  2.0  3.0
+        """
+        require_columns(self.data, {"row": row, "column": column}, table="design data")
+        check_choice(lang, "lang", ("fr", "en", None))
+        r_codes, r_levels = self._observed_codes(row)
+        c_codes, c_levels = self._observed_codes(column)
+        nr, nc = len(r_levels), len(c_levels)
+        if nr < 2 or nc < 2:
+            raise ValueError(f"a crosstab needs at least 2 values in each variable: {row!r} has "
+                             f"{nr}, {column!r} has {nc}")
+        complete = (r_codes >= 0) & (c_codes >= 0)
+        cell = np.where(complete, r_codes + nr * c_codes, -1)
+        x = (cell[:, None] == np.arange(nr * nc)[None, :]).astype(float)
+        x[~complete] = np.nan
+        est, z, _ = self.mean_influence(x)
+        counts = np.bincount(cell[complete], weights=self._w[complete], minlength=nr * nc)
+        table = pd.DataFrame(counts.reshape(nc, nr).T, index=pd.Index(r_levels, name=row),
+                             columns=pd.Index(c_levels, name=column))
+        return Crosstab(row, column, table, est, self.covariance(z), self.n,
+                        self.degrees_of_freedom(), lang)
+
+    def _observed_codes(self, column: str) -> tuple[np.ndarray, list]:
+        """Codes 0..k-1 of the values present in ``column`` (sorted; a categorical's in its
+        order), -1 where missing."""
+        s = self.data[column]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.cat.remove_unused_categories()
+            return s.cat.codes.to_numpy().astype(np.intp), list(s.cat.categories)
+        codes, uniques = _codes(s)
+        return codes, list(uniques)
 
     def indicators(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """0/1 indicator matrix of the categories of a column (NaN rows where missing)."""
@@ -789,7 +1318,7 @@ class Design:
         return x, pd.Index(cats, name=column)
 
     def share(self, column: str, *, level: float = 0.95, method: str = "logit",
-              mask: np.ndarray | None = None) -> pd.DataFrame:
+              mask: np.ndarray | None = None, deff: bool | str = False) -> pd.DataFrame:
         """Weighted share of each category of a column, with intervals.
 
         Parameters
@@ -797,18 +1326,22 @@ class Design:
         column : str
             Categorical (or any discrete) column; missing values are left out.
         level : float, default 0.95
-        method : {"logit", "beta", "wald"}
+        method : {"logit", "beta", "wald", "xlogit", "asin", "likelihood"}
             Interval, see :func:`proportion_interval`; ``"beta"`` is Korn-Graubard, better
             for proportions near 0 or 1.
         mask : numpy.ndarray of bool, optional
             Domain membership.
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column: each share's design effect against simple random sampling
+            without (``True``) or with (``"replace"``) replacement, as R ``svymean(~factor,
+            deff = TRUE)`` (see :func:`design_effect`).
 
         Returns
         -------
         pandas.DataFrame
             Indexed by category: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``method``
             (the interval built: ``method``, or ``"clopper-pearson"`` for a share of exactly 0
-            or 1).
+            or 1), and ``deff`` when asked.
 
         Notes
         -----
@@ -832,26 +1365,34 @@ class Design:
         [0.125, 0.875]
         """
         level = check_level(level)
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         x, cats = self.indicators(column)
         est, z, n = self.mean_influence(x, mask)
         est = np.clip(est, 0.0, 1.0)  # a last guard only: mean_influence keeps 0/1 means in [0, 1]
         se = np.sqrt(np.clip(np.diag(self.covariance(z)), 0, None))
         df = self.degrees_of_freedom(mask)
         rows = self.rows(mask)
-        cis = [proportion_interval(p, s, level=level, df=df, n=rows, method=method, respondents=n)
-               for p, s in zip(est, se)]
+        cis = [proportion_interval(
+                   p, s, level=level, df=df, n=rows, method=method, respondents=n,
+                   likelihood=(self._likelihood_terms(x[:, j], mask, p)
+                               if method == "likelihood" and 0 < p < 1 and s > 0 else None))
+               for j, (p, s) in enumerate(zip(est, se))]
         out = pd.DataFrame({"estimate": est, "se": se, "ci_low": [c[0] for c in cis],
                             "ci_high": [c[1] for c in cis], "n": n,
                             "method": [interval_method(p, method) for p in est]}, index=cats)
+        if deff is not False:
+            inside = x if mask is None else np.where(mask[:, None], x, np.nan)
+            out["deff"] = [design_effect(v ** 2, inside[:, j], self._w, replace=deff == "replace")
+                           for j, v in enumerate(se)]
         return out
 
-    def by(self, group: str) -> "DomainEstimates":
-        """Estimates within each category of ``group`` (domains of the whole design), as R ``svyby``.
+    def by(self, by: str) -> "DomainEstimates":
+        """Estimates within each category of ``by`` (domains of the whole design), as R ``svyby``.
 
         Parameters
         ----------
-        group : str
-            Grouping column; missing values belong to no domain.
+        by : str
+            Grouping column (R ``svyby``'s ``by``); missing values belong to no domain.
 
         Returns
         -------
@@ -875,8 +1416,8 @@ class Design:
         >>> Design(df).by("g").mean("y")["estimate"].tolist()
         [2.0, 6.0]
         """
-        require_columns(self.data, {"group": group}, table="design data")
-        return DomainEstimates(self, group)
+        require_columns(self.data, {"by": by}, table="design data")
+        return DomainEstimates(self, by)
 
     # ------------------------------------------------------------------ raking
     def rake(self, margins: Mapping[str, Mapping[Any, float] | pd.Series], *, tol: float = 1e-10,
@@ -1017,10 +1558,10 @@ class DomainEstimates(Result):
     estimates come from :meth:`mean` and :meth:`share`.
     """
 
-    def __init__(self, design: Design, group: str):
+    def __init__(self, design: Design, by: str):
         self.design = design
-        self.group = group
-        s = design.data[group]
+        self.by = by
+        s = design.data[by]
         if isinstance(s.dtype, pd.CategoricalDtype):
             self._levels = [c for c in s.cat.categories if (s == c).any()]
         else:
@@ -1033,29 +1574,29 @@ class DomainEstimates(Result):
 
     @property
     def title(self) -> str:
-        """``"domains of <group>"``."""
-        return f"domains of {self.group}"
+        """``"domains of <by>"``."""
+        return f"domains of {self.by}"
 
     @property
     def notes(self) -> tuple[str, ...]:
         """How many rows belong to no domain (a missing group), when some do."""
-        outside = int(pd.isna(self.design.data[self.group]).sum())
-        return ((f"{outside} row(s) with a missing {self.group} belong to no domain",)
+        outside = int(pd.isna(self.design.data[self.by]).sum())
+        return ((f"{outside} row(s) with a missing {self.by} belong to no domain",)
                 if outside else ())
 
     @property
     def table(self) -> pd.DataFrame:
         """One row per domain: ``n`` (rows of the design in it) and ``weight`` (their sum)."""
         w = self.design._w
-        rows = [{self.group: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
+        rows = [{self.by: g, "n": int(np.count_nonzero(m)), "weight": float(w[m].sum())}
                 for g, m in self.masks()]
-        return pd.DataFrame(rows, columns=[self.group, "n", "weight"])
+        return pd.DataFrame(rows, columns=[self.by, "n", "weight"])
 
     def masks(self):
         for level in self._levels:
             yield level, (self._values == level)
 
-    def mean(self, column: str, *, level: float = 0.95) -> pd.DataFrame:
+    def mean(self, column: str, *, level: float = 0.95, deff: bool | str = False) -> pd.DataFrame:
         """Weighted mean of ``column`` in each domain, as R ``svyby(~y, ~g, design, svymean)``.
 
         Parameters
@@ -1064,11 +1605,15 @@ class DomainEstimates(Result):
             Numeric column; missing values are left out.
         level : float, default 0.95
             Confidence level (normal quantile).
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column, each domain's design effect (see :meth:`Design.mean`), as R
+            ``svyby(~y, ~g, design, svymean, deff = TRUE)``.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed by domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+            Indexed by domain: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, and
+            ``deff`` when asked.
 
         Notes
         -----
@@ -1080,14 +1625,17 @@ class DomainEstimates(Result):
         ----------
         Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4.
         """
+        check_choice(deff, "deff", tuple(DEFF_OPTIONS))
         rows = []
         for g, m in self.masks():
-            e = self.design.mean(column, level=level, mask=m)
-            rows.append({self.group: g, "estimate": e.estimate, "se": e.se,
-                         "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n})
-        return pd.DataFrame(rows).set_index(self.group)
+            e = self.design.mean(column, level=level, mask=m, deff=deff)
+            rows.append({self.by: g, "estimate": e.estimate, "se": e.se,
+                         "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n}
+                        | ({"deff": e.deff} if deff is not False else {}))
+        return pd.DataFrame(rows).set_index(self.by)
 
-    def share(self, column: str, *, level: float = 0.95, method: str = "logit") -> pd.DataFrame:
+    def share(self, column: str, *, level: float = 0.95, method: str = "logit",
+              deff: bool | str = False) -> pd.DataFrame:
         """Weighted share of each category of ``column`` in each domain.
 
         Parameters
@@ -1097,6 +1645,8 @@ class DomainEstimates(Result):
         level : float, default 0.95
         method : {"logit", "beta", "wald"}, default "logit"
             Interval, see :func:`proportion_interval`.
+        deff : {False, True, "replace"}, default False
+            Add a ``deff`` column (see :meth:`Design.share`).
 
         Returns
         -------
@@ -1114,6 +1664,6 @@ class DomainEstimates(Result):
         ----------
         Lumley, T. (2010). *Complex Surveys*, Wiley, §2.4 and §2.3.1 (proportions).
         """
-        parts = {g: self.design.share(column, level=level, method=method, mask=m)
+        parts = {g: self.design.share(column, level=level, method=method, mask=m, deff=deff)
                  for g, m in self.masks()}
-        return pd.concat(parts, names=[self.group, column])
+        return pd.concat(parts, names=[self.by, column])

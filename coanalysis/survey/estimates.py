@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import plain_scalar
 from ..validation import check_choice, check_level, require_columns
-from .design import Design, critical_value, interval_method, proportion_interval
+from .design import Design
 
 __all__ = ["STATISTICS", "item_values", "item_statistics", "satisfaction_rate", "likert_shares",
            "net_satisfaction", "mean_score"]
@@ -73,19 +73,10 @@ def item_values(design: Design, column: str, statistic: str, *, top: int = 2) ->
 
 def _one(design: Design, values: np.ndarray, mask, statistic: str, level: float,
          method: str) -> dict:
-    est, z, n = design.mean_influence(values, mask)
-    p = float(est[0])
-    se = float(np.sqrt(design.covariance(z)[0, 0]))
-    if statistic == "satisfaction":
-        p = min(max(p, 0.0), 1.0) if np.isfinite(p) else p  # last guard: a 0/1 mean is in [0, 1]
-        df = design.degrees_of_freedom(mask)
-        lo, hi = proportion_interval(p, se, level=level, df=df, n=design.rows(mask), method=method,
-                                     respondents=n)
-        used = interval_method(p, method)
-    else:
-        q = critical_value(level, np.inf)
-        lo, hi, used = p - q * se, p + q * se, "wald"
-    return {"estimate": p, "se": se, "ci_low": lo, "ci_high": hi, "n": n, "method": used}
+    kind = "proportion" if statistic == "satisfaction" else "mean"
+    e = design.estimate(values, mask, statistic=kind, level=level, method=method, deff=False)
+    return {"estimate": e.estimate, "se": e.se, "ci_low": e.ci[0], "ci_high": e.ci[1], "n": e.n,
+            "method": e.method}
 
 
 def item_statistics(design: Design, items: Sequence[str] | str, statistic: str = "satisfaction",

@@ -18,8 +18,6 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 from scipy import special, stats
-from statsmodels.miscmodels.ordinal_model import OrderedModel
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from ..errors import ConvergenceError, plain_scalar
 from ..results import Result
@@ -443,6 +441,12 @@ def ordinal_regression(data: pd.DataFrame, outcome: str, predictors: Sequence[st
     q_norm = stats.norm.ppf(1 - (1 - level) / 2)
     k = exog.shape[1]
     if design is None:
+        # statsmodels is imported here, not at the top: `import coanalysis.survey` stays cheap
+        # (about 1 s of statsmodels import on this machine kind) for the analyses that never fit
+        # an unweighted ordinal model
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+
         _check_predictor_matrix(exog, np.ones(len(exog), dtype=bool))
         model = OrderedModel(y, exog, distr=distr)
         with warnings.catch_warnings():

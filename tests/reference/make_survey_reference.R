@@ -229,6 +229,135 @@ record_olr("svyolr.strclus_complete.rake", svyolr(sat ~ y + grp, rk_cc, control 
 se <- sqrt(diag(vcov(fit)))
 for (i in 1:4) put(paste0("polr.se.zeta.", i), se[2 + i])
 
+## ---------------------------------------------------------------- design effects (svymean/svytotal deff)
+# No random draws from here on: the values above keep their order and their digits.
+# survey 4.x: deff = TRUE compares with simple random sampling without replacement from a
+# population of sum(weights); deff = "replace" with replacement.
+for (kind in c("srswor", "replace")) {
+  dff <- if (kind == "srswor") TRUE else "replace"
+  put(paste0("strclus.mean_y.deff.", kind), deff(svymean(~y, des, na.rm = TRUE, deff = dff)))
+  put(paste0("strclus.total_y.deff.", kind), deff(svytotal(~y, des, na.rm = TRUE, deff = dff)))
+  put(paste0("strclus.rake.mean_y.deff.", kind), deff(svymean(~y, rk, na.rm = TRUE, deff = dff)))
+  put(paste0("strclus.rake.total_y.deff.", kind), deff(svytotal(~y, rk, na.rm = TRUE, deff = dff)))
+  m <- svymean(~sat, des, deff = dff)
+  for (i in 1:4) put(paste0("strclus.share_sat.", i, ".deff.", kind), deff(m)[i])
+  b <- svyby(~y, ~grp, des, svymean, na.rm = TRUE, deff = dff)
+  for (g in c("agents", "usagers")) put(paste0("strclus.by_grp.mean_y.", g, ".deff.", kind), b[g, "DEff.y"])
+  put(paste0("apistrat.mean_api00.deff.", kind), deff(svymean(~api00, dstrat, deff = dff)))
+  put(paste0("apistrat.total_enroll.deff.", kind), deff(svytotal(~enroll, dstrat, deff = dff)))
+  put(paste0("apiclus1.mean_api00.deff.", kind), deff(svymean(~api00, dclus1, deff = dff)))
+  put(paste0("apiclus1.total_enroll.deff.", kind), deff(svytotal(~enroll, dclus1, deff = dff)))
+  put(paste0("apiclus1.rake.mean_api00.deff.", kind), deff(svymean(~api00, rc, deff = dff)))
+}
+
+## ---------------------------------------------------------------- quantiles (svyquantile, survey 4.x defaults)
+# qrule = "math", interval.type = "mean" (Woodruff), df = degf(design), ci = TRUE
+record_quantiles <- function(prefix, qs) {
+  for (v in names(qs)) {
+    r <- qs[[v]]
+    for (i in seq_len(nrow(r))) {
+      key <- paste0(prefix, ".", v, ".q", rownames(r)[i])
+      put(paste0(key, ".est"), r[i, "quantile"]); put(paste0(key, ".se"), r[i, "se"])
+      put(paste0(key, ".ci_low"), r[i, 2]); put(paste0(key, ".ci_high"), r[i, 3])
+    }
+  }
+}
+QS <- c(0.1, 0.25, 0.5, 0.75, 0.9)
+record_quantiles("apistrat.quantile", svyquantile(~api00 + enroll, dstrat, QS, ci = TRUE))
+record_quantiles("apiclus1.quantile", svyquantile(~api00 + enroll, dclus1, QS, ci = TRUE))
+record_quantiles("apiclus1.rake.quantile", svyquantile(~api00, rc, QS, ci = TRUE))
+record_quantiles("strclus.quantile", svyquantile(~y, des, QS, ci = TRUE, na.rm = TRUE))
+record_quantiles("strclus.rake.quantile", svyquantile(~y, rk, QS, ci = TRUE, na.rm = TRUE))
+record_quantiles("strclus.agents.quantile", svyquantile(~y, subset(des, grp == "agents"), QS, ci = TRUE, na.rm = TRUE))
+
+## ---------------------------------------------------------------- ratios (svyratio)
+record_ratio <- function(prefix, r) {
+  put(paste0(prefix, ".est"), coef(r)); put(paste0(prefix, ".se"), SE(r))
+  ci <- confint(r); put(paste0(prefix, ".ci_low"), ci[1]); put(paste0(prefix, ".ci_high"), ci[2])
+}
+record_ratio("apistrat.ratio_api00_api99", svyratio(~api00, ~api99, dstrat))
+record_ratio("apiclus1.ratio_api00_api99", svyratio(~api00, ~api99, dclus1))
+record_ratio("apiclus1.rake.ratio_api00_api99", svyratio(~api00, ~api99, rc))
+put("apiclus1.ratio_api00_api99.deff.srswor", deff(svyratio(~api00, ~api99, dclus1, deff = TRUE)))
+put("apiclus1.ratio_api00_api99.deff.replace", deff(svyratio(~api00, ~api99, dclus1, deff = "replace")))
+record_ratio("strclus.ratio_y_w", svyratio(~y, ~w, des, na.rm = TRUE))  # y has 3 missing values
+record_ratio("strclus.rake.ratio_y_w", svyratio(~y, ~w, rk, na.rm = TRUE))
+record_ratio("strclus.agents.ratio_y_w", svyratio(~y, ~w, subset(des, grp == "agents"), na.rm = TRUE))
+
+## ---------------------------------------------------------------- the other svyciprop intervals
+for (meth in c("likelihood", "asin", "xlogit", "mean")) {
+  for (v in c("top2", "rare")) {
+    p <- svyciprop(as.formula(paste0("~", v)), des, method = meth)
+    put(paste0("strclus.ciprop_", v, ".", meth, ".est"), p)
+    put(paste0("strclus.ciprop_", v, ".", meth, ".ci_low"), attr(p, "ci")[1])
+    put(paste0("strclus.ciprop_", v, ".", meth, ".ci_high"), attr(p, "ci")[2])
+  }
+  p <- svyciprop(~top2, rk, method = meth)
+  put(paste0("strclus.rake.ciprop_top2.", meth, ".ci_low"), attr(p, "ci")[1])
+  put(paste0("strclus.rake.ciprop_top2.", meth, ".ci_high"), attr(p, "ci")[2])
+  p <- svyciprop(~top2, subset(des, grp == "agents"), method = meth)
+  put(paste0("strclus.agents.ciprop_top2.", meth, ".ci_low"), attr(p, "ci")[1])
+  put(paste0("strclus.agents.ciprop_top2.", meth, ".ci_high"), attr(p, "ci")[2])
+  p <- svyciprop(~top2, subset(rk, grp == "agents"), method = meth)
+  put(paste0("strclus.rake.agents.ciprop_top2.", meth, ".ci_low"), attr(p, "ci")[1])
+  put(paste0("strclus.rake.agents.ciprop_top2.", meth, ".ci_high"), attr(p, "ci")[2])
+  for (nm in c("dstrat", "dclus1")) {
+    p <- svyciprop(~I(sch.wide == "Yes"), get(nm), method = meth)
+    key <- paste0(if (nm == "dstrat") "apistrat" else "apiclus1", ".ciprop_schwide_yes.", meth)
+    put(paste0(key, ".est"), p); put(paste0(key, ".ci_low"), attr(p, "ci")[1]); put(paste0(key, ".ci_high"), attr(p, "ci")[2])
+  }
+}
+
+# svyciprop(method = "likelihood") reads its bounds off a spline through a few profile points
+# (MASS's profile.glm, steps of a fifth of zmax standard errors), and its lambda takes the
+# model-based variance from glm's last working weights, those of the iterate before the converged
+# one. The "likelihood_root" values solve the same equation exactly, with R's own deviance and
+# dispersion: (D(b) - D(b_hat)) / dispersion = lambda t^2, lambda = design-based / model-based
+# variance of the intercept (the latter at the fitted mean), t = qt(0.025, degf).
+likelihood_root <- function(formula, design) {
+  m <- svyglm(formula, design, family = quasibinomial)
+  disp <- suppressWarnings(as.numeric(summary(m)$dispersion))
+  mu <- fitted(m)[1]
+  lambda <- m$cov.unscaled[1, 1] * sum(m$prior.weights * mu * (1 - mu))
+  target <- disp * lambda * qt(0.025, degf(design))^2
+  y <- m$y; pw <- m$prior.weights; b0 <- coef(m)[1]
+  excess <- function(b) sum(binomial()$dev.resids(y, rep(plogis(b), length(y)), pw)) - deviance(m) - target
+  se <- sqrt(m$naive.cov[1, 1])
+  lo <- uniroot(excess, c(b0 - 50 * se, b0), tol = 1e-13)$root
+  hi <- uniroot(excess, c(b0, b0 + 50 * se), tol = 1e-13)$root
+  plogis(c(lo, hi))
+}
+for (case in list(list("strclus.ciprop_top2", ~top2, des), list("strclus.ciprop_rare", ~rare, des),
+                  list("strclus.rake.ciprop_top2", ~top2, rk),
+                  list("strclus.agents.ciprop_top2", ~top2, subset(des, grp == "agents")),
+                  list("strclus.rake.agents.ciprop_top2", ~top2, subset(rk, grp == "agents")),
+                  list("apistrat.ciprop_schwide_yes", ~I(sch.wide == "Yes"), dstrat),
+                  list("apiclus1.ciprop_schwide_yes", ~I(sch.wide == "Yes"), dclus1))) {
+  f <- update(case[[2]], paste(deparse(case[[2]][[2]]), "~ 1"))
+  ci <- likelihood_root(f, case[[3]])
+  put(paste0(case[[1]], ".likelihood_root.ci_low"), ci[1]); put(paste0(case[[1]], ".likelihood_root.ci_high"), ci[2])
+}
+
+## ---------------------------------------------------------------- crosstabs (svytable, svychisq)
+record_chisq <- function(prefix, formula, design) {
+  tab <- svytable(formula, design)
+  for (i in seq_len(nrow(tab))) for (j in seq_len(ncol(tab)))
+    put(paste0(prefix, ".count.", rownames(tab)[i], ".", colnames(tab)[j]), tab[i, j])
+  f <- svychisq(formula, design, statistic = "F")
+  put(paste0(prefix, ".F.statistic"), f$statistic); put(paste0(prefix, ".F.ndf"), f$parameter[1])
+  put(paste0(prefix, ".F.ddf"), f$parameter[2]); put(paste0(prefix, ".F.p"), f$p.value)
+  x <- svychisq(formula, design, statistic = "Chisq")
+  put(paste0(prefix, ".Chisq.statistic"), x$statistic); put(paste0(prefix, ".Chisq.df"), x$parameter[1])
+  put(paste0(prefix, ".Chisq.p"), x$p.value)
+}
+record_chisq("apistrat.chisq_schwide_stype", ~sch.wide + stype, dstrat)
+record_chisq("apiclus1.chisq_schwide_stype", ~sch.wide + stype, dclus1)
+record_chisq("apiclus1.rake.chisq_compimp_stype", ~comp.imp + stype, rc)
+record_chisq("strclus.chisq_sat_grp", ~sat + grp, des)
+record_chisq("strclus.chisq_age3_sat", ~age3 + sat, des)
+record_chisq("strclus.rake.chisq_sat_grp", ~sat + grp, rk)
+record_chisq("strclus.chisq_satna_grp", ~sat_na + grp, des)  # 5 missing answers
+
 con <- file(file.path(out_dir, "survey_reference_values.csv"), "w")
 writeLines(c(paste0("# ", R.version.string), paste0("# survey ", packageVersion("survey"), "; MASS ", packageVersion("MASS")),
              "# generated by tests/reference/make_survey_reference.R", "name,value"), con)
