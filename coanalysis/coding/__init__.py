@@ -13,6 +13,7 @@ This package stands above the analysis floor (it reads the codebook and the load
 calls :mod:`coanalysis.agreement`), beside :mod:`coanalysis.figures`; it never loads plotting.
 """
 
+from .importer import CodingImport, import_coding
 from .sheet import coding_sheet
 
-__all__ = ["coding_sheet"]
+__all__ = ["coding_sheet", "import_coding", "CodingImport"]
