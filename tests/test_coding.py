@@ -13,12 +13,16 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from coanalysis import codebook
+from coanalysis.agreement import (evidence_overlap, evidence_similarity, evidence_words,
+                                  shared_run)
 from coanalysis.coding import coding_sheet, import_coding
 from coanalysis.coding.layout import FIRST_ROW, LISTS_SHEET, META_SHEET
 from coanalysis.errors import DataError
+from coanalysis.loaders import CaseBase
 from coanalysis.paths import data_dir
 from coanalysis.spreadsheet import FORMULA_TRIGGERS
 
@@ -459,3 +463,75 @@ def test_workbook_opens_in_libreoffice(base, tmp_path):
             for r in _read_csv(base / "codings/coder_c/conditions.csv")}
     for key, (score, evidence) in filled["conditions"].items():
         assert (rows[key]["score"], rows[key]["evidence"]) == (_score_text(score), evidence)
+
+
+# --------------------------------------------------------------------------------------
+# The blindness check
+# --------------------------------------------------------------------------------------
+
+def test_shared_run_counts_words_across_case_and_punctuation():
+    a = "First, THE Mixed-Team of agents and users; met every week in 2019."
+    b = "In the end the mixed team of agents, and users met: every month."
+    assert shared_run(a, b) == 9          # the mixed team of agents and users met every
+    assert shared_run("one two three four five six seven", "one two three four five six "
+                      "seven") == 7
+    assert shared_run("alpha beta", "gamma delta") == 0
+
+
+def test_evidence_words_and_similarity():
+    assert evidence_words("L'Agent « écoute », co-conçoit\u00a0!") == [
+        "l", "agent", "écoute", "co", "conçoit"]
+    assert evidence_similarity("Users vote; the council decides.",
+                               "users vote: THE council decides") == 1.0
+    # 2M / T by hand: "abcd" vs "abxy" share "ab": 2 * 2 / 8
+    assert evidence_similarity("abcd", "abxy") == pytest.approx(0.5, abs=1e-12)
+    assert evidence_similarity("abcd", "wxyz") == 0.0
+
+
+def _pair_casebase(pairs):
+    """A case base whose two coders wrote the given evidence pairs on conditions."""
+    cases = pd.DataFrame({"case_id": [f"c{i}" for i in range(len(pairs))]})
+    a = pd.DataFrame({"case_id": cases["case_id"], "condition": "experimenter", "score": 1.0,
+                      "evidence": [p[0] for p in pairs]})
+    b = a.assign(evidence=[p[1] for p in pairs])
+    empty = {f"coder_{x}_{t}": None for x in "ab" for t in ("outcomes", "participation")}
+    return CaseBase.from_frames(cases, codings={"coder_a_conditions": a,
+                                                "coder_b_conditions": b,
+                                                **{k: pd.DataFrame() for k in empty}})
+
+
+def test_blindness_flags_a_run_of_eight_not_seven():
+    eight = "one two three four five six seven eight"
+    seven = "one two three four five six seven"
+    pairs = [
+        (f"Alpha. {eight.upper()}, beta gamma.", f"Delta {eight}; epsilon zeta eta theta."),
+        (f"Alpha. {seven}, beta gamma delta.", f"Kappa {seven} lambda mu nu xi omicron."),
+        ("Users vote, the council decides.", "users vote the COUNCIL decides"),
+        ("Completely different words here.", None),
+    ]
+    check = evidence_overlap(_pair_casebase(pairs))
+    units = check.units.set_index("case_id")
+    assert list(units.index) == ["c0", "c1", "c2"]          # c3: one coder wrote nothing
+    assert units.loc["c0", "longest_run"] == 8 and units.loc["c0", "flagged"]
+    assert units.loc["c1", "longest_run"] == 7
+    assert units.loc["c1", "similarity"] < 0.9 and not units.loc["c1", "flagged"]
+    assert units.loc["c2", "identical"] and units.loc["c2", "flagged"]
+    overall = check.table.set_index("table").loc["(all)"]
+    assert (overall["n_compared"], overall["n_flagged"], overall["n_identical"]) == (3, 2, 1)
+
+
+def test_blindness_on_the_shipped_codings_finds_the_audits_identical_pairs(check_result_contract):
+    """The case-base audit found 8 units with character-identical evidence in A and B; it names
+    five of them. Each is flagged identical (and a normalised comparison can only add units)."""
+    from coanalysis.loaders import load_casebase
+    check = evidence_overlap(load_casebase())
+    check_result_contract(check)
+    units = check.units.set_index(["case_id", "unit"])
+    named = [("bp_grenoble", "portage_politique"), ("rsa_meurthe_et_moselle", "innovation_sociale"),
+             ("design_loire_atlantique", "portage_administratif"), ("saillans", "perennisation"),
+             ("kingersheim_conseils", "adaptation_service")]
+    for key in named:
+        assert units.loc[key, "identical"] and units.loc[key, "flagged"]
+    raw_identical = int((check.units["evidence_1"] == check.units["evidence_2"]).sum())
+    assert raw_identical == 8
+    assert int(check.units["identical"].sum()) >= raw_identical
