@@ -466,6 +466,40 @@ def test_workbook_opens_in_libreoffice(base, tmp_path):
 
 
 # --------------------------------------------------------------------------------------
+# The command line
+# --------------------------------------------------------------------------------------
+
+def _cli(*args):
+    import sys
+    return subprocess.run([sys.executable, "-m", "coanalysis.cli", *args], capture_output=True,
+                          text=True)
+
+
+def test_cli_coding_sheet_import_agreement(base, tmp_path):
+    out = tmp_path / "c.xlsx"
+    run = _cli("coding", "sheet", OLD, NEW, "--coder", "c", "--out", str(out), "--data", str(base))
+    assert run.returncode == 0, run.stderr
+    assert out.exists() and str(out) in run.stdout
+    before = _digest(base)
+    run = _cli("coding", "import", str(out), "--data", str(base))   # the new case's facts empty
+    assert run.returncode == 1
+    assert "nothing was written" in run.stderr and "cases!B3" in run.stderr
+    assert _digest(base) == before
+    _fill(out)
+    run = _cli("coding", "import", str(out), "--data", str(base))
+    assert run.returncode == 0, run.stderr
+    assert "Coding of coder c imported" in run.stdout
+    assert (base / "codings" / "coder_c" / "conditions.csv").exists()
+    run = _cli("coding", "agreement", "--data", str(base), "--lang", "en", "--flagged")
+    assert run.returncode == 0, run.stderr
+    assert "**All conditions**" in run.stdout and "**All levels**" in run.stdout
+    assert "95% CI" in run.stdout
+    assert "Blindness check" in run.stdout and "similarity" in run.stdout
+    run = _cli("coding", "sheet", NEW, "--coder", "Not A Name", "--out", str(out))
+    assert run.returncode == 1 and "coder must be" in run.stderr
+
+
+# --------------------------------------------------------------------------------------
 # The blindness check
 # --------------------------------------------------------------------------------------
 
