@@ -271,6 +271,7 @@ def test_round_trip_sheet_fill_import(base, tmp_path, check_result_contract):
     assert (table["rows_read"] == table["rows_kept"] + table["rows_rejected"]).all()
     assert table.loc["conditions", "rows_read"] == 2 * len(codebook.CONDITIONS)
     assert table.loc["participation", "rows_read"] == len(part)
+    assert table.loc["conditions", "file"] == "coder_c/conditions.csv"
     # the shipped case base is still valid: the coder's files are beside it
     from coanalysis.loaders import validate_casebase
     assert validate_casebase(base) == []

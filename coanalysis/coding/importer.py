@@ -54,15 +54,19 @@ class CodingImport(Result):
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(f"written: {f}" for f in self.files)
+        folders = sorted({str(f.parent) for f in self.files})
+        return tuple(f"files written in {folder}" for folder in folders)
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per sheet: ``sheet``, ``rows_read``, ``rows_kept``, ``rows_rejected``."""
+        """One row per sheet: ``sheet``, ``rows_read``, ``rows_kept``, ``rows_rejected`` and
+        ``file``, the coder's file it went to (empty when nothing was written for it)."""
+        written = {f.stem: f"{f.parent.name}/{f.name}" for f in self.files}
         return pd.DataFrame({"sheet": [r.sheet for r in self.reports],
                              "rows_read": [r.rows_read for r in self.reports],
                              "rows_kept": [r.rows_kept for r in self.reports],
-                             "rows_rejected": [r.rows_rejected for r in self.reports]})
+                             "rows_rejected": [r.rows_rejected for r in self.reports],
+                             "file": [written.get(r.sheet, "") for r in self.reports]})
 
 
 def _open(path: Path) -> Any:

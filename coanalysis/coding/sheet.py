@@ -149,13 +149,15 @@ def _instruction_lines(coder: str, cases: list[str], existing: set[str]) -> list
         ["", "(vide / empty)", "NA : aucune preuve", "NA: no evidence"],
         [],
     ]
-    for title, vocab in (("Conditions (1 = ...)", codebook.CONDITIONS),
-                         ("Résultats / outcomes (1 = ...)", codebook.OUTCOMES),
-                         ("Niveaux de participation / participation levels (IAP2)",
-                          codebook.LEVELS),
-                         ("Acteurs / actors", codebook.ACTORS),
-                         ("Étapes / stages", codebook.STAGES)):
-        lines.append([title, "slug", "libellé", "label", "ancrage (codebook) / anchor"])
+    anchor_of_one = "ancrage : ce que 1 veut dire / anchor: what 1 means (codebook)"
+    definition = "définition / definition (codebook)"
+    for title, vocab, what in (("Conditions", codebook.CONDITIONS, anchor_of_one),
+                               ("Résultats / outcomes", codebook.OUTCOMES, anchor_of_one),
+                               ("Niveaux de participation / participation levels (IAP2)",
+                                codebook.LEVELS, definition),
+                               ("Acteurs / actors", codebook.ACTORS, definition),
+                               ("Étapes / stages", codebook.STAGES, definition)):
+        lines.append([title, "slug", "libellé", "label", what])
         for t in vocab:
             principle = " [principe clé / key principle]" if t.slug in codebook.PRINCIPLES else ""
             lines.append(["", t.slug, t.fr, t.en, t.description + principle])
