@@ -6,17 +6,23 @@ independent codings of conditions and outcomes, compared by :func:`coder_agreeme
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Literal, Sequence
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, is_missing
+from .results import Result
 from .validation import check_choice, check_int, check_level, require_columns
 
 __all__ = ["krippendorff_alpha", "alpha_interval", "exact_agreement", "reliability_matrix",
-           "coder_agreement", "participation_agreement"]
+           "coder_agreement", "participation_agreement", "evidence_words", "shared_run",
+           "evidence_similarity", "evidence_overlap"]
 
 #: Krippendorff's levels of measurement (the ``krippendorff`` package's ``level_of_measurement``).
 Measurement = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -585,3 +591,243 @@ def _agreement_row(table: str, variable: str, frames: list[pd.DataFrame], units:
     if value == "level":
         row["within_one"] = _within_one(frames, units, value)
     return row
+
+
+# --------------------------------------------------------------------------------------
+# Blindness: did the two coders write their evidence independently?
+# --------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def evidence_words(text: str) -> list[str]:
+    """The words of an evidence text, as the blindness check compares them.
+
+    Unicode NFKC normalisation, case folding, then the maximal runs of word characters
+    (``\\w+``: letters, digits, ``_``): punctuation, spaces and case never separate two texts,
+    and an apostrophe or a hyphen splits words (``l'agent`` -> ``l``, ``agent``).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+        The normalised words, in order.
+
+    Examples
+    --------
+    >>> evidence_words("Co-design « ateliers », l'Agent\u00a0: 2 ans.")
+    ['co', 'design', 'ateliers', 'l', 'agent', '2', 'ans']
+    """
+    return _WORD.findall(unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def shared_run(a: str, b: str) -> int:
+    """Length in words of the longest run of consecutive words two texts share.
+
+    Computed on :func:`evidence_words` with :meth:`difflib.SequenceMatcher.find_longest_match`
+    (junk heuristic off, so the match is the longest common contiguous word sequence).
+
+    Parameters
+    ----------
+    a, b : str
+        The two texts.
+
+    Returns
+    -------
+    int
+        The number of words of the longest shared run (0 when none is shared).
+
+    Examples
+    --------
+    >>> shared_run("The mixed team met every week; users co-wrote the guide.",
+    ...            "Every week, the mixed team met and USERS co-wrote it")
+    4
+    """
+    wa, wb = evidence_words(a), evidence_words(b)
+    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    return matcher.find_longest_match(0, len(wa), 0, len(wb)).size
+
+
+def evidence_similarity(a: str, b: str) -> float:
+    """Similarity from 0 to 1 of two evidence texts: the Ratcliff/Obershelp ratio of their
+    normalised forms.
+
+    Each text is normalised to its :func:`evidence_words` joined by single spaces; the ratio is
+    :math:`2M / (|a| + |b|)`, :math:`M` the characters in the matching blocks that
+    :class:`difflib.SequenceMatcher` finds (junk heuristic off). That matcher is not symmetric
+    in general, so the larger of the two orders is taken. 1 means the same words in the same
+    order.
+
+    Parameters
+    ----------
+    a, b : str
+        The two texts.
+
+    Returns
+    -------
+    float
+        From 0 (no character matched) to 1 (the same normalised text; two empty texts give 1).
+
+    References
+    ----------
+    Ratcliff, J. W. & Metzener, D. E. (1988). Pattern matching: the gestalt approach.
+    *Dr. Dobb's Journal* 13(7), 46. Python documentation, ``difflib.SequenceMatcher.ratio``.
+
+    Examples
+    --------
+    >>> evidence_similarity("Users co-wrote the guide.", "users co wrote THE guide")
+    1.0
+    >>> round(evidence_similarity("abcd", "abxy"), 2)
+    0.5
+    """
+    na, nb = " ".join(evidence_words(a)), " ".join(evidence_words(b))
+    if not na and not nb:
+        return 1.0
+    return max(difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio(),
+               difflib.SequenceMatcher(None, nb, na, autojunk=False).ratio())
+
+
+#: The coded tables whose evidence the blindness check compares, with their unit columns.
+_EVIDENCE_TABLES = {"conditions": ["case_id", "condition"], "outcomes": ["case_id", "outcome"],
+                    "participation": ["case_id", "actor", "stage"]}
+
+
+@dataclass(repr=False)
+class EvidenceOverlap(Result):
+    """Units whose two evidence texts look written together: the blindness check.
+
+    Attributes
+    ----------
+    units : DataFrame
+        One row per unit both coders gave an evidence text: ``table``, ``case_id``, ``unit``
+        (the condition or outcome, or ``actor/stage``), ``coder_1``, ``coder_2`` (the codings
+        compared), ``evidence_1``, ``evidence_2``, ``longest_run`` (:func:`shared_run`),
+        ``similarity`` (:func:`evidence_similarity`), ``identical`` (the same normalised
+        words), ``flagged`` (``longest_run >= min_run`` or ``similarity >= min_similarity``).
+    min_run, min_similarity : the thresholds used.
+
+    Notes
+    -----
+    ``table`` counts per coded table and overall: ``n_compared``, ``n_identical``,
+    ``n_run`` (a shared run of ``min_run`` words or more), ``n_similar`` (similarity of
+    ``min_similarity`` or more), ``n_flagged`` (either) and ``share_flagged``; ``flagged`` lists
+    the flagged units.
+    """
+
+    units: pd.DataFrame
+    min_run: int
+    min_similarity: float
+
+    @property
+    def title(self) -> str:
+        n = int(self.units["flagged"].sum())
+        return (f"Blindness check: {n} of {len(self.units)} units with a shared run of "
+                f">= {self.min_run} words or >= {self.min_similarity:.0%} similar evidence")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return ("similarity: difflib ratio of the case-folded words; a flagged unit is not proof "
+                "that a coder saw the other's text, only that the two texts need a second look",)
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """The flagged units (same columns as ``units``)."""
+        return self.units[self.units["flagged"]].reset_index(drop=True)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        rows = []
+        groups = [(t, self.units[self.units["table"] == t]) for t in _EVIDENCE_TABLES]
+        for name, part in [*groups, ("(all)", self.units)]:
+            n = len(part)
+            flagged = int(part["flagged"].sum())
+            rows.append({"table": name, "n_compared": n,
+                         "n_identical": int(part["identical"].sum()),
+                         "n_run": int((part["longest_run"] >= self.min_run).sum()),
+                         "n_similar": int((part["similarity"] >= self.min_similarity).sum()),
+                         "n_flagged": flagged,
+                         "share_flagged": flagged / n if n else float("nan")})
+        out = pd.DataFrame(rows)
+        for col in ("n_compared", "n_identical", "n_run", "n_similar", "n_flagged"):
+            out[col] = out[col].astype("int64")
+        return out
+
+
+def evidence_overlap(casebase, *, min_run: int = 8,
+                     min_similarity: float = 0.9) -> EvidenceOverlap:
+    """The blindness check of two independent codings: units whose evidence texts share a run
+    of ``min_run`` words or more, or are ``min_similarity`` similar or more.
+
+    Parameters
+    ----------
+    casebase : CaseBase
+        Its ``codings`` hold ``coder_<x>_conditions``, ``_outcomes`` and ``_participation`` for
+        two coders or more; the first two in name order are compared (``coder_a``,
+        ``coder_b``).
+    min_run : int, default 8
+        Shared run, in words (:func:`shared_run`), from which a unit is flagged.
+    min_similarity : float, default 0.9
+        Similarity (:func:`evidence_similarity`) from which a unit is flagged.
+
+    Returns
+    -------
+    EvidenceOverlap
+        Every unit where both coders wrote an evidence text, with its run, similarity and
+        flag; ``.table`` the counts per table, ``.flagged`` the flagged units.
+
+    Notes
+    -----
+    Two coders who read the same source independently can agree on the value and even cite
+    the same passage, but they rarely write the same eight words in a row or the same
+    sentence with a word changed: copying of this kind is what undermines the independence
+    that Krippendorff's alpha assumes. A text quoting the source verbatim in both codings is
+    flagged too, and deserves the look. Units where one coder left no evidence (NA) are not
+    compared.
+
+    References
+    ----------
+    Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology*, 2nd ed.,
+    §11.2 (the conditions of reliability data: coders work independently).
+
+    Examples
+    --------
+    >>> from coanalysis.loaders import load_casebase
+    >>> check = evidence_overlap(load_casebase())
+    >>> check.table["table"].tolist()
+    ['conditions', 'outcomes', 'participation', '(all)']
+    """
+    codings = getattr(casebase, "codings", None)
+    if not isinstance(codings, dict):
+        raise TypeError("casebase must be a CaseBase (with a .codings dict)")
+    min_run = check_int(min_run, "min_run", min_val=1)
+    if not 0 < float(min_similarity) <= 1:
+        raise ValueError(f"min_similarity must be in (0, 1], got {min_similarity!r}")
+    rows = []
+    for table, keys in _EVIDENCE_TABLES.items():
+        names = sorted(n for n in codings if n.startswith("coder_") and n.endswith("_" + table))
+        if len(names) < 2:
+            raise ValueError(f"need two codings of the {table}, found {names}")
+        first, second = (codings[n][[*keys, "evidence"]] for n in names[:2])
+        both = first.astype({k: str for k in keys}).merge(
+            second.astype({k: str for k in keys}), on=keys, suffixes=("_1", "_2"))
+        for rec in both.itertuples(index=False):
+            rec = rec._asdict()
+            a, b = rec["evidence_1"], rec["evidence_2"]
+            if is_missing(a) or is_missing(b) or not str(a).strip() or not str(b).strip():
+                continue
+            run, sim = shared_run(a, b), evidence_similarity(a, b)
+            rows.append({"table": table, "case_id": rec["case_id"],
+                         "unit": "/".join(rec[k] for k in keys[1:]),
+                         "coder_1": names[0], "coder_2": names[1],
+                         "evidence_1": str(a), "evidence_2": str(b),
+                         "longest_run": run, "similarity": sim,
+                         "identical": evidence_words(a) == evidence_words(b),
+                         "flagged": run >= min_run or sim >= min_similarity})
+    columns = ["table", "case_id", "unit", "coder_1", "coder_2", "evidence_1", "evidence_2",
+               "longest_run", "similarity", "identical", "flagged"]
+    units = pd.DataFrame(rows, columns=columns).astype(
+        {"longest_run": "int64", "similarity": "float64", "identical": bool, "flagged": bool})
+    return EvidenceOverlap(units, int(min_run), float(min_similarity))

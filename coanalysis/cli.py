@@ -1,4 +1,4 @@
-"""The ``coanalysis`` command: ``reproduce``, ``validate`` and ``figures``.
+"""The ``coanalysis`` command: ``reproduce``, ``validate``, ``figures`` and ``coding``.
 
 Built on click (arguments, help) and tqdm (progress); each subcommand exits
 non-zero on failure with a message that names what failed.
@@ -91,6 +91,105 @@ def figures(outdir: Path | None) -> None:
     for txt in sorted(outdir.glob("*.txt")):
         click.echo(f"{txt.stem}: {read_sidecar(txt)['title']}")
     click.echo(f"gallery: {gallery}")
+
+
+@main.group()
+def coding() -> None:
+    """Coder des cas : classeur de codage, import, accord / code cases: workbook, import, agreement.
+
+    A coder fills a blind coding workbook ("coding sheet") and imports it into
+    data/cases/codings/coder_NAME/ ("coding import"); "coding agreement" gives the
+    inter-coder agreement of the two codings and the blindness check.
+    """
+
+
+_DATA_OPTION = click.option(
+    "--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the case base (default: the project's data/cases).")
+
+
+def _fail(exc: Exception, code: int = 1) -> None:
+    """Print an error of the package (every problem of a DataError on its line) and exit."""
+    from .errors import DataError
+
+    if isinstance(exc, DataError):
+        click.echo(exc.summary + ":", err=True)
+        for p in exc.problems:
+            click.echo(f"- {p}", err=True)
+    else:
+        click.echo(f"ERREUR / ERROR — {exc}", err=True)
+    sys.exit(code)
+
+
+@coding.command("sheet")
+@click.argument("case_ids", nargs=-1, required=True, metavar="CASE_ID...")
+@click.option("--coder", required=True, metavar="NAME",
+              help="The coder's name: lower-case letters and digits (a, b, marie).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx workbook to write.")
+@_DATA_OPTION
+def coding_sheet(case_ids: tuple[str, ...], coder: str, out: Path, data: Path | None) -> None:
+    """Write a blind coding workbook for CASE_ID... (new or existing cases).
+
+    The workbook lists the units to code, never another coder's values or evidence.
+    """
+    from .coding import coding_sheet as write
+    from .errors import DataError
+
+    try:
+        path = write(list(case_ids), coder, out, casebase=data)
+    except (DataError, ValueError) as exc:
+        _fail(exc)
+    click.echo(f"written: {path} (coder {coder}: {', '.join(case_ids)})")
+
+
+@coding.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_DATA_OPTION
+def coding_import(file: Path, data: Path | None) -> None:
+    """Import a filled coding workbook into codings/coder_NAME/.
+
+    Prints every problem with sheet, row, column and cell, and writes nothing if there is
+    any (exit 1).
+    """
+    from .coding import import_coding
+    from .errors import DataError
+
+    try:
+        result = import_coding(file, data)
+    except DataError as exc:
+        _fail(exc)
+    click.echo(result.summary())
+
+
+@coding.command("agreement")
+@_DATA_OPTION
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the labels.")
+@click.option("--flagged", is_flag=True, help="Also list the units the blindness check flags.")
+def coding_agreement(data: Path | None, lang: str, flagged: bool) -> None:
+    """Agreement of the two codings (Krippendorff's alpha with its bootstrap interval: interval
+    for scores, ordinal for levels), per table and per condition, actor and stage, and the
+    blindness check (evidence texts sharing 8 words or more, or 90 % similar)."""
+    from .agreement import coder_agreement, evidence_overlap, participation_agreement
+    from .errors import DataError
+    from .loaders.casebase import load_casebase
+    from .report import agreement_markdown, participation_markdown
+
+    try:
+        cb = load_casebase(data)
+    except DataError as exc:
+        _fail(exc)
+    click.echo(agreement_markdown(coder_agreement(cb), lang))
+    click.echo("")
+    click.echo(participation_markdown(participation_agreement(cb), lang))
+    click.echo("")
+    check = evidence_overlap(cb)
+    click.echo(check.summary())
+    if flagged:
+        for r in check.flagged.itertuples(index=False):
+            click.echo(f"- {r.table} {r.case_id} {r.unit}: run {r.longest_run} words, "
+                       f"similarity {r.similarity:.2f}")
 
 
 if __name__ == "__main__":  # pragma: no cover

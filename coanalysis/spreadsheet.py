@@ -46,6 +46,7 @@ __all__ = [
     "read_csv",
     "csv_options",
     "check_digits",
+    "cell_reference",
 ]
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV Injection).
@@ -232,3 +233,23 @@ def read_csv(path: str | Path, *, lang: str | None = None) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(frame[name].dtype) or pd.api.types.is_string_dtype(frame[name].dtype):
             frame[name] = frame[name].map(lambda v: restore_text(v) if isinstance(v, str) else v)
     return frame
+
+
+def cell_reference(sheet: str, row: int, column: int) -> str:
+    """A cell as a spreadsheet names it: ``conditions!D5``, ``'Feuille 1'!B7``.
+
+    ``column`` counts from 1 (A); a sheet name other than letters, digits and ``_`` is quoted,
+    an apostrophe in it doubled (ECMA-376 part 1, 18.17.2, the formula grammar of references).
+
+    >>> cell_reference("conditions", 5, 4), cell_reference("Feuille 1", 7, 2)
+    ('conditions!D5', "'Feuille 1'!B7")
+    >>> cell_reference("l'an", 1, 28)
+    "'l''an'!AB1"
+    """
+    letters = ""
+    n = int(column)
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    ref = sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+    return f"{ref}!{letters}{int(row)}"

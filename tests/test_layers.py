@@ -6,7 +6,8 @@ Floors, from the ground up (docs/architecture.md draws them):
 0. ground   — errors, text, validation, results, spreadsheet, paths, codebook
 1. loaders  — loaders
 2. analysis — metrics, agreement, qca, survey (side by side)
-3. figures  — figures
+3. figures  — figures, coding (side by side: the coding workflow reads the loaders and calls
+   agreement)
 4. report   — report
 5. face     — reproduce, cli, the package's ``__init__`` and ``__main__``
 
@@ -32,12 +33,12 @@ FLOORS = {
     "codebook": 0,
     "loaders": 1,
     "metrics": 2, "agreement": 2, "qca": 2, "survey": 2,
-    "figures": 3,
+    "figures": 3, "coding": 3,
     "report": 4,
     "reproduce": 5, "cli": 5, "__init__": 5, "__main__": 5,
 }
 COMPUTING = ("coanalysis.qca", "coanalysis.survey", "coanalysis.metrics", "coanalysis.loaders",
-             "coanalysis.agreement", "coanalysis.codebook")
+             "coanalysis.agreement", "coanalysis.codebook", "coanalysis.coding")
 
 
 def _module_name(path: Path) -> str:

@@ -248,7 +248,6 @@ def check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
     fields = schema["fields"]
     names = [f["name"] for f in fields]
     by_name = {f["name"]: f for f in fields}
-    missing_values = set(schema.get("missingValues", [""]))
     if not path.is_file():
         problems.append(Problem(label, None, None, None, "a CSV file for the resource "
                                 f"{resource['name']!r}", "the file does not exist"))
@@ -295,8 +294,21 @@ def check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
             problems.append(Problem(label, 1, None, ",".join(header),
                                     f"the columns in the order {','.join(names)}",
                                     "reorder the columns"))
+    _check_records(table, header, records[1:], problems)
+    return table
+
+
+def _check_records(table: _Table, header: list[str], records: list[tuple[int, list[str]]],
+                   problems: list[Problem]) -> None:
+    """Parse and check the data records ``(line, cell texts in the order of header)`` of
+    ``table`` against its schema, adding the parsed rows to it: the cell rules of the loader
+    (required, type, constraints, no formula), whatever the records were read from."""
+    label, schema = table.label, table.schema
+    names = [f["name"] for f in schema["fields"]]
+    by_name = {f["name"]: f for f in schema["fields"]}
+    missing_values = set(schema.get("missingValues", [""]))
     index = {h: i for i, h in enumerate(header) if h in by_name}
-    for line, raw in records[1:]:
+    for line, raw in records:
         if not raw:
             problems.append(Problem(label, line, None, "", "a data row", "delete the blank line"))
             continue
@@ -331,7 +343,6 @@ def check_table(path: Path, resource: dict, problems: list[Problem]) -> _Table:
             row[name] = value
         table.rows.append(row)
         table.lines.append(line)
-    return table
 
 
 def _decode_error(path: Path) -> tuple[int, bytes, str]:
@@ -503,3 +514,69 @@ def check_all_combinations(table: _Table, tables: dict[str, _Table],
                 f"one row per case and {item_field} ({len(items)} per case)",
                 "add the missing rows with an empty score if there is no evidence"))
 
+
+
+# --------------------------------------------------------------------------------------
+# Rows read from elsewhere than the package's CSV files (a coding workbook)
+# --------------------------------------------------------------------------------------
+
+def check_rows(tables: dict[str, tuple[dict, str, list[tuple[int, list[str]]]]],
+               known: dict[str, list[dict]], cases: list[str]
+               ) -> tuple[dict[str, list[tuple[int, dict]]], list[Problem]]:
+    """Check rows of case-base resources that do not come from the package's CSV files.
+
+    The loader's checks, applied to cell texts read from anywhere (a coding workbook):
+    every cell rule of :func:`validate_casebase` (required, type, enum, range, pattern, no
+    formula), primary and unique keys, row rules (a coded value needs its evidence, source and
+    coder; a flow's ``direct``...), foreign keys, and one row per case × term where the schema
+    asks for every combination.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{resource name: (resource descriptor, label, records)}``; ``records`` are
+        ``(line, cells)`` with the cell texts in the order of the schema's fields (``""`` is
+        missing). ``label`` becomes the ``file`` of each problem.
+    known : dict
+        ``{resource name: rows}``: valid rows (dicts of parsed values) the foreign keys may
+        also point to (the case base's ``cases`` and ``sources``); a foreign key is checked
+        against these rows and the rows of ``tables`` of the same resource.
+    cases : list of str
+        The cases whose combinations must all be present (``coanalysis:allCombinations``).
+
+    Returns
+    -------
+    rows : dict
+        ``{resource name: [(line, parsed row)]}`` (meaningful only without problems).
+    problems : list of Problem
+        Each with ``file`` = the table's label, ``line`` and ``column`` as given.
+    """
+    checked: dict[str, _Table] = {}
+    problems: list[Problem] = []
+    for name, (resource, label, records) in tables.items():
+        table = _Table(name, label, resource["schema"])
+        table.columns = [f["name"] for f in resource["schema"]["fields"]]
+        table.readable = True
+        _check_records(table, table.columns, records, problems)
+        checked[name] = table
+    referenced: dict[str, set[str]] = {}  # the fields foreign keys point to, per resource
+    for table in checked.values():
+        for fk in (*table.schema.get("foreignKeys", []),
+                   *table.schema.get(_EXT + "itemForeignKeys", [])):
+            target = fk["reference"]["resource"] or table.name
+            referenced.setdefault(target, set()).update(_names(fk["reference"]["fields"]))
+    targets: dict[str, _Table] = {}
+    for name in {*known, *checked}:
+        rows = list(known.get(name, [])) + (checked[name].rows if name in checked else [])
+        columns = sorted({k for r in rows for k in r} | referenced.get(name, set()))
+        targets[name] = _Table(name, name, {"fields": []}, rows=rows, columns=columns,
+                               readable=True)
+    for table in checked.values():
+        _check_unique_keys(table, problems)
+        _check_foreign_keys(table, targets, problems)
+        _check_rules(table, problems)
+    roster = {"cases": _Table("cases", "cases", {"fields": []}, rows=[{"case_id": c} for c in cases],
+                              columns=["case_id"], readable=True)}
+    for table in checked.values():
+        _check_all_combinations(table, roster, problems)
+    return {name: list(zip(t.lines, t.rows)) for name, t in checked.items()}, problems

@@ -285,6 +285,55 @@ def _reconciliation_resource(path: str) -> dict:
     )
 
 
+#: The tables a coder codes independently, each in ``codings/coder_<name>/<table>.csv``.
+CODED_TABLES: tuple[str, ...] = ("conditions", "outcomes", "participation")
+
+#: A coder's name: lower-case letters and digits, starting with a letter (``a``, ``b``, ``marie``).
+CODER_NAME = r"^[a-z][a-z0-9]*$"
+
+
+def coding_resource(coder: str, table: str) -> dict:
+    """The resource of one coder's independent coding of ``table``, for any coder name.
+
+    Parameters
+    ----------
+    coder : str
+        The coder's name (:data:`CODER_NAME`): ``"a"`` gives the shipped ``coder_a_*``
+        resources; the ``coder`` column of the file holds the name in upper case.
+    table : {"conditions", "outcomes", "participation"}
+
+    Returns
+    -------
+    dict
+        A tabular-data-resource named ``coder_<coder>_<table>`` at
+        ``codings/coder_<coder>/<table>.csv``, with the Table Schema the descriptor gives the
+        shipped codings (conditions and outcomes cite a ``source_url``, participation a
+        ``source_id``).
+
+    Examples
+    --------
+    >>> r = coding_resource("a", "outcomes")
+    >>> r["name"], r["path"], [f["name"] for f in r["schema"]["fields"]][-2:]
+    ('coder_a_outcomes', 'codings/coder_a/outcomes.csv', ['source_url', 'coder'])
+    >>> r == next(x for x in casebase_datapackage()["resources"] if x["name"] == r["name"])
+    True
+    """
+    if not isinstance(coder, str) or not re.fullmatch(CODER_NAME, coder):
+        raise ValueError(f"coder must be a name of lower-case letters and digits starting with a "
+                         f"letter (e.g. 'a', 'marie'), got {coder!r}")
+    if table not in CODED_TABLES:
+        raise ValueError(f"table must be one of {CODED_TABLES}, got {table!r}")
+    name, path = f"coder_{coder}_{table}", f"codings/coder_{coder}/{table}.csv"
+    if table == "participation":
+        return _participation_table(
+            name, path, reconciled=False,
+            title=f"Independent coding of the participation levels by coder {coder}")
+    item, vocab = (("condition", codebook.CONDITIONS) if table == "conditions"
+                   else ("outcome", codebook.OUTCOMES))
+    return _scored_table(name, path, item, vocab, reconciled=False,
+                         title=f"Independent coding of the {table} by coder {coder}")
+
+
 def casebase_datapackage() -> dict:
     """The Data Package descriptor of the case base, built from the codebook.
 
@@ -457,16 +506,7 @@ def casebase_datapackage() -> dict:
             codings.append(_participation_reconciliation_resource(path))
             continue
         coder, table = name.rsplit("_", 1)
-        if table == "participation":
-            codings.append(_participation_table(
-                name, path, reconciled=False,
-                title=f"Independent coding of the participation levels by {coder.replace('_', ' ')}"))
-            continue
-        item, vocab = (("condition", codebook.CONDITIONS) if table == "conditions"
-                       else ("outcome", codebook.OUTCOMES))
-        codings.append(_scored_table(
-            name, path, item, vocab, reconciled=False,
-            title=f"Independent coding of the {table} by {coder.replace('_', ' ')}"))
+        codings.append(coding_resource(coder.removeprefix("coder_"), table))
     return {
         "profile": "tabular-data-package",
         "name": "coanalysis-casebase",

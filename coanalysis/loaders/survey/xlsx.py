@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import DataError, Problem
+from ...spreadsheet import cell_reference
 
 
 def read_xlsx_rows(path: str, sheet: int | str | None):
@@ -138,8 +139,6 @@ def _uncomputed_formulas(path: str, ws: Any, header: list[str], first: int) -> l
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils import column_index_from_string
-    title = ws.title
-    ref = title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
     problems = []
     source = _worksheet_xml(ws)
     if source is None:
@@ -162,7 +161,7 @@ def _uncomputed_formulas(path: str, ws: Any, header: list[str], first: int) -> l
                 if row >= first:
                     text = "=" + formula.text if formula.text else "(shared formula)"
                     what = f"the formula {text}" if formula.text else "a shared formula"
-                    cell = f"{ref}!{m.group(0)}"
+                    cell = cell_reference(ws.title, row, col + 1)
                     problems.append(Problem(
                         path, row, header[col] if col < len(header) and row > first else None,
                         text, "a value computed by the spreadsheet",
