@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -465,6 +466,7 @@ def _write_xlsx(specs: list[TableSpec], path: Path, lang: str, digits: int) -> N
             sheet.column_dimensions[get_column_letter(j)].width = width
         sheet.freeze_panes = sheet.cell(_HEADER_ROW + 1, 1)
     book.save(path)
+    _normalise_archive(path)
 
 
 def _write_ods(specs: list[TableSpec], path: Path, lang: str, digits: int) -> None:
@@ -577,6 +579,58 @@ def _write_ods(specs: list[TableSpec], path: Path, lang: str, digits: int) -> No
     settings.addElement(indexed)
     doc.settings.addElement(settings)
     doc.save(str(path))
+    _normalise_archive(path)
+
+
+# The creation and modification times openpyxl writes into docProps/core.xml.
+_CORE_DATES = re.compile(rb"<dcterms:(?:created|modified)\b[^>]*>[^<]*</dcterms:(?:created|modified)>")
+_ROOT_TAG = re.compile(rb"<(?!\?)[^>]*>")
+_XMLNS = re.compile(rb'\s+xmlns:([A-Za-z0-9_.-]+)="[^"]*"')
+# A fixed zip entry time (the earliest a zip can hold), as reproducible builds do.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _canonical_namespaces(part: bytes) -> bytes:
+    """The XML part with its root's namespace declarations sorted and cut to those it uses.
+
+    odfpy declares every namespace any document of the process has used so far (a class
+    attribute), in the order they were first met, so the same table gave different bytes after
+    another ODS was written.
+    """
+    root = _ROOT_TAG.search(part)
+    if root is None:
+        return part
+    tag = root.group()
+    declared = {m.group(1): m.group() for m in _XMLNS.finditer(tag)}
+    rest = part[: root.start()] + _XMLNS.sub(b"", tag) + part[root.end():]
+    used = sorted(p for p in declared if re.search(rb"[<\s/]" + re.escape(p) + rb":", rest))
+    bare = _XMLNS.sub(b"", tag)
+    end = len(bare) - (2 if bare.endswith(b"/>") else 1)
+    name_end = re.match(rb"<[^\s>/]+", bare).end()
+    new_tag = bare[:name_end] + b"".join(declared[p] for p in used) + bare[name_end:end] + bare[end:]
+    return part[: root.start()] + new_tag + part[root.end():]
+
+
+def _normalise_archive(path: Path) -> None:
+    """Rewrite the XLSX/ODS zip so that the same tables give the same bytes.
+
+    Entries keep their order and compression (ODS's ``mimetype`` stays first and stored); their
+    times are fixed; openpyxl's creation and modification times are dropped (both are optional
+    in the core properties, ECMA-376 Part 2 §11); odfpy's namespace declarations are made
+    canonical (:func:`_canonical_namespaces`).
+    """
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(b"", data)
+            elif info.filename.endswith(".xml") and b"urn:oasis:names:tc:opendocument" in data[:2000]:
+                data = _canonical_namespaces(data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            archive.writestr(fixed, data)
 
 
 def _csv_frame(spec: TableSpec, lang: str, digits: int) -> pd.DataFrame:
