@@ -69,7 +69,7 @@ import pandas as pd
 from .codebook.interface import word
 from .report import ci_headers
 from .results import Result
-from .spreadsheet import neutralise_text, stable_number, write_csv
+from .spreadsheet import _zero_floor, neutralise_text, stable_number, write_csv
 from .text import NNBSP, check_lang, format_number, format_percent
 
 __all__ = [
@@ -86,6 +86,8 @@ FORMATS = ("xlsx", "ods", "csv")
 
 #: Significant digits of the numbers written in a table file: more than any cell format shows, and
 #: below the 12 digits at which :func:`~coanalysis.spreadsheet.stable_number` absorbs last-bit noise.
+#: As in :func:`~coanalysis.spreadsheet.write_csv`, a value below 1e-12 times its column's largest
+#: magnitude is the rounding residue of a zero and is written 0.
 TABLE_DIGITS = 10
 
 #: LCID of French (France) in an XLSX format code's locale tag (ECMA-376 §18.8.31, ``[$-40C]``).
@@ -367,6 +369,9 @@ def _cells(spec: TableSpec, lang: str, digits: int) -> list[list[_Cell]]:
     for name in frame.columns:
         fmt = spec.formats.get(name)
         kind = _parse_format(fmt)[0] if fmt else None
+        # the CSV writer's rule, so that the three formats carry the same numbers
+        floor = (_zero_floor(frame[name].to_numpy(dtype=float, na_value=np.nan))
+                 if pd.api.types.is_float_dtype(frame[name].dtype) else 0.0)
         for i, v in enumerate(frame[name].tolist()):
             where = f"table {spec.name!r}, column {name!r}, row {i + 1}"
             if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -380,7 +385,7 @@ def _cells(spec: TableSpec, lang: str, digits: int) -> list[list[_Cell]]:
                 elif isinstance(v, (int, np.integer)) and abs(int(v)) < 2 ** 53:
                     rows[i].append(_Cell(number=int(v), spec=fmt or "integer"))
                 else:
-                    rounded = stable_number(x, digits)
+                    rounded = stable_number(0.0 if abs(x) < floor else x, digits)
                     number = float(rounded)
                     if kind == "integer" and number.is_integer():
                         number = int(number)

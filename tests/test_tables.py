@@ -16,6 +16,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coanalysis import qca
 from coanalysis.spreadsheet import restore_text, stable_number
@@ -377,3 +379,29 @@ def test_the_same_tables_give_the_same_bytes(tmp_path, gap, suffix):
         if suffix == "ods":
             assert archive.namelist()[0] == "mimetype"
             assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+
+
+# --------------------------------------------------------------------------- any number
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15)
+
+
+@needs_odf
+@settings(max_examples=25, deadline=None)
+@given(values=st.lists(finite, min_size=1, max_size=6))
+def test_any_float_reads_back_as_the_decimal_written_in_every_format(tmp_path_factory, values):
+    # each format holds the decimal written (10 significant digits, or 0 for a residue below
+    # 1e-12 of the column's largest magnitude, the CSV writer's rule) and gives back the double
+    # nearest to it: exact equality, no tolerance
+    folder = tmp_path_factory.mktemp("floats")
+    frame = pd.DataFrame({"x": values})
+    big = max(abs(v) for v in values)
+    expected = [float(stable_number(0.0 if abs(v) < big * 1e-12 else v, TABLE_DIGITS)) for v in values]
+    write_tables({"t": TableSpec(frame, formats={"x": "number:2"})}, folder / "t.xlsx")
+    sheet = openpyxl.load_workbook(folder / "t.xlsx")["t"]
+    assert [float(sheet.cell(4 + i, 1).value) for i in range(len(values))] == expected
+    write_tables({"t": TableSpec(frame, formats={"x": "percent:1"})}, folder / "t.ods")
+    back = pd.read_excel(folder / "t.ods", engine="odf", header=2, nrows=len(values))
+    assert back.iloc[:, 0].astype(float).tolist() == expected
+    write_tables(frame, folder / "t.csv", lang="fr")
+    back = pd.read_csv(folder / "t.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["x"].astype(float).tolist() == expected
