@@ -75,6 +75,27 @@ WORDS: dict[str, tuple[str, str]] = {
     "simulated_data": ("Données simulées", "Simulated data"),
     "yes": ("oui", "yes"),
     "no": ("non", "no"),
+    # --- tables handed over as spreadsheets (coanalysis.tables): headers, rows under the table
+    "table_estimate": ("Estimation", "Estimate"),
+    "table_share": ("Part", "Share"),
+    "table_se": ("Erreur type", "Standard error"),
+    "table_n_unweighted": ("n (non pondéré)", "n (unweighted)"),
+    "table_n_weighted": ("n pondéré", "Weighted n"),
+    "table_p_value": ("Valeur p", "p-value"),
+    "table_df": ("Degrés de liberté", "Degrees of freedom"),
+    "table_item": ("Question", "Item"),
+    "table_category": ("Réponse", "Answer"),
+    "table_users": ("Usagers", "Users"),
+    "table_agents": ("Agents", "Agents"),
+    "table_gap": ("Écart", "Gap"),
+    "table_n_users": ("n usagers (non pondéré)", "n users (unweighted)"),
+    "table_n_agents": ("n agents (non pondéré)", "n agents (unweighted)"),
+    "table_coef": ("Coefficient", "Coefficient"),
+    "table_odds_ratio": ("Rapport de cotes", "Odds ratio"),
+    "table_level": ("Niveau de confiance", "Confidence level"),
+    "table_method": ("Méthode de l'intervalle", "Interval method"),
+    "table_source": ("Source\u00a0: {}", "Source: {}"),
+    "table_note": ("Note\u00a0: {}", "Note: {}"),
 }
 
 
