@@ -132,7 +132,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _css() -> str:
-    return (TEMPLATES / "site.css").read_text(encoding="utf-8")
+    return jinja2.utils.markupsafe.Markup((TEMPLATES / "site.css").read_text(encoding="utf-8"))
 
 
 def _nav(env: jinja2.Environment, lang: str, root: str, page: str | None) -> str:
@@ -141,7 +141,8 @@ def _nav(env: jinja2.Environment, lang: str, root: str, page: str | None) -> str
     other = _OTHER[lang]
     target = PAGES[page or "home"][other]
     switch = {"lang": other, "href": root + target, "label": _LANG_NAME[other]}
-    return env.get_template("nav.html.j2").render(lang=lang, root=root, pages=PAGES, other=switch)
+    html = env.get_template("nav.html.j2").render(lang=lang, root=root, pages=PAGES, other=switch)
+    return jinja2.utils.markupsafe.Markup(html)  # rendered by the autoescaping templates as is
 
 
 @dataclass
@@ -165,7 +166,8 @@ def _describe(stem: str, nb) -> tuple[str, str]:
                 title = para[2:].splitlines()[0].strip()
             elif para.lstrip("*_").lower().startswith("english summary"):
                 summary = re.sub(r"\s+", " ", para.strip("*_ \n"))
-                summary = re.sub(r"^English summary[.:]?\**\s*", "", summary, flags=re.I).strip("*_ ")
+                summary = re.sub(r"^English summary[.:]?\**\s*", "", summary, flags=re.I)
+                summary = re.sub(r"\*+|_{2,}", "", summary).strip(" ")  # Markdown emphasis marks
         break
     return title, summary
 
