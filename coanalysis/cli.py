@@ -1,4 +1,4 @@
-"""The ``coanalysis`` command: ``reproduce``, ``validate`` and ``figures``.
+"""The ``coanalysis`` command: ``reproduce``, ``site``, ``validate`` and ``figures``.
 
 Built on click (arguments, help) and tqdm (progress); each subcommand exits
 non-zero on failure with a message that names what failed.
@@ -62,6 +62,28 @@ def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, fol
     click.echo(report.summary())
     if site_dir is not None:
         click.echo(f"site: {site_dir / 'index.html'}")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the gallery shown (en: figures/en/) and of the notebook pages.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Site folder (default: build/site/).")
+def site(lang: str, out: Path | None) -> None:
+    """Build the offline site from the notebooks' stored outputs, without running them
+    (`reproduce --html` runs them first)."""
+    from .errors import CoanalysisError
+    from .paths import gallery_dir, project_root
+    from .reproduce import find_notebooks
+    from .site import build_site
+
+    out = out if out is not None else project_root() / "build" / "site"
+    try:
+        build_site(out, find_notebooks(), figures=gallery_dir(lang), lang=lang)
+    except (FileNotFoundError, CoanalysisError) as exc:
+        click.echo(f"ERREUR / ERROR — {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"site: {out / 'index.html'}")
 
 
 @main.command()

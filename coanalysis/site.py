@@ -63,8 +63,8 @@ FIGURE_FILES = ("svg", "pdf", "png", "csv", "txt")
 def tex_to_mathml(tex: str, display: bool = False) -> str:
     """TeX math (the body between ``$…$`` or ``$$…$$``) as a MathML ``<math>`` element.
 
-    >>> tex_to_mathml("N_h / n_h")[:44]
-    '<math xmlns="http://www.w3.org/1998/Math/Ma'
+    >>> tex_to_mathml("N_h / n_h")[:31]
+    '<math alttext="N_h / n_h" xmlns'
     >>> "<msub><mi>N</mi><mi>h</mi></msub>" in tex_to_mathml("N_h / n_h")
     True
 
@@ -317,8 +317,13 @@ def build_site(
     out = Path(out)
     figures = Path(figures) if figures is not None else gallery_dir(lang)
     cases = Path(cases) if cases is not None else data_dir() / "cases"
+    if not figures.is_dir():
+        raise FileNotFoundError(f"no figures folder at {figures} for the site's gallery; export the "
+                                f"figures first (coanalysis reproduce{' --lang en' if lang == 'en' else ''})")
     loaded: list[tuple[str, object]] = []
+    executed = True
     for item in notebooks:
+        executed = executed and isinstance(item, tuple)
         path, nb = item if isinstance(item, tuple) else (item, nbformat.read(item, as_version=4))
         loaded.append((Path(path).stem, nb))
     study, n_cases = _study_cases(cases)
@@ -353,7 +358,7 @@ def build_site(
         notebooks_shown = [{"href": e.href, "title": e.title,
                             "summary": e.summary if page_lang == "en" else ""} for e in entries]
         page("home", "home.html.j2", cases=study, n_cases=n_cases, notebooks=notebooks_shown,
-             n_figures=len(gallery))
+             n_figures=len(gallery), executed=executed and bool(entries))
         page("gallery", "gallery.html.j2", figures=gallery)
         page("data", "dictionary.html.j2", **dictionary)
     return out

@@ -101,7 +101,8 @@ def test_site_of_the_executed_notebooks(tmp_path):
     out = tmp_path / "site"
     reproduce(tmp_path, figures=tmp_path / "figures", site_dir=out, progress=False, echo=lambda s: None)
     assert "bonjour" in (out / "notebooks" / "01_ok.html").read_text(encoding="utf-8")
-    assert 'href="notebooks/01_ok.html"' in (out / "index.html").read_text(encoding="utf-8")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/01_ok.html"' in home and "exécuté par" in home
 
 
 def test_version_and_help():

@@ -87,6 +87,25 @@ def test_the_dictionary_lists_every_field_and_vocabulary_label(site):
                     assert f"<code>{term.slug}</code>" in voc
 
 
+def test_the_home_page_says_the_notebooks_were_not_run(site):
+    # built from files: stored outputs (tests/test_reproduce.py checks the executed wording)
+    assert "résultats enregistrés dans leurs fichiers" in (site / "index.html").read_text(encoding="utf-8")
+    assert "results stored in their files" in (site / "index.en.html").read_text(encoding="utf-8")
+
+
+def test_site_command_builds_from_stored_outputs(tmp_path):
+    from click.testing import CliRunner
+
+    from coanalysis.cli import main
+
+    result = CliRunner().invoke(main, ["site", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "s" / "notebooks").iterdir()) == \
+        sorted(f"{p.stem}.html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = CliRunner().invoke(main, ["site", "--out", str(tmp_path / "s")], env={"COANALYSIS_ROOT": str(tmp_path)})
+    assert missing.exit_code == 2 and "ERREUR / ERROR" in missing.output
+
+
 def test_tex_becomes_mathml_and_bad_tex_is_named():
     mathml = tex_to_mathml(r"\frac{N_h}{n_h}", display=True)
     assert mathml.startswith("<math") and "<mfrac>" in mathml and 'display="block"' in mathml
