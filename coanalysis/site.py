@@ -12,7 +12,8 @@ Layout of the output folder (French pages, and their English twins ending in ``.
     figures.html, figures.en.html    the gallery, with downloads (SVG, PDF, PNG, CSV, sidecar)
     donnees.html, data.en.html       the data dictionary of the case base
     notebooks/NN_name.html           one page per notebook, in the language it was run in
-    figures/                         copies of the exported figure files
+    figures/                         copies of the exported figure files (figures/en/: the English
+                                     ones, when ``figures/en/`` is beside French figures)
 
 The pages are nbconvert's ``lab`` template (notebooks) and small Jinja2 templates of this package
 (``site_templates/``), so two builds of the same inputs give identical bytes: no date, no random id.
@@ -185,7 +186,8 @@ def notebook_page(nb, stem: str, lang: str = "fr") -> str:
     return body
 
 
-def _figures(folder: Path, lang: str, notebook_stems: set[str]) -> list[dict]:
+def _figures(folder: Path, lang: str, notebook_stems: set[str], subfolder: str = "figures") -> list[dict]:
+    """The gallery entries of the figures of ``folder`` (copied to ``subfolder`` of the site)."""
     from .figures.export import read_sidecar  # figures are on a lower floor; loaded only here
 
     items = []
@@ -198,36 +200,38 @@ def _figures(folder: Path, lang: str, notebook_stems: set[str]) -> list[dict]:
                   "txt": "fiche (texte)" if lang == "fr" else "sidecar (text)"}
         notebook = meta.get("notebook", "")
         nb_stem = Path(notebook).stem
-        image = f"figures/{stem}.svg" if "svg" in present else f"figures/{stem}.png"
+        image = f"{subfolder}/{stem}.svg" if "svg" in present else f"{subfolder}/{stem}.png"
         source = meta["source"] if meta["source"].lower().startswith("source") else f"Source : {meta['source']}"
         items.append({
             "stem": stem, "title": meta["title"], "alt": meta["alt"], "source": source,
             "simulated": meta.get("simulated", "non") in ("oui", "yes"), "image": image,
-            "files": [(labels[ext], f"figures/{stem}.{ext}") for ext in present],
+            "files": [(labels[ext], f"{subfolder}/{stem}.{ext}") for ext in present],
             "notebook": notebook,
             "notebook_href": f"notebooks/{nb_stem}.html" if nb_stem in notebook_stems else "",
         })
     return items
 
 
-def _constraints(field: dict) -> str:
-    c = field.get("constraints", {})
-    parts = []
-    if c.get("required"):
-        parts.append("required")
-    if c.get("unique"):
-        parts.append("unique")
-    for key in ("minimum", "maximum"):
-        if key in c:
-            parts.append(f"{key} {c[key]}")
-    if "pattern" in c:
-        parts.append(f"pattern {c['pattern']}")
+_CONSTRAINT_WORDS = {
+    "fr": {"required": "obligatoire", "unique": "unique", "minimum": "minimum", "maximum": "maximum",
+           "pattern": "motif", "enum": "valeurs"},
+    "en": {"required": "required", "unique": "unique", "minimum": "minimum", "maximum": "maximum",
+           "pattern": "pattern", "enum": "one of"},
+}
+
+
+def _constraints(field: dict, lang: str) -> str:
+    """A field's Table Schema constraints in words of ``lang`` (an enum tied to a codebook
+    vocabulary is left to the vocabulary's table)."""
+    c, words = field.get("constraints", {}), _CONSTRAINT_WORDS[lang]
+    parts = [words[key] for key in ("required", "unique") if c.get(key)]
+    parts += [f"{words[key]} {c[key]}" for key in ("minimum", "maximum", "pattern") if key in c]
     if "enum" in c and not field.get("coanalysis:vocabulary"):
-        parts.append("one of " + ", ".join(str(v) for v in c["enum"]))
+        parts.append(f"{words['enum']} " + ", ".join(str(v) for v in c["enum"]))
     return "; ".join(parts)
 
 
-def _dictionary(descriptor_path: Path) -> dict:
+def _dictionary(descriptor_path: Path, lang: str) -> dict:
     """What the dictionary page shows, read from a Data Package descriptor and the codebook."""
     try:
         package = json.loads(descriptor_path.read_text(encoding="utf-8"))
@@ -247,7 +251,7 @@ def _dictionary(descriptor_path: Path) -> dict:
             if vocab and vocab not in used:
                 used.append(vocab)
             fields.append({"name": f["name"], "type": f.get("type", "string"),
-                           "description": f.get("description", ""), "constraints": _constraints(f),
+                           "description": f.get("description", ""), "constraints": _constraints(f, lang),
                            "vocabulary": vocab})
         key = schema.get("primaryKey", "")
         resources.append({"name": res["name"], "path": res.get("path", ""), "title": res.get("title", ""),
@@ -327,7 +331,11 @@ def build_site(
         path, nb = item if isinstance(item, tuple) else (item, nbformat.read(item, as_version=4))
         loaded.append((Path(path).stem, nb))
     study, n_cases = _study_cases(cases)
-    dictionary = _dictionary(cases / "datapackage.json")
+    dictionaries = {page_lang: _dictionary(cases / "datapackage.json", page_lang) for page_lang in ("fr", "en")}
+    # the gallery of each language: figures/en/ beside French figures holds the English ones
+    galleries = {"fr": figures, "en": figures}
+    if lang == "fr" and any((figures / "en").glob("*.txt")):
+        galleries["en"] = figures / "en"
 
     _prepare(out)
     env = _environment()
@@ -339,10 +347,12 @@ def build_site(
         title, summary = _describe(stem, nb)
         entries.append(_Notebook(stem, title, summary, f"notebooks/{stem}.html"))
 
-    (out / "figures").mkdir()
-    for ext in FIGURE_FILES:
-        for src in sorted(figures.glob(f"*.{ext}")):
-            shutil.copyfile(src, out / "figures" / src.name)
+    for page_lang in ("fr", "en"):
+        folder = out / ("figures" if galleries[page_lang] == figures else "figures/en")
+        folder.mkdir(parents=True, exist_ok=True)
+        for ext in FIGURE_FILES:
+            for src in sorted(galleries[page_lang].glob(f"*.{ext}")):
+                shutil.copyfile(src, folder / src.name)
 
     stems = {e.stem for e in entries}
     for page_lang in ("fr", "en"):
@@ -354,11 +364,12 @@ def build_site(
                                                      **context)
             (out / PAGES[name][page_lang]).write_text(html, encoding="utf-8")
 
-        gallery = _figures(figures, page_lang, stems)
+        subfolder = "figures" if galleries[page_lang] == figures else "figures/en"
+        gallery = _figures(galleries[page_lang], page_lang, stems, subfolder)
         notebooks_shown = [{"href": e.href, "title": e.title,
                             "summary": e.summary if page_lang == "en" else ""} for e in entries]
         page("home", "home.html.j2", cases=study, n_cases=n_cases, notebooks=notebooks_shown,
              n_figures=len(gallery), executed=executed and bool(entries))
         page("gallery", "gallery.html.j2", figures=gallery)
-        page("data", "dictionary.html.j2", **dictionary)
+        page("data", "dictionary.html.j2", **dictionaries[page_lang])
     return out

@@ -87,6 +87,31 @@ def test_the_dictionary_lists_every_field_and_vocabulary_label(site):
                     assert f"<code>{term.slug}</code>" in voc
 
 
+def test_the_dictionary_speaks_the_page_language(site):
+    # a constraint of cases.case_id, in the words of each page
+    assert "obligatoire; unique; motif ^[a-z][a-z0-9_]*$" in (site / "donnees.html").read_text(encoding="utf-8")
+    assert "required; unique; pattern ^[a-z][a-z0-9_]*$" in (site / "data.en.html").read_text(encoding="utf-8")
+
+
+def test_english_figures_beside_french_ones_make_the_english_gallery(tmp_path):
+    figures = tmp_path / "figures"
+    (figures / "en").mkdir(parents=True)
+    stem = "00_indice_coconstruction"
+    for ext in ("svg", "pdf", "png", "csv", "txt"):
+        shutil.copyfile(ROOT / "figures" / f"{stem}.{ext}", figures / f"{stem}.{ext}")
+        shutil.copyfile(ROOT / "figures" / f"{stem}.{ext}", figures / "en" / f"{stem}.{ext}")
+    sidecar = figures / "en" / f"{stem}.txt"
+    lines = sidecar.read_text(encoding="utf-8").splitlines()
+    lines = ["title: Co-construction index of the five experiments" if l.startswith("title: ") else l
+             for l in lines]
+    sidecar.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = build_site(tmp_path / "site", [], figures=figures)
+    english = (out / "figures.en.html").read_text(encoding="utf-8")
+    assert "Co-construction index of the five experiments" in english
+    assert f'src="figures/en/{stem}.svg"' in english and (out / "figures" / "en" / f"{stem}.svg").is_file()
+    assert "Co-construction index" not in (out / "figures.html").read_text(encoding="utf-8")
+
+
 def test_the_home_page_says_the_notebooks_were_not_run(site):
     # built from files: stored outputs (tests/test_reproduce.py checks the executed wording)
     assert "résultats enregistrés dans leurs fichiers" in (site / "index.html").read_text(encoding="utf-8")
