@@ -1,4 +1,4 @@
-"""The ``coanalysis`` command: ``reproduce``, ``validate``, ``figures`` and ``coding``.
+"""The ``coanalysis`` command: ``reproduce``, ``site``, ``validate``, ``figures`` and ``coding``.
 
 Built on click (arguments, help) and tqdm (progress); each subcommand exits
 non-zero on failure with a message that names what failed.
@@ -30,7 +30,8 @@ def main() -> None:
 @click.option("--only", metavar="PATTERN", default=None,
               help="Run only the notebooks whose name contains or matches PATTERN.")
 @click.option("--save-notebooks", is_flag=True, help="Write the executed notebooks back in place.")
-@click.option("--html", is_flag=True, help="Render each executed notebook to build/html/.")
+@click.option("--html", is_flag=True, help="Build the offline site (notebooks, figure gallery, data dictionary) in build/site/; "
+                   "open build/site/index.html.")
 @click.option("--notebooks", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of numbered notebooks (default: the project's notebooks/).")
 @click.option("--figures", "figures", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -44,20 +45,45 @@ def reproduce(lang: str, only: str | None, save_notebooks: bool, html: bool, fol
               figures: Path | None, jobs: int | None, quiet: bool) -> None:
     """Run every notebook (a fresh kernel each, several at once) and rebuild figures/; the
     notebooks are reported in numeric order."""
+    from .errors import CoanalysisError
     from .paths import project_root
     from .reproduce import NotebookFailure, reproduce as run
 
-    html_dir = project_root() / "build" / "html" if html else None
+    site_dir = project_root() / "build" / "site" if html else None
     try:
-        report = run(folder, only=only, lang=lang, save_notebooks=save_notebooks, html_dir=html_dir,
+        report = run(folder, only=only, lang=lang, save_notebooks=save_notebooks, site_dir=site_dir,
                      figures=figures, jobs=jobs, progress=not quiet, echo=click.echo)
     except NotebookFailure as exc:
         click.echo(f"ERREUR / ERROR — {exc}", err=True)
         sys.exit(1)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CoanalysisError) as exc:
         click.echo(f"ERREUR / ERROR — {exc}", err=True)
         sys.exit(2)
     click.echo(report.summary())
+    if site_dir is not None:
+        click.echo(f"site: {site_dir / 'index.html'}")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the gallery shown (en: figures/en/) and of the notebook pages.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Site folder (default: build/site/).")
+def site(lang: str, out: Path | None) -> None:
+    """Build the offline site from the notebooks' stored outputs, without running them
+    (`reproduce --html` runs them first)."""
+    from .errors import CoanalysisError
+    from .paths import gallery_dir, project_root
+    from .reproduce import find_notebooks
+    from .site import build_site
+
+    out = out if out is not None else project_root() / "build" / "site"
+    try:
+        build_site(out, find_notebooks(), figures=gallery_dir(lang), lang=lang)
+    except (FileNotFoundError, CoanalysisError) as exc:
+        click.echo(f"ERREUR / ERROR — {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"site: {out / 'index.html'}")
 
 
 @main.command()

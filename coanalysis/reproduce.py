@@ -264,21 +264,13 @@ async def _run_all(paths: list[Path], jobs: int, lang: str, figures: Path,
             task.cancel()
 
 
-def _write_html(nb, destination: Path) -> None:
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    destination.write_text(body, encoding="utf-8")
-
-
 def reproduce(
     folder: str | Path | None = None,
     *,
     only: str | None = None,
     lang: str = "fr",
     save_notebooks: bool = False,
-    html_dir: str | Path | None = None,
+    site_dir: str | Path | None = None,
     figures: str | Path | None = None,
     jobs: int | None = None,
     progress: bool = True,
@@ -297,8 +289,9 @@ def reproduce(
         Passed to the notebooks as ``COANALYSIS_LANG``.
     save_notebooks : bool
         Write the executed notebooks back in place (otherwise nothing is rewritten).
-    html_dir : path, optional
-        Render each executed notebook to HTML there.
+    site_dir : path, optional
+        Build the offline site there from the executed notebooks, the figures and the case base
+        (:func:`coanalysis.site.build_site`; ``coanalysis reproduce --html`` gives ``build/site/``).
     figures : path, optional
         Where the notebooks export their figures, and where the gallery
         (``README.md``) is regenerated at the end. Defaults to the project's
@@ -333,6 +326,7 @@ def reproduce(
     jobs = default_jobs() if jobs is None else check_int(jobs, "jobs", min_val=1)
     jobs = min(jobs, len(paths))
     report = ReproduceReport(jobs=jobs)
+    executed: list[tuple[Path, nbformat.NotebookNode]] = []
     # disable=None: the bar only shows on a terminal, so a log (CI, `make … > log`) gets clean lines
     bar = tqdm(total=len(paths), unit="notebook", disable=None if progress else True,
                dynamic_ncols=True)
@@ -345,8 +339,8 @@ def reproduce(
             echo(f"✓ {path.name} ({seconds:.1f} s)")
         if save_notebooks:
             nbformat.write(nb, path)
-        if html_dir is not None:
-            _write_html(nb, Path(html_dir) / (path.stem + ".html"))
+        if site_dir is not None:
+            executed.append((path, nb))
         bar.update(1)
         following = paths.index(path) + 1
         if following < len(paths):
@@ -364,4 +358,8 @@ def reproduce(
     from .figures.export import write_gallery  # plotting is loaded only once the notebooks ran
 
     write_gallery(figures)
+    if site_dir is not None:
+        from .site import build_site
+
+        build_site(site_dir, executed, figures=figures, lang=lang)
     return report

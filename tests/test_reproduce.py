@@ -94,12 +94,15 @@ def test_cli_exit_codes(tmp_path):
     assert run.returncode == 2 and "no numbered notebook" in run.stderr
 
 
-def test_html_rendering(tmp_path):
+def test_site_of_the_executed_notebooks(tmp_path):
+    """`site_dir` builds the offline site from the notebooks just run: their outputs are on
+    their pages and the home page links to them (tests/test_site.py checks the site in a browser)."""
     _write(tmp_path, "01_ok.ipynb", "print('bonjour')")
-    out = tmp_path / "html"
-    reproduce(tmp_path, figures=tmp_path / "figures", html_dir=out, progress=False, echo=lambda s: None)
-    html = (out / "01_ok.html").read_text(encoding="utf-8")
-    assert "bonjour" in html
+    out = tmp_path / "site"
+    reproduce(tmp_path, figures=tmp_path / "figures", site_dir=out, progress=False, echo=lambda s: None)
+    assert "bonjour" in (out / "notebooks" / "01_ok.html").read_text(encoding="utf-8")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/01_ok.html"' in home and "exécuté par" in home
 
 
 def test_version_and_help():
