@@ -42,6 +42,7 @@ __all__ = [
     "neutralise_text",
     "restore_text",
     "stable_number",
+    "zero_floor",
     "write_csv",
     "read_csv",
     "csv_options",
@@ -149,7 +150,7 @@ def csv_options(lang: str) -> dict:
     return {"sep": ",", "decimal": ".", "encoding": "utf-8"}
 
 
-def _zero_floor(values: np.ndarray) -> float:
+def zero_floor(values: np.ndarray) -> float:
     """Magnitude under which a value of this column is a rounding residue of zero."""
     finite = np.abs(values[np.isfinite(values)])
     return float(finite.max()) * 10.0 ** -_GUARD_DIGITS if finite.size else 0.0
@@ -162,7 +163,7 @@ def _cell_texts(column: pd.Series, decimal: str, digits: int) -> pd.Series:
     if pd.api.types.is_integer_dtype(column.dtype):
         return column.map(lambda v: "" if pd.isna(v) else str(int(v)))
     if pd.api.types.is_float_dtype(column.dtype):
-        floor = _zero_floor(column.to_numpy(dtype=float, na_value=np.nan))
+        floor = zero_floor(column.to_numpy(dtype=float, na_value=np.nan))
 
         def number(v):
             if pd.isna(v):

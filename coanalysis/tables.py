@@ -69,7 +69,7 @@ import pandas as pd
 from .codebook.interface import word
 from .report import ci_headers
 from .results import Result
-from .spreadsheet import _zero_floor, neutralise_text, stable_number, write_csv
+from .spreadsheet import zero_floor, neutralise_text, stable_number, write_csv
 from .text import NNBSP, check_lang, format_number, format_percent
 
 __all__ = [
@@ -370,7 +370,7 @@ def _cells(spec: TableSpec, lang: str, digits: int) -> list[list[_Cell]]:
         fmt = spec.formats.get(name)
         kind = _parse_format(fmt)[0] if fmt else None
         # the CSV writer's rule, so that the three formats carry the same numbers
-        floor = (_zero_floor(frame[name].to_numpy(dtype=float, na_value=np.nan))
+        floor = (zero_floor(frame[name].to_numpy(dtype=float, na_value=np.nan))
                  if pd.api.types.is_float_dtype(frame[name].dtype) else 0.0)
         for i, v in enumerate(frame[name].tolist()):
             where = f"table {spec.name!r}, column {name!r}, row {i + 1}"
@@ -480,7 +480,7 @@ def _write_ods(specs: list[TableSpec], path: Path, lang: str, digits: int) -> No
         from odf.config import (ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed,
                                 ConfigItemMapNamed, ConfigItemSet)
         from odf.opendocument import OpenDocumentSpreadsheet
-        from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
+        from odf.style import Style, TableColumnProperties, TextProperties
         from odf.table import Table, TableCell, TableColumn, TableRow
         from odf.text import P
     except ImportError as error:  # pragma: no cover - odfpy is a dependency of the package

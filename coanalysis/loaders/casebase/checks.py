@@ -572,11 +572,11 @@ def check_rows(tables: dict[str, tuple[dict, str, list[tuple[int, list[str]]]]],
         targets[name] = _Table(name, name, {"fields": []}, rows=rows, columns=columns,
                                readable=True)
     for table in checked.values():
-        _check_unique_keys(table, problems)
-        _check_foreign_keys(table, targets, problems)
-        _check_rules(table, problems)
+        check_unique_keys(table, problems)
+        check_foreign_keys(table, targets, problems)
+        check_rules(table, problems)
     roster = {"cases": _Table("cases", "cases", {"fields": []}, rows=[{"case_id": c} for c in cases],
                               columns=["case_id"], readable=True)}
     for table in checked.values():
-        _check_all_combinations(table, roster, problems)
+        check_all_combinations(table, roster, problems)
     return {name: list(zip(t.lines, t.rows)) for name, t in checked.items()}, problems

@@ -9,6 +9,7 @@ from disk against the shape this module writes.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
