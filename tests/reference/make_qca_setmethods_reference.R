@@ -1,0 +1,163 @@
+# Reference values for coanalysis.qca.theory_evaluation and coanalysis.qca.case_typology,
+# computed once with R's SetMethods (Oana, Schneider & Thomann) on R QCA's own datasets.
+#
+# Run from the repository root, with QCA, SetMethods and jsonlite installed:
+#   Rscript tests/reference/make_qca_setmethods_reference.R
+# Writes tests/reference/qca_setmethods_reference.json (versions, the exact calls, the values).
+# The test suite reads that file and never needs R. See tests/reference/qca_README.md.
+#
+# The data are read from the CSVs the tests use (tests/reference/qca_*.csv) and checked equal to
+# R QCA's datasets LF, CVF and LC; the `declared` labels of QCA's datasets are dropped (plain
+# numeric columns), since SetMethods' cases.suf.dcv cannot aggregate `declared` columns.
+# Values are stored unrounded where R computes them unrounded: the memberships (theory.data,
+# pimdata), the fit via QCA::pof on the same memberships. SetMethods' own printed fit (QCAfit
+# rounds to 3 significant digits) and its case tables (some columns rounded to 3 decimals) are
+# stored as SetMethods returns them.
+suppressMessages({library(QCA); library(SetMethods); library(jsonlite)})
+ref_dir <- "tests/reference"
+
+read_ref <- function(file, r_name) {
+  d <- read.csv(file.path(ref_dir, file), check.names = FALSE)
+  rownames(d) <- d$case
+  d$case <- NULL
+  e <- new.env(); data(list = r_name, package = "QCA", envir = e)
+  r <- get(r_name, envir = e)
+  r <- as.data.frame(lapply(r, function(v) as.numeric(unclass(v))), row.names = rownames(r))
+  stopifnot(identical(rownames(r), rownames(d)), identical(names(r), names(d)),
+            max(abs(as.matrix(r) - as.matrix(d))) < 1e-12)
+  d
+}
+datasets <- list(
+  LF = list(file = "qca_lipset_fuzzy.csv", data = read_ref("qca_lipset_fuzzy.csv", "LF")),
+  CVF = list(file = "qca_cebotari_vink_fuzzy.csv", data = read_ref("qca_cebotari_vink_fuzzy.csv", "CVF")),
+  LC = list(file = "qca_lipset_crisp.csv", data = read_ref("qca_lipset_crisp.csv", "LC")))
+
+col_list <- function(df) {  # a data frame as {column: {case: value}} (unrounded numbers)
+  out <- list()
+  for (j in names(df)) out[[j]] <- as.list(setNames(as.numeric(df[[j]]), rownames(df)))
+  out
+}
+rows_of <- function(df) {  # a data frame as a list of rows (R's row order kept)
+  if (is.null(df) || nrow(df) == 0) return(list())
+  df <- as.data.frame(lapply(df, function(v) if (is.data.frame(v)) v[[1]] else v),
+                      check.names = FALSE, stringsAsFactors = FALSE)
+  lapply(seq_len(nrow(df)), function(i) as.list(df[i, , drop = FALSE]))
+}
+fit_of <- function(df) {  # a fit table (rows = sets) as {set: {measure: value}}
+  out <- list()
+  for (i in seq_len(nrow(df))) out[[rownames(df)[i]]] <- as.list(df[i, , drop = TRUE])
+  out
+}
+solution_models <- function(res) {
+  if (is.null(res$i.sol)) lapply(res$solution, function(s) paste(s, collapse = " + "))
+  else lapply(res$i.sol$C1P1$solution, function(s) paste(s, collapse = " + "))
+}
+
+# the eight cells theory.evaluation prints: intersection x outcome above / below 0.5
+cells <- list(c("TSY", "T*S", ">"), c("~TSY", "~T*S", ">"), c("T~SY", "T*~S", ">"),
+              c("~T~SY", "~T*~S", ">"), c("TS~Y", "T*S", "<"), c("~TS~Y", "~T*S", "<"),
+              c("T~S~Y", "T*~S", "<"), c("~T~S~Y", "~T*~S", "<"))
+theory_block <- function(res, outcome, theory, sol) {
+  te <- theory.evaluation(theory = theory, empirics = res, outcome = outcome, sol = sol)
+  d <- te$data
+  sets <- setdiff(names(d), "Outcome")
+  pof_fit <- pof(d[, sets], d$Outcome, relation = "sufficiency")$incl.cov
+  cases_sm <- list(); cases_rule <- list()
+  for (cl in cells) {
+    names_sm <- te$cases[[cl[1]]]$CaseNames
+    cases_sm[[cl[1]]] <- if (identical(names_sm, "No cases in this intersection")) character(0) else names_sm
+    x <- d[[cl[2]]]; y <- d$Outcome
+    keep <- if (cl[3] == ">") (x > 0.5) & (y > 0.5) else (x > 0.5) & (y < 0.5)
+    cases_rule[[cl[1]]] <- rownames(d)[keep]
+  }
+  list(theory = theory, sol = sol,
+       call = sprintf('theory.evaluation(theory = "%s", empirics = <minimize result>, outcome = "%s", sol = %d)',
+                      theory, outcome, sol),
+       data = col_list(d),
+       fit_setmethods = fit_of(te$fit),
+       fit_pof = fit_of(pof_fit[, c("inclS", "PRI", "covS")]),
+       cases_setmethods = lapply(cases_sm, I),
+       cases_rule = lapply(cases_rule, I),
+       boolean = list(`T*S` = te$inters$TE, `~T*S` = te$inters$tE, `T*~S` = te$inters$Te,
+                      `~T*~S` = te$inters$te))
+}
+typology_block <- function(res, outcome, sol) {
+  errors <- list()
+  get_cases <- function(k) tryCatch(
+    smmr(results = res, outcome = outcome, match = FALSE, cases = k, sol = sol)[[1]]$results,
+    error = function(e) {  # SetMethods 4.1 stops on an empty deviant-coverage set
+      errors[[as.character(k)]] <<- conditionMessage(e); NULL })
+  X <- pimdata(results = res, outcome = outcome, sol = sol)
+  list(call = sprintf('smmr(results = <minimize result>, outcome = "%s", match = FALSE, cases = k, sol = %d) for k = 1 (typical), 3 (deviant consistency), 4 (deviant coverage), 5 (individually irrelevant)', outcome, sol),
+       pimdata = col_list(X),
+       typical = rows_of(get_cases(1)),
+       deviant_consistency = rows_of(get_cases(3)),
+       deviant_coverage = rows_of(get_cases(4)),
+       individually_irrelevant = rows_of(get_cases(5)),
+       errors = errors,
+       # how many cases each solution-level rule selects, from pimdata: shows that an error
+       # above came from an empty set (deviant coverage: S < 0.5, Y > 0.5; IIR: S < 0.5, Y < 0.5)
+       n_rule = list(deviant_coverage = sum(X$solution_formula < 0.5 & X$out > 0.5),
+                     individually_irrelevant = sum(X$solution_formula < 0.5 & X$out < 0.5)))
+}
+
+specs <- list(
+  list(id = "LF_SURV_parsimonious", dataset = "LF", outcome = "SURV", incl_cut = 0.8,
+       solution = "parsimonious", theories = c("DEV*STB", "LIT*~IND + URB")),
+  list(id = "LF_SURV_complex", dataset = "LF", outcome = "SURV", incl_cut = 0.8,
+       solution = "complex", theories = c("DEV*LIT")),
+  list(id = "LF_SURV_intermediate", dataset = "LF", outcome = "SURV", incl_cut = 0.8,
+       solution = "intermediate", dir_exp = "DEV, URB, LIT, IND, STB", theories = c("DEV*URB + STB")),
+  list(id = "LF_notSURV_parsimonious", dataset = "LF", outcome = "~SURV", incl_cut = 0.8,
+       solution = "parsimonious", theories = c("~DEV + ~STB")),
+  list(id = "CVF_PROTEST_parsimonious", dataset = "CVF", outcome = "PROTEST", incl_cut = 0.8,
+       solution = "parsimonious", theories = c("ETHFRACT*POLDIS", "~NATPRIDE + GEOCON*DEMOC")),
+  list(id = "CVF_PROTEST_complex", dataset = "CVF", outcome = "PROTEST", incl_cut = 0.8,
+       solution = "complex", theories = c("ETHFRACT*~NATPRIDE")),
+  # lower cut-offs let cases with a term > 0.5 and the outcome < 0.5 in (deviant consistency)
+  list(id = "CVF_PROTEST_parsimonious_075", dataset = "CVF", outcome = "PROTEST", incl_cut = 0.75,
+       solution = "parsimonious", theories = c("ETHFRACT")),
+  list(id = "CVF_PROTEST_parsimonious_070", dataset = "CVF", outcome = "PROTEST", incl_cut = 0.7,
+       solution = "parsimonious", theories = c("DEMOC*POLDIS + ~NATPRIDE")),
+  list(id = "LC_SURV_parsimonious", dataset = "LC", outcome = "SURV", incl_cut = 1,
+       solution = "parsimonious", theories = c("DEV*LIT*STB", "URB + ~IND")),
+  list(id = "LC_SURV_complex", dataset = "LC", outcome = "SURV", incl_cut = 1,
+       solution = "complex", theories = c("DEV*STB")))
+
+analyses <- list()
+for (sp in specs) {
+  ds <- datasets[[sp$dataset]]
+  d <- ds$data
+  tt_call <- sprintf('truthTable(%s, outcome = "%s", incl.cut = %s)', sp$dataset, sp$outcome, sp$incl_cut)
+  tt <- truthTable(d, outcome = sp$outcome, incl.cut = sp$incl_cut)
+  if (sp$solution == "complex") {
+    res <- minimize(tt); min_call <- "minimize(tt)"
+  } else if (sp$solution == "parsimonious") {
+    res <- minimize(tt, include = "?"); min_call <- 'minimize(tt, include = "?")'
+  } else {
+    res <- minimize(tt, include = "?", dir.exp = sp$dir_exp)
+    min_call <- sprintf('minimize(tt, include = "?", dir.exp = "%s")', sp$dir_exp)
+  }
+  conds <- setdiff(names(d), sub("~", "", sp$outcome))
+  cat(sp$id, ":", unlist(solution_models(res)), "\n")
+  analyses[[length(analyses) + 1]] <- list(
+    id = sp$id, dataset = sp$dataset, csv = ds$file, outcome = sp$outcome, conditions = conds,
+    consistency_cutoff = sp$incl_cut, solution = sp$solution,
+    directional = if (is.null(sp$dir_exp)) NULL else as.list(setNames(rep(1, length(conds)), conds)),
+    calls = list(truth_table = tt_call, minimize = min_call),
+    models = solution_models(res), sol = 1,
+    theory_evaluation = lapply(sp$theories, function(t) theory_block(res, sp$outcome, t, 1)),
+    typology = typology_block(res, sp$outcome, 1))
+}
+
+ver <- function(p) as.character(packageVersion(p))
+out <- list(
+  generated_by = "tests/reference/make_qca_setmethods_reference.R",
+  versions = list(R = R.version.string, QCA = ver("QCA"), SetMethods = ver("SetMethods"),
+                  admisc = ver("admisc"), declared = ver("declared"), venn = ver("venn"),
+                  jsonlite = ver("jsonlite")),
+  cells = lapply(cells, function(cl) list(key = cl[1], intersection = cl[2], outcome = cl[3])),
+  analyses = analyses)
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
+           file.path(ref_dir, "qca_setmethods_reference.json"))
+cat("wrote", file.path(ref_dir, "qca_setmethods_reference.json"), "\n")
