@@ -5,6 +5,8 @@ parameters of fit for the outcome.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -12,7 +14,7 @@ from ..codebook.interface import word
 from ..errors import DataError, Problem
 from ..results import Result
 from ..text import check_lang
-from ._boolean import cube_string, prime_implicants, r_order, solve_chart
+from ._boolean import QCAWarning, cube_string, prime_implicants, r_order, solve_chart
 from .evidence import case_evidence, expression_sets
 from .fit import check_memberships, model_membership, parse_expression, sufficiency_fit
 from .minimize import Solution
@@ -54,9 +56,9 @@ def intersection_expression(first: str, second: str, conditions) -> str:
     Returns
     -------
     str
-        The intersection's prime-implicant cover with the fewest terms (the first in R QCA's
-        order when several tie), ``"0"`` when the intersection is empty, ``"1"`` when it is
-        every configuration.
+        A prime-implicant cover of the intersection with the fewest terms (one of them when
+        several tie), its terms in R QCA's order; ``"0"`` when the intersection is empty, ``"1"``
+        when it is every configuration.
 
     Examples
     --------
@@ -84,7 +86,9 @@ def _intersection(t_cubes, t_neg: bool, s_cubes, s_neg: bool, conditions: list[s
         return "1"
     masks, values = prime_implicants(k, on, None)
     chart = (on[:, None] & masks[None, :]) == values[None, :]
-    (cover, *_) = solve_chart(chart, max_models=1).models
+    with warnings.catch_warnings():  # one minimal cover is wanted; ties are not listed
+        warnings.simplefilter("ignore", QCAWarning)
+        (cover, *_) = solve_chart(chart, max_models=1).models
     cubes = [(int(masks[i]), int(values[i])) for i in cover]
     order = r_order(np.array([c[0] for c in cubes]), np.array([c[1] for c in cubes]), k)
     return " + ".join(cube_string(*cubes[i], conditions) for i in order)
@@ -240,8 +244,8 @@ def theory_evaluation(data: pd.DataFrame, theory: str, solution: Solution, outco
     is above 0.5, and counted with the outcome when its outcome membership is above 0.5, without
     it when below (a case at exactly 0.5 is in neither column). Fit: consistency, PRI and
     coverage of each set as sufficient for the outcome (:func:`coanalysis.qca.sufficiency_fit`).
-    The expression of an intersection is the exact minimal sum of products of the crisp
-    function (the first of R QCA's order when several tie).
+    The expression of an intersection is an exact minimal sum of products of the crisp
+    function (one of them when several tie).
 
     Checked against SetMethods 4.1 ``theory.evaluation`` (with R QCA 3.23) on R QCA's datasets
     LF, CVF and LC: memberships, fit and the cases of seven of its eight cells; in the eighth,

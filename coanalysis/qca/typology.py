@@ -50,11 +50,16 @@ class CaseTypology(Result):
         :class:`coanalysis.qca.TruthTable` numbers them; NA when a condition is exactly 0.5),
         ``row_membership`` (the case's membership in that row), ``row_consistent`` (deviant
         coverage only: row membership ≤ outcome, the row is consistent for this case).
+    memberships : DataFrame
+        Every case × [the model's terms…, the model, the outcome] (SetMethods' ``pimdata``).
     model, outcome : str
+    terms : list of str
+        The model's terms, in its order.
     """
 
-    def __init__(self, *, cases, model, terms, outcome, conditions, lang):
+    def __init__(self, *, cases, memberships, model, terms, outcome, conditions, lang):
         self.cases = cases
+        self.memberships = memberships
         self.model = model
         self.terms = terms
         self.outcome = outcome
@@ -89,7 +94,7 @@ class CaseTypology(Result):
         ...                   index=["a", "b", "c", "d"])
         >>> ct = case_typology(minimize(truth_table(df, outcome="Y", conditions=["A", "B"])))
         >>> ct.of("typical", "A"), ct.of("individually_irrelevant")
-        (['a', 'b'], ['d'])
+        (['b', 'a'], ['d'])
         """
         if type not in CASE_TYPES:
             raise KeyError(f"{type!r} is not a case type; expected one of {list(CASE_TYPES)}")
@@ -186,6 +191,9 @@ def case_typology(solution: Solution, data: pd.DataFrame | None = None, outcome:
       best = 1 − R, ``most`` within each row; ``row_consistent`` when R ≤ Y;
     - **individually irrelevant** (the solution): S < 0.5 and Y < 0.5.
 
+    Rows are ordered as SetMethods orders them: typical cases of a term uniquely typical first,
+    then by ``best`` and membership; deviant in consistency by ``best``; deviant in coverage by
+    truth-table row, consistent rows first, then ``best``; individually irrelevant by row.
     ``most`` marks the lowest ``best`` of a term (of a row for deviant coverage); ties within
     :data:`TIE_TOLERANCE` are all marked. These are SetMethods' definitions (``smmr``, cases 1,
     3, 4, 5) of Schneider & Rohlfing's (2013) types; checked against SetMethods 4.1 (with R QCA
@@ -209,7 +217,7 @@ def case_typology(solution: Solution, data: pd.DataFrame | None = None, outcome:
     ...                   index=["a", "b", "c", "d"])
     >>> ct = case_typology(minimize(truth_table(df, outcome="Y", conditions=["A", "B"])), lang="en")
     >>> ct.table[["type", "term", "case", "unique"]].values.tolist()
-    [['typical', 'A', 'a', False], ['typical', 'A', 'b', True], ['typical', 'B', 'a', False], ['typical', 'B', 'c', True], ['individually_irrelevant', 'A + B', 'd', <NA>]]
+    [['typical', 'A', 'b', True], ['typical', 'A', 'a', False], ['typical', 'B', 'c', True], ['typical', 'B', 'a', False], ['individually_irrelevant', 'A + B', 'd', <NA>]]
     """
     lang = check_lang(lang)
     if not isinstance(solution, Solution):
@@ -294,5 +302,5 @@ def case_typology(solution: Solution, data: pd.DataFrame | None = None, outcome:
                                                                np.zeros(0), np.zeros(0, bool))],
                       ignore_index=True)[_COLUMNS]
     table["most"] = table["most"].astype(bool)
-    return CaseTypology(cases=table, model=model_text, terms=terms, outcome=solution.outcome,
+    return CaseTypology(cases=table, memberships=member, model=model_text, terms=terms, outcome=solution.outcome,
                         conditions=list(solution.conditions), lang=lang)
