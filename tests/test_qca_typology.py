@@ -61,7 +61,7 @@ def _bits(row: int, k: int) -> list[int]:
 
 @pytest.mark.parametrize("analysis_id", IDS)
 def test_term_memberships_equal_setmethods_pimdata(analysis_id):
-    a, ref, ct = _typology(analysis_id)
+    _, ref, ct = _typology(analysis_id)
     columns = {_term_key(c): c for c in ct.memberships.columns}
     for r_name, r in ref["pimdata"].items():
         name = {"solution_formula": ct.model, "out": ct.outcome}.get(r_name) or columns[_term_key(r_name)]

@@ -13,7 +13,7 @@ from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
 from .necessity import necessity
-from .robustness import Robustness, robustness
+from .robustness import Robustness, RobustnessFit, robustness, robustness_fit
 from .truth_table import TruthTable, truth_table
 from .evidence import case_evidence
 from .theory import INTERSECTIONS, TheoryEvaluation, theory_evaluation
@@ -31,6 +31,8 @@ __all__ = [
     "necessity",
     "robustness",
     "Robustness",
+    "robustness_fit",
+    "RobustnessFit",
     "from_casebase",
     "CaseMemberships",
     "simulated_crisp_data",

@@ -11,15 +11,16 @@ import pandas as pd
 
 from ..codebook.interface import word
 from ..text import check_lang, format_number
-from ..errors import DataError
+from ..errors import DataError, Problem
 from ..results import Result
 from ..validation import require_columns
 from ._boolean import QCAWarning
 from .calibrate import calibrate
-from .minimize import check_solution, minimize
+from .fit import sufficiency_fit
+from .minimize import Solution, check_solution, minimize
 from .truth_table import truth_table
 
-__all__ = ["Robustness", "robustness"]
+__all__ = ["Robustness", "robustness", "RobustnessFit", "robustness_fit"]
 
 
 class Robustness(Result):
@@ -363,3 +364,140 @@ def robustness(data: pd.DataFrame, *, outcome: str, conditions, consistency_cuto
             "in these runs count the listed models only; raise max_models or max_nodes to list them all.",
             QCAWarning, stacklevel=2)
     return result
+
+
+class RobustnessFit(Result):
+    """Result of :func:`robustness_fit`.
+
+    Attributes
+    ----------
+    measures : DataFrame
+        One row: ``RF_cov``, ``RF_cons``, ``RF_SC_minTS``, ``RF_SC_maxTS``, then the consistency
+        and coverage of the initial solution (``IS_``) and of the robust core (``core_``).
+    memberships : DataFrame
+        Cases × ``IS``, ``TS1``…, ``minTS``, ``maxTS``, ``core`` (= min(IS, minTS)), the outcome.
+    initial_model : str
+    test_models : list of str
+    """
+
+    def __init__(self, *, measures, memberships, initial_model, test_models, outcome):
+        self.measures = measures
+        self.memberships = memberships
+        self.initial_model = initial_model
+        self.test_models = test_models
+        self.outcome = outcome
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """:attr:`measures`."""
+        return self.measures
+
+    @property
+    def title(self) -> str:
+        return f"robustness fit of {self.initial_model!r} ({self.outcome}) against {len(self.test_models)} test solution(s)"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The test models, then what the measures mean."""
+        meaning = ("RF_cov = coverage(core)/coverage(IS), RF_cons = consistency(IS)/consistency(core), "
+                   "RF_SC = Σmin(IS, TS)/Σmax(IS, TS) for the minimum and maximum of the test "
+                   "solutions; 1 = the initial solution is robust to the tests")
+        return (*(f"TS{i}: {m}" for i, m in enumerate(self.test_models, start=1)), meaning)
+
+
+def _one_model(item, what: str):
+    """(Solution, model index) from a Solution or a (Solution, model) pair."""
+    sol, model = (item if isinstance(item, tuple) else (item, 0))
+    if not isinstance(sol, Solution):
+        raise TypeError(f"{what} must be a Solution from qca.minimize (or a (Solution, model) pair), "
+                        f"got {type(sol).__name__}")
+    if not sol.models:
+        raise ValueError(f"{what} has no model")
+    i = sol._model_index(model)
+    return sol, i
+
+
+def robustness_fit(initial, tests) -> RobustnessFit:
+    """Oana & Schneider's fit-oriented robustness measures of a solution against test solutions.
+
+    Parameters
+    ----------
+    initial : Solution or (Solution, model)
+        The initial solution IS (its first model, or the model given: index, ``"M1"``… or text).
+    tests : sequence of Solution or (Solution, model)
+        Test solutions TS, made with other calibration anchors, cut-offs or cases kept (e.g. the
+        runs of :func:`robustness`), on the same cases as IS.
+
+    Returns
+    -------
+    RobustnessFit
+
+    Notes
+    -----
+    With IS, TS_i the memberships in the models and Y in the outcome: minTS = min_i TS_i,
+    maxTS = max_i TS_i, robust core RC = min(IS, minTS);
+    RF_cov = coverage(RC)/coverage(IS); RF_cons = consistency(IS)/consistency(RC);
+    RF_SC_minTS = Σmin(IS, minTS)/Σmax(IS, minTS) and RF_SC_maxTS the same with maxTS (consistency
+    and coverage as in :func:`coanalysis.qca.sufficiency_fit`). Values of 1 mean that the tests
+    leave the initial solution unchanged.
+
+    Checked against SetMethods 4.1 ``rob.fit`` (R QCA 3.23) on LF and CVF with one or two test
+    solutions. Two differences: SetMethods divides fit values already rounded to 3 significant
+    digits and rounds the result to 3 decimals (here nothing is rounded); with three test
+    solutions or more it builds minTS and maxTS from the first and the last test solution only
+    (``for (i in length(test_sol))``), where this function takes them all.
+
+    References
+    ----------
+    Oana, I.-E., & Schneider, C. Q. (2021). A robustness test protocol for applied QCA: theory and
+    R software application. *Sociological Methods & Research*, 53(1), 57-88.
+    Oana, I.-E., Schneider, C. Q., & Thomann, E. (2021). *Qualitative Comparative Analysis using
+    R: A Beginner's Guide*, ch. 5. Cambridge University Press.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from coanalysis.qca import truth_table, minimize
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+    >>> base = minimize(truth_table(df, outcome="Y", conditions=["A", "B"]))
+    >>> robustness_fit(base, [base]).table[["RF_cov", "RF_cons", "RF_SC_minTS"]].values.tolist()
+    [[1.0, 1.0, 1.0]]
+    """
+    sol, i = _one_model(initial, "initial")
+    if isinstance(tests, (Solution, tuple)) or not len(tests):
+        raise ValueError("tests must be a non-empty list of test solutions (Solution or (Solution, model))")
+    test_pairs = [_one_model(t, f"tests[{j}]") for j, t in enumerate(tests)]
+    index = list(map(str, sol.truth_table.data.index))
+    for j, (t, _) in enumerate(test_pairs):
+        if list(map(str, t.truth_table.data.index)) != index:
+            raise DataError(Problem("<tests>", None, f"tests[{j}]", "other cases",
+                                    "the initial solution's cases, in its order",
+                                    "a test solution with dropped cases is compared on the cases "
+                                    "they share: subset the initial data first"),
+                            "test and initial solutions hold different cases")
+        if t.outcome != sol.outcome:
+            raise ValueError(f"tests[{j}] is a solution for {t.outcome!r}, the initial one for "
+                             f"{sol.outcome!r}")
+    y = sol.truth_table.y
+    is_m = sol.case_membership(i)[sol.models[i]].to_numpy(dtype=float)
+    ts = [t.case_membership(k)[t.models[k]].to_numpy(dtype=float) for t, k in test_pairs]
+    tmin, tmax = np.minimum.reduce(ts), np.maximum.reduce(ts)
+    core = np.minimum(is_m, tmin)
+    fit_is, fit_core = sufficiency_fit(is_m, y), sufficiency_fit(core, y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        measures = {
+            "RF_cov": fit_core["coverage"] / fit_is["coverage"],
+            "RF_cons": fit_is["consistency"] / fit_core["consistency"],
+            "RF_SC_minTS": np.minimum(is_m, tmin).sum() / np.maximum(is_m, tmin).sum(),
+            "RF_SC_maxTS": np.minimum(is_m, tmax).sum() / np.maximum(is_m, tmax).sum(),
+            "IS_consistency": fit_is["consistency"], "IS_coverage": fit_is["coverage"],
+            "core_consistency": fit_core["consistency"], "core_coverage": fit_core["coverage"],
+        }
+    memberships = pd.DataFrame({"IS": is_m}, index=sol.truth_table.data.index)
+    for j, v in enumerate(ts, start=1):
+        memberships[f"TS{j}"] = v
+    memberships["minTS"], memberships["maxTS"], memberships["core"] = tmin, tmax, core
+    memberships[sol.outcome] = y
+    return RobustnessFit(measures=pd.DataFrame([{k: float(v) for k, v in measures.items()}]),
+                         memberships=memberships, initial_model=sol.models[i],
+                         test_models=[t.models[k] for t, k in test_pairs], outcome=sol.outcome)

@@ -143,7 +143,7 @@ class CaseTypology(Result):
                     if mask & bit:
                         literal[c] = c if value & bit else f"~{c}"
             ev = case_evidence(casebase, group["case"].tolist(), sets)
-            ev.insert(0, "literal", ev["set"].map(lambda s: literal.get(s, s)))
+            ev.insert(0, "literal", [literal.get(s, s) for s in ev["set"]])
             ev.insert(0, "term", t)
             ev.insert(0, "type", kind)
             parts.append(ev)

@@ -150,6 +150,66 @@ for (sp in specs) {
     typology = typology_block(res, sp$outcome, 1))
 }
 
+# ------------------------------------------------------------------ robustness: rob.fit
+# Oana & Schneider's fit-oriented robustness measures of an initial solution (IS) against test
+# solutions (TS) made with changed cut-offs. SetMethods' QCAfit rounds the fit it divides to 3
+# significant digits, so rob.fit's RF_cov and RF_cons are ratios of rounded numbers; the
+# unrounded measures are computed here too, with QCA::pof on the same pimdata memberships.
+# SetMethods 4.1 builds the minimum and maximum of the test solutions with
+# `for (i in length(test_sol))`, i.e. from the first and the last test solution only: with at
+# most two test solutions (as here) that is every one; the three-solution case records both.
+rob_specs <- list(
+  list(id = "LF_SURV_parsimonious_cutoffs", dataset = "LF", outcome = "SURV", solution = "parsimonious",
+       initial = list(incl_cut = 0.8, n_cut = 1), tests = list(list(incl_cut = 0.75, n_cut = 1),
+                                                             list(incl_cut = 0.85, n_cut = 1))),
+  list(id = "LF_SURV_complex_cutoffs", dataset = "LF", outcome = "SURV", solution = "complex",
+       initial = list(incl_cut = 0.8, n_cut = 1), tests = list(list(incl_cut = 0.7, n_cut = 1))),
+  list(id = "CVF_PROTEST_parsimonious_cutoffs", dataset = "CVF", outcome = "PROTEST", solution = "parsimonious",
+       initial = list(incl_cut = 0.8, n_cut = 1), tests = list(list(incl_cut = 0.75, n_cut = 1),
+                                                             list(incl_cut = 0.85, n_cut = 2))),
+  list(id = "CVF_PROTEST_parsimonious_three_tests", dataset = "CVF", outcome = "PROTEST",
+       solution = "parsimonious", initial = list(incl_cut = 0.8, n_cut = 1),
+       tests = list(list(incl_cut = 0.75, n_cut = 1), list(incl_cut = 0.7, n_cut = 1),
+                    list(incl_cut = 0.85, n_cut = 1))))
+run_min <- function(d, outcome, solution, st) {
+  tt <- truthTable(d, outcome = outcome, incl.cut = st$incl_cut, n.cut = st$n_cut)
+  if (solution == "complex") minimize(tt) else minimize(tt, include = "?")
+}
+rob_fit <- list()
+for (sp in rob_specs) {
+  d <- datasets[[sp$dataset]]$data
+  IS <- run_min(d, sp$outcome, sp$solution, sp$initial)
+  TS <- lapply(sp$tests, function(st) run_min(d, sp$outcome, sp$solution, st))
+  rf <- rob.fit(test_sol = TS, initial_sol = IS, outcome = sp$outcome)
+  is_m <- pimdata(IS, sp$outcome)
+  ts_m <- lapply(TS, function(r) pimdata(r, sp$outcome)$solution_formula)
+  y <- is_m$out; s1 <- is_m$solution_formula
+  tmin <- Reduce(pmin, ts_m); tmax <- Reduce(pmax, ts_m)
+  core <- pmin(s1, tmin)
+  fit <- pof(data.frame(IS = s1, core = core), y, relation = "sufficiency")$incl.cov
+  rob_fit[[length(rob_fit) + 1]] <- list(
+    id = sp$id, dataset = sp$dataset, csv = datasets[[sp$dataset]]$file, outcome = sp$outcome,
+    conditions = setdiff(names(d), sp$outcome), solution = sp$solution,
+    initial = sp$initial, tests = sp$tests,
+    calls = list(truth_table = 'truthTable(<data>, outcome = <outcome>, incl.cut = <incl_cut>, n.cut = <n_cut>)',
+                 minimize = if (sp$solution == "complex") "minimize(tt)" else 'minimize(tt, include = "?")',
+                 rob.fit = sprintf('rob.fit(test_sol = list(<%d test solutions>), initial_sol = <initial>, outcome = "%s")',
+                                   length(TS), sp$outcome)),
+    initial_model = paste(IS$solution[[1]], collapse = " + "),
+    test_models = lapply(TS, function(r) paste(r$solution[[1]], collapse = " + ")),
+    rob_fit_setmethods = as.list(rf[1, ]),
+    unrounded = list(RF_cov = fit["core", "covS"] / fit["IS", "covS"],
+                     RF_cons = fit["IS", "inclS"] / fit["core", "inclS"],
+                     RF_SC_minTS = sum(pmin(s1, tmin)) / sum(pmax(s1, tmin)),
+                     RF_SC_maxTS = sum(pmin(s1, tmax)) / sum(pmax(s1, tmax)),
+                     IS_consistency = fit["IS", "inclS"], IS_coverage = fit["IS", "covS"],
+                     core_consistency = fit["core", "inclS"], core_coverage = fit["core", "covS"]),
+    memberships = list(initial = as.list(setNames(s1, rownames(is_m))),
+                       tests = lapply(ts_m, function(v) as.list(setNames(v, rownames(is_m)))),
+                       outcome = as.list(setNames(y, rownames(is_m)))))
+  cat(sp$id, ":", unlist(rf[1, ]), "\n")
+}
+
 ver <- function(p) as.character(packageVersion(p))
 out <- list(
   generated_by = "tests/reference/make_qca_setmethods_reference.R",
@@ -157,7 +217,8 @@ out <- list(
                   admisc = ver("admisc"), declared = ver("declared"), venn = ver("venn"),
                   jsonlite = ver("jsonlite")),
   cells = lapply(cells, function(cl) list(key = cl[1], intersection = cl[2], outcome = cl[3])),
-  analyses = analyses)
+  analyses = analyses,
+  robustness_fit = rob_fit)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            file.path(ref_dir, "qca_setmethods_reference.json"))
 cat("wrote", file.path(ref_dir, "qca_setmethods_reference.json"), "\n")

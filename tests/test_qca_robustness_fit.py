@@ -1,0 +1,136 @@
+"""qca.robustness_fit (Oana & Schneider's RF_cov, RF_cons, RF_SC) against SetMethods 4.1's
+rob.fit (R QCA 3.23) on LF and CVF, plus invariants and bad input. Reference:
+tests/reference/qca_README.md (qca_setmethods_reference.json, key robustness_fit)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coanalysis import qca
+from coanalysis.errors import DataError
+
+REF = Path(__file__).parent / "reference"
+SM = json.loads((REF / "qca_setmethods_reference.json").read_text(encoding="utf-8"))
+SPECS = {s["id"]: s for s in SM["robustness_fit"]}
+MEASURES = ("RF_cov", "RF_cons", "RF_SC_minTS", "RF_SC_maxTS")
+#: Ratios of sums of minima over ≤ 29 cases, the same closed form in R (QCA::pof on the same
+#: memberships): agreement ~1e-15; 1e-9 relative is far above that.
+FIT_RTOL = 1e-9
+
+
+def _model_key(model: str) -> frozenset:
+    return frozenset(frozenset(lit.strip() for lit in t.split("*")) for t in model.split("+"))
+
+
+def _run(spec, setting):
+    data = pd.read_csv(REF / spec["csv"]).set_index("case")
+    tt = qca.truth_table(data, outcome=spec["outcome"], conditions=spec["conditions"],
+                         consistency_cutoff=setting["incl_cut"], n_cutoff=setting["n_cut"])
+    return qca.minimize(tt, solution=spec["solution"])
+
+
+def _pair(sol, r_model):
+    keys = [_model_key(m) for m in sol.models]
+    return sol, keys.index(_model_key(r_model))
+
+
+def _fit(spec_id):
+    spec = SPECS[spec_id]
+    initial = _pair(_run(spec, spec["initial"]), spec["initial_model"])
+    tests = [_pair(_run(spec, st), m) for st, m in zip(spec["tests"], spec["test_models"])]
+    return spec, qca.robustness_fit(initial, tests)
+
+
+def _setmethods_rounding(num: float, den: float) -> float:
+    """rob.fit's arithmetic: QCAfit's format(x, digits = 3) on each fit, the ratio, round(., 3)."""
+    return round(float(f"{num:.3g}") / float(f"{den:.3g}"), 3)
+
+
+@pytest.mark.parametrize("spec_id", list(SPECS))
+def test_memberships_equal_setmethods_pimdata(spec_id):
+    spec, rf = _fit(spec_id)
+    m = spec["memberships"]
+    cases = list(m["initial"])
+    # min / max of the same two-decimal inputs: exact; the JSON keeps 15 significant digits
+    np.testing.assert_allclose(rf.memberships.loc[cases, "IS"], list(m["initial"].values()), atol=1e-12, rtol=0)
+    for j, ts in enumerate(m["tests"], start=1):
+        np.testing.assert_allclose(rf.memberships.loc[cases, f"TS{j}"], list(ts.values()), atol=1e-12, rtol=0)
+
+
+@pytest.mark.parametrize("spec_id", list(SPECS))
+def test_measures_equal_r_unrounded(spec_id):
+    spec, rf = _fit(spec_id)
+    got = rf.table.iloc[0]
+    for name, value in spec["unrounded"].items():
+        assert got[name] == pytest.approx(value, rel=FIT_RTOL), name
+
+
+@pytest.mark.parametrize("spec_id", [s for s in SPECS if len(SPECS[s]["tests"]) <= 2])
+def test_measures_equal_setmethods_rob_fit(spec_id):
+    spec, rf = _fit(spec_id)
+    got, sm = rf.table.iloc[0], spec["rob_fit_setmethods"]
+    # RF_cov and RF_cons: SetMethods divides 3-significant-digit fits, then rounds to 3 decimals;
+    # the same rounding of the unrounded numbers gives its value exactly
+    assert _setmethods_rounding(got["core_coverage"], got["IS_coverage"]) == pytest.approx(sm["RF_cov"], abs=1e-12)
+    assert _setmethods_rounding(got["IS_consistency"], got["core_consistency"]) == pytest.approx(sm["RF_cons"], abs=1e-12)
+    for name in ("RF_SC_minTS", "RF_SC_maxTS"):  # unrounded sums, then round(., 3)
+        assert abs(got[name] - sm[name]) <= 5e-4 + 1e-12, name
+
+
+def test_three_tests_setmethods_uses_the_first_and_last_only():
+    spec, rf = _fit("CVF_PROTEST_parsimonious_three_tests")
+    m = rf.memberships
+    first_last_min = np.minimum(m["TS1"], m["TS3"])
+    first_last_max = np.maximum(m["TS1"], m["TS3"])
+
+    def sc(t):
+        return np.minimum(m["IS"], t).sum() / np.maximum(m["IS"], t).sum()
+
+    sm = spec["rob_fit_setmethods"]
+    assert abs(sc(first_last_min) - sm["RF_SC_minTS"]) <= 5e-4 + 1e-12
+    assert abs(sc(first_last_max) - sm["RF_SC_maxTS"]) <= 5e-4 + 1e-12
+    # ours takes all three, and here that differs from SetMethods' by more than its rounding
+    assert abs(rf.table.loc[0, "RF_SC_maxTS"] - sm["RF_SC_maxTS"]) > 0.1
+    # the core (rob.corefit loops over every solution) agrees
+    assert _setmethods_rounding(rf.table.loc[0, "core_coverage"], rf.table.loc[0, "IS_coverage"]) == sm["RF_cov"]
+
+
+def test_invariants():
+    spec, rf = _fit("CVF_PROTEST_parsimonious_three_tests")
+    m = rf.memberships
+    assert (m["core"] <= m["IS"]).all() and (m["minTS"] <= m["maxTS"]).all()
+    t = rf.table.iloc[0]
+    assert 0 <= t["RF_cov"] <= 1 and 0 <= t["RF_SC_minTS"] <= 1 and 0 <= t["RF_SC_maxTS"] <= 1
+    same = qca.robustness_fit(rf_initial := _run(spec, spec["initial"]), [rf_initial])
+    np.testing.assert_allclose(same.table[list(MEASURES)].to_numpy(), 1.0, rtol=1e-15)
+
+
+def test_result_contract(check_result_contract):
+    _, rf = _fit("LF_SURV_parsimonious_cutoffs")
+    check_result_contract(rf)
+
+
+def test_bad_input_is_refused():
+    spec = SPECS["LF_SURV_parsimonious_cutoffs"]
+    initial = _run(spec, spec["initial"])
+    with pytest.raises(ValueError, match="non-empty list"):
+        qca.robustness_fit(initial, [])
+    with pytest.raises(ValueError, match="non-empty list"):
+        qca.robustness_fit(initial, initial)
+    with pytest.raises(TypeError, match="Solution"):
+        qca.robustness_fit(initial, [initial.truth_table])
+    data = pd.read_csv(REF / spec["csv"]).set_index("case").iloc[1:]
+    fewer = qca.minimize(qca.truth_table(data, outcome="SURV", conditions=spec["conditions"]),
+                         solution="parsimonious")
+    with pytest.raises(DataError, match="different cases"):
+        qca.robustness_fit(initial, [fewer])
+    negated = qca.minimize(qca.truth_table(pd.read_csv(REF / spec["csv"]).set_index("case"),
+                                           outcome="~SURV", conditions=spec["conditions"]),
+                           solution="parsimonious")
+    with pytest.raises(ValueError, match="~SURV"):
+        qca.robustness_fit(initial, [negated])
