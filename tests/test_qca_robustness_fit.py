@@ -134,3 +134,59 @@ def test_bad_input_is_refused():
                            solution="parsimonious")
     with pytest.raises(ValueError, match="~SURV"):
         qca.robustness_fit(initial, [negated])
+
+
+# ---------------------------------------------------------------------------- cut-off ranges
+RANGES = {s["id"]: s for s in SM["robustness_ranges"]}
+PARAMETER = {"consistency": "consistency_cutoff", "n": "n_cutoff"}
+
+
+def _range(spec):
+    data = pd.read_csv(REF / spec["csv"]).set_index("case")
+    return qca.cutoff_range(data, outcome=spec["outcome"], conditions=spec["conditions"],
+                            parameter=PARAMETER[spec["parameter"]], step=spec["step"],
+                            max_runs=spec["max_runs"], consistency_cutoff=spec["consistency_cutoff"],
+                            n_cutoff=spec["n_cutoff"], solution=spec["solution"])
+
+
+@pytest.mark.parametrize("spec_id", list(RANGES))
+def test_cutoff_range_equals_setmethods(spec_id):
+    spec = RANGES[spec_id]
+    got = _range(spec)
+    # R accumulates its steps (0.8 - 0.01 - 0.01 …): its bounds carry ~1e-16 of drift; ours are
+    # rounded grid values, so 1e-9 absolute separates a drift from a different grid point
+    assert got.lower == pytest.approx(spec["lower"], abs=1e-9)
+    assert got.upper == pytest.approx(spec["upper"], abs=1e-9)
+    # the references stay clear of SetMethods' quirks: both bounds inside the admissible range,
+    # reached in fewer than max_runs steps (else SetMethods would say NA or skip 1)
+    if spec["parameter"] == "consistency":
+        assert 0 < spec["lower"] and spec["upper"] + spec["step"] < 1
+    assert (got.runs.groupby("direction").size() < spec["max_runs"]).all()
+
+
+def test_cutoff_range_runs_and_invariants():
+    got = _range(RANGES["LF_SURV_parsimonious_incl"])
+    runs = got.runs
+    assert runs["holds"].sum() == len(runs) - 2  # each direction ends on its first change
+    held = runs.loc[runs["holds"], "value"]
+    assert held.between(got.lower, got.upper).all()
+    assert got.lower <= got.initial <= got.upper
+    assert not runs.groupby("direction")["holds"].last().any()
+
+
+def test_cutoff_range_open_bound_and_bad_input():
+    df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+    r = qca.cutoff_range(df, outcome="Y", conditions=["A", "B"], parameter="consistency_cutoff",
+                         step=0.01, max_runs=3, consistency_cutoff=0.5)
+    assert r.lower is None and r.upper is None  # three steps each way all keep "A"
+    assert any("not reached" in n for n in r.notes)
+    with pytest.raises(ValueError, match="parameter"):
+        qca.cutoff_range(df, outcome="Y", conditions=["A"], parameter="pri")
+    with pytest.raises(ValueError, match="integer"):
+        qca.cutoff_range(df, outcome="Y", conditions=["A"], parameter="n_cutoff", step=0.5)
+    with pytest.raises(DataError, match="no initial solution"):
+        qca.cutoff_range(df, outcome="Y", conditions=["A"], parameter="n_cutoff", n_cutoff=5)
+
+
+def test_cutoff_range_result_contract(check_result_contract):
+    check_result_contract(_range(RANGES["CVF_PROTEST_parsimonious_ncut"]))

@@ -20,7 +20,11 @@ from .fit import sufficiency_fit
 from .minimize import Solution, check_solution, minimize
 from .truth_table import truth_table
 
-__all__ = ["Robustness", "robustness", "RobustnessFit", "robustness_fit"]
+__all__ = ["Robustness", "robustness", "RobustnessFit", "robustness_fit", "CutoffRange", "cutoff_range",
+           "CUTOFF_PARAMETERS"]
+
+#: The truth-table cut-offs :func:`cutoff_range` can move, with their admissible values.
+CUTOFF_PARAMETERS = {"consistency_cutoff": "in (0, 1]", "n_cutoff": "an integer ≥ 1"}
 
 
 class Robustness(Result):
@@ -501,3 +505,165 @@ def robustness_fit(initial, tests) -> RobustnessFit:
     return RobustnessFit(measures=pd.DataFrame([{k: float(v) for k, v in measures.items()}]),
                          memberships=memberships, initial_model=sol.models[i],
                          test_models=[t.models[k] for t, k in test_pairs], outcome=sol.outcome)
+
+
+class CutoffRange(Result):
+    """Result of :func:`cutoff_range`.
+
+    Attributes
+    ----------
+    lower, upper : float or None
+        The lowest and highest values of the cut-off, on the grid initial ± k·step, at which the
+        first model keeps the initial model's terms; None when ``max_runs`` steps all kept it
+        (the range goes on beyond).
+    runs : DataFrame
+        Every value tried: ``value``, ``direction`` ("down" / "up"), ``holds``, ``model`` (the
+        first model of that run, empty when no configuration reaches the cut-offs).
+    parameter, initial, step, model
+        What was moved, from where, by how much, and the initial first model.
+    """
+
+    def __init__(self, *, parameter, initial, step, model, lower, upper, runs, max_runs):
+        self.parameter = parameter
+        self.initial = initial
+        self.step = step
+        self.model = model
+        self.lower = lower
+        self.upper = upper
+        self.runs = runs
+        self.max_runs = max_runs
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row: ``parameter``, ``initial``, ``lower``, ``upper``, ``step``, ``model``."""
+        return pd.DataFrame([{"parameter": self.parameter, "initial": self.initial,
+                              "lower": self.lower, "upper": self.upper, "step": self.step,
+                              "model": self.model}])
+
+    @property
+    def title(self) -> str:
+        return f"range of {self.parameter} within which {self.model!r} holds"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The bounds in words, and when a bound is open (None)."""
+        notes = [f"{self.parameter} from {self.lower} to {self.upper} (initial {self.initial}, step "
+                 f"{self.step}); {len(self.runs)} other value(s) tried"]
+        for side, bound in (("lower", self.lower), ("upper", self.upper)):
+            if bound is None:
+                notes.append(f"{side} bound not reached within max_runs={self.max_runs} steps")
+        return tuple(notes)
+
+
+def cutoff_range(data: pd.DataFrame, *, outcome: str, conditions, parameter: str,
+                 step: float | None = None, max_runs: int = 20, consistency_cutoff: float = 0.8,
+                 n_cutoff: int = 1, pri_cutoff: float | None = None, solution: str = "parsimonious",
+                 directional: dict | None = None, max_models: int = 100,
+                 max_nodes: int = 2_000_000) -> CutoffRange:
+    """The range of a truth-table cut-off within which the solution keeps the same terms.
+
+    Parameters
+    ----------
+    data, outcome, conditions
+        As in :func:`coanalysis.qca.truth_table`.
+    parameter : {"consistency_cutoff", "n_cutoff"}
+        The cut-off moved (:data:`CUTOFF_PARAMETERS`); the other keeps its given value.
+    step : float, optional
+        Grid step (default 0.01 for the consistency cut-off, 1 for the frequency cut-off).
+    max_runs : int
+        At most this many steps each way.
+    consistency_cutoff, n_cutoff, pri_cutoff
+        The initial cut-offs.
+    solution, directional, max_models, max_nodes
+        As in :func:`coanalysis.qca.minimize`.
+
+    Returns
+    -------
+    CutoffRange
+
+    Notes
+    -----
+    From the initial value, the cut-off is moved by ``step`` down, then up (values
+    initial ± k·step, rounded to 10 decimals so that steps do not drift), until the first model
+    no longer has the initial first model's terms (compared as sets), no configuration reaches
+    the cut-offs, or the admissible range ends (consistency in (0, 1], frequency ≥ 1). Each bound
+    is the last value at which the terms held. This is the range test of Oana & Schneider's
+    (2021) protocol (SetMethods' ``rob.inclrange`` and ``rob.ncutrange``), checked against
+    SetMethods 4.1 on LF and CVF. Two differences: SetMethods never tries the consistency
+    cut-off 1 (it stops as soon as the next value reaches 1; here 1 is tried), and it gives NA as
+    soon as ``max.runs`` steps are taken, even when the last step changed the solution (here None
+    only when every step kept it).
+
+    References
+    ----------
+    Oana, I.-E., & Schneider, C. Q. (2021). A robustness test protocol for applied QCA: theory and
+    R software application. *Sociological Methods & Research*, 53(1), 57-88.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+    >>> r = cutoff_range(df, outcome="Y", conditions=["A", "B"], parameter="consistency_cutoff",
+    ...                  step=0.25, consistency_cutoff=1)
+    >>> r.lower, r.upper
+    (0.25, 1.0)
+    """
+    if parameter not in CUTOFF_PARAMETERS:
+        raise ValueError(f"parameter must be one of {list(CUTOFF_PARAMETERS)}, got {parameter!r}")
+    check_solution(solution, directional)
+    if step is None:
+        step = 0.01 if parameter == "consistency_cutoff" else 1
+    if not (isinstance(step, (int, float)) and step > 0):
+        raise ValueError(f"step must be a positive number, got {step!r}")
+    if parameter == "n_cutoff" and float(step) != int(step):
+        raise ValueError(f"the frequency cut-off moves by whole cases: step must be an integer, got {step!r}")
+    if not isinstance(max_runs, int) or max_runs < 1:
+        raise ValueError(f"max_runs must be a positive integer, got {max_runs!r}")
+
+    def first_model(value):
+        settings = {"consistency_cutoff": consistency_cutoff, "n_cutoff": n_cutoff, parameter: value}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", QCAWarning)
+            tt = truth_table(data, outcome=outcome, conditions=conditions, pri_cutoff=pri_cutoff,
+                             **settings)
+            try:
+                sol = minimize(tt, solution=solution, directional=directional,
+                               max_models=max_models, max_nodes=max_nodes)
+            except DataError:
+                return None, ""
+        return (set(sol.model_terms(0)), sol.models[0]) if sol.models else (None, "")
+
+    def admissible(value) -> bool:
+        return 0 < value <= 1 + 1e-12 if parameter == "consistency_cutoff" else value >= 1
+
+    initial = consistency_cutoff if parameter == "consistency_cutoff" else n_cutoff
+    terms, model = first_model(initial)
+    if terms is None:
+        raise DataError(Problem("<truth table>", None, parameter, initial,
+                                "initial cut-offs that give a solution",
+                                "no configuration reaches them: lower a cut-off"),
+                        "no initial solution whose range could be measured")
+    runs, bounds = [], {}
+    for direction, sign in (("down", -1), ("up", 1)):
+        bound = initial
+        for k in range(1, max_runs + 1):
+            value = round(initial + sign * k * step, 10)
+            if parameter == "n_cutoff":
+                value = int(value)
+            if not admissible(value):
+                break
+            got, text = first_model(value)
+            holds = got == terms
+            runs.append({"value": value, "direction": direction, "holds": holds, "model": text})
+            if not holds:
+                break
+            bound = value
+        else:
+            bound = None  # every step kept the solution: the range goes on
+        bounds[direction] = bound
+    cast = float if parameter == "consistency_cutoff" else int
+    return CutoffRange(parameter=parameter, initial=initial, step=step, model=model,
+                       lower=None if bounds["down"] is None else cast(bounds["down"]),
+                       upper=None if bounds["up"] is None else cast(bounds["up"]),
+                       runs=pd.DataFrame(runs, columns=["value", "direction", "holds", "model"]),
+                       max_runs=max_runs)

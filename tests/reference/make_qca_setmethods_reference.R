@@ -210,6 +210,43 @@ for (sp in rob_specs) {
   cat(sp$id, ":", unlist(rf[1, ]), "\n")
 }
 
+# ------------------------------------------------------------------ robustness: ranges
+# rob.inclrange / rob.ncutrange: from the initial cut-off, step down and up while the first
+# model keeps the same terms; the bounds are the last cut-offs where it does. Their quirks (the
+# consistency cut-off 1 and the frequency cut-off 0 are never tried; NA as soon as max.runs
+# steps are taken, even when the last one changed the solution) do not bite in these specs: each
+# range ends inside (0, 1) and within max.runs steps (checked by the tests' `inside` flag).
+range_specs <- list(
+  list(id = "LF_SURV_parsimonious_incl", dataset = "LF", outcome = "SURV", include = "?",
+       parameter = "consistency", incl_cut = 0.8, n_cut = 1, step = 0.01, max_runs = 40),
+  list(id = "LF_SURV_complex_incl", dataset = "LF", outcome = "SURV", include = "",
+       parameter = "consistency", incl_cut = 0.8, n_cut = 1, step = 0.02, max_runs = 20),
+  list(id = "CVF_PROTEST_parsimonious_incl", dataset = "CVF", outcome = "PROTEST", include = "?",
+       parameter = "consistency", incl_cut = 0.8, n_cut = 1, step = 0.01, max_runs = 40),
+  list(id = "CVF_PROTEST_parsimonious_ncut", dataset = "CVF", outcome = "PROTEST", include = "?",
+       parameter = "n", incl_cut = 0.8, n_cut = 2, step = 1, max_runs = 10),
+  list(id = "LF_SURV_parsimonious_ncut", dataset = "LF", outcome = "SURV", include = "?",
+       parameter = "n", incl_cut = 0.8, n_cut = 1, step = 1, max_runs = 10))
+ranges <- list()
+for (sp in range_specs) {
+  d <- datasets[[sp$dataset]]$data
+  conds <- setdiff(names(d), sp$outcome)
+  f <- if (sp$parameter == "consistency") rob.inclrange else rob.ncutrange
+  out <- capture.output(th <- f(data = d, step = sp$step, max.runs = sp$max_runs, outcome = sp$outcome,
+                                conditions = conds, incl.cut = sp$incl_cut, n.cut = sp$n_cut,
+                                include = sp$include))
+  ranges[[length(ranges) + 1]] <- list(
+    id = sp$id, dataset = sp$dataset, csv = datasets[[sp$dataset]]$file, outcome = sp$outcome,
+    conditions = conds, solution = if (sp$include == "?") "parsimonious" else "complex",
+    parameter = sp$parameter, consistency_cutoff = sp$incl_cut, n_cutoff = sp$n_cut,
+    step = sp$step, max_runs = sp$max_runs,
+    call = sprintf('%s(data = %s, step = %s, max.runs = %s, outcome = "%s", conditions = <all others>, incl.cut = %s, n.cut = %s, include = "%s")',
+                   if (sp$parameter == "consistency") "rob.inclrange" else "rob.ncutrange",
+                   sp$dataset, sp$step, sp$max_runs, sp$outcome, sp$incl_cut, sp$n_cut, sp$include),
+    lower = th["Lower bound", 1], upper = th["Upper bound", 1])
+  cat(sp$id, ":", th[, 1], "\n")
+}
+
 ver <- function(p) as.character(packageVersion(p))
 out <- list(
   generated_by = "tests/reference/make_qca_setmethods_reference.R",
@@ -218,7 +255,8 @@ out <- list(
                   jsonlite = ver("jsonlite")),
   cells = lapply(cells, function(cl) list(key = cl[1], intersection = cl[2], outcome = cl[3])),
   analyses = analyses,
-  robustness_fit = rob_fit)
+  robustness_fit = rob_fit,
+  robustness_ranges = ranges)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            file.path(ref_dir, "qca_setmethods_reference.json"))
 cat("wrote", file.path(ref_dir, "qca_setmethods_reference.json"), "\n")
