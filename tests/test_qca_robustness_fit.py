@@ -190,3 +190,38 @@ def test_cutoff_range_open_bound_and_bad_input():
 
 def test_cutoff_range_result_contract(check_result_contract):
     check_result_contract(_range(RANGES["CVF_PROTEST_parsimonious_ncut"]))
+
+
+# ---------------------------------------------------------------------------- robustness case types
+R_CASE_KEYS = {"robust_typical": "S1S2Y", "robust_deviant": "S1S2y", "shaky_typical": "S1s2Y",
+               "shaky_deviant": "S1s2y", "possible_typical": "s1S2Y", "possible_deviant": "s1S2y",
+               "extreme_deviant_coverage": "s1s2Y", "irrelevant": "s1s2y"}
+
+
+@pytest.mark.parametrize("spec_id", [s for s in SPECS if len(SPECS[s]["tests"]) <= 2])
+def test_robust_case_types_equal_setmethods_rob_cases(spec_id):
+    spec, rf = _fit(spec_id)
+    ref = spec["rob_cases"]
+    types = rf.case_types.set_index("type")
+    for kind, key in R_CASE_KEYS.items():
+        got = types.loc[kind, "cases"]
+        assert (got.split("; ") if got else []) == ref["cases"][key], kind
+    t, p = rf.table.iloc[0], ref["parameters"]
+    for name in ("RCR_typ", "RCR_dev"):  # SetMethods rounds the ratio to 3 decimals
+        if p[name] is None:
+            assert np.isnan(t[name])
+        else:
+            assert abs(t[name] - p[name]) <= 5e-4 + 1e-12, name
+    assert t["RCC_rank"] == p["RCC_Rank"]
+
+
+def test_robust_case_types_partition_the_cases():
+    _, rf = _fit("CVF_PROTEST_parsimonious_three_tests")
+    m = rf.memberships
+    ct = rf.case_types
+    y_clear = (m["PROTEST"] != 0.5).sum()
+    assert ct["n"].sum() <= len(m)
+    # with IS, minTS, maxTS never at 0.5 each case falls in one intersection of IS*minTS,
+    # IS*~minTS (IS > 0.5) or ~IS*maxTS, ~IS*~maxTS (IS < 0.5)
+    clear = ((m["IS"] != 0.5) & (m["minTS"] != 0.5) & (m["maxTS"] != 0.5) & (m["PROTEST"] != 0.5)).sum()
+    assert ct["n"].sum() == clear <= y_clear

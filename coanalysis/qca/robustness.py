@@ -21,7 +21,7 @@ from .minimize import Solution, check_solution, minimize
 from .truth_table import truth_table
 
 __all__ = ["Robustness", "robustness", "RobustnessFit", "robustness_fit", "CutoffRange", "cutoff_range",
-           "CUTOFF_PARAMETERS"]
+           "CUTOFF_PARAMETERS", "ROBUST_CASE_TYPES"]
 
 #: The truth-table cut-offs :func:`cutoff_range` can move, with their admissible values.
 CUTOFF_PARAMETERS = {"consistency_cutoff": "in (0, 1]", "n_cutoff": "an integer ≥ 1"}
@@ -377,16 +377,21 @@ class RobustnessFit(Result):
     ----------
     measures : DataFrame
         One row: ``RF_cov``, ``RF_cons``, ``RF_SC_minTS``, ``RF_SC_maxTS``, then the consistency
-        and coverage of the initial solution (``IS_``) and of the robust core (``core_``).
+        and coverage of the initial solution (``IS_``) and of the robust core (``core_``), then
+        the case-oriented ``RCR_typ``, ``RCR_dev`` and ``RCC_rank`` (see :func:`robustness_fit`).
+    case_types : DataFrame
+        One row per robustness case type (:data:`ROBUST_CASE_TYPES`): ``type``,
+        ``intersection``, ``outcome_in`` (outcome > 0.5, or < 0.5), ``n``, ``cases``.
     memberships : DataFrame
         Cases × ``IS``, ``TS1``…, ``minTS``, ``maxTS``, ``core`` (= min(IS, minTS)), the outcome.
     initial_model : str
     test_models : list of str
     """
 
-    def __init__(self, *, measures, memberships, initial_model, test_models, outcome):
+    def __init__(self, *, measures, memberships, case_types, initial_model, test_models, outcome):
         self.measures = measures
         self.memberships = memberships
+        self.case_types = case_types
         self.initial_model = initial_model
         self.test_models = test_models
         self.outcome = outcome
@@ -407,6 +412,39 @@ class RobustnessFit(Result):
                    "RF_SC = Σmin(IS, TS)/Σmax(IS, TS) for the minimum and maximum of the test "
                    "solutions; 1 = the initial solution is robust to the tests")
         return (*(f"TS{i}: {m}" for i, m in enumerate(self.test_models, start=1)), meaning)
+
+
+#: Oana & Schneider's (2021) case types of a robustness test: (type, intersection, outcome in).
+ROBUST_CASE_TYPES = (
+    ("robust_typical", "IS*minTS", True), ("robust_deviant", "IS*minTS", False),
+    ("shaky_typical", "IS*~minTS", True), ("shaky_deviant", "IS*~minTS", False),
+    ("possible_typical", "~IS*maxTS", True), ("possible_deviant", "~IS*maxTS", False),
+    ("extreme_deviant_coverage", "~IS*~maxTS", True), ("irrelevant", "~IS*~maxTS", False),
+)
+
+
+def _robust_case_types(is_m, tmin, tmax, y, index):
+    """The eight case types of a robustness test and the case ratios RCR_typ, RCR_dev, RCC_rank."""
+    inter = {"IS*minTS": np.minimum(is_m, tmin), "IS*~minTS": np.minimum(is_m, 1 - tmin),
+             "~IS*maxTS": np.minimum(1 - is_m, tmax), "~IS*~maxTS": np.minimum(1 - is_m, 1 - tmax)}
+    rows, n = [], {}
+    for kind, name, with_y in ROBUST_CASE_TYPES:
+        keep = (inter[name] > 0.5) & ((y > 0.5) if with_y else (y < 0.5))
+        n[kind] = int(keep.sum())
+        rows.append({"type": kind, "intersection": name, "outcome_in": with_y, "n": n[kind],
+                     "cases": "; ".join(map(str, index[keep]))})
+
+    def ratio(robust, shaky, possible):
+        den = n[robust] + n[shaky] + n[possible]
+        return n[robust] / den if den else np.nan
+
+    shaky = int((inter["IS*~minTS"] > 0.5).sum())
+    possible = int((inter["~IS*maxTS"] > 0.5).sum())
+    rank = 1 + (possible > 0) + 2 * (shaky > 0)
+    return pd.DataFrame(rows), {
+        "RCR_typ": ratio("robust_typical", "shaky_typical", "possible_typical"),
+        "RCR_dev": ratio("robust_deviant", "shaky_deviant", "possible_deviant"),
+        "RCC_rank": rank}
 
 
 def _one_model(item, what: str):
@@ -445,7 +483,13 @@ def robustness_fit(initial, tests) -> RobustnessFit:
     and coverage as in :func:`coanalysis.qca.sufficiency_fit`). Values of 1 mean that the tests
     leave the initial solution unchanged.
 
-    Checked against SetMethods 4.1 ``rob.fit`` (R QCA 3.23) on LF and CVF with one or two test
+    Case types (a case is in an intersection above 0.5; with the outcome above 0.5 or below):
+    robust typical / deviant in IS·minTS, shaky in IS·~minTS, possible in ~IS·maxTS, extreme
+    deviant coverage / irrelevant in ~IS·~maxTS. RCR_typ = robust typical / (robust + shaky +
+    possible typical), RCR_dev the same for deviant cases (NaN when no such case);
+    RCC_rank = 1 when no case is shaky nor possible, 2 possible cases only, 3 shaky only, 4 both.
+
+    Checked against SetMethods 4.1 ``rob.fit`` and ``rob.cases`` (R QCA 3.23) on LF and CVF with one or two test
     solutions. Two differences: SetMethods divides fit values already rounded to 3 significant
     digits and rounds the result to 3 decimals (here nothing is rounded); with three test
     solutions or more it builds minTS and maxTS from the first and the last test solution only
@@ -497,13 +541,15 @@ def robustness_fit(initial, tests) -> RobustnessFit:
             "IS_consistency": fit_is["consistency"], "IS_coverage": fit_is["coverage"],
             "core_consistency": fit_core["consistency"], "core_coverage": fit_core["coverage"],
         }
+    case_types, ratios = _robust_case_types(is_m, tmin, tmax, y, sol.truth_table.data.index)
+    measures.update(ratios)
     memberships = pd.DataFrame({"IS": is_m}, index=sol.truth_table.data.index)
     for j, v in enumerate(ts, start=1):
         memberships[f"TS{j}"] = v
     memberships["minTS"], memberships["maxTS"], memberships["core"] = tmin, tmax, core
     memberships[sol.outcome] = y
     return RobustnessFit(measures=pd.DataFrame([{k: float(v) for k, v in measures.items()}]),
-                         memberships=memberships, initial_model=sol.models[i],
+                         memberships=memberships, case_types=case_types, initial_model=sol.models[i],
                          test_models=[t.models[k] for t, k in test_pairs], outcome=sol.outcome)
 
 

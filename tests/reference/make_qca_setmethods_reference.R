@@ -187,7 +187,14 @@ for (sp in rob_specs) {
   tmin <- Reduce(pmin, ts_m); tmax <- Reduce(pmax, ts_m)
   core <- pmin(s1, tmin)
   fit <- pof(data.frame(IS = s1, core = core), y, relation = "sufficiency")$incl.cov
+  rc <- tryCatch(rob.cases(test_sol = TS, initial_sol = IS, outcome = sp$outcome),
+                 error = function(e) list(error = conditionMessage(e)))
+  rob_cases <- if (!is.null(rc$error)) list(error = rc$error) else list(
+    parameters = as.list(rc$CaseParameters[1, ]),
+    cases = lapply(rc$CaseTypes, function(ct) I(if (identical(ct$CaseNames, "No cases in this intersection"))
+      character(0) else ct$CaseNames)))
   rob_fit[[length(rob_fit) + 1]] <- list(
+    rob_cases = rob_cases,
     id = sp$id, dataset = sp$dataset, csv = datasets[[sp$dataset]]$file, outcome = sp$outcome,
     conditions = setdiff(names(d), sp$outcome), solution = sp$solution,
     initial = sp$initial, tests = sp$tests,
