@@ -13,6 +13,7 @@ import pytest
 
 from coanalysis import qca
 from coanalysis.errors import DataError
+from coanalysis.qca.robustness import ANCHORS
 
 REF = Path(__file__).parent / "reference"
 SM = json.loads((REF / "qca_setmethods_reference.json").read_text(encoding="utf-8"))
@@ -225,3 +226,63 @@ def test_robust_case_types_partition_the_cases():
     # IS*~minTS (IS > 0.5) or ~IS*maxTS, ~IS*~maxTS (IS < 0.5)
     clear = ((m["IS"] != 0.5) & (m["minTS"] != 0.5) & (m["maxTS"] != 0.5) & (m["PROTEST"] != 0.5)).sum()
     assert ct["n"].sum() == clear <= y_clear
+
+
+# ---------------------------------------------------------------------------- calibration ranges
+CALIB = {s["id"]: s for s in SM["calibration_ranges"]}
+
+
+def _anchor_range(spec):
+    raw = pd.read_csv(REF / spec["raw_csv"]).set_index("case")
+    data = pd.read_csv(REF / spec["csv"]).set_index("case")
+    return qca.anchor_range(raw, data, column=spec["column"], anchors=spec["anchors"],
+                            step=spec["step"], max_runs=spec["max_runs"], outcome=spec["outcome"],
+                            conditions=spec["conditions"],
+                            consistency_cutoff=spec["consistency_cutoff"], solution=spec["solution"])
+
+
+@pytest.mark.parametrize("spec_id", list(CALIB))
+def test_anchor_range_equals_setmethods_rob_calibrange(spec_id):
+    spec = CALIB[spec_id]
+    got = _anchor_range(spec).table.set_index("anchor")
+    compared = 0
+    for j, name in enumerate(ANCHORS):
+        others = [a for m, a in enumerate(spec["anchors"]) if m != j]
+        for side in ("lower", "upper"):
+            r = spec[name][side]
+            end = got.loc[name, f"{side}_end"]
+            if end == "anchors unordered":
+                # SetMethods goes on with equal or crossed anchors (R's calibrate gives NaN or a
+                # non-monotone set); it stops at most one step further, so its bound is ours or
+                # the colliding anchor itself
+                assert r is not None and (abs(r - got.loc[name, side]) < 1e-9
+                                          or min(abs(r - o) for o in others) < 1e-9), (name, side, r)
+                continue
+            if r is None:  # SetMethods' NA: max.runs steps taken
+                assert np.isnan(got.loc[name, side]) and end == "max_runs", (name, side)
+            else:  # R accumulates its steps (drift ~1e-13); ours are rounded grid values
+                assert got.loc[name, side] == pytest.approx(r, abs=1e-9), (name, side)
+            compared += 1
+    assert compared >= 3
+
+
+def test_anchor_range_invariants_and_bad_input(check_result_contract):
+    spec = CALIB["LF_SURV_parsimonious_DEV"]
+    r = _anchor_range(spec)
+    check_result_contract(r)
+    t = r.table
+    ok = t["lower"].notna() & t["upper"].notna()
+    assert (t.loc[ok, "lower"] <= t.loc[ok, "initial"]).all() and (t.loc[ok, "initial"] <= t.loc[ok, "upper"]).all()
+    held = r.runs[r.runs["holds"]]
+    assert set(held["model"]) == {r.model}
+    raw = pd.read_csv(REF / spec["raw_csv"]).set_index("case")
+    data = pd.read_csv(REF / spec["csv"]).set_index("case")
+    with pytest.raises(ValueError, match="strictly ordered"):
+        qca.anchor_range(raw, data, column="DEV", anchors=(400, 950, 900), step=10,
+                         outcome="SURV", conditions=spec["conditions"])
+    with pytest.raises(DataError, match="different cases"):
+        qca.anchor_range(raw.iloc[::-1], data, column="DEV", anchors=(400, 550, 900), step=10,
+                         outcome="SURV", conditions=spec["conditions"])
+    with pytest.raises(DataError, match="WEALTH"):
+        qca.anchor_range(raw, data, column="DEV", raw_column="WEALTH", anchors=(400, 550, 900),
+                         step=10, outcome="SURV", conditions=spec["conditions"])

@@ -13,7 +13,7 @@ from .calibrate import calibrate, calibrate_codebook, calibrate_crisp
 from .fit import membership, necessity_fit, negate, parse_expression, sufficiency_fit
 from .minimize import Solution, minimize
 from .necessity import necessity
-from .robustness import CutoffRange, Robustness, RobustnessFit, cutoff_range, robustness, robustness_fit
+from .robustness import AnchorRange, CutoffRange, anchor_range, Robustness, RobustnessFit, cutoff_range, robustness, robustness_fit
 from .truth_table import TruthTable, truth_table
 from .evidence import case_evidence
 from .theory import INTERSECTIONS, TheoryEvaluation, theory_evaluation
@@ -35,6 +35,8 @@ __all__ = [
     "RobustnessFit",
     "cutoff_range",
     "CutoffRange",
+    "anchor_range",
+    "AnchorRange",
     "from_casebase",
     "CaseMemberships",
     "simulated_crisp_data",

@@ -21,7 +21,10 @@ from .minimize import Solution, check_solution, minimize
 from .truth_table import truth_table
 
 __all__ = ["Robustness", "robustness", "RobustnessFit", "robustness_fit", "CutoffRange", "cutoff_range",
-           "CUTOFF_PARAMETERS", "ROBUST_CASE_TYPES"]
+           "CUTOFF_PARAMETERS", "ROBUST_CASE_TYPES", "AnchorRange", "anchor_range", "ANCHORS"]
+
+#: The three anchors of the direct method, in the order of :func:`anchor_range`'s ``anchors``.
+ANCHORS = ("exclusion", "crossover", "inclusion")
 
 #: The truth-table cut-offs :func:`cutoff_range` can move, with their admissible values.
 CUTOFF_PARAMETERS = {"consistency_cutoff": "in (0, 1]", "n_cutoff": "an integer ≥ 1"}
@@ -713,3 +716,174 @@ def cutoff_range(data: pd.DataFrame, *, outcome: str, conditions, parameter: str
                        upper=None if bounds["up"] is None else cast(bounds["up"]),
                        runs=pd.DataFrame(runs, columns=["value", "direction", "holds", "model"]),
                        max_runs=max_runs)
+
+
+class AnchorRange(Result):
+    """Result of :func:`anchor_range`.
+
+    Attributes
+    ----------
+    bounds : DataFrame
+        One row per anchor (:data:`ANCHORS`): ``anchor``, ``initial``, ``lower``, ``upper`` (the
+        furthest values, on the grid initial ± k·step, at which the first model keeps its terms;
+        NaN when ``max_runs`` steps all kept them), ``lower_end`` and ``upper_end`` (why the
+        search stopped: "solution changed", "no solution", "anchors unordered", "data range",
+        "max_runs").
+    runs : DataFrame
+        Every setting tried: ``anchor``, ``value``, ``direction``, ``holds``, ``model``.
+    column, anchors, step, model
+    """
+
+    def __init__(self, *, column, anchors, step, model, bounds, runs):
+        self.column = column
+        self.anchors = anchors
+        self.step = step
+        self.model = model
+        self.bounds = bounds
+        self.runs = runs
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """:attr:`bounds`."""
+        return self.bounds
+
+    @property
+    def title(self) -> str:
+        return f"calibration anchors of {self.column!r} within which {self.model!r} holds"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The initial anchors and the step."""
+        return (f"initial anchors {tuple(self.anchors)}, step {self.step}; {len(self.runs)} "
+                "calibration(s) tried",)
+
+
+def anchor_range(raw: pd.DataFrame, data: pd.DataFrame, *, column: str, anchors, step: float,
+                 outcome: str, conditions, raw_column: str | None = None, max_runs: int = 20,
+                 consistency_cutoff: float = 0.8, n_cutoff: int = 1, pri_cutoff: float | None = None,
+                 solution: str = "parsimonious", directional: dict | None = None,
+                 max_models: int = 100, max_nodes: int = 2_000_000) -> AnchorRange:
+    """The range of each calibration anchor of one condition within which the solution holds.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        The raw values, indexed like ``data``.
+    data : DataFrame
+        Cases × memberships; ``column`` is replaced by the calibration of ``raw[raw_column]``.
+    column : str
+        The condition recalibrated; ``raw_column`` its raw column (default the same name).
+    anchors : (exclusion, crossover, inclusion)
+        The initial anchors of the direct method (:func:`coanalysis.qca.calibrate`; decreasing
+        anchors give a decreasing set).
+    step : float
+        Grid step, in the raw variable's unit.
+    outcome, conditions, max_runs, consistency_cutoff, n_cutoff, pri_cutoff, solution,
+    directional, max_models, max_nodes
+        As in :func:`cutoff_range`.
+
+    Returns
+    -------
+    AnchorRange
+
+    Notes
+    -----
+    Each anchor in turn is moved down, then up, by k·step (k = 1…``max_runs``; the other two
+    fixed), the condition is recalibrated and the solution recomputed, until its first model no
+    longer has the initial first model's terms (as sets), there is no solution, the anchors stop
+    being strictly ordered, or — for the crossover — the value reaches the raw data's range.
+    This is the calibration range test of Oana & Schneider's (2021) protocol (SetMethods'
+    ``rob.calibrange``), checked against SetMethods 4.1 on the Lipset raw data (LR). Differences:
+    SetMethods goes on when a move makes two anchors equal or crossed (R QCA's ``calibrate``
+    then gives NaN or a non-monotone set; here such anchors end the range, "anchors unordered"),
+    and it gives NA once ``max.runs`` steps are taken even when the last one changed the
+    solution (here NaN only when every step kept it).
+
+    References
+    ----------
+    Oana, I.-E., & Schneider, C. Q. (2021). A robustness test protocol for applied QCA: theory and
+    R software application. *Sociological Methods & Research*, 53(1), 57-88.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"A": [10.0, 8.0, 2.0, 1.0]})
+    >>> df = pd.DataFrame({"A": [1.0, 1.0, 0.0, 0.0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
+    >>> r = anchor_range(raw, df, column="A", anchors=(3, 5, 7), step=1, outcome="Y",
+    ...                  conditions=["A", "B"], max_runs=3, consistency_cutoff=0.8)
+    >>> r.table.loc[1, ["anchor", "lower", "upper", "upper_end"]].tolist()
+    ['crossover', 4.0, 6.0, 'anchors unordered']
+    """
+    check_solution(solution, directional)
+    raw_column = column if raw_column is None else raw_column
+    require_columns(raw, {"raw_column": raw_column}, table="raw data")
+    require_columns(data, {"column": column}, table="data")
+    if list(map(str, raw.index)) != list(map(str, data.index)):
+        raise DataError(Problem("<raw data>", None, "index", list(map(str, raw.index))[:5],
+                                "the cases of data, in its order", "align raw and data first"),
+                        "raw data and data hold different cases")
+    anchors = tuple(float(a) for a in anchors)
+    if len(anchors) != 3:
+        raise ValueError(f"anchors must be (exclusion, crossover, inclusion), got {anchors!r}")
+    if not (isinstance(step, (int, float)) and step > 0):
+        raise ValueError(f"step must be a positive number, got {step!r}")
+    if not isinstance(max_runs, int) or max_runs < 1:
+        raise ValueError(f"max_runs must be a positive integer, got {max_runs!r}")
+    x_raw = raw[raw_column]
+    lo, hi = float(np.nanmin(x_raw)), float(np.nanmax(x_raw))
+    increasing = anchors[0] < anchors[1] < anchors[2]
+    if not (increasing or anchors[0] > anchors[1] > anchors[2]):
+        raise ValueError(f"anchors must be strictly ordered (increasing or decreasing), got {anchors}")
+
+    def ordered(a) -> bool:
+        return (a[0] < a[1] < a[2]) if increasing else (a[0] > a[1] > a[2])
+
+    def first_model(a):
+        frame = data.copy()
+        frame[column] = calibrate(x_raw, exclusion=a[0], crossover=a[1], inclusion=a[2]).to_numpy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", QCAWarning)
+            tt = truth_table(frame, outcome=outcome, conditions=conditions,
+                             consistency_cutoff=consistency_cutoff, n_cutoff=n_cutoff,
+                             pri_cutoff=pri_cutoff)
+            try:
+                sol = minimize(tt, solution=solution, directional=directional,
+                               max_models=max_models, max_nodes=max_nodes)
+            except DataError:
+                return None, ""
+        return (set(sol.model_terms(0)), sol.models[0]) if sol.models else (None, "")
+
+    terms, model = first_model(anchors)
+    if terms is None:
+        raise DataError(Problem("<truth table>", None, column, anchors,
+                                "initial anchors and cut-offs that give a solution",
+                                "no configuration reaches the cut-offs: lower one"),
+                        "no initial solution whose range could be measured")
+    rows, runs = [], []
+    for j, name in enumerate(ANCHORS):
+        row = {"anchor": name, "initial": anchors[j]}
+        for direction, sign in (("lower", -1), ("upper", 1)):
+            bound, end = anchors[j], "max_runs"
+            for k in range(1, max_runs + 1):
+                value = round(anchors[j] + sign * k * step, 10)
+                trial = tuple(value if m == j else anchors[m] for m in range(3))
+                if not ordered(trial):
+                    end = "anchors unordered"
+                    break
+                if name == "crossover" and not lo < value < hi:
+                    end = "data range"
+                    break
+                got, text = first_model(trial)
+                runs.append({"anchor": name, "value": value, "direction": direction,
+                             "holds": got == terms, "model": text})
+                if got != terms:
+                    end = "no solution" if got is None else "solution changed"
+                    break
+                bound = value
+            else:
+                bound = np.nan
+            row[direction], row[f"{direction}_end"] = float(bound), end
+        rows.append(row)
+    bounds = pd.DataFrame(rows, columns=["anchor", "initial", "lower", "upper", "lower_end", "upper_end"])
+    return AnchorRange(column=column, anchors=anchors, step=step, model=model, bounds=bounds,
+                       runs=pd.DataFrame(runs, columns=["anchor", "value", "direction", "holds", "model"]))

@@ -254,6 +254,37 @@ for (sp in range_specs) {
   cat(sp$id, ":", th[, 1], "\n")
 }
 
+# ------------------------------------------------------------------ robustness: calibration
+# rob.calibrange: one anchor of one condition moved by `step` down and up (the others fixed),
+# recalibrated from the raw data (R QCA's LR), while the first model keeps its terms. Quirks:
+# a move that makes the anchors unordered (e.g. crossover = inclusion) is not refused by R QCA's
+# calibrate (it gives NaN or a non-monotone set) and the search goes on; the crossover stops at
+# the raw data's range; NA once max.runs steps are taken. The tests skip bounds at such a collision.
+LR <- read_ref("qca_lipset_raw.csv", "LR")
+calib_specs <- list(
+  list(id = "LF_SURV_parsimonious_DEV", raw = "DEV", anchors = c(400, 550, 900), step = 10, max_runs = 40),
+  list(id = "LF_SURV_parsimonious_URB", raw = "URB", anchors = c(25, 50, 65), step = 1, max_runs = 40),
+  list(id = "LF_SURV_parsimonious_STB", raw = "STB", anchors = c(10, 7.5, 5), step = 0.5, max_runs = 20))
+calib <- list()
+for (sp in calib_specs) {
+  lf <- datasets$LF$data
+  conds <- c("DEV", "URB", "LIT", "IND", "STB")
+  out <- capture.output(th <- rob.calibrange(
+    raw.data = LR, calib.data = lf, test.cond.raw = sp$raw, test.cond.calib = sp$raw,
+    test.thresholds = sp$anchors, step = sp$step, max.runs = sp$max_runs, outcome = "SURV",
+    conditions = conds, incl.cut = 0.8, include = "?"))
+  calib[[length(calib) + 1]] <- list(
+    id = sp$id, raw_csv = "qca_lipset_raw.csv", csv = "qca_lipset_fuzzy.csv", column = sp$raw,
+    anchors = sp$anchors, step = sp$step, max_runs = sp$max_runs, outcome = "SURV",
+    conditions = conds, consistency_cutoff = 0.8, solution = "parsimonious",
+    call = sprintf('rob.calibrange(raw.data = LR, calib.data = LF, test.cond.raw = "%s", test.cond.calib = "%s", test.thresholds = c(%s), step = %s, max.runs = %s, outcome = "SURV", conditions = <DEV URB LIT IND STB>, incl.cut = 0.8, include = "?")',
+                   sp$raw, sp$raw, paste(sp$anchors, collapse = ", "), sp$step, sp$max_runs),
+    exclusion = list(lower = th["Lower bound", "E"], upper = th["Upper bound", "E"]),
+    crossover = list(lower = th["Lower bound", "C"], upper = th["Upper bound", "C"]),
+    inclusion = list(lower = th["Lower bound", "I"], upper = th["Upper bound", "I"]))
+  cat(sp$id, ":", unlist(th), "\n")
+}
+
 ver <- function(p) as.character(packageVersion(p))
 out <- list(
   generated_by = "tests/reference/make_qca_setmethods_reference.R",
@@ -263,7 +294,8 @@ out <- list(
   cells = lapply(cells, function(cl) list(key = cl[1], intersection = cl[2], outcome = cl[3])),
   analyses = analyses,
   robustness_fit = rob_fit,
-  robustness_ranges = ranges)
+  robustness_ranges = ranges,
+  calibration_ranges = calib)
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            file.path(ref_dir, "qca_setmethods_reference.json"))
 cat("wrote", file.path(ref_dir, "qca_setmethods_reference.json"), "\n")
