@@ -811,8 +811,9 @@ def anchor_range(raw: pd.DataFrame, data: pd.DataFrame, *, column: str, anchors,
     >>> df = pd.DataFrame({"A": [1.0, 1.0, 0.0, 0.0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]})
     >>> r = anchor_range(raw, df, column="A", anchors=(3, 5, 7), step=1, outcome="Y",
     ...                  conditions=["A", "B"], max_runs=3, consistency_cutoff=0.8)
-    >>> r.table.loc[1, ["anchor", "lower", "upper", "upper_end"]].tolist()
-    ['crossover', 4.0, 6.0, 'anchors unordered']
+    >>> crossover = r.table.set_index("anchor").loc["crossover"]
+    >>> crossover[["lower", "upper"]].astype(float).tolist(), crossover["upper_end"]
+    ([4.0, 6.0], 'anchors unordered')
     """
     check_solution(solution, directional)
     raw_column = column if raw_column is None else raw_column
