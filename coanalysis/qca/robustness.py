@@ -596,8 +596,8 @@ class CutoffRange(Result):
     @property
     def notes(self) -> tuple[str, ...]:
         """The bounds in words, and when a bound is open (None)."""
-        notes = [f"{self.parameter} from {self.lower} to {self.upper} (initial {self.initial}, step "
-                 f"{self.step}); {len(self.runs)} other value(s) tried"]
+        notes = [(f"{self.parameter} from {self.lower} to {self.upper} (initial {self.initial}, "
+                  f"step {self.step}); {len(self.runs)} other value(s) tried")]
         for side, bound in (("lower", self.lower), ("upper", self.upper)):
             if bound is None:
                 notes.append(f"{side} bound not reached within max_runs={self.max_runs} steps")
@@ -754,8 +754,9 @@ class AnchorRange(Result):
     @property
     def notes(self) -> tuple[str, ...]:
         """The initial anchors and the step."""
-        return (f"initial anchors {tuple(self.anchors)}, step {self.step}; {len(self.runs)} "
-                "calibration(s) tried",)
+        text = (f"initial anchors {tuple(self.anchors)}, step {self.step}; {len(self.runs)} "
+                "calibration(s) tried")
+        return (text,)
 
 
 def anchor_range(raw: pd.DataFrame, data: pd.DataFrame, *, column: str, anchors, step: float,
