@@ -71,6 +71,45 @@ WORDS: dict[str, tuple[str, str]] = {
     "weighted_crosstab": ("tableau pondéré de {row} par {column}", "weighted table of {row} by {column}"),
     "rao_scott_test": ("test d'indépendance de Rao-Scott ({statistic})",
                        "Rao-Scott test of independence ({statistic})"),
+    # --- QCA results: theory evaluation (T = the theory, S = the solution, Y = the outcome)
+    "theory_evaluation_title": ("Théorie {theory} contre la solution {model} (résultat {outcome})",
+                                "Theory {theory} against the solution {model} (outcome {outcome})"),
+    "theory_ts": ("T·S, couverts et attendus par la théorie : {n_in} cas avec le résultat, "
+                  "{n_out} sans (ceux-ci contredisent la théorie et la solution)",
+                  "T·S, covered and expected by the theory: {n_in} case(s) with the outcome, "
+                  "{n_out} without (these contradict theory and solution)"),
+    "theory_tns": ("T·~S, attendus par la théorie, non couverts : {n_in} cas avec le résultat "
+                   "(la théorie les explique, pas la solution), {n_out} sans (la théorie y échoue)",
+                   "T·~S, expected by the theory, not covered: {n_in} case(s) with the outcome "
+                   "(the theory explains them, the solution does not), {n_out} without (the theory "
+                   "fails there)"),
+    "theory_nts": ("~T·S, couverts, non attendus par la théorie : {n_in} cas avec le résultat "
+                   "(la solution va au-delà de la théorie), {n_out} sans",
+                   "~T·S, covered, not expected by the theory: {n_in} case(s) with the outcome "
+                   "(the solution goes beyond the theory), {n_out} without"),
+    "theory_ntns": ("~T·~S, ni attendus ni couverts : {n_in} cas avec le résultat (ni la "
+                    "théorie ni la solution ne les expliquent), {n_out} sans",
+                    "~T·~S, neither expected nor covered: {n_in} case(s) with the outcome "
+                    "(neither theory nor solution explains them), {n_out} without"),
+    "theory_half_note": ("un cas est dans une intersection au-dessus de 0,5 ; un résultat à "
+                         "0,5 exactement n'est compté ni avec ni sans",
+                         "a case is in an intersection above 0.5; an outcome of exactly 0.5 is "
+                         "counted neither with nor without"),
+    # --- QCA results: case typology per solution term (Schneider & Rohlfing 2013)
+    "case_typology_title": ("Types de cas de la solution {model} (résultat {outcome})",
+                            "Case types of the solution {model} (outcome {outcome})"),
+    "case_typical": ("typique", "typical"),
+    "case_deviant_consistency": ("déviant en consistance", "deviant in consistency"),
+    "case_deviant_coverage": ("déviant en couverture", "deviant in coverage"),
+    "case_individually_irrelevant": ("individuellement non pertinent", "individually irrelevant"),
+    "case_type_count": ("{label} : {n} cas", "{label}: {n} case(s)"),
+    "case_typology_rule": (
+        "typique : terme > 0,5, résultat > 0,5, terme ≤ résultat ; déviant en consistance : "
+        "terme > 0,5, résultat < 0,5 ; déviant en couverture : solution < 0,5, résultat > 0,5 ; "
+        "non pertinent : solution < 0,5, résultat < 0,5",
+        "typical: term > 0.5, outcome > 0.5, term ≤ outcome; deviant in consistency: term > 0.5, "
+        "outcome < 0.5; deviant in coverage: solution < 0.5, outcome > 0.5; individually "
+        "irrelevant: solution < 0.5, outcome < 0.5"),
     # --- exported figures
     "simulated_data": ("Données simulées", "Simulated data"),
     "yes": ("oui", "yes"),
