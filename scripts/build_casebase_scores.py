@@ -49,7 +49,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from coanalysis import codebook, report
-from coanalysis.agreement import coder_agreement, participation_agreement
+from coanalysis.agreement import coder_agreement, evidence_overlap, participation_agreement
 from coanalysis.errors import DataError, Problem
 from coanalysis.loaders.casebase import (CODERS, RECONCILE_INPUTS, SCORE_TABLES, format_score,
                                          read_resources, reconcile)
@@ -257,7 +257,24 @@ def figures(result: Reconciled) -> dict:
         # the stage data/README.md discusses (where "involve" and "collaborate" meet)
         "alpha_conception": float(by.loc[(by["by"] == "stage") & (by["variable"] == "conception"),
                                          "alpha"].iloc[0]),
+        # the blindness check of the two codings (agreement.evidence_overlap): per table and all
+        "blindness": _blindness(frames),
     }
+
+
+def _blindness(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
+    """``{table: {"compared", "identical", "similar", "run", "flagged"}}`` of
+    :func:`coanalysis.agreement.evidence_overlap` on the two independent codings (``"(all)"`` too)."""
+    codings = {n: frames[n].reset_index(drop=True) for n in frames if n.startswith("coder_")}
+    check = evidence_overlap(SimpleNamespace(codings=codings))
+    units = check.units
+    out = {}
+    for table, rows in [*units.groupby("table", sort=False), ("(all)", units)]:
+        out[str(table)] = {"compared": len(rows), "identical": int(rows["identical"].sum()),
+                           "similar": int((rows["similarity"] >= check.min_similarity).sum()),
+                           "run": int((rows["longest_run"] >= check.min_run).sum()),
+                           "flagged": int(rows["flagged"].sum())}
+    return out
 
 
 def _n(x: float, lang: str, decimals: int = 2) -> str:
@@ -376,7 +393,21 @@ def readme_blocks(result: Reconciled) -> dict[str, str]:
         blocks[f"participation-alpha-conception-{lang}"] = _n(f["alpha_conception"], lang)
         blocks[f"reconciliation-kept-{lang}"] = _kept_text(f["kept"], lang, "score")
         blocks[f"participation-kept-{lang}"] = _kept_text(f["participation_kept"], lang, "level")
+        blocks[f"blindness-{lang}"] = _blindness_text(f["blindness"], lang)
     return blocks
+
+
+def _blindness_text(blind: dict[str, dict[str, int]], lang: str) -> str:
+    """The blindness figures as a sentence part: flagged units of all compared, then why."""
+    a = blind["(all)"]
+    share = format_percent(a["flagged"] / a["compared"], 1, lang) if a["compared"] else "—"
+    if lang == "fr":
+        return (f"{a['flagged']} unités sur {a['compared']} ({share}) dont les deux preuves "
+                f"partagent une suite d'au moins 8 mots ({a['run']}) ou sont semblables à 90\u202f% ou "
+                f"plus ({a['similar']}, dont {a['identical']} identiques)")
+    return (f"{a['flagged']} of {a['compared']} units ({share}) whose two evidence texts share a "
+            f"run of 8 words or more ({a['run']}) or are 90% similar or more ({a['similar']}, "
+            f"{a['identical']} of them identical)")
 
 
 @dataclass

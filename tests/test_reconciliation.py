@@ -728,3 +728,24 @@ def test_a_repeated_or_unknown_key_in_a_coding_is_one_problem(data_copy):
     frame.to_csv(path, index=False, lineterminator="\n")
     p = _one_problem(data_copy)
     assert (p.file, p.line, p.column) == ("codings/coder_b/participation.csv", 2, "case_id")
+
+
+def test_blindness_figures_count_the_shipped_evidence(script, built):
+    """The blindness block's counts: units compared are those where both coders wrote evidence
+    (counted here from the CSV text), identical texts counted directly, and the flagged units
+    lie between the larger of the two criteria and their sum; "(all)" adds the tables."""
+    blind = script.figures(built)["blindness"]
+    keys = {"conditions": ["case_id", "condition"], "outcomes": ["case_id", "outcome"],
+            "participation": ["case_id", "actor", "stage"]}
+    for table, key in keys.items():
+        a = _text(DATA / "codings" / "coder_a" / f"{table}.csv")
+        b = _text(DATA / "codings" / "coder_b" / f"{table}.csv")
+        both = a.merge(b, on=key, suffixes=("_a", "_b"))
+        both = both[(both["evidence_a"].str.strip() != "") & (both["evidence_b"].str.strip() != "")]
+        row = blind[table]
+        assert row["compared"] == len(both), table
+        assert row["identical"] >= int((both["evidence_a"] == both["evidence_b"]).sum()), table
+        assert max(row["run"], row["similar"]) <= row["flagged"] <= row["run"] + row["similar"]
+        assert row["identical"] <= row["similar"]
+    for field in ("compared", "identical", "similar", "run", "flagged"):
+        assert blind["(all)"][field] == sum(blind[t][field] for t in keys)
